@@ -1,0 +1,253 @@
+// Package decode fills Go structs from front matter Node trees, reporting
+// every type mismatch, bad enum value and unknown field as a positioned
+// finding instead of stopping at the first.
+//
+// Field names come from `json` struct tags, the same tags that shape the
+// JSON the tool writes and the JSON Schema it publishes, so the format has
+// one definition. Enumerations are named string types with an Enum method;
+// scalars with their own syntax (dates) implement encoding.TextUnmarshaler.
+package decode
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/suggest"
+)
+
+// Rule identifiers of the findings this package reports.
+const (
+	RuleWrongType    = "wrong-type"
+	RuleInvalidValue = "invalid-value"
+	RuleUnknownField = "unknown-field"
+)
+
+// Enum is implemented by named string types with a closed set of values.
+type Enum interface {
+	Enum() []string
+}
+
+// RuleError is an error from UnmarshalText that names its own rule and
+// hint, such as an unparsable date.
+type RuleError struct {
+	Rule, Message, Hint string
+}
+
+func (e *RuleError) Error() string { return e.Message }
+
+// Positions maps field paths to the place they are written. Paths use dots
+// for fields and brackets for list items: "risks[1].mitigations[0]",
+// "signoffs.evaluation.by". A field's place is its key; an item's, the item.
+type Positions map[string]diag.Pos
+
+// Of returns the position of path, or of its nearest written ancestor, so a
+// finding about a missing field points at the mapping that lacks it.
+func (p Positions) Of(path string) diag.Pos {
+	for {
+		if pos, ok := p[path]; ok {
+			return pos
+		}
+		if path == "" {
+			return diag.Pos{}
+		}
+		cut := strings.LastIndexAny(path, ".[")
+		if cut < 0 {
+			path = ""
+		} else {
+			path = path[:cut]
+		}
+	}
+}
+
+// Into decodes root into the struct v points to, recording positions in
+// pos (which must not be nil) and findings in c. root's own position is
+// recorded as the path "".
+func Into(root *frontmatter.Node, v any, pos Positions, c *diag.Collector) {
+	d := decoder{c: c, pos: pos}
+	pos[""] = root.Pos
+	d.value(root, reflect.ValueOf(v).Elem(), "")
+}
+
+type decoder struct {
+	c   *diag.Collector
+	pos Positions
+}
+
+var (
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	enumType        = reflect.TypeFor[Enum]()
+)
+
+// yaml11Booleans are words YAML 1.1 read as booleans and YAML 1.2 (what
+// changebook reads) treats as text. Accepting them silently would let
+// `customer_data: no` mean whatever the reader's parser thinks.
+var yaml11Booleans = []string{"y", "yes", "n", "no", "on", "off"}
+
+func (d *decoder) value(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind == frontmatter.Null {
+		return // absent: required-field rules decide whether that is fine
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.value(n, v.Elem(), path)
+		return
+	}
+	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+		d.text(n, v, path)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.structure(n, v, path)
+	case reflect.Slice:
+		d.list(n, v, path)
+	case reflect.Map:
+		d.mapping(n, v, path)
+	case reflect.String:
+		d.str(n, v, path)
+	case reflect.Bool:
+		d.boolean(n, v, path)
+	case reflect.Int:
+		d.integer(n, v, path)
+	default:
+		panic(fmt.Sprintf("decode: unsupported field type %s at %s", v.Type(), path))
+	}
+}
+
+func (d *decoder) wrongType(n *frontmatter.Node, path, want, hint string) {
+	d.c.Errorf(n.Pos, RuleWrongType, hint, "%s must be %s, not %s", label(path), want, n.Describe())
+}
+
+// label names a path in messages: `risks[0].likelihood`.
+func label(path string) string { return "`" + path + "`" }
+
+func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind != frontmatter.Mapping {
+		d.wrongType(n, path, "a mapping of fields", "write the fields indented below the key, one per line")
+		return
+	}
+	fields := fieldsOf(v.Type())
+	for _, p := range n.Pairs {
+		child := joinPath(path, p.Key)
+		idx, ok := fields.index[p.Key]
+		if !ok {
+			where := "at the top level"
+			if path != "" {
+				where = "in " + label(path)
+			}
+			d.c.Warnf(p.KeyPos, RuleUnknownField, "remove it, or fix its name if it is a typo",
+				"unknown field %q %s%s", p.Key, where, suggest.DidYouMean(p.Key, fields.names))
+			continue
+		}
+		d.pos[child] = p.KeyPos
+		d.value(p.Value, v.FieldByIndex(idx), child)
+	}
+}
+
+func (d *decoder) list(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind != frontmatter.Sequence {
+		hint := "write a list: one \"- item\" per line, or [a, b]"
+		if n.Kind == frontmatter.Scalar {
+			hint = fmt.Sprintf("write a list even for one item: [%s]", n.Text)
+		}
+		d.wrongType(n, path, "a list", hint)
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Items), len(n.Items))
+	for i, item := range n.Items {
+		child := path + "[" + strconv.Itoa(i) + "]"
+		d.pos[child] = item.Pos
+		d.value(item, s.Index(i), child)
+	}
+	v.Set(s)
+}
+
+func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind != frontmatter.Mapping {
+		d.wrongType(n, path, "a mapping", "write \"name: value\" entries indented below the key")
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Pairs))
+	for _, p := range n.Pairs {
+		child := joinPath(path, p.Key)
+		d.pos[child] = p.KeyPos
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.value(p.Value, elem, child)
+		m.SetMapIndex(reflect.ValueOf(p.Key).Convert(v.Type().Key()), elem)
+	}
+	v.Set(m)
+}
+
+func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind != frontmatter.Scalar {
+		d.wrongType(n, path, "text", "write the value on one line, or as a block after \"|\"")
+		return
+	}
+	// Any scalar is text as written: `id: 012345` stays "012345".
+	if v.Type().Implements(enumType) {
+		allowed := reflect.Zero(v.Type()).Interface().(Enum).Enum()
+		if !slices.Contains(allowed, n.Text) {
+			d.c.Errorf(n.Pos, RuleInvalidValue, "use one of: "+strings.Join(allowed, ", "),
+				"%s is %q, which is not allowed%s", label(path), n.Text, suggest.DidYouMean(n.Text, allowed))
+			return
+		}
+	}
+	v.SetString(n.Text)
+}
+
+func (d *decoder) boolean(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind == frontmatter.Scalar && n.Type == frontmatter.Bool {
+		v.SetBool(strings.EqualFold(n.Text, "true"))
+		return
+	}
+	if n.Kind == frontmatter.Scalar && slices.Contains(yaml11Booleans, strings.ToLower(n.Text)) {
+		d.c.Errorf(n.Pos, RuleWrongType, "write true or false",
+			"%s is %q, which is text, not a boolean: changebook reads YAML 1.2, where only true and false are booleans",
+			label(path), n.Text)
+		return
+	}
+	d.wrongType(n, path, "true or false", "write true or false, without quotes")
+}
+
+func (d *decoder) integer(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind == frontmatter.Scalar && n.Type == frontmatter.Int {
+		if i, err := strconv.Atoi(n.Text); err == nil {
+			v.SetInt(int64(i))
+			return
+		}
+	}
+	d.wrongType(n, path, "a whole number", "write a number without quotes, such as 2")
+}
+
+func (d *decoder) text(n *frontmatter.Node, v reflect.Value, path string) {
+	if n.Kind != frontmatter.Scalar {
+		d.wrongType(n, path, "a single value", "write the value on the same line as its key")
+		return
+	}
+	err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Text))
+	if err == nil {
+		return
+	}
+	var re *RuleError
+	if errors.As(err, &re) {
+		d.c.Errorf(n.Pos, re.Rule, re.Hint, "%s: %s", label(path), re.Message)
+		return
+	}
+	d.c.Errorf(n.Pos, RuleInvalidValue, "", "%s: %v", label(path), err)
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}

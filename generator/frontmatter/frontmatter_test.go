@@ -1,0 +1,286 @@
+package frontmatter
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/changebook/changebook/generator/diag"
+)
+
+// find returns the value of the dotted path in n ("risks.0.id").
+func find(t *testing.T, n *Node, path string) *Node {
+	t.Helper()
+	for _, part := range strings.Split(path, ".") {
+		switch n.Kind {
+		case Mapping:
+			var next *Node
+			for _, p := range n.Pairs {
+				if p.Key == part {
+					next = p.Value
+				}
+			}
+			if next == nil {
+				t.Fatalf("path %q: no key %q", path, part)
+			}
+			n = next
+		case Sequence:
+			i := int(part[0] - '0')
+			if i >= len(n.Items) {
+				t.Fatalf("path %q: no item %d", path, i)
+			}
+			n = n.Items[i]
+		default:
+			t.Fatalf("path %q: %q is a scalar", path, part)
+		}
+	}
+	return n
+}
+
+func at(line, col int) diag.Pos { return diag.Pos{Line: line, Col: col} }
+
+func parseOK(t *testing.T, src string) *Document {
+	t.Helper()
+	doc, fs := Parse("x.md", []byte(src), Limits{})
+	if len(fs) > 0 {
+		t.Fatalf("unexpected findings: %+v", fs)
+	}
+	return doc
+}
+
+func parseOne(t *testing.T, src, rule string) diag.Finding {
+	t.Helper()
+	_, fs := Parse("x.md", []byte(src), Limits{})
+	if len(fs) != 1 || fs[0].Rule != rule {
+		t.Fatalf("got findings %+v; want one %s", fs, rule)
+	}
+	if fs[0].File != "x.md" || fs[0].Message == "" {
+		t.Fatalf("finding lacks file or message: %+v", fs[0])
+	}
+	return fs[0]
+}
+
+func TestPositionsAreFileLines(t *testing.T) {
+	tests := []struct {
+		name, src string
+		format    Format
+		want      map[string]diag.Pos // path -> value position
+	}{
+		{"yaml", "\n---\nid: CHG-0001\nsystems:\n  - api\n  - billing\n---\nbody\n", YAML,
+			map[string]diag.Pos{"id": at(3, 5), "systems.1": at(6, 5)}},
+		{"toml", "+++\nid = \"CHG-0001\"\nsystems = [\"api\", \"billing\"]\n[[risks]]\nid = \"R1\"\n[[risks]]\nid = \"R2\"\n[signoffs]\nrequest = { by = \"alice\", date = 2026-11-02 }\n+++\n", TOML,
+			map[string]diag.Pos{"id": at(2, 6), "systems.1": at(3, 19), "risks.1.id": at(7, 6), "signoffs.request.date": at(9, 34)}},
+		{"json", "{\n  \"id\": \"CHG-0001\",\n  \"systems\": [\"api\",\n    \"billing\"]\n}\n\nbody\n", JSON,
+			map[string]diag.Pos{"id": at(2, 9), "systems.1": at(4, 5)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := parseOK(t, tt.src)
+			if doc.Format != tt.format {
+				t.Errorf("format = %q; want %q", doc.Format, tt.format)
+			}
+			for path, want := range tt.want {
+				if got := find(t, doc.Root, path).Pos; got != want {
+					t.Errorf("%s at %v; want %v", path, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestBodyAndBodyLine(t *testing.T) {
+	src := "---\nid: CHG-0001\n---\n# Context\n\n---\n\nA rule above; not front matter.\n---\n"
+	doc := parseOK(t, src)
+	if doc.BodyLine != 4 {
+		t.Errorf("BodyLine = %d; want 4", doc.BodyLine)
+	}
+	if !strings.HasPrefix(string(doc.Body), "# Context") || !strings.Contains(string(doc.Body), "not front matter") {
+		t.Errorf("body = %q", doc.Body)
+	}
+	if len(doc.Root.Pairs) != 1 {
+		t.Errorf("front matter took body lines: %+v", doc.Root.Pairs)
+	}
+}
+
+func TestBOMAndCRLF(t *testing.T) {
+	src := "\uFEFF---\r\nid: CHG-0001\r\ntitle: Rotate keys\r\n---\r\nbody\r\n"
+	doc := parseOK(t, src)
+	if got := find(t, doc.Root, "title"); got.Text != "Rotate keys" || got.Pos != (diag.Pos{Line: 3, Col: 8}) {
+		t.Errorf("title = %q at %v", got.Text, got.Pos)
+	}
+	tomlSrc := "\uFEFF+++\r\nid = \"CHG-0001\"\r\n+++\r\n"
+	if got := find(t, parseOK(t, tomlSrc).Root, "id"); got.Text != "CHG-0001" || got.Pos.Line != 2 {
+		t.Errorf("toml id = %q at %v", got.Text, got.Pos)
+	}
+}
+
+func TestUnterminatedFrontMatter(t *testing.T) {
+	for _, src := range []string{
+		"---\nid: CHG-0001\ntitle: x\n",
+		"+++\nid = \"CHG-0001\"\n",
+		"{\n  \"id\": \"CHG-0001\"\n}\nbody right after the brace\n",
+	} {
+		f := parseOne(t, src, RuleUnterminated)
+		if f.Pos.Line != 1 || f.Severity != diag.Error || f.Hint == "" {
+			t.Errorf("%q: got %+v", src, f)
+		}
+	}
+}
+
+func TestMissingFrontMatter(t *testing.T) {
+	for _, src := range []string{"", "# Just a title\n\nSome text.\n", "id: CHG-0001\n"} {
+		f := parseOne(t, src, RuleMissing)
+		if f.Hint == "" {
+			t.Errorf("%q: no hint", src)
+		}
+	}
+}
+
+func TestEmptyFrontMatterIsAnEmptyMapping(t *testing.T) {
+	doc := parseOK(t, "---\n---\nbody\n")
+	if doc.Root == nil || doc.Root.Kind != Mapping || len(doc.Root.Pairs) != 0 {
+		t.Fatalf("root = %+v", doc.Root)
+	}
+}
+
+func TestDuplicateKeysNameBothLines(t *testing.T) {
+	for name, src := range map[string]string{
+		"yaml":   "---\nid: CHG-0001\ntitle: a\nid: CHG-0002\n---\n",
+		"json":   "{\n\"id\": \"CHG-0001\",\n\"title\": \"a\",\n\"id\": \"CHG-0002\"\n}\n",
+		"nested": "---\nid: CHG-0001\nsignoffs:\n  request: {by: a, by: b}\n  request: {by: c}\n---\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, fs := Parse("x.md", []byte(src), Limits{})
+			if len(fs) == 0 || fs[0].Rule != RuleDuplicateKey {
+				t.Fatalf("findings = %+v", fs)
+			}
+			if name != "nested" && (!strings.Contains(fs[0].Message, "line 2") || !strings.Contains(fs[0].Message, "line 4") || fs[0].Pos.Line != 4) {
+				t.Errorf("message %q at %v; want both lines, at line 4", fs[0].Message, fs[0].Pos)
+			}
+		})
+	}
+	f := parseOne(t, "+++\nid = \"a\"\nid = \"b\"\n+++\n", RuleSyntax)
+	if f.Pos.Line != 3 {
+		t.Errorf("toml duplicate at %v; want line 3", f.Pos)
+	}
+}
+
+func TestScalarsKeepTheirText(t *testing.T) {
+	doc := parseOK(t, "---\na: 012345\nb: 1.10\nc: yes\nd: true\ne: \"true\"\nf: 2026-11-02\ng: ~\n---\n")
+	want := map[string]struct {
+		text string
+		kind Kind
+		typ  ScalarType
+	}{
+		"a": {"012345", Scalar, Int}, "b": {"1.10", Scalar, Float}, "c": {"yes", Scalar, String},
+		"d": {"true", Scalar, Bool}, "e": {"true", Scalar, String}, "f": {"2026-11-02", Scalar, Time},
+		"g": {"~", Null, String},
+	}
+	for k, w := range want {
+		n := find(t, doc.Root, k)
+		if n.Text != w.text || n.Kind != w.kind || (n.Kind == Scalar && n.Type != w.typ) {
+			t.Errorf("%s = %q kind %v type %v; want %q kind %v type %v", k, n.Text, n.Kind, n.Type, w.text, w.kind, w.typ)
+		}
+	}
+	tomlDoc := parseOK(t, "+++\nb = 1.10\nd = 2026-11-02\nt = 2026-11-02T10:00:00Z\n+++\n")
+	for k, w := range map[string]string{"b": "1.10", "d": "2026-11-02", "t": "2026-11-02T10:00:00Z"} {
+		if got := find(t, tomlDoc.Root, k).Text; got != w {
+			t.Errorf("toml %s = %q; want %q", k, got, w)
+		}
+	}
+	jsonDoc := parseOK(t, "{\n\"b\": 1.10,\n\"n\": null\n}\n")
+	if got := find(t, jsonDoc.Root, "b").Text; got != "1.10" {
+		t.Errorf("json b = %q", got)
+	}
+	if got := find(t, jsonDoc.Root, "n").Kind; got != Null {
+		t.Errorf("json null kind = %v", got)
+	}
+}
+
+func TestAliasBombIsRejectedFast(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*a" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("---\n")
+	start := time.Now()
+	f := parseOne(t, b.String(), RuleLimit)
+	// A safety net, not a benchmark: without the budget this runs for
+	// minutes and exhausts memory, so a generous bound still tells.
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("alias bomb took %v", d)
+	}
+	if f.Pos.Line == 0 {
+		t.Errorf("limit finding has no line: %+v", f)
+	}
+}
+
+func TestDeepNestingIsRejected(t *testing.T) {
+	src := "---\nx: " + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n---\n"
+	parseOne(t, src, RuleLimit)
+}
+
+func TestSyntaxErrorsPointAtFileLines(t *testing.T) {
+	tests := []struct {
+		name, src string
+		line      int
+	}{
+		{"yaml", "\n\n---\nid: CHG-0001\ntitle: [unclosed\nsystems: [api]\n---\n", 5},
+		{"yaml-list-in-map", "---\nid: a\n- x\n---\n", 3},
+		{"yaml-tab", "---\na: 1\nb:\n\t- x\n---\n", 4},
+		{"yaml-indent", "---\nid: a\n  bad: indent\n---\n", 3},
+		{"toml", "+++\nid = \"CHG-0001\"\ntitle = unquoted words\n+++\n", 3},
+		{"json", "{\n\"id\": \"CHG-0001\",\n\"title\": oops\n}\n", 3},
+		{"not-a-mapping", "---\n- a\n- b\n---\n", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := parseOne(t, tt.src, RuleSyntax)
+			if f.Pos.Line != tt.line {
+				t.Errorf("at %v (%s); want line %d", f.Pos, f.Message, tt.line)
+			}
+		})
+	}
+}
+
+func TestTOMLLocatorFindsNestedPlaces(t *testing.T) {
+	src := `id = "CHG-1" # comment with id = "x"
+reason = """
+text with "quotes" and
+a fake key = "value"
+"""
+steps = [
+  "one", # a comment
+  'two',
+]
+[[risks]]
+id = "R1"
+mitigations = ["M1"]
+[[risks]]
+id = "R2"
+mitigations = ["M1", "M2"]
+[signoffs.evaluation]
+by = "bob"
+`
+	loc := locateTOML([]byte(src), 10)
+	for path, want := range map[string]diag.Pos{
+		"id": at(11, 1), "reason": at(12, 1), "steps[1]": at(18, 3),
+		"risks[1].id": at(24, 1), "risks[1].mitigations[1]": at(25, 22),
+		"signoffs.evaluation.by": at(27, 1),
+	} {
+		if got := loc.keyPos(path); got != want && loc[path].value != want {
+			t.Errorf("%s at %v / %v; want %v", path, got, loc[path].value, want)
+		}
+	}
+	if _, ok := loc["a fake key"]; ok {
+		t.Error("locator read a key inside a multi-line string")
+	}
+}

@@ -1,0 +1,128 @@
+package frontmatter
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/changebook/changebook/generator/diag"
+)
+
+func (d *decoder) toml(data []byte) *Node {
+	var v map[string]any
+	if _, err := toml.Decode(string(data), &v); err != nil {
+		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			pos = diag.Pos{Line: pe.Position.Line + d.lineOffset, Col: pe.Position.Col}
+			msg = pe.Message
+		}
+		d.c.Errorf(pos, RuleSyntax, "fix the TOML syntax at this line (quotes around text, \"=\" between key and value)",
+			"invalid TOML: %s", msg)
+		return nil
+	}
+	// BurntSushi/toml keeps key positions private, so the locator finds
+	// them in the (already validated) text.
+	loc := locateTOML(data, d.lineOffset)
+	n, err := d.tomlNode(v, "", loc, diag.Pos{Line: d.lineOffset + 1, Col: 1}, 0)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+func (d *decoder) tomlNode(v any, path string, loc tomlPositions, parent diag.Pos, depth int) (*Node, error) {
+	at := loc[path]
+	pos := cmp.Or(at.value, at.key, parent)
+	if err := d.count(pos, depth); err != nil {
+		return nil, err
+	}
+	scalar := func(t ScalarType, text string) (*Node, error) {
+		if at.raw != "" && t != String {
+			text = at.raw // as written: 1.10 stays "1.10"
+		}
+		return &Node{Kind: Scalar, Type: t, Text: text, Pos: pos}, nil
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		n := &Node{Kind: Mapping, Pos: pos}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		// Maps lose document order; the locator restores it.
+		slices.SortFunc(keys, func(a, b string) int {
+			pa, pb := loc.keyPos(join(path, a)), loc.keyPos(join(path, b))
+			return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col), cmp.Compare(a, b))
+		})
+		for _, k := range keys {
+			child := join(path, k)
+			val, err := d.tomlNode(v[k], child, loc, pos, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Pairs = append(n.Pairs, Pair{Key: k, KeyPos: cmp.Or(loc[child].key, val.Pos), Value: val})
+		}
+		return n, nil
+	case []map[string]any:
+		n := &Node{Kind: Sequence, Pos: pos}
+		for i, item := range v {
+			c, err := d.tomlNode(item, index(path, i), loc, pos, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Items = append(n.Items, c)
+		}
+		return n, nil
+	case []any:
+		n := &Node{Kind: Sequence, Pos: pos}
+		for i, item := range v {
+			c, err := d.tomlNode(item, index(path, i), loc, pos, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Items = append(n.Items, c)
+		}
+		return n, nil
+	case string:
+		return scalar(String, v)
+	case int64:
+		return scalar(Int, strconv.FormatInt(v, 10))
+	case float64:
+		return scalar(Float, strconv.FormatFloat(v, 'g', -1, 64))
+	case bool:
+		return scalar(Bool, strconv.FormatBool(v))
+	case time.Time:
+		return scalar(Time, formatTOMLTime(v))
+	default:
+		return scalar(String, fmt.Sprint(v))
+	}
+}
+
+// formatTOMLTime writes a TOML datetime back the way it was written, for
+// when the locator did not capture the raw text.
+func formatTOMLTime(t time.Time) string {
+	switch t.Location().String() {
+	case "date-local":
+		return t.Format(time.DateOnly)
+	case "time-local":
+		return t.Format(time.TimeOnly)
+	case "datetime-local":
+		return t.Format("2006-01-02T15:04:05.999999999")
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }

@@ -1,0 +1,134 @@
+package frontmatter
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/changebook/changebook/generator/diag"
+)
+
+// yamlErrLine matches the position prefix of yaml.v3 syntax errors.
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (d *decoder) yaml(data []byte) *Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()
+		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			if isYAMLParserError(m[2]) {
+				// yaml.v3 reports parser errors (unlike scanner errors)
+				// with a 0-based line: that of the collection being parsed.
+				line++
+			}
+			pos, msg = diag.Pos{Line: line + d.lineOffset, Col: 1}, m[2]
+		}
+		d.c.Errorf(pos, RuleSyntax, "fix the YAML syntax at this line (indentation, a missing \":\" or an unclosed quote)",
+			"invalid YAML: %s", msg)
+		return nil
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return &Node{Kind: Null}
+	}
+	n, err := d.yamlNode(doc.Content[0], 0)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+func (d *decoder) yamlPos(n *yaml.Node) diag.Pos {
+	return diag.Pos{Line: n.Line + d.lineOffset, Col: n.Column}
+}
+
+// yamlNode converts a yaml.v3 node. Aliases are expanded here, under the
+// node budget, which is what defeats "billion laughs" documents: yaml.v3
+// itself keeps aliases unexpanded in its node tree.
+func (d *decoder) yamlNode(y *yaml.Node, depth int) (*Node, error) {
+	pos := d.yamlPos(y)
+	if err := d.count(pos, depth); err != nil {
+		return nil, err
+	}
+	switch y.Kind {
+	case yaml.AliasNode:
+		return d.yamlNode(y.Alias, depth+1)
+	case yaml.DocumentNode:
+		if len(y.Content) == 0 {
+			return &Node{Kind: Null, Pos: pos}, nil
+		}
+		return d.yamlNode(y.Content[0], depth)
+	case yaml.SequenceNode:
+		n := &Node{Kind: Sequence, Pos: pos, Items: make([]*Node, 0, len(y.Content))}
+		for _, c := range y.Content {
+			item, err := d.yamlNode(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Items = append(n.Items, item)
+		}
+		return n, nil
+	case yaml.MappingNode:
+		n := &Node{Kind: Mapping, Pos: pos, Pairs: make([]Pair, 0, len(y.Content)/2)}
+		seen := make(map[string]diag.Pos, len(y.Content)/2)
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k, v := y.Content[i], y.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				d.c.Errorf(d.yamlPos(k), RuleSyntax, "use plain words as keys",
+					"a key must be plain text, not %s", yamlKindName(k.Kind))
+				return nil, errBudget
+			}
+			if k.Tag == "!!merge" {
+				d.c.Errorf(d.yamlPos(k), RuleSyntax, "write the fields out instead of merging them",
+					"YAML merge keys (<<) are not supported in change records")
+				return nil, errBudget
+			}
+			val, err := d.yamlNode(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			d.addPair(n, Pair{Key: k.Value, KeyPos: d.yamlPos(k), Value: val}, seen)
+		}
+		return n, nil
+	default: // ScalarNode
+		n := &Node{Kind: Scalar, Pos: pos, Text: y.Value}
+		switch y.ShortTag() {
+		case "!!null":
+			n.Kind = Null
+		case "!!bool":
+			n.Type = Bool
+		case "!!int":
+			n.Type = Int
+		case "!!float":
+			n.Type = Float
+		case "!!timestamp":
+			n.Type = Time
+		}
+		return n, nil
+	}
+}
+
+// isYAMLParserError tells the messages of yaml.v3's parser, whose lines are
+// 0-based, from its scanner's, whose lines are 1-based.
+func isYAMLParserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML", "found undefined tag"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func yamlKindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a value"
+}

@@ -1,0 +1,110 @@
+// Package record is the domain model of a change record: the fields of the
+// record format (spec v1), the five stages of the change policy, and the
+// status derived from the stages signed so far.
+package record
+
+import (
+	"github.com/changebook/changebook/generator/decode"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
+)
+
+// Fields is a record's front matter, exactly as the format defines it. The
+// json tags are the field names of the format.
+type Fields struct {
+	ID            string       `json:"id"`
+	Title         string       `json:"title"`
+	Type          ChangeType   `json:"type"`
+	Systems       []string     `json:"systems"`
+	CustomerData  *bool        `json:"customer_data"`
+	PullRequest   string       `json:"pull_request,omitempty"`
+	Reason        string       `json:"reason"`
+	Scope         string       `json:"scope"`
+	Steps         []string     `json:"steps"`
+	Risks         []Risk       `json:"risks"`
+	Mitigations   []Mitigation `json:"mitigations"`
+	Rollback      string       `json:"rollback,omitempty"`
+	Window        *Window      `json:"window,omitempty"`
+	Signoffs      Signoffs     `json:"signoffs"`
+	Tags          []string     `json:"tags,omitempty"`
+	TestPlan      string       `json:"test_plan,omitempty"`
+	Communication string       `json:"communication,omitempty"`
+	Related       []string     `json:"related,omitempty"`
+}
+
+// ChangeType is the policy's kind of change.
+type ChangeType string
+
+// The change types.
+const (
+	Standard  ChangeType = "standard"
+	Normal    ChangeType = "normal"
+	Emergency ChangeType = "emergency"
+)
+
+// Enum lists the allowed values.
+func (ChangeType) Enum() []string { return []string{"standard", "normal", "emergency"} }
+
+// Level rates a risk's likelihood or impact.
+type Level string
+
+// Enum lists the allowed values.
+func (Level) Enum() []string { return []string{"low", "medium", "high"} }
+
+// Risk is one entry of the risk assessment.
+type Risk struct {
+	ID          string   `json:"id"`
+	Description string   `json:"description"`
+	Likelihood  Level    `json:"likelihood"`
+	Impact      Level    `json:"impact"`
+	Mitigations []string `json:"mitigations"`
+}
+
+// Mitigation is a measure that reduces one or more risks.
+type Mitigation struct {
+	ID          string `json:"id"`
+	Description string `json:"description"`
+}
+
+// Window is the planned implementation window.
+type Window struct {
+	Start Date `json:"start"`
+	End   Date `json:"end"`
+}
+
+// Record is a parsed change record file.
+type Record struct {
+	Fields
+	// File is the slash-separated path relative to the repository root.
+	File   string
+	Format frontmatter.Format
+	// Body is the Markdown after the front matter; BodyLine its first line.
+	Body     []byte
+	BodyLine int
+	// Pos holds where each field is written, for findings.
+	Pos decode.Positions
+}
+
+// Parse decodes one record file. It returns nil when the front matter cannot
+// be read at all; otherwise a record as complete as the file allows, with a
+// finding for each field that could not be decoded.
+func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []diag.Finding) {
+	doc, findings := frontmatter.Parse(file, content, limits)
+	if doc.Root == nil {
+		return nil, findings
+	}
+	r := &Record{
+		File:     file,
+		Format:   doc.Format,
+		Body:     doc.Body,
+		BodyLine: doc.BodyLine,
+		Pos:      decode.Positions{},
+	}
+	c := diag.NewCollector(file)
+	decode.Into(doc.Root, &r.Fields, r.Pos, c)
+	return r, append(findings, c.Findings()...)
+}
+
+// At returns where path is written, or the nearest place that is: see
+// decode.Positions.Of.
+func (r *Record) At(path string) diag.Pos { return r.Pos.Of(path) }

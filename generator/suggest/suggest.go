@@ -1,0 +1,38 @@
+// Package suggest finds the known word a user most likely meant, for the
+// "did you mean ...?" part of findings.
+package suggest
+
+import (
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+)
+
+// Closest returns the candidate nearest to word, or "" when none is near
+// enough to be a likely typo. Near enough means at most a third of the
+// word's letters differ (at least one, at most three), compared without
+// case, so "mitigation" suggests "mitigations" and "Bob" suggests "bob".
+func Closest(word string, candidates []string) string {
+	lw := strings.ToLower(word)
+	limit := min(max(len(word)/3, 1), 3)
+	best, bestDist := "", limit+1
+	for _, c := range candidates {
+		if c == word {
+			continue
+		}
+		d := levenshtein.ComputeDistance(lw, strings.ToLower(c))
+		if d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// DidYouMean returns " (did you mean "x"?)" for the closest candidate, or
+// "" when there is none, ready to append to a message.
+func DidYouMean(word string, candidates []string) string {
+	if c := Closest(word, candidates); c != "" {
+		return ` (did you mean "` + c + `"?)`
+	}
+	return ""
+}
