@@ -59,7 +59,7 @@ type Config struct {
 	// Exists is false when the repository has no changebook.yaml.
 	Exists bool `json:"-"`
 	// Pos holds where each setting is written.
-	Pos decode.Positions `json:"-"`
+	Pos *decode.Map `json:"-"`
 }
 
 // Person is someone who may sign stages.
@@ -114,7 +114,7 @@ func (c *Config) Handles() []string {
 
 // Default returns the settings of a repository without changebook.yaml.
 func Default() *Config {
-	c := &Config{Pos: decode.Positions{}}
+	c := &Config{Pos: decode.NewMap()}
 	c.applyDefaults()
 	c.ID = regexp.MustCompile(c.IDPattern)
 	return c
@@ -154,7 +154,7 @@ func Load(fsys fs.FS, limits frontmatter.Limits) (*Config, []diag.Finding) {
 		return Default(), c.Findings()
 	}
 	root, findings := frontmatter.ParseYAML(File, data, limits)
-	cfg := &Config{Exists: true, Pos: decode.Positions{}}
+	cfg := &Config{Exists: true, Pos: decode.NewMap()}
 	if root != nil {
 		decode.Into(root, cfg, cfg.Pos, c)
 	}

@@ -42,16 +42,23 @@ type RuleError struct {
 
 func (e *RuleError) Error() string { return e.Message }
 
-// Positions maps field paths to the place they are written. Paths use dots
-// for fields and brackets for list items: "risks[1].mitigations[0]",
-// "signoffs.evaluation.by". A field's place is its key; an item's, the item.
-type Positions map[string]diag.Pos
+// Map records, for every field path, where it is written and whether its
+// value failed to decode. Paths use dots for fields and brackets for list
+// items: "risks[1].mitigations[0]", "signoffs.evaluation.by". A field's
+// place is its key; an item's, the item.
+type Map struct {
+	pos     map[string]diag.Pos
+	invalid map[string]bool
+}
+
+// NewMap returns an empty Map.
+func NewMap() *Map { return &Map{pos: map[string]diag.Pos{}, invalid: map[string]bool{}} }
 
 // Of returns the position of path, or of its nearest written ancestor, so a
 // finding about a missing field points at the mapping that lacks it.
-func (p Positions) Of(path string) diag.Pos {
+func (m *Map) Of(path string) diag.Pos {
 	for {
-		if pos, ok := p[path]; ok {
+		if pos, ok := m.pos[path]; ok {
 			return pos
 		}
 		if path == "" {
@@ -66,18 +73,33 @@ func (p Positions) Of(path string) diag.Pos {
 	}
 }
 
-// Into decodes root into the struct v points to, recording positions in
-// pos (which must not be nil) and findings in c. root's own position is
-// recorded as the path "".
-func Into(root *frontmatter.Node, v any, pos Positions, c *diag.Collector) {
-	d := decoder{c: c, pos: pos}
-	pos[""] = root.Pos
+// Written reports whether path is present in the source.
+func (m *Map) Written(path string) bool {
+	_, ok := m.pos[path]
+	return ok
+}
+
+// Invalid reports whether path is written but its value was rejected, so
+// rules about missing values can stay quiet about it.
+func (m *Map) Invalid(path string) bool { return m.invalid[path] }
+
+// Into decodes root into the struct v points to, recording positions in m
+// and findings in c. root's own position is recorded as the path "".
+func Into(root *frontmatter.Node, v any, m *Map, c *diag.Collector) {
+	d := decoder{c: c, m: m}
+	m.pos[""] = root.Pos
 	d.value(root, reflect.ValueOf(v).Elem(), "")
 }
 
 type decoder struct {
-	c   *diag.Collector
-	pos Positions
+	c *diag.Collector
+	m *Map
+}
+
+// fail reports an error finding about path and marks it invalid.
+func (d *decoder) fail(pos diag.Pos, path, rule, hint, format string, args ...any) {
+	d.m.invalid[path] = true
+	d.c.Errorf(pos, rule, hint, format, args...)
 }
 
 var (
@@ -124,7 +146,7 @@ func (d *decoder) value(n *frontmatter.Node, v reflect.Value, path string) {
 }
 
 func (d *decoder) wrongType(n *frontmatter.Node, path, want, hint string) {
-	d.c.Errorf(n.Pos, RuleWrongType, hint, "%s must be %s, not %s", label(path), want, n.Describe())
+	d.fail(n.Pos, path, RuleWrongType, hint, "%s must be %s, not %s", label(path), want, n.Describe())
 }
 
 // label names a path in messages: `risks[0].likelihood`.
@@ -148,7 +170,7 @@ func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
 				"unknown field %q %s%s", p.Key, where, suggest.DidYouMean(p.Key, fields.names))
 			continue
 		}
-		d.pos[child] = p.KeyPos
+		d.m.pos[child] = p.KeyPos
 		d.value(p.Value, v.FieldByIndex(idx), child)
 	}
 }
@@ -165,7 +187,7 @@ func (d *decoder) list(n *frontmatter.Node, v reflect.Value, path string) {
 	s := reflect.MakeSlice(v.Type(), len(n.Items), len(n.Items))
 	for i, item := range n.Items {
 		child := path + "[" + strconv.Itoa(i) + "]"
-		d.pos[child] = item.Pos
+		d.m.pos[child] = item.Pos
 		d.value(item, s.Index(i), child)
 	}
 	v.Set(s)
@@ -179,7 +201,7 @@ func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Pairs))
 	for _, p := range n.Pairs {
 		child := joinPath(path, p.Key)
-		d.pos[child] = p.KeyPos
+		d.m.pos[child] = p.KeyPos
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(p.Value, elem, child)
 		m.SetMapIndex(reflect.ValueOf(p.Key).Convert(v.Type().Key()), elem)
@@ -196,7 +218,7 @@ func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
 	if v.Type().Implements(enumType) {
 		allowed := reflect.Zero(v.Type()).Interface().(Enum).Enum()
 		if !slices.Contains(allowed, n.Text) {
-			d.c.Errorf(n.Pos, RuleInvalidValue, "use one of: "+strings.Join(allowed, ", "),
+			d.fail(n.Pos, path, RuleInvalidValue, "use one of: "+strings.Join(allowed, ", "),
 				"%s is %q, which is not allowed%s", label(path), n.Text, suggest.DidYouMean(n.Text, allowed))
 			return
 		}
@@ -210,7 +232,7 @@ func (d *decoder) boolean(n *frontmatter.Node, v reflect.Value, path string) {
 		return
 	}
 	if n.Kind == frontmatter.Scalar && slices.Contains(yaml11Booleans, strings.ToLower(n.Text)) {
-		d.c.Errorf(n.Pos, RuleWrongType, "write true or false",
+		d.fail(n.Pos, path, RuleWrongType, "write true or false",
 			"%s is %q, which is text, not a boolean: changebook reads YAML 1.2, where only true and false are booleans",
 			label(path), n.Text)
 		return
@@ -239,10 +261,10 @@ func (d *decoder) text(n *frontmatter.Node, v reflect.Value, path string) {
 	}
 	var re *RuleError
 	if errors.As(err, &re) {
-		d.c.Errorf(n.Pos, re.Rule, re.Hint, "%s: %s", label(path), re.Message)
+		d.fail(n.Pos, path, re.Rule, re.Hint, "%s: %s", label(path), re.Message)
 		return
 	}
-	d.c.Errorf(n.Pos, RuleInvalidValue, "", "%s: %v", label(path), err)
+	d.fail(n.Pos, path, RuleInvalidValue, "", "%s: %v", label(path), err)
 }
 
 func joinPath(path, key string) string {

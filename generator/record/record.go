@@ -82,7 +82,7 @@ type Record struct {
 	Body     []byte
 	BodyLine int
 	// Pos holds where each field is written, for findings.
-	Pos decode.Positions
+	Pos *decode.Map
 }
 
 // Parse decodes one record file. It returns nil when the front matter cannot
@@ -98,13 +98,16 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 		Format:   doc.Format,
 		Body:     doc.Body,
 		BodyLine: doc.BodyLine,
-		Pos:      decode.Positions{},
+		Pos:      decode.NewMap(),
 	}
 	c := diag.NewCollector(file)
+	// Findings about the record as a whole (a missing top-level field)
+	// point at the opening delimiter.
+	doc.Root.Pos = doc.Start
 	decode.Into(doc.Root, &r.Fields, r.Pos, c)
 	return r, append(findings, c.Findings()...)
 }
 
 // At returns where path is written, or the nearest place that is: see
-// decode.Positions.Of.
+// decode.Map.Of.
 func (r *Record) At(path string) diag.Pos { return r.Pos.Of(path) }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/report"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+type checkOptions struct {
+	repo    string
+	format  string
+	strict  bool
+	require string
+	color   string
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [REPO]",
+		Short: "Check change records against the policy",
+		Long: `Check every change record of the configuration repository REPO (default:
+the current folder) and report each problem with its file, line and
+column, a rule id and a hint on how to fix it.
+
+Exit status: 0 when nothing fails, 1 when findings fail the check
+(errors, or warnings with --strict), 2 on bad usage or when the
+repository cannot be read.`,
+		Example: `  changebook check
+  changebook check path/to/repo --strict
+  changebook check --require documented      # every record must be closed
+  changebook check --format sarif > changebook.sarif`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.repo = "."
+			if len(args) == 1 {
+				opts.repo = args[0]
+			}
+			if !cmd.Flags().Changed("format") && e.getenv("GITHUB_ACTIONS") == "true" {
+				opts.format = string(report.GitHub)
+			}
+			return runCheck(cmd, e, opts)
+		},
+	}
+	formats := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		formats[i] = string(f)
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.format, "format", string(report.Text),
+		"output format: "+strings.Join(formats, ", ")+" (github is the default when GITHUB_ACTIONS=true)")
+	f.BoolVar(&opts.strict, "strict", false, "fail on warnings too")
+	f.StringVar(&opts.require, "require", "", "fail every record that has not reached this status (for example documented)")
+	f.StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto honours NO_COLOR)")
+	return cmd
+}
+
+func statusNames() []string {
+	names := make([]string, len(record.Statuses))
+	for i, s := range record.Statuses {
+		names[i] = string(s)
+	}
+	return names
+}
+
+func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
+	format := report.Format(opts.format)
+	if !slices.Contains(report.Formats, format) {
+		return fmt.Errorf("unknown --format %q: use text, json, github or sarif", opts.format)
+	}
+	if opts.require != "" && !slices.Contains(statusNames(), opts.require) {
+		return fmt.Errorf("unknown --require status %q: use one of %s", opts.require, strings.Join(statusNames(), ", "))
+	}
+	color, err := useColor(e, opts.color)
+	if err != nil {
+		return err
+	}
+
+	root, err := os.OpenRoot(opts.repo)
+	if err != nil {
+		return fmt.Errorf("cannot open repository: %w", err)
+	}
+	defer root.Close()
+
+	res, err := check.Run(cmd.Context(), root.FS(), repository.Options{}, check.Options{
+		Now:     e.now(),
+		Require: record.Status(opts.require),
+	})
+	if err != nil {
+		return err
+	}
+
+	findings := res.Findings
+	for i := range findings {
+		findings[i].File = displayPath(opts.repo, findings[i].File)
+	}
+	rep := &report.Report{
+		Records:  res.Repository.Files,
+		Findings: findings,
+		Rules:    reportRules(),
+		Tool:     "changebook",
+		Version:  version(),
+	}
+	if err := report.Write(e.stdout, format, rep, report.Options{Color: color}); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	errs, warns := diag.Count(findings)
+	if errs > 0 || (opts.strict && warns > 0) {
+		return errFindings
+	}
+	return nil
+}
+
+// displayPath makes a repository-relative path relative to the current
+// folder, so editors can open it and GitHub can annotate it when the
+// repository is a subfolder of the workspace.
+func displayPath(repo, file string) string {
+	return path.Join(filepath.ToSlash(repo), file)
+}
+
+func useColor(e *env, mode string) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		return e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb" && e.isTerminal(e.stdout), nil
+	}
+	return false, fmt.Errorf("unknown --color %q: use auto, always or never", mode)
+}
+
+func reportRules() []report.Rule {
+	var out []report.Rule
+	for _, r := range check.Rules() {
+		out = append(out, report.Rule{ID: r.ID, Severity: r.Severity, Description: r.Summary})
+	}
+	return out
+}

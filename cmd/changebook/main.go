@@ -1,0 +1,8 @@
+// Command changebook checks change records and publishes them as a website.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit statuses: the contract with CI systems.
+const (
+	exitOK       = 0
+	exitFindings = 1 // the check failed: findings that fail were reported
+	exitError    = 2 // bad usage, or the tool could not do its work
+)
+
+// errFindings is returned by commands whose work succeeded but found
+// problems that must fail the run. Its findings are already printed.
+var errFindings = errors.New("findings")
+
+// env is everything commands take from the process, injected so that tests
+// can run commands in-process with their own streams and clock.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+	// isTerminal reports whether w is a terminal, for colour.
+	isTerminal func(w io.Writer) bool
+}
+
+func osEnv(stdout, stderr io.Writer) *env {
+	return &env{
+		stdout: stdout,
+		stderr: stderr,
+		getenv: os.Getenv,
+		now:    time.Now,
+		isTerminal: func(w io.Writer) bool {
+			f, ok := w.(*os.File)
+			return ok && term.IsTerminal(int(f.Fd()))
+		},
+	}
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return execute(ctx, osEnv(stdout, stderr), args)
+}
+
+func execute(ctx context.Context, e *env, args []string) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	default:
+		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
+		return exitError
+	}
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "changebook",
+		Short: "Change-management records as code",
+		Long: `changebook keeps change-management records as Markdown files in a git
+repository, checks them against the change policy (SOC 2 CC8.1,
+ISO 27001 A.8.32) and publishes them as a website.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
+	})
+	root.AddCommand(newCheckCmd(e))
+	return root
+}
+
+// version reports the module version the binary was built from.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}

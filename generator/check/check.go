@@ -1,0 +1,512 @@
+// Package check enforces the change policy on loaded records: required
+// fields, stage order, roles, separation of duties and the rest of the
+// rules of the record format. Every rule reports findings with a stable
+// rule id; none stops at the first problem.
+package check
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// Options tune a check. The zero value checks with no status requirement
+// and no deadlines.
+type Options struct {
+	// Now is the current time, for deadlines such as the evaluation of an
+	// emergency change; the zero time skips deadline rules.
+	Now time.Time
+	// Require, when set, fails every record that has not reached it.
+	Require record.Status
+	// Workers is the number of records checked at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Records applies every rule to records and returns the findings, unsorted.
+func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.Finding {
+	perRecord := make([][]diag.Finding, len(records))
+	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(records)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(records) {
+					return
+				}
+				rc := &recordCheck{cfg: cfg, r: records[i], opts: opts, c: diag.NewCollector(records[i].File)}
+				rc.run()
+				perRecord[i] = rc.c.Findings()
+			}
+		}()
+	}
+	wg.Wait()
+
+	var findings []diag.Finding
+	for _, fs := range perRecord {
+		findings = append(findings, fs...)
+	}
+	findings = append(findings, duplicateIDs(records)...)
+	findings = append(findings, overlappingWindows(records)...)
+	findings = append(findings, rolesNotChecked(cfg, records)...)
+	return findings
+}
+
+// recordCheck applies the rules that need only one record.
+type recordCheck struct {
+	cfg  *config.Config
+	r    *record.Record
+	opts Options
+	c    *diag.Collector
+}
+
+func (rc *recordCheck) run() {
+	rc.requiredFields()
+	rc.idPattern()
+	rc.systems()
+	rc.risksAndMitigations()
+	rc.window()
+	rc.urls()
+	rc.stageOrder()
+	rc.dateOrder()
+	rc.emergencyApproval()
+	rc.afterRejection()
+	rc.signers()
+	rc.separationOfDuties()
+	rc.stageEvidence()
+	rc.requiredStatus()
+}
+
+func (rc *recordCheck) at(path string) diag.Pos { return rc.r.At(path) }
+
+// missing reports a required field that is absent or empty, unless it is
+// written with a value the decoder already rejected.
+func (rc *recordCheck) missing(path, hint string) {
+	if rc.r.Pos.Invalid(path) {
+		return
+	}
+	state := "missing"
+	if rc.r.Pos.Written(path) {
+		state = "empty"
+	}
+	rc.c.Errorf(rc.at(path), RuleRequiredField, hint, "required field `%s` is %s", path, state)
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+func (rc *recordCheck) requiredFields() {
+	f := &rc.r.Fields
+	text := []struct {
+		path, value, hint string
+	}{
+		{"id", f.ID, "add `id: CHG-0001` with the next free id"},
+		{"title", f.Title, "add `title:` with a one-line summary of the change"},
+		{"type", string(f.Type), "add `type:` with standard, normal or emergency"},
+		{"reason", f.Reason, "add `reason: |` with the business justification: the purpose and benefit of the change"},
+		{"scope", f.Scope, "add `scope: |` with the impact of the change on the system"},
+	}
+	for _, t := range text {
+		if blank(t.value) {
+			rc.missing(t.path, t.hint)
+		}
+	}
+	if len(f.Systems) == 0 {
+		rc.missing("systems", "add `systems: [name]` listing every system the change touches")
+	}
+	if f.CustomerData == nil {
+		rc.missing("customer_data", "add `customer_data: true` if the change touches systems that process or store customer information, else false")
+	}
+	if len(f.Steps) == 0 {
+		rc.missing("steps", "add `steps:` with one \"- step\" line per step to implement the change")
+	}
+	for i, s := range f.Steps {
+		if blank(s) {
+			rc.missing(fmt.Sprintf("steps[%d]", i), "write the step, or remove the empty item")
+		}
+	}
+	if len(f.Risks) == 0 {
+		rc.missing("risks", "add `risks:` with at least one risk (id, description, likelihood, impact, mitigations)")
+	}
+	if len(f.Mitigations) == 0 {
+		rc.missing("mitigations", "add `mitigations:` with at least one measure (id, description) that reduces the risks")
+	}
+	if f.Signoffs.Request != nil && blank(f.PullRequest) {
+		rc.missing("pull_request", "add `pull_request:` with the URL of the pull request that requests this change")
+	}
+	if f.Type != "" && rc.cfg.RequiresRollback(f.Type) && blank(f.Rollback) {
+		rc.missing("rollback", fmt.Sprintf("add `rollback: |` describing how to undo the change (required for %s changes)", f.Type))
+	}
+	for _, stage := range record.Stages {
+		s := f.Signoffs.Of(stage)
+		if s == nil {
+			continue
+		}
+		base := "signoffs." + string(stage)
+		if blank(s.By) {
+			rc.missing(base+".by", "add `by:` with the handle of the person who signs this stage")
+		}
+		if s.Date.IsZero() {
+			rc.missing(base+".date", "add `date:` with the day the stage was signed, as YYYY-MM-DD")
+		}
+	}
+	if e := f.Signoffs.Evaluation; e != nil && e.Decision == "" {
+		rc.missing("signoffs.evaluation.decision", "add `decision:` with approved, rejected or changes-requested")
+	}
+}
+
+func (rc *recordCheck) idPattern() {
+	id := rc.r.ID
+	if id != "" && !rc.cfg.ID.MatchString(id) {
+		rc.c.Errorf(rc.at("id"), RuleIDPattern,
+			fmt.Sprintf("use an id matching %s, such as CHG-0042 (or change id_pattern in %s)", rc.cfg.IDPattern, config.File),
+			"id %q does not match id_pattern %s", id, rc.cfg.IDPattern)
+	}
+}
+
+func (rc *recordCheck) systems() {
+	if len(rc.cfg.Systems) == 0 {
+		return
+	}
+	for i, s := range rc.r.Systems {
+		if !slices.Contains(rc.cfg.Systems, s) {
+			rc.c.Errorf(rc.at(fmt.Sprintf("systems[%d]", i)), RuleUnknownSystem,
+				fmt.Sprintf("use a system listed in %s (%s), or add it there", config.File, strings.Join(rc.cfg.Systems, ", ")),
+				"system %q is not listed in %s%s", s, config.File, didYouMean(s, rc.cfg.Systems))
+		}
+	}
+}
+
+func (rc *recordCheck) risksAndMitigations() {
+	f := &rc.r.Fields
+	mitigations := map[string]int{}
+	var ids []string
+	for i, m := range f.Mitigations {
+		path := fmt.Sprintf("mitigations[%d]", i)
+		if blank(m.ID) {
+			rc.missing(path+".id", "add `id: M1` (unique within the record) so risks can name this mitigation")
+			continue
+		}
+		if blank(m.Description) {
+			rc.missing(path+".description", "add `description:` saying what the measure does")
+		}
+		if first, dup := mitigations[m.ID]; dup {
+			rc.c.Errorf(rc.at(path+".id"), RuleDuplicateItemID, "give each mitigation its own id",
+				"mitigation id %q is used twice (first on line %d)", m.ID, rc.at(fmt.Sprintf("mitigations[%d].id", first)).Line)
+			continue
+		}
+		mitigations[m.ID] = i
+		ids = append(ids, m.ID)
+	}
+	referenced := map[string]bool{}
+	risks := map[string]int{}
+	for i, r := range f.Risks {
+		path := fmt.Sprintf("risks[%d]", i)
+		for _, req := range []struct{ field, value, hint string }{
+			{"id", r.ID, "add `id: R1` (unique within the record)"},
+			{"description", r.Description, "add `description:` saying what could go wrong"},
+			{"likelihood", string(r.Likelihood), "add `likelihood:` with low, medium or high"},
+			{"impact", string(r.Impact), "add `impact:` with low, medium or high"},
+		} {
+			if blank(req.value) {
+				rc.missing(path+"."+req.field, req.hint)
+			}
+		}
+		if r.ID != "" {
+			if first, dup := risks[r.ID]; dup {
+				rc.c.Errorf(rc.at(path+".id"), RuleDuplicateItemID, "give each risk its own id",
+					"risk id %q is used twice (first on line %d)", r.ID, rc.at(fmt.Sprintf("risks[%d].id", first)).Line)
+			} else {
+				risks[r.ID] = i
+			}
+		}
+		if len(r.Mitigations) == 0 && !rc.r.Pos.Invalid(path+".mitigations") {
+			rc.c.Errorf(rc.at(path+".mitigations"), RuleRiskWithoutMitigation,
+				"add `mitigations: [M1]` naming the measures that reduce this risk",
+				"risk %q has no mitigation", cmp.Or(r.ID, path))
+		}
+		for j, m := range r.Mitigations {
+			referenced[m] = true
+			if _, ok := mitigations[m]; !ok {
+				rc.c.Errorf(rc.at(fmt.Sprintf("%s.mitigations[%d]", path, j)), RuleUnknownMitigation,
+					"name a mitigation id defined under `mitigations`, or add that mitigation",
+					"risk %q names mitigation %q, which does not exist%s", cmp.Or(r.ID, path), m, didYouMean(m, ids))
+			}
+		}
+	}
+	for i, m := range f.Mitigations {
+		if m.ID != "" && !referenced[m.ID] && len(f.Risks) > 0 {
+			rc.c.Warnf(rc.at(fmt.Sprintf("mitigations[%d]", i)), RuleUnreferencedMitigation,
+				"name it in the `mitigations` of the risk it reduces, or remove it",
+				"mitigation %q is not referenced by any risk", m.ID)
+		}
+	}
+}
+
+func (rc *recordCheck) window() {
+	w := rc.r.Window
+	if w == nil {
+		return
+	}
+	if w.Start.IsZero() {
+		rc.missing("window.start", "add `start:` with the planned start, such as 2026-11-10T22:00:00Z")
+	}
+	if w.End.IsZero() {
+		rc.missing("window.end", "add `end:` with the planned end, such as 2026-11-10T23:00:00Z")
+	}
+	if !w.Start.IsZero() && !w.End.IsZero() && w.End.Before(w.Start) {
+		rc.c.Errorf(rc.at("window.end"), RuleInvalidWindow, "make the window end after it starts",
+			"window ends (%s) before it starts (%s)", w.End, w.Start)
+	}
+}
+
+func (rc *recordCheck) urls() {
+	check := func(path, value string) {
+		if value == "" {
+			return
+		}
+		u, err := url.Parse(value)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			rc.c.Errorf(rc.at(path), RuleInvalidURL, "write a full http(s) URL, such as https://github.com/acme/platform/pull/1234",
+				"`%s` must be an http(s) URL, not %q", path, value)
+		}
+	}
+	check("pull_request", rc.r.PullRequest)
+	for i, u := range rc.r.Related {
+		check(fmt.Sprintf("related[%d]", i), u)
+	}
+	for _, stage := range record.Stages {
+		if s := rc.r.Signoffs.Of(stage); s != nil {
+			check("signoffs."+string(stage)+".evidence", s.Evidence)
+		}
+	}
+}
+
+// emergencySkip reports whether stage may be signed before evaluation: the
+// policy lets an emergency change be implemented (and validated) first and
+// approved afterwards, but not closed without approval.
+func (rc *recordCheck) emergencySkip(missing, stage record.Stage) bool {
+	return rc.r.Type == record.Emergency && missing == record.Evaluation && stage != record.Documentation
+}
+
+func (rc *recordCheck) stageOrder() {
+	s := &rc.r.Signoffs
+	for i, stage := range record.Stages {
+		if s.Of(stage) == nil {
+			continue
+		}
+		for _, earlier := range record.Stages[:i] {
+			if s.Of(earlier) == nil && !rc.emergencySkip(earlier, stage) {
+				hint := fmt.Sprintf("sign `%s` first, or remove the `%s` sign-off", earlier, stage)
+				if earlier == record.Evaluation && rc.r.Type != record.Emergency {
+					hint += " (only emergency changes may be implemented before evaluation)"
+				}
+				rc.c.Errorf(rc.at("signoffs."+string(stage)), RuleStageOrder, hint,
+					"stage `%s` is signed but the earlier stage `%s` is not", stage, earlier)
+				break
+			}
+		}
+	}
+}
+
+// predecessor returns the stage whose date stage's date must not precede.
+// For an emergency change, evaluation may come after implementation, so it
+// is compared with the request only and takes no part in the later chain.
+func (rc *recordCheck) predecessor(i int) (record.Stage, bool) {
+	stage := record.Stages[i]
+	for j := i - 1; j >= 0; j-- {
+		prev := record.Stages[j]
+		if rc.r.Type == record.Emergency && prev == record.Evaluation && stage != record.Documentation {
+			continue
+		}
+		if rc.r.Signoffs.Of(prev) != nil {
+			return prev, true
+		}
+	}
+	return "", false
+}
+
+func (rc *recordCheck) dateOrder() {
+	for i, stage := range record.Stages {
+		cur := rc.r.Signoffs.Of(stage)
+		if cur == nil || cur.Date.IsZero() {
+			continue
+		}
+		prevStage, ok := rc.predecessor(i)
+		if !ok {
+			continue
+		}
+		prev := rc.r.Signoffs.Of(prevStage)
+		if !prev.Date.IsZero() && cur.Date.Before(prev.Date) {
+			rc.c.Errorf(rc.at("signoffs."+string(stage)+".date"), RuleDateOrder,
+				fmt.Sprintf("fix the date: `%s` cannot be signed before `%s`", stage, prevStage),
+				"`%s` is dated %s, before `%s` on %s", stage, cur.Date, prevStage, prev.Date)
+		}
+	}
+}
+
+func (rc *recordCheck) emergencyApproval() {
+	s := &rc.r.Signoffs
+	if rc.r.Type != record.Emergency || s.Implementation == nil || s.Implementation.Date.IsZero() {
+		return
+	}
+	days := rc.cfg.EmergencyApprovalDays()
+	implemented := s.Implementation.Date
+	hint := fmt.Sprintf("have a change manager sign `evaluation` within %d days of the implementation (policy.emergency_approval_days)", days)
+	if e := s.Evaluation; e != nil {
+		if !e.Date.IsZero() && implemented.DaysUntil(e.Date) > days {
+			rc.c.Errorf(rc.at("signoffs.evaluation.date"), RuleEmergencyApproval, hint,
+				"emergency change evaluated %d days after its implementation on %s; the policy allows %d",
+				implemented.DaysUntil(e.Date), implemented, days)
+		}
+		return
+	}
+	if !rc.opts.Now.IsZero() {
+		now := record.Date{Time: rc.opts.Now}
+		if late := implemented.DaysUntil(now); late > days {
+			rc.c.Errorf(rc.at("signoffs.implementation"), RuleEmergencyApproval, hint,
+				"emergency change implemented on %s still has no evaluation after %d days; the policy allows %d",
+				implemented, late, days)
+		}
+	}
+}
+
+func (rc *recordCheck) afterRejection() {
+	e := rc.r.Signoffs.Evaluation
+	if e == nil || (e.Decision != record.Rejected && e.Decision != record.ChangesRequested) {
+		return
+	}
+	for _, stage := range record.Stages[2:] {
+		if rc.r.Signoffs.Of(stage) != nil {
+			rc.c.Errorf(rc.at("signoffs."+string(stage)), RuleStageAfterRejection,
+				"get a new evaluation with decision: approved before signing later stages, or open a new record",
+				"stage `%s` is signed although the evaluation decided %q", stage, e.Decision)
+		}
+	}
+}
+
+func (rc *recordCheck) signers() {
+	people := rc.cfg.People
+	if len(people) == 0 {
+		return // one repository-wide warning instead; see rolesNotChecked
+	}
+	for _, stage := range record.Stages {
+		s := rc.r.Signoffs.Of(stage)
+		if s == nil || blank(s.By) {
+			continue
+		}
+		path := "signoffs." + string(stage) + ".by"
+		person, ok := people[s.By]
+		if !ok {
+			rc.c.Errorf(rc.at(path), RuleUnknownSigner,
+				fmt.Sprintf("use a handle from `people` in %s, or add this person there", config.File),
+				"signer %q of `%s` is not in people%s", s.By, stage, didYouMean(s.By, rc.cfg.Handles()))
+			continue
+		}
+		roles := rc.cfg.RolesFor(stage)
+		if len(roles) > 0 && !slices.ContainsFunc(person.Roles, func(r string) bool { return slices.Contains(roles, r) }) {
+			rc.c.Errorf(rc.at(path), RuleSignerRole,
+				fmt.Sprintf("have someone with the role %s sign, or give %s that role in %s", orList(roles), s.By, config.File),
+				"`%s` needs the role %s; %s has %s", stage, orList(roles), s.By, rolesText(person.Roles))
+		}
+	}
+}
+
+func (rc *recordCheck) separationOfDuties() {
+	if !rc.cfg.SeparationOfDuties() {
+		return
+	}
+	by := func(stage record.Stage) string {
+		if s := rc.r.Signoffs.Of(stage); s != nil {
+			return s.By
+		}
+		return ""
+	}
+	pairs := []struct{ stage, other record.Stage }{
+		{record.Evaluation, record.Request},
+		{record.Evaluation, record.Implementation},
+		{record.Validation, record.Implementation},
+	}
+	for _, p := range pairs {
+		a, b := by(p.stage), by(p.other)
+		if a == "" || a != b {
+			continue
+		}
+		// Point at whichever of the two was signed later in the file's
+		// stage order, the one that broke the rule.
+		later := p.stage
+		if slices.Index(record.Stages, p.other) > slices.Index(record.Stages, p.stage) {
+			later = p.other
+		}
+		rc.c.Errorf(rc.at("signoffs."+string(later)+".by"), RuleSeparationOfDuties,
+			fmt.Sprintf("have a different person sign `%s`", p.stage),
+			"%s signed both `%s` and `%s`: the %s must not be the %s", a, p.other, p.stage, doer(p.stage), doer(p.other))
+	}
+}
+
+func doer(s record.Stage) string {
+	switch s {
+	case record.Request:
+		return "requester"
+	case record.Evaluation:
+		return "evaluator"
+	case record.Implementation:
+		return "implementer"
+	case record.Validation:
+		return "validator"
+	}
+	return "documenter"
+}
+
+func (rc *recordCheck) stageEvidence() {
+	s := &rc.r.Signoffs
+	if im := s.Implementation; im != nil && (im.Tested == nil || !*im.Tested) && !rc.r.Pos.Invalid("signoffs.implementation.tested") {
+		rc.c.Errorf(rc.at("signoffs.implementation"), RuleUntested,
+			"test the change, then add `tested: true` (and `evidence:` with a link to the test run)",
+			"`implementation` is signed without `tested: true`")
+	}
+	if v := s.Validation; v != nil && v.SecurityReview != "passed" && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
+		rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
+			"check that the change poses no security risk, then add `security_review: passed`",
+			"`validation` is signed without `security_review: passed`")
+	}
+}
+
+func (rc *recordCheck) requiredStatus() {
+	want := rc.opts.Require
+	if want == "" {
+		return
+	}
+	if got := rc.r.Status(); !got.Reached(want) {
+		rc.c.Errorf(rc.at("signoffs"), RuleRequireStatus,
+			fmt.Sprintf("sign the remaining stages until the record is %s", want),
+			"record %s is %s; %s is required", cmp.Or(rc.r.ID, rc.r.File), got, want)
+	}
+}
+
+func orList(roles []string) string {
+	q := make([]string, len(roles))
+	for i, r := range roles {
+		q[i] = fmt.Sprintf("%q", r)
+	}
+	return strings.Join(q, " or ")
+}
+
+func rolesText(roles []string) string {
+	if len(roles) == 0 {
+		return "no roles"
+	}
+	return "roles " + strings.Join(roles, ", ")
+}

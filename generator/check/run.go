@@ -1,0 +1,30 @@
+package check
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+// Result is the outcome of checking a repository.
+type Result struct {
+	// Repository is what was loaded.
+	Repository *repository.Repository
+	// Findings holds every finding, sorted by file and position.
+	Findings []diag.Finding
+}
+
+// Run loads the configuration repository at the root of fsys and checks
+// every record. It fails only when the context is cancelled; problems with
+// the repository's content are findings.
+func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options) (*Result, error) {
+	repo, err := repository.Load(ctx, fsys, load)
+	if err != nil {
+		return nil, err
+	}
+	findings := append(repo.Findings, Records(repo.Config, repo.Records, opts)...)
+	diag.Sort(findings)
+	return &Result{Repository: repo, Findings: findings}, nil
+}

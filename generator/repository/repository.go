@@ -1,0 +1,204 @@
+// Package repository loads a configuration repository: its settings and
+// every change record under the records folder, parsed in parallel.
+package repository
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// Rule identifiers of the findings this package reports.
+const (
+	RuleRecordsFolder = "records-folder"
+	RuleUnreadable    = "unreadable-file"
+	RuleFileTooLarge  = "file-too-large"
+)
+
+// DefaultMaxFileSize is the largest record file read: far above any real
+// record, small enough that a stray dump in the folder cannot stall a run.
+const DefaultMaxFileSize = 1 << 20
+
+// Options tune loading. The zero value is the default.
+type Options struct {
+	// Limits bound front matter decoding.
+	Limits frontmatter.Limits
+	// MaxFileSize is the largest record file in bytes; 0 means
+	// DefaultMaxFileSize.
+	MaxFileSize int64
+	// Workers is the number of files parsed at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Repository is a loaded configuration repository.
+type Repository struct {
+	Config *config.Config
+	// Records are the records that could be parsed, sorted by file.
+	Records []*record.Record
+	// Files is the number of record files found, parsed or not.
+	Files int
+	// Findings are the problems met while loading (syntax, types...).
+	Findings []diag.Finding
+}
+
+// IsRecordFile reports whether the file at name (slash-separated) is a
+// change record by the format's naming rules.
+func IsRecordFile(name string) bool {
+	base := path.Base(name)
+	return strings.HasSuffix(base, ".md") &&
+		!strings.HasPrefix(base, "_") && !strings.HasPrefix(base, ".") &&
+		!strings.EqualFold(base, "README.md")
+}
+
+// Load reads the settings and every record of the repository at the root of
+// fsys. It returns an error only when loading cannot go on at all (the
+// context is cancelled); everything else is a finding.
+func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
+	cfg, findings := config.Load(fsys, opts.Limits)
+	repo := &Repository{Config: cfg, Findings: findings}
+
+	files, err := recordFiles(fsys, cfg.Records)
+	if err != nil {
+		c := diag.NewCollector(config.File)
+		hint := "create the folder, or set records in " + config.File + " to the folder that holds your records"
+		c.Errorf(cfg.Pos.Of("records"), RuleRecordsFolder, hint, "cannot read the records folder %q: %v", cfg.Records, unwrapPathError(err))
+		repo.Findings = append(repo.Findings, c.Findings()...)
+		return repo, nil
+	}
+	repo.Files = len(files)
+
+	records, fileFindings, err := parseAll(ctx, fsys, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	repo.Records = records
+	repo.Findings = append(repo.Findings, fileFindings...)
+	return repo, nil
+}
+
+// recordFiles lists the record files below dir, sorted.
+func recordFiles(fsys fs.FS, dir string) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if IsRecordFile(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	slices.Sort(files)
+	return files, err
+}
+
+type result struct {
+	record   *record.Record
+	findings []diag.Finding
+}
+
+// parseAll parses files on every core. Results are stored by index so the
+// output order does not depend on scheduling.
+func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options) ([]*record.Record, []diag.Finding, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	maxSize := opts.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	results := make([]result, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				j := int(next.Add(1) - 1)
+				if j >= len(files) {
+					return
+				}
+				results[j] = parseFile(fsys, files[j], maxSize, opts.Limits)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	records := make([]*record.Record, 0, len(files))
+	var findings []diag.Finding
+	for _, r := range results {
+		if r.record != nil {
+			records = append(records, r.record)
+		}
+		findings = append(findings, r.findings...)
+	}
+	return records, findings, nil
+}
+
+func parseFile(fsys fs.FS, name string, maxSize int64, limits frontmatter.Limits) result {
+	c := diag.NewCollector(name)
+	data, err := readLimited(fsys, name, maxSize)
+	if errors.Is(err, errTooLarge) {
+		c.Errorf(diag.Pos{}, RuleFileTooLarge, "split the record, or move attachments out of the records folder",
+			"file is larger than %d bytes, the record size limit", maxSize)
+		return result{findings: c.Findings()}
+	}
+	if err != nil {
+		c.Errorf(diag.Pos{}, RuleUnreadable, "check the file's permissions and that it is not a broken link",
+			"cannot read the file: %v", unwrapPathError(err))
+		return result{findings: c.Findings()}
+	}
+	r, findings := record.Parse(name, data, limits)
+	return result{record: r, findings: findings}
+}
+
+var errTooLarge = errors.New("file too large")
+
+func readLimited(fsys fs.FS, name string, maxSize int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Reading one byte past the limit tells "too large" without trusting a
+	// size that may change under us.
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > maxSize {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+// unwrapPathError drops the path from fs errors: findings already name it.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
