@@ -303,12 +303,14 @@ func (rc *recordCheck) emergencySkip(missing, stage record.Stage) bool {
 
 func (rc *recordCheck) stageOrder() {
 	s := &rc.r.Signoffs
+	reported := map[record.Stage]bool{} // one finding per gap, at the first stage after it
 	for i, stage := range record.Stages {
 		if s.Of(stage) == nil {
 			continue
 		}
 		for _, earlier := range record.Stages[:i] {
-			if s.Of(earlier) == nil && !rc.emergencySkip(earlier, stage) {
+			if s.Of(earlier) == nil && !rc.emergencySkip(earlier, stage) && !reported[earlier] {
+				reported[earlier] = true
 				hint := fmt.Sprintf("sign `%s` first, or remove the `%s` sign-off", earlier, stage)
 				if earlier == record.Evaluation && rc.r.Type != record.Emergency {
 					hint += " (only emergency changes may be implemented before evaluation)"

@@ -96,9 +96,13 @@ func rolesNotChecked(cfg *config.Config, records []*record.Record) []diag.Findin
 	if !signed {
 		return nil
 	}
+	where := config.File + " lists no people"
+	if !cfg.Exists {
+		where = "there is no " + config.File + " listing people"
+	}
 	c := diag.NewCollector(config.File)
 	c.Warnf(cfg.Pos.Of("people"), RuleRolesNotChecked,
 		"list everyone who signs stages under `people` in "+config.File+", with their roles",
-		"roles not checked: %s lists no people, so signers and their roles cannot be verified", config.File)
+		"roles not checked: %s, so signers and their roles cannot be verified", where)
 	return c.Findings()
 }

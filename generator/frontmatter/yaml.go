@@ -1,6 +1,7 @@
 package frontmatter
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ func (d *decoder) yaml(data []byte) *Node {
 				// with a 0-based line: that of the collection being parsed.
 				line++
 			}
+			// An error at the end of input is reported on the line after
+			// the last; point at the last line the user can see instead.
+			line = min(line, max(countLines(data), 1))
 			pos, msg = diag.Pos{Line: line + d.lineOffset, Col: 1}, m[2]
 		}
 		d.c.Errorf(pos, RuleSyntax, "fix the YAML syntax at this line (indentation, a missing \":\" or an unclosed quote)",
@@ -131,4 +135,12 @@ func yamlKindName(k yaml.Kind) string {
 		return "an alias"
 	}
 	return "a value"
+}
+
+func countLines(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
 }

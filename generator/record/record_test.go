@@ -1,0 +1,105 @@
+package record
+
+import (
+	"testing"
+
+	"github.com/changebook/changebook/generator/frontmatter"
+)
+
+func TestStatusIsDerivedFromSignoffs(t *testing.T) {
+	signed := &Signoff{By: "x"}
+	tests := []struct {
+		name string
+		s    Signoffs
+		want Status
+	}{
+		{"nothing", Signoffs{}, Draft},
+		{"request", Signoffs{Request: signed}, Requested},
+		{"approved", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Approved}}, StatusApproved},
+		{"rejected", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Rejected}}, StatusRejected},
+		{"changes requested", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: ChangesRequested}}, StatusChangesReq},
+		{"implemented", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Approved}, Implementation: &ImplementationSignoff{}}, Implemented},
+		{"emergency implemented unevaluated", Signoffs{Request: signed, Implementation: &ImplementationSignoff{}}, Implemented},
+		{"validated", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Approved}, Implementation: &ImplementationSignoff{}, Validation: &ValidationSignoff{}}, Validated},
+		{"documented", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Approved}, Implementation: &ImplementationSignoff{}, Validation: &ValidationSignoff{}, Documentation: &DocumentationSignoff{}}, Documented},
+		{"rejected wins over later stages", Signoffs{Request: signed, Evaluation: &EvaluationSignoff{Decision: Rejected}, Implementation: &ImplementationSignoff{}}, StatusRejected},
+	}
+	for _, tt := range tests {
+		f := Fields{Signoffs: tt.s}
+		if got := f.Status(); got != tt.want {
+			t.Errorf("%s: Status() = %s; want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestReached(t *testing.T) {
+	tests := []struct {
+		have, want Status
+		ok         bool
+	}{
+		{Documented, Documented, true},
+		{Validated, Documented, false},
+		{Documented, StatusApproved, true},
+		{Requested, StatusApproved, false},
+		{StatusRejected, StatusApproved, false},
+		{StatusRejected, Requested, true},
+		{StatusRejected, StatusRejected, true},
+		{Documented, StatusRejected, false},
+		{Draft, Draft, true},
+	}
+	for _, tt := range tests {
+		if got := tt.have.Reached(tt.want); got != tt.ok {
+			t.Errorf("%s.Reached(%s) = %v; want %v", tt.have, tt.want, got, tt.ok)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	var d, e, f Date
+	if err := d.UnmarshalText([]byte("2026-11-10")); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.UnmarshalText([]byte("2026-11-10T09:00:00+02:00")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.UnmarshalText([]byte("2026-11-12T00:30:00Z")); err != nil {
+		t.Fatal(err)
+	}
+	if d.Before(e) || e.Before(d) {
+		t.Error("a date and a time on the same day must not be ordered")
+	}
+	if !d.Before(f) || d.DaysUntil(f) != 2 {
+		t.Errorf("Before = %v, DaysUntil = %d; want true, 2", d.Before(f), d.DaysUntil(f))
+	}
+	if e.String() != "2026-11-10T09:00:00+02:00" {
+		t.Errorf("String() = %q; want the text as written", e)
+	}
+	for _, bad := range []string{"2026-13-01", "10/11/2026", "2026-11-10 10:00", "yesterday"} {
+		if err := new(Date).UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("%q parsed; want an error", bad)
+		}
+	}
+}
+
+func TestParseKeepsEveryFormatAndPosition(t *testing.T) {
+	files := map[frontmatter.Format]string{
+		frontmatter.YAML: "---\nid: CHG-0001\nrisks:\n  - id: R1\n    mitigations: [M1]\n---\nbody\n",
+		frontmatter.TOML: "+++\nid = \"CHG-0001\"\n[[risks]]\nid = \"R1\"\nmitigations = [\"M1\"]\n+++\nbody\n",
+		frontmatter.JSON: "{\n\"id\": \"CHG-0001\",\n\"risks\": [{\"id\": \"R1\",\n \"mitigations\": [\"M1\"]}]\n}\n\nbody\n",
+	}
+	for format, src := range files {
+		r, fs := Parse("x.md", []byte(src), frontmatter.Limits{})
+		if len(fs) != 0 || r == nil {
+			t.Fatalf("%s: findings %+v", format, fs)
+		}
+		if r.ID != "CHG-0001" || len(r.Risks) != 1 || r.Risks[0].Mitigations[0] != "M1" || r.Format != format {
+			t.Errorf("%s: decoded %+v", format, r.Fields)
+		}
+		if got := r.At("risks[0].mitigations[0]").Line; got != 5 && !(format == frontmatter.JSON && got == 4) {
+			t.Errorf("%s: risks[0].mitigations[0] on line %d", format, got)
+		}
+		if r.At("").Line != 1 {
+			t.Errorf("%s: record starts on line %d; want 1", format, r.At("").Line)
+		}
+	}
+}
