@@ -199,8 +199,12 @@ func (d *decoder) count(pos diag.Pos, depth int) error {
 // the first definition.
 func (d *decoder) addPair(n *Node, p Pair, seen map[string]diag.Pos) {
 	if first, dup := seen[p.Key]; dup {
+		where := fmt.Sprintf("on line %d and on line %d", first.Line, p.KeyPos.Line)
+		if first.Line == p.KeyPos.Line {
+			where = fmt.Sprintf("on line %d, at columns %d and %d", first.Line, first.Col, p.KeyPos.Col)
+		}
 		d.c.Errorf(p.KeyPos, RuleDuplicateKey, "remove one of the two definitions",
-			"key %q is defined twice: on line %d and on line %d", p.Key, first.Line, p.KeyPos.Line)
+			"key %q is defined twice: %s", p.Key, where)
 		return
 	}
 	seen[p.Key] = p.KeyPos
