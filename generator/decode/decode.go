@@ -211,7 +211,11 @@ func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
 
 func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
 	if n.Kind != frontmatter.Scalar {
-		d.wrongType(n, path, "text", "write the value on one line, or as a block after \"|\"")
+		hint := "write the value on one line, or as a block after \"|\""
+		if n.Kind == frontmatter.Mapping {
+			hint = "put the text in quotes: an unquoted \": \" inside it starts a mapping"
+		}
+		d.wrongType(n, path, "text", hint)
 		return
 	}
 	// Any scalar is text as written: `id: 012345` stays "012345".
