@@ -1,0 +1,20 @@
+package frontmatter
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/changebook/changebook/internal/synth"
+)
+
+// BenchmarkParseRecord measures splitting and decoding one synthetic
+// record of realistic size.
+func BenchmarkParseRecord(b *testing.B) {
+	rec := synth.Record(rand.New(rand.NewPCG(1, 2)), "CHG-00042", 7)
+	b.SetBytes(int64(len(rec)))
+	for b.Loop() {
+		if _, fs := Parse("x.md", rec, Limits{}); len(fs) != 0 {
+			b.Fatal(fs)
+		}
+	}
+}
