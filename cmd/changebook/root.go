@@ -66,9 +66,23 @@ func execute(ctx context.Context, e *env, args []string) int {
 		return exitFindings
 	default:
 		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", ue.command)
+		}
 		return exitError
 	}
 }
+
+// usageError is a command line the command cannot understand; the user is
+// pointed at the command's help.
+type usageError struct {
+	err     error
+	command string
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
@@ -84,7 +98,7 @@ ISO 27001 A.8.32) and publishes them as a website.`,
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
+		return &usageError{err: err, command: c.CommandPath()}
 	})
 	root.AddCommand(newCheckCmd(e))
 	return root

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -273,6 +274,21 @@ func TestEveryRuleIsCatalogued(t *testing.T) {
 		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax"} {
 		if !ids[id] {
 			t.Errorf("rule %s is not in Rules()", id)
+		}
+	}
+}
+
+// TestREADMEDocumentsEveryRule keeps the README's rule table in step with
+// the rules: a user must be able to look up any rule id they meet.
+func TestREADMEDocumentsEveryRule(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules() {
+		row := fmt.Sprintf("| `%s` | %s |", r.ID, r.Severity)
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row %q", row)
 		}
 	}
 }
