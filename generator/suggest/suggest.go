@@ -20,12 +20,29 @@ func Closest(word string, candidates []string) string {
 		if c == word {
 			continue
 		}
-		d := levenshtein.ComputeDistance(lw, strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := levenshtein.ComputeDistance(lw, lc)
+		if d == 2 && swapsTwoLetters(lw, lc) {
+			d = 1 // "nmae" for "name": one slip of the fingers, not two
+		}
 		if d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
+}
+
+// swapsTwoLetters reports whether a and b differ only by two adjacent
+// letters swapped, a typo Levenshtein distance counts as two edits.
+func swapsTwoLetters(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // DidYouMean returns " (did you mean "x"?)" for the closest candidate, or

@@ -13,6 +13,8 @@ func TestClosest(t *testing.T) {
 		{"customer-data", "customer_data"},
 		{"pullrequest", "pull_request"},
 		{"Title", "title"},
+		{"titel", "title"},
+		{"rsiks", "risks"},
 		{"owner", ""},       // nothing close
 		{"x", ""},           // one letter away from nothing sensible
 		{"completely", ""},  // far from all

@@ -1,0 +1,88 @@
+package decode
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
+)
+
+type color string
+
+func (color) Enum() []string { return []string{"red", "green"} }
+
+type common struct {
+	Name string `json:"name"`
+}
+
+type sample struct {
+	common
+	Count   int                 `json:"count"`
+	On      *bool               `json:"on"`
+	Color   color               `json:"color"`
+	Tags    []string            `json:"tags"`
+	Members map[string][]string `json:"members"`
+	Inner   *struct {
+		Value string `json:"value"`
+	} `json:"inner"`
+	Ignored string `json:"-"`
+}
+
+func decodeYAML(t *testing.T, src string) (sample, *Map, []diag.Finding) {
+	t.Helper()
+	root, fs := frontmatter.ParseYAML("x.yaml", []byte(src), frontmatter.Limits{})
+	if len(fs) > 0 {
+		t.Fatalf("parse: %+v", fs)
+	}
+	var s sample
+	m := NewMap()
+	c := diag.NewCollector("x.yaml")
+	Into(root, &s, m, c)
+	return s, m, c.Findings()
+}
+
+func TestDecodesEveryKind(t *testing.T) {
+	s, m, fs := decodeYAML(t, "name: n\ncount: 3\non: true\ncolor: red\ntags: [a, b]\nmembers: {x: [1, 2]}\ninner: {value: v}\n")
+	if len(fs) != 0 {
+		t.Fatalf("findings: %+v", fs)
+	}
+	want := sample{common: common{Name: "n"}, Count: 3, Color: "red", Tags: []string{"a", "b"}, Members: map[string][]string{"x": {"1", "2"}}}
+	if s.On == nil || !*s.On || s.Inner == nil || s.Inner.Value != "v" {
+		t.Fatalf("pointers not set: %+v", s)
+	}
+	s.On, s.Inner = nil, nil
+	if !reflect.DeepEqual(s, want) {
+		t.Errorf("got %+v; want %+v", s, want)
+	}
+	if got := m.Of("members.x[1]"); got != (diag.Pos{Line: 6, Col: 18}) {
+		t.Errorf("members.x[1] at %v", got)
+	}
+	if got := m.Of("inner.missing"); got.Line != 7 {
+		t.Errorf("a missing field points at its parent; got %v", got)
+	}
+}
+
+func TestReportsEveryProblem(t *testing.T) {
+	_, m, fs := decodeYAML(t, "name: [x]\ncount: many\non: yes\ncolor: rde\ntags: a\nIgnored: x\nnmae: y\n")
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Rule+"@"+string(rune('0'+f.Pos.Line)))
+	}
+	want := "wrong-type@1 wrong-type@2 wrong-type@3 invalid-value@4 wrong-type@5 unknown-field@6 unknown-field@7"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %s; want %s", strings.Join(got, " "), want)
+	}
+	if !m.Invalid("color") || !m.Written("color") || m.Invalid("name2") {
+		t.Error("invalid fields must be marked, others not")
+	}
+	for _, f := range fs {
+		if f.Rule == "invalid-value" && !strings.Contains(f.Message, `did you mean "red"`) {
+			t.Errorf("enum message lacks a suggestion: %s", f.Message)
+		}
+		if strings.Contains(f.Message, "nmae") && !strings.Contains(f.Message, `did you mean "name"`) {
+			t.Errorf("unknown field lacks a suggestion: %s", f.Message)
+		}
+	}
+}

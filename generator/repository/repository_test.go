@@ -1,0 +1,69 @@
+package repository
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const minimal = "---\nid: CHG-0001\n---\n"
+
+func TestIsRecordFile(t *testing.T) {
+	for name, want := range map[string]bool{
+		"changes/CHG-0001.md": true, "changes/sub/CHG-0002.md": true,
+		"changes/_template.md": false, "changes/.draft.md": false, "changes/README.md": false,
+		"changes/readme.md": false, "changes/notes.txt": false, "changes/CHG-0003.markdown": false,
+	} {
+		if got := IsRecordFile(name); got != want {
+			t.Errorf("IsRecordFile(%q) = %v; want %v", name, got, want)
+		}
+	}
+}
+
+func TestLoadWalksTheRecordsFolder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"changebook.yaml":               {Data: []byte("records: docs/changes\n")},
+		"docs/changes/b.md":             {Data: []byte(minimal)},
+		"docs/changes/2026/a.md":        {Data: []byte(minimal)},
+		"docs/changes/.git/x.md":        {Data: []byte("not walked")},
+		"docs/changes/_template.md":     {Data: []byte("not a minimal")},
+		"changes/outside-the-folder.md": {Data: []byte("not walked")},
+	}
+	repo, err := Load(context.Background(), fsys, Options{Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repo.Files != 2 || len(repo.Records) != 2 || len(repo.Findings) != 0 {
+		t.Fatalf("files %d, records %d, findings %+v", repo.Files, len(repo.Records), repo.Findings)
+	}
+	if repo.Records[0].File != "docs/changes/2026/a.md" || repo.Records[1].File != "docs/changes/b.md" {
+		t.Errorf("records not sorted by path: %s, %s", repo.Records[0].File, repo.Records[1].File)
+	}
+}
+
+func TestLoadLimitsFileSize(t *testing.T) {
+	fsys := fstest.MapFS{
+		"changes/huge.md": {Data: []byte(minimal + strings.Repeat("x", 2048))},
+		"changes/ok.md":   {Data: []byte(minimal)},
+	}
+	repo, err := Load(context.Background(), fsys, Options{MaxFileSize: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Findings) != 1 || repo.Findings[0].Rule != RuleFileTooLarge || repo.Findings[0].File != "changes/huge.md" {
+		t.Fatalf("findings = %+v", repo.Findings)
+	}
+	if repo.Files != 2 || len(repo.Records) != 1 {
+		t.Errorf("files %d, records %d; want 2 and 1", repo.Files, len(repo.Records))
+	}
+}
+
+func TestLoadStopsWhenCancelled(t *testing.T) {
+	fsys := fstest.MapFS{"changes/a.md": {Data: []byte(minimal)}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, fsys, Options{}); err == nil {
+		t.Error("Load on a cancelled context returned no error")
+	}
+}
