@@ -114,7 +114,7 @@ func (c *Config) Handles() []string {
 
 // Default returns the settings of a repository without changebook.yaml.
 func Default() *Config {
-	c := &Config{Pos: decode.NewMap()}
+	c := &Config{Pos: decode.NewMap(nil)}
 	c.applyDefaults()
 	c.ID = regexp.MustCompile(c.IDPattern)
 	return c
@@ -154,7 +154,7 @@ func Load(fsys fs.FS, limits frontmatter.Limits) (*Config, []diag.Finding) {
 		return Default(), c.Findings()
 	}
 	root, findings := frontmatter.ParseYAML(File, data, limits)
-	cfg := &Config{Exists: true, Pos: decode.NewMap()}
+	cfg := &Config{Exists: true, Pos: decode.NewMap(root)}
 	if root != nil {
 		decode.Into(root, cfg, cfg.Pos, c)
 	}

@@ -42,52 +42,84 @@ type RuleError struct {
 
 func (e *RuleError) Error() string { return e.Message }
 
-// Map records, for every field path, where it is written and whether its
-// value failed to decode. Paths use dots for fields and brackets for list
-// items: "risks[1].mitigations[0]", "signoffs.evaluation.by". A field's
-// place is its key; an item's, the item.
+// Map tells, for a field path, where it is written and whether its value
+// failed to decode. Paths use dots for fields and brackets for list items:
+// "risks[1].mitigations[0]", "signoffs.evaluation.by". A field's place is
+// its key; an item's, the item.
+//
+// Positions are looked up in the node tree when asked for, not recorded
+// while decoding: findings are rare, and a map of every path of every
+// record would dominate decoding time and memory.
 type Map struct {
-	pos     map[string]diag.Pos
+	root    *frontmatter.Node
 	invalid map[string]bool
 }
 
-// NewMap returns an empty Map.
-func NewMap() *Map { return &Map{pos: map[string]diag.Pos{}, invalid: map[string]bool{}} }
+// NewMap returns a Map over the tree rooted at root (nil for no tree).
+func NewMap(root *frontmatter.Node) *Map { return &Map{root: root} }
 
 // Of returns the position of path, or of its nearest written ancestor, so a
 // finding about a missing field points at the mapping that lacks it.
 func (m *Map) Of(path string) diag.Pos {
-	for {
-		if pos, ok := m.pos[path]; ok {
-			return pos
-		}
-		if path == "" {
-			return diag.Pos{}
-		}
-		cut := strings.LastIndexAny(path, ".[")
-		if cut < 0 {
-			path = ""
-		} else {
-			path = path[:cut]
-		}
-	}
+	pos, _ := m.find(path)
+	return pos
 }
 
 // Written reports whether path is present in the source.
 func (m *Map) Written(path string) bool {
-	_, ok := m.pos[path]
-	return ok
+	_, found := m.find(path)
+	return found
 }
 
 // Invalid reports whether path is written but its value was rejected, so
 // rules about missing values can stay quiet about it.
 func (m *Map) Invalid(path string) bool { return m.invalid[path] }
 
-// Into decodes root into the struct v points to, recording positions in m
-// and findings in c. root's own position is recorded as the path "".
+// find walks path down the tree. It returns the position of the deepest
+// node reached and whether the whole path was.
+func (m *Map) find(path string) (diag.Pos, bool) {
+	n := m.root
+	if n == nil {
+		return diag.Pos{}, false
+	}
+	pos := n.Pos
+	for path != "" {
+		if path[0] == '[' {
+			end := strings.IndexByte(path, ']')
+			i, err := strconv.Atoi(path[1:max(end, 1)])
+			if end < 0 || err != nil || n.Kind != frontmatter.Sequence || i >= len(n.Items) {
+				return pos, false
+			}
+			n = n.Items[i]
+			pos, path = n.Pos, strings.TrimPrefix(path[end+1:], ".")
+			continue
+		}
+		key := path
+		if cut := strings.IndexAny(path, ".["); cut >= 0 {
+			key = path[:cut]
+		}
+		path = strings.TrimPrefix(path[len(key):], ".")
+		if n.Kind != frontmatter.Mapping {
+			return pos, false
+		}
+		found := false
+		for _, p := range n.Pairs {
+			if p.Key == key {
+				n, pos, found = p.Value, p.KeyPos, true
+				break
+			}
+		}
+		if !found {
+			return pos, false
+		}
+	}
+	return pos, true
+}
+
+// Into decodes root into the struct v points to, recording invalid fields
+// in m and findings in c.
 func Into(root *frontmatter.Node, v any, m *Map, c *diag.Collector) {
 	d := decoder{c: c, m: m}
-	m.pos[""] = root.Pos
 	d.value(root, reflect.ValueOf(v).Elem(), "")
 }
 
@@ -98,14 +130,12 @@ type decoder struct {
 
 // fail reports an error finding about path and marks it invalid.
 func (d *decoder) fail(pos diag.Pos, path, rule, hint, format string, args ...any) {
+	if d.m.invalid == nil {
+		d.m.invalid = map[string]bool{}
+	}
 	d.m.invalid[path] = true
 	d.c.Errorf(pos, rule, hint, format, args...)
 }
-
-var (
-	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-	enumType        = reflect.TypeFor[Enum]()
-)
 
 // yaml11Booleans are words YAML 1.1 read as booleans and YAML 1.2 (what
 // changebook reads) treats as text. Accepting them silently would let
@@ -123,7 +153,7 @@ func (d *decoder) value(n *frontmatter.Node, v reflect.Value, path string) {
 		d.value(n, v.Elem(), path)
 		return
 	}
-	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+	if infoOf(v.Type()).text {
 		d.text(n, v, path)
 		return
 	}
@@ -170,7 +200,6 @@ func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
 				"unknown field %q %s%s", p.Key, where, suggest.DidYouMean(p.Key, fields.names))
 			continue
 		}
-		d.m.pos[child] = p.KeyPos
 		d.value(p.Value, v.FieldByIndex(idx), child)
 	}
 }
@@ -187,7 +216,6 @@ func (d *decoder) list(n *frontmatter.Node, v reflect.Value, path string) {
 	s := reflect.MakeSlice(v.Type(), len(n.Items), len(n.Items))
 	for i, item := range n.Items {
 		child := path + "[" + strconv.Itoa(i) + "]"
-		d.m.pos[child] = item.Pos
 		d.value(item, s.Index(i), child)
 	}
 	v.Set(s)
@@ -201,7 +229,6 @@ func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Pairs))
 	for _, p := range n.Pairs {
 		child := joinPath(path, p.Key)
-		d.m.pos[child] = p.KeyPos
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(p.Value, elem, child)
 		m.SetMapIndex(reflect.ValueOf(p.Key).Convert(v.Type().Key()), elem)
@@ -219,8 +246,7 @@ func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
 		return
 	}
 	// Any scalar is text as written: `id: 012345` stays "012345".
-	if v.Type().Implements(enumType) {
-		allowed := reflect.Zero(v.Type()).Interface().(Enum).Enum()
+	if allowed := infoOf(v.Type()).enum; allowed != nil {
 		if !slices.Contains(allowed, n.Text) {
 			d.fail(n.Pos, path, RuleInvalidValue, "use one of: "+strings.Join(allowed, ", "),
 				"%s is %q, which is not allowed%s", label(path), n.Text, suggest.DidYouMean(n.Text, allowed))

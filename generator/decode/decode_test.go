@@ -37,7 +37,7 @@ func decodeYAML(t *testing.T, src string) (sample, *Map, []diag.Finding) {
 		t.Fatalf("parse: %+v", fs)
 	}
 	var s sample
-	m := NewMap()
+	m := NewMap(root)
 	c := diag.NewCollector("x.yaml")
 	Into(root, &s, m, c)
 	return s, m, c.Findings()

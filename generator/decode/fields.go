@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding"
 	"reflect"
 	"strings"
 	"sync"
@@ -12,6 +13,30 @@ import (
 type structFields struct {
 	index map[string][]int
 	names []string
+}
+
+// typeInfo is what the decoder needs to know of any type.
+type typeInfo struct {
+	text bool     // *T implements encoding.TextUnmarshaler
+	enum []string // T implements Enum: its allowed values
+}
+
+var (
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	enumType        = reflect.TypeFor[Enum]()
+	typeCache       sync.Map // reflect.Type -> typeInfo, for the same reason as fieldCache
+)
+
+func infoOf(t reflect.Type) typeInfo {
+	if info, ok := typeCache.Load(t); ok {
+		return info.(typeInfo)
+	}
+	info := typeInfo{text: reflect.PointerTo(t).Implements(textUnmarshaler)}
+	if t.Implements(enumType) {
+		info.enum = reflect.Zero(t).Interface().(Enum).Enum()
+	}
+	typeCache.Store(t, info)
+	return info
 }
 
 // fieldCache memoises structFields per type, as encoding/json does: the

@@ -98,7 +98,7 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 		Format:   doc.Format,
 		Body:     doc.Body,
 		BodyLine: doc.BodyLine,
-		Pos:      decode.NewMap(),
+		Pos:      decode.NewMap(doc.Root),
 	}
 	c := diag.NewCollector(file)
 	// Findings about the record as a whole (a missing top-level field)

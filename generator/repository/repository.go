@@ -182,11 +182,25 @@ func readLimited(fsys fs.FS, name string, maxSize int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// Reading one byte past the limit tells "too large" without trusting a
-	// size that may change under us.
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, err
+	// Size the buffer from Stat to read in one go, but read one byte past
+	// the limit anyway: the size may change under us.
+	size := int64(512)
+	if info, err := f.Stat(); err == nil {
+		size = min(info.Size(), maxSize) + 1
+	}
+	data := make([]byte, 0, size)
+	for int64(len(data)) <= maxSize {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):min(int64(cap(data)), maxSize+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if int64(len(data)) > maxSize {
 		return nil, errTooLarge
