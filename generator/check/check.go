@@ -92,6 +92,10 @@ func (rc *recordCheck) run() {
 
 func (rc *recordCheck) at(path string) diag.Pos { return rc.r.At(path) }
 
+// value points at a field's value: findings about what a value says
+// (a signer, a date, a URL) are clearer there than at the key.
+func (rc *recordCheck) value(path string) diag.Pos { return rc.r.ValueAt(path) }
+
 // missing reports a required field that is absent or empty, unless it is
 // written with a value the decoder already rejected.
 func (rc *recordCheck) missing(path, hint string) {
@@ -170,7 +174,7 @@ func (rc *recordCheck) requiredFields() {
 func (rc *recordCheck) idPattern() {
 	id := rc.r.ID
 	if id != "" && !rc.cfg.ID.MatchString(id) {
-		rc.c.Errorf(rc.at("id"), RuleIDPattern,
+		rc.c.Errorf(rc.value("id"), RuleIDPattern,
 			fmt.Sprintf("use an id matching %s, such as CHG-0042 (or change id_pattern in %s)", rc.cfg.IDPattern, config.File),
 			"id %q does not match id_pattern %s", id, rc.cfg.IDPattern)
 	}
@@ -267,7 +271,7 @@ func (rc *recordCheck) window() {
 		rc.missing("window.end", "add `end:` with the planned end, such as 2026-11-10T23:00:00Z")
 	}
 	if !w.Start.IsZero() && !w.End.IsZero() && w.End.Before(w.Start) {
-		rc.c.Errorf(rc.at("window.end"), RuleInvalidWindow, "make the window end after it starts",
+		rc.c.Errorf(rc.value("window.end"), RuleInvalidWindow, "make the window end after it starts",
 			"window ends (%s) before it starts (%s)", w.End, w.Start)
 	}
 }
@@ -279,7 +283,7 @@ func (rc *recordCheck) urls() {
 		}
 		u, err := url.Parse(value)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			rc.c.Errorf(rc.at(path), RuleInvalidURL, "write a full http(s) URL, such as https://github.com/acme/platform/pull/1234",
+			rc.c.Errorf(rc.value(path), RuleInvalidURL, "write a full http(s) URL, such as https://github.com/acme/platform/pull/1234",
 				"`%s` must be an http(s) URL, not %q", path, value)
 		}
 	}
@@ -352,7 +356,7 @@ func (rc *recordCheck) dateOrder() {
 		}
 		prev := rc.r.Signoffs.Of(prevStage)
 		if !prev.Date.IsZero() && cur.Date.Before(prev.Date) {
-			rc.c.Errorf(rc.at("signoffs."+string(stage)+".date"), RuleDateOrder,
+			rc.c.Errorf(rc.value("signoffs."+string(stage)+".date"), RuleDateOrder,
 				fmt.Sprintf("fix the date: `%s` cannot be signed before `%s`", stage, prevStage),
 				"`%s` is dated %s, before `%s` on %s", stage, cur.Date, prevStage, prev.Date)
 		}
@@ -369,7 +373,7 @@ func (rc *recordCheck) emergencyApproval() {
 	hint := fmt.Sprintf("have a change manager sign `evaluation` within %d days of the implementation (policy.emergency_approval_days)", days)
 	if e := s.Evaluation; e != nil {
 		if !e.Date.IsZero() && implemented.DaysUntil(e.Date) > days {
-			rc.c.Errorf(rc.at("signoffs.evaluation.date"), RuleEmergencyApproval, hint,
+			rc.c.Errorf(rc.value("signoffs.evaluation.date"), RuleEmergencyApproval, hint,
 				"emergency change evaluated %d days after its implementation on %s; the policy allows %d",
 				implemented.DaysUntil(e.Date), implemented, days)
 		}
@@ -412,14 +416,14 @@ func (rc *recordCheck) signers() {
 		path := "signoffs." + string(stage) + ".by"
 		person, ok := people[s.By]
 		if !ok {
-			rc.c.Errorf(rc.at(path), RuleUnknownSigner,
+			rc.c.Errorf(rc.value(path), RuleUnknownSigner,
 				fmt.Sprintf("use a handle from `people` in %s, or add this person there", config.File),
 				"signer %q of `%s` is not in people%s", s.By, stage, didYouMean(s.By, rc.cfg.Handles()))
 			continue
 		}
 		roles := rc.cfg.RolesFor(stage)
 		if len(roles) > 0 && !slices.ContainsFunc(person.Roles, func(r string) bool { return slices.Contains(roles, r) }) {
-			rc.c.Errorf(rc.at(path), RuleSignerRole,
+			rc.c.Errorf(rc.value(path), RuleSignerRole,
 				fmt.Sprintf("have someone with the role %s sign, or give %s that role in %s", orList(roles), s.By, config.File),
 				"`%s` needs the role %s; %s has %s", stage, orList(roles), s.By, rolesText(person.Roles))
 		}
@@ -452,7 +456,7 @@ func (rc *recordCheck) separationOfDuties() {
 		if slices.Index(record.Stages, p.other) > slices.Index(record.Stages, p.stage) {
 			later = p.other
 		}
-		rc.c.Errorf(rc.at("signoffs."+string(later)+".by"), RuleSeparationOfDuties,
+		rc.c.Errorf(rc.value("signoffs."+string(later)+".by"), RuleSeparationOfDuties,
 			fmt.Sprintf("have a different person sign `%s`", p.stage),
 			"%s signed both `%s` and `%s`: the %s must not be the %s", a, p.other, p.stage, doer(p.stage), doer(p.other))
 	}

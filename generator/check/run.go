@@ -26,5 +26,6 @@ func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options)
 	}
 	findings := append(repo.Findings, Records(repo.Config, repo.Records, opts)...)
 	diag.Sort(findings)
+	diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
 	return &Result{Repository: repo, Findings: findings}, nil
 }

@@ -65,10 +65,20 @@ func (m *Map) Of(path string) diag.Pos {
 	return pos
 }
 
+// ValueOf returns the position of path's value rather than its key: for
+// `by: alice`, where "alice" starts. It falls back to Of.
+func (m *Map) ValueOf(path string) diag.Pos {
+	pos, n := m.find(path)
+	if n != nil && n.Kind == frontmatter.Scalar {
+		return n.Pos
+	}
+	return pos
+}
+
 // Written reports whether path is present in the source.
 func (m *Map) Written(path string) bool {
-	_, found := m.find(path)
-	return found
+	_, n := m.find(path)
+	return n != nil
 }
 
 // Invalid reports whether path is written but its value was rejected, so
@@ -76,11 +86,11 @@ func (m *Map) Written(path string) bool {
 func (m *Map) Invalid(path string) bool { return m.invalid[path] }
 
 // find walks path down the tree. It returns the position of the deepest
-// node reached and whether the whole path was.
-func (m *Map) find(path string) (diag.Pos, bool) {
+// node reached, and the node at path when the whole path was found.
+func (m *Map) find(path string) (diag.Pos, *frontmatter.Node) {
 	n := m.root
 	if n == nil {
-		return diag.Pos{}, false
+		return diag.Pos{}, nil
 	}
 	pos := n.Pos
 	for path != "" {
@@ -88,7 +98,7 @@ func (m *Map) find(path string) (diag.Pos, bool) {
 			end := strings.IndexByte(path, ']')
 			i, err := strconv.Atoi(path[1:max(end, 1)])
 			if end < 0 || err != nil || n.Kind != frontmatter.Sequence || i >= len(n.Items) {
-				return pos, false
+				return pos, nil
 			}
 			n = n.Items[i]
 			pos, path = n.Pos, strings.TrimPrefix(path[end+1:], ".")
@@ -100,7 +110,7 @@ func (m *Map) find(path string) (diag.Pos, bool) {
 		}
 		path = strings.TrimPrefix(path[len(key):], ".")
 		if n.Kind != frontmatter.Mapping {
-			return pos, false
+			return pos, nil
 		}
 		found := false
 		for _, p := range n.Pairs {
@@ -110,10 +120,10 @@ func (m *Map) find(path string) (diag.Pos, bool) {
 			}
 		}
 		if !found {
-			return pos, false
+			return pos, nil
 		}
 	}
-	return pos, true
+	return pos, n
 }
 
 // Into decodes root into the struct v points to, recording invalid fields

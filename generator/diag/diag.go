@@ -6,9 +6,11 @@
 package diag
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Severity says whether a finding fails a check.
@@ -47,6 +49,9 @@ type Finding struct {
 	Severity Severity
 	Message  string // what is wrong, in one sentence
 	Hint     string // how to fix it, in one sentence
+	// LineText is the text of the line Pos points at, when known, so
+	// that reports can show the problem in context.
+	LineText string
 }
 
 // Location renders the finding's place as "file:line:col", "file:line" or
@@ -126,4 +131,28 @@ func (c *Collector) Findings() []Finding { return c.findings }
 func (c *Collector) HasErrors() bool {
 	e, _ := Count(c.findings)
 	return e > 0
+}
+
+// AddLineText fills LineText for findings that point at a line, reading
+// each file once through read. Files that cannot be read are left as they
+// are: the findings themselves already say what is wrong.
+func AddLineText(fs []Finding, read func(file string) ([]byte, error)) {
+	cache := map[string][][]byte{}
+	for i := range fs {
+		f := &fs[i]
+		if f.Pos.Line <= 0 || f.LineText != "" {
+			continue
+		}
+		lines, ok := cache[f.File]
+		if !ok {
+			if data, err := read(f.File); err == nil {
+				data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+				lines = bytes.Split(data, []byte("\n"))
+			}
+			cache[f.File] = lines
+		}
+		if f.Pos.Line <= len(lines) {
+			f.LineText = strings.TrimRight(string(lines[f.Pos.Line-1]), "\r")
+		}
+	}
 }

@@ -111,3 +111,6 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 // At returns where path is written, or the nearest place that is: see
 // decode.Map.Of.
 func (r *Record) At(path string) diag.Pos { return r.Pos.Of(path) }
+
+// ValueAt returns where path's value starts: see decode.Map.ValueOf.
+func (r *Record) ValueAt(path string) diag.Pos { return r.Pos.ValueOf(path) }

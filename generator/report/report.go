@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/changebook/changebook/generator/diag"
@@ -102,6 +103,9 @@ func writeText(w io.Writer, r *Report, color bool) error {
 			sev = paint(ansiRed+ansiBold, f.Severity.String())
 		}
 		fmt.Fprintf(&b, "%s: %s: %s %s\n", paint(ansiBold, f.Location()), sev, f.Message, paint(ansiDim, "["+f.Rule+"]"))
+		if showExcerpt(f.LineText) {
+			writeExcerpt(&b, f, paint)
+		}
 		if f.Hint != "" {
 			fmt.Fprintf(&b, "    %s %s\n", paint(ansiCyan, "hint:"), f.Hint)
 		}
@@ -109,6 +113,33 @@ func writeText(w io.Writer, r *Report, color bool) error {
 	b.WriteString(Summary(r) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// showExcerpt reports whether a line is worth quoting: a front matter
+// delimiter (where findings about missing fields point) tells nothing.
+func showExcerpt(line string) bool {
+	switch strings.TrimSpace(line) {
+	case "", "---", "+++", "{":
+		return false
+	}
+	return true
+}
+
+// writeExcerpt shows the line a finding points at with a caret under its
+// column, the way compilers do:
+//
+//	6 | customer_data: yes
+//	  |                ^
+func writeExcerpt(b *strings.Builder, f diag.Finding, paint func(code, s string) string) {
+	gutter := strconv.Itoa(f.Pos.Line)
+	pad := strings.Repeat(" ", len(gutter))
+	text := strings.ReplaceAll(f.LineText, "\t", " ")
+	fmt.Fprintf(b, "    %s %s %s\n", paint(ansiDim, gutter), paint(ansiDim, "|"), text)
+	if f.Pos.Col > 0 {
+		runes := []rune(text)
+		col := min(f.Pos.Col-1, len(runes))
+		fmt.Fprintf(b, "    %s %s %s%s\n", pad, paint(ansiDim, "|"), strings.Repeat(" ", col), paint(ansiRed+ansiBold, "^"))
+	}
 }
 
 type jsonFinding struct {

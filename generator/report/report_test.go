@@ -117,3 +117,18 @@ func TestEmptySARIFHasResults(t *testing.T) {
 		t.Errorf("GitHub needs an explicit empty results list:\n%s", b.String())
 	}
 }
+
+func TestTextQuotesTheLine(t *testing.T) {
+	r := &Report{Records: 1, Findings: []diag.Finding{
+		{File: "a.md", Pos: diag.Pos{Line: 12, Col: 5}, Rule: "x", Severity: diag.Error, Message: "m", LineText: "\tby: bob"},
+		{File: "a.md", Pos: diag.Pos{Line: 1, Col: 1}, Rule: "y", Severity: diag.Error, Message: "n", LineText: "---"},
+	}}
+	var b bytes.Buffer
+	if err := Write(&b, Text, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "a.md:12:5: error: m [x]\n    12 |  by: bob\n       |     ^\na.md:1:1: error: n [y]\nchecked 1 record: 2 errors, 0 warnings\n"
+	if b.String() != want {
+		t.Errorf("got:\n%q\nwant:\n%q", b.String(), want)
+	}
+}
