@@ -18,3 +18,14 @@ func BenchmarkParseRecord(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAliasBomb measures how long rejecting a "billion laughs"
+// document takes.
+func BenchmarkAliasBomb(b *testing.B) {
+	bomb := []byte(aliasBomb())
+	for b.Loop() {
+		if _, fs := Parse("x.md", bomb, Limits{}); len(fs) != 1 || fs[0].Rule != RuleLimit {
+			b.Fatal(fs)
+		}
+	}
+}

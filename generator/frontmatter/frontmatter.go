@@ -51,7 +51,7 @@ type Limits struct {
 
 // DefaultLimits are generous for any real record and small enough to stop
 // a "billion laughs" document almost at once.
-var DefaultLimits = Limits{MaxNodes: 100_000, MaxDepth: 64}
+var DefaultLimits = Limits{MaxNodes: 20_000, MaxDepth: 64}
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxNodes <= 0 {
