@@ -6,18 +6,18 @@ package check
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/suggest"
+	"github.com/changebook/changebook/internal/parallel"
 )
 
 // Options tune a check. The zero value checks with no status requirement
@@ -35,25 +35,12 @@ type Options struct {
 // Records applies every rule to records and returns the findings, unsorted.
 func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.Finding {
 	perRecord := make([][]diag.Finding, len(records))
-	workers := cmp.Or(opts.Workers, runtime.GOMAXPROCS(0))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(records)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(records) {
-					return
-				}
-				rc := &recordCheck{cfg: cfg, r: records[i], opts: opts, c: diag.NewCollector(records[i].File)}
-				rc.run()
-				perRecord[i] = rc.c.Findings()
-			}
-		}()
-	}
-	wg.Wait()
+	// The rules only read; nothing to cancel in the middle of.
+	_ = parallel.For(context.Background(), len(records), opts.Workers, func(i int) {
+		rc := &recordCheck{cfg: cfg, r: records[i], opts: opts, c: diag.NewCollector(records[i].File)}
+		rc.run()
+		perRecord[i] = rc.c.Findings()
+	})
 
 	var findings []diag.Finding
 	for _, fs := range perRecord {
@@ -188,7 +175,7 @@ func (rc *recordCheck) systems() {
 		if !slices.Contains(rc.cfg.Systems, s) {
 			rc.c.Errorf(rc.at(fmt.Sprintf("systems[%d]", i)), RuleUnknownSystem,
 				fmt.Sprintf("use a system listed in %s (%s), or add it there", config.File, strings.Join(rc.cfg.Systems, ", ")),
-				"system %q is not listed in %s%s", s, config.File, didYouMean(s, rc.cfg.Systems))
+				"system %q is not listed in %s%s", s, config.File, suggest.DidYouMean(s, rc.cfg.Systems))
 		}
 	}
 }
@@ -246,7 +233,7 @@ func (rc *recordCheck) risksAndMitigations() {
 			if _, ok := mitigations[m]; !ok {
 				rc.c.Errorf(rc.at(fmt.Sprintf("%s.mitigations[%d]", path, j)), RuleUnknownMitigation,
 					"name a mitigation id defined under `mitigations`, or add that mitigation",
-					"risk %q names mitigation %q, which does not exist%s", cmp.Or(r.ID, path), m, didYouMean(m, ids))
+					"risk %q names mitigation %q, which does not exist%s", cmp.Or(r.ID, path), m, suggest.DidYouMean(m, ids))
 			}
 		}
 	}
@@ -418,7 +405,7 @@ func (rc *recordCheck) signers() {
 		if !ok {
 			rc.c.Errorf(rc.value(path), RuleUnknownSigner,
 				fmt.Sprintf("use a handle from `people` in %s, or add this person there", config.File),
-				"signer %q of `%s` is not in people%s", s.By, stage, didYouMean(s.By, rc.cfg.Handles()))
+				"signer %q of `%s` is not in people%s", s.By, stage, suggest.DidYouMean(s.By, rc.cfg.Handles()))
 			continue
 		}
 		roles := rc.cfg.RolesFor(stage)

@@ -8,12 +8,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/generator/suggest"
 )
-
-func didYouMean(word string, candidates []string) string {
-	return suggest.DidYouMean(word, candidates)
-}
 
 // duplicateIDs reports every record whose id another record also uses,
 // naming the other files so the user can pick which to renumber.

@@ -166,7 +166,7 @@ func Load(fsys fs.FS, limits frontmatter.Limits) (*Config, []diag.Finding) {
 func (cfg *Config) validate(c *diag.Collector) {
 	re, err := regexp.Compile(cfg.IDPattern)
 	if err != nil {
-		c.Errorf(cfg.Pos.Of("id_pattern"), RuleInvalidRegex,
+		c.Errorf(cfg.Pos.ValueOf("id_pattern"), RuleInvalidRegex,
 			"write a Go regular expression (RE2), such as '^CHG-[0-9]{4,}$'",
 			"id_pattern is not a valid regular expression: %v", err)
 		re = regexp.MustCompile(DefaultIDPattern)
@@ -175,20 +175,16 @@ func (cfg *Config) validate(c *diag.Collector) {
 
 	clean := path.Clean(cfg.Records)
 	if path.IsAbs(cfg.Records) || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(cfg.Records, `\`) {
-		c.Errorf(cfg.Pos.Of("records"), RuleBadSetting, "name a folder inside the repository, such as changes",
+		c.Errorf(cfg.Pos.ValueOf("records"), RuleBadSetting, "name a folder inside the repository, such as changes",
 			"records must be a folder inside the repository, not %q", cfg.Records)
 		cfg.Records = DefaultRecords
 	} else {
 		cfg.Records = clean
 	}
 
-	for _, field := range []string{"base_url", "repo_url"} {
-		v := cfg.BaseURL
-		if field == "repo_url" {
-			v = cfg.RepoURL
-		}
+	for field, v := range map[string]string{"base_url": cfg.BaseURL, "repo_url": cfg.RepoURL} {
 		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-			c.Errorf(cfg.Pos.Of(field), RuleBadSetting, "write a full http(s) URL, such as https://changes.example.com/",
+			c.Errorf(cfg.Pos.ValueOf(field), RuleBadSetting, "write a full http(s) URL, such as https://changes.example.com/",
 				"%s must be an http(s) URL, not %q", field, v)
 		}
 	}

@@ -111,8 +111,8 @@ func Parse(file string, content []byte, limits Limits) (*Document, []diag.Findin
 	c := diag.NewCollector(file)
 	content = bytes.TrimPrefix(content, utf8BOM)
 
-	var cap capture
-	rest, err := adrg.Parse(bytes.NewReader(content), &cap, formats...)
+	var got capture
+	rest, err := adrg.Parse(bytes.NewReader(content), &got, formats...)
 	delimLine, delim := firstNonBlankLine(content)
 	doc := &Document{Start: diag.Pos{Line: delimLine, Col: 1}}
 	if err != nil {
@@ -121,7 +121,7 @@ func Parse(file string, content []byte, limits Limits) (*Document, []diag.Findin
 		c.Errorf(diag.Pos{}, RuleSyntax, "", "cannot split front matter: %v", err)
 		return doc, c.Findings()
 	}
-	if cap.format == "" {
+	if got.format == "" {
 		if expected := endDelimiter(delim); expected != "" {
 			hint := fmt.Sprintf("close the front matter with a line holding only %q", expected)
 			if delim == "{" {
@@ -139,23 +139,23 @@ func Parse(file string, content []byte, limits Limits) (*Document, []diag.Findin
 		return doc, c.Findings()
 	}
 
-	doc.Format = cap.format
+	doc.Format = got.format
 	doc.Body = rest
 	doc.BodyLine = lineAt(content, len(content)-len(rest))
 	// YAML and TOML data start on the line after the delimiter; JSON data
 	// starts with the "{" itself.
 	offset := delimLine
-	if cap.format == JSON {
+	if got.format == JSON {
 		offset = delimLine - 1
 	}
 	d := &decoder{c: c, lineOffset: offset, limits: limits}
-	switch cap.format {
+	switch got.format {
 	case YAML:
-		doc.Root = d.yaml(cap.data)
+		doc.Root = d.yaml(got.data)
 	case TOML:
-		doc.Root = d.toml(cap.data)
+		doc.Root = d.toml(got.data)
 	case JSON:
-		doc.Root = d.json(cap.data)
+		doc.Root = d.json(got.data)
 	}
 	if doc.Root != nil && doc.Root.Kind == Null {
 		doc.Root = &Node{Kind: Mapping, Pos: doc.Start}

@@ -8,16 +8,14 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/parallel"
 )
 
 // Rule identifiers of the findings this package reports.
@@ -118,32 +116,15 @@ type result struct {
 // parseAll parses files on every core. Results are stored by index so the
 // output order does not depend on scheduling.
 func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options) ([]*record.Record, []diag.Finding, error) {
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
 	}
 	results := make([]result, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				j := int(next.Add(1) - 1)
-				if j >= len(files) {
-					return
-				}
-				results[j] = parseFile(fsys, files[j], maxSize, opts.Limits)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := parallel.For(ctx, len(files), opts.Workers, func(i int) {
+		results[i] = parseFile(fsys, files[i], maxSize, opts.Limits)
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	records := make([]*record.Record, 0, len(files))
