@@ -292,3 +292,37 @@ func TestREADMEDocumentsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// readmeBlock returns the fenced code block of README.md that starts with
+// the given first line.
+func readmeBlock(t *testing.T, first string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, "```yaml\n"+first)
+	if i < 0 {
+		t.Fatalf("README.md has no yaml block starting with %q", first)
+	}
+	s = s[i+len("```yaml\n"):]
+	return s[:strings.Index(s, "```")]
+}
+
+// TestREADMEExamplesPass keeps the README's examples valid: a user who
+// copies them must get a clean check.
+func TestREADMEExamplesPass(t *testing.T) {
+	record := readmeBlock(t, "---\nid: CHG-0042")
+	got := findings(t, map[string]string{"changebook.yaml": "title: x\n", "changes/CHG-0042.md": record}, Options{})
+	if want := []string{"changebook.yaml:1 roles-not-checked"}; !slices.Equal(got, want) {
+		t.Errorf("README record: got %q; want %q", got, want)
+	}
+	cfg := readmeBlock(t, "title: Acme change records")
+	// The README's config names three people; sign the record with them.
+	signed := strings.NewReplacer("by: carol", "by: alice", "by: erin", "by: alice").Replace(record)
+	got = findings(t, map[string]string{"changebook.yaml": cfg, "changes/CHG-0042.md": signed}, Options{})
+	if len(got) != 0 {
+		t.Errorf("README config and record: got %q; want no findings", got)
+	}
+}
