@@ -18,11 +18,13 @@ import (
 )
 
 type checkOptions struct {
-	repo    string
-	format  string
-	strict  bool
-	require string
-	color   string
+	repo     string
+	format   string
+	strict   bool
+	require  string
+	color    string
+	cacheDir string
+	noCache  bool
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -63,6 +65,8 @@ repository cannot be read.`,
 	f.BoolVar(&opts.strict, "strict", false, "fail on warnings too")
 	f.StringVar(&opts.require, "require", "", "fail every record that has not reached this status (for example documented)")
 	f.StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto honours NO_COLOR)")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "where parsed records are cached between runs (default: the user cache folder)")
+	f.BoolVar(&opts.noCache, "no-cache", false, "parse every record, without reading or writing the cache")
 	return cmd
 }
 
@@ -93,12 +97,19 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	}
 	defer root.Close()
 
-	res, err := check.Run(cmd.Context(), root.FS(), repository.Options{}, check.Options{
+	load := repository.Options{}
+	load.Cache = openCache(e, opts.repo, opts.cacheDir, opts.noCache, load.Limits)
+	res, err := check.Run(cmd.Context(), root.FS(), load, check.Options{
 		Now:     e.now(),
 		Require: record.Status(opts.require),
 	})
 	if err != nil {
 		return err
+	}
+	if load.Cache != nil {
+		if err := load.Cache.Save(); err != nil {
+			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
+		}
 	}
 
 	findings := res.Findings

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,9 +16,10 @@ func testEnv(vars map[string]string, terminal bool) (*env, *bytes.Buffer, *bytes
 	var out, errOut bytes.Buffer
 	return &env{
 		stdout: &out, stderr: &errOut,
-		getenv:     func(k string) string { return vars[k] },
-		now:        func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) },
-		isTerminal: func(io.Writer) bool { return terminal },
+		getenv:       func(k string) string { return vars[k] },
+		now:          func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) },
+		isTerminal:   func(io.Writer) bool { return terminal },
+		userCacheDir: func() (string, error) { return "", errors.New("no cache in unit tests") },
 	}, &out, &errOut
 }
 

@@ -33,6 +33,8 @@ type env struct {
 	now            func() time.Time
 	// isTerminal reports whether w is a terminal, for colour.
 	isTerminal func(w io.Writer) bool
+	// userCacheDir is where caches go by default (os.UserCacheDir).
+	userCacheDir func() (string, error)
 }
 
 func osEnv(stdout, stderr io.Writer) *env {
@@ -45,6 +47,7 @@ func osEnv(stdout, stderr io.Writer) *env {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
 		},
+		userCacheDir: os.UserCacheDir,
 	}
 }
 

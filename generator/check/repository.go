@@ -70,7 +70,7 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 		findings = append(findings, c.Findings()...)
 	}
 	for system, ws := range bySystem {
-		slices.SortFunc(ws, func(a, b windowed) int { return a.start.Compare(b.start.Time) })
+		slices.SortFunc(ws, func(a, b windowed) int { return a.start.Time.Compare(b.start.Time) })
 		for i := range ws {
 			for j := i + 1; j < len(ws) && ws[j].start.Before(ws[i].end); j++ {
 				warn(ws[i], ws[j], system)

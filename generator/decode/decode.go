@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -51,12 +52,28 @@ func (e *RuleError) Error() string { return e.Message }
 // while decoding: findings are rare, and a map of every path of every
 // record would dominate decoding time and memory.
 type Map struct {
+	once    sync.Once
+	load    func() *frontmatter.Node
 	root    *frontmatter.Node
 	invalid map[string]bool
 }
 
 // NewMap returns a Map over the tree rooted at root (nil for no tree).
-func NewMap(root *frontmatter.Node) *Map { return &Map{root: root} }
+func NewMap(root *frontmatter.Node) *Map {
+	m := &Map{root: root}
+	m.once.Do(func() {})
+	return m
+}
+
+// LazyMap returns a Map whose tree is built by load the first time a
+// position is asked for. Records that come from a cache have no tree; most
+// never need one, since positions serve only findings.
+func LazyMap(load func() *frontmatter.Node) *Map { return &Map{load: load} }
+
+func (m *Map) tree() *frontmatter.Node {
+	m.once.Do(func() { m.root = m.load() })
+	return m.root
+}
 
 // Of returns the position of path, or of its nearest written ancestor, so a
 // finding about a missing field points at the mapping that lacks it.
@@ -88,7 +105,7 @@ func (m *Map) Invalid(path string) bool { return m.invalid[path] }
 // find walks path down the tree. It returns the position of the deepest
 // node reached, and the node at path when the whole path was found.
 func (m *Map) find(path string) (diag.Pos, *frontmatter.Node) {
-	n := m.root
+	n := m.tree()
 	if n == nil {
 		return diag.Pos{}, nil
 	}

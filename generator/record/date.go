@@ -11,16 +11,28 @@ const RuleInvalidDate = "invalid-date"
 
 // Date is a calendar date (YYYY-MM-DD) or an RFC 3339 date-time, kept with
 // the text it was written as.
+//
+// The time is a named field, not embedded: embedding would give Date the
+// MarshalJSON and MarshalBinary of time.Time, which write a full timestamp
+// and lose the text as written.
 type Date struct {
-	time.Time
+	Time time.Time
 	// DateOnly is true for a plain YYYY-MM-DD.
 	DateOnly bool
 	text     string
 }
 
-// UnmarshalText parses YYYY-MM-DD or RFC 3339.
+// IsZero reports whether the date is absent.
+func (d Date) IsZero() bool { return d.Time.IsZero() }
+
+// UnmarshalText parses YYYY-MM-DD or RFC 3339. Empty text is the zero
+// Date: an empty value, which the rules report as a missing date.
 func (d *Date) UnmarshalText(b []byte) error {
 	s := string(b)
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		*d = Date{Time: t, DateOnly: true, text: s}
 		return nil
@@ -45,9 +57,9 @@ func (d Date) String() string {
 		return d.text
 	}
 	if d.DateOnly {
-		return d.Format(time.DateOnly)
+		return d.Time.Format(time.DateOnly)
 	}
-	return d.Format(time.RFC3339)
+	return d.Time.Format(time.RFC3339)
 }
 
 // Before reports whether d is strictly earlier than e. When either is a
@@ -55,7 +67,7 @@ func (d Date) String() string {
 // 2026-11-10 is not "after" one at 2026-11-10T09:00Z.
 func (d Date) Before(e Date) bool {
 	if d.DateOnly || e.DateOnly {
-		return d.Format(time.DateOnly) < e.Format(time.DateOnly)
+		return d.Time.Format(time.DateOnly) < e.Time.Format(time.DateOnly)
 	}
 	return d.Time.Before(e.Time)
 }

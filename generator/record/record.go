@@ -102,7 +102,7 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 	}
 	c := diag.NewCollector(file)
 	// Findings about the record as a whole (a missing top-level field)
-	// point at the opening delimiter.
+	// point at the opening delimiter; FromCache does the same.
 	doc.Root.Pos = doc.Start
 	decode.Into(doc.Root, &r.Fields, r.Pos, c)
 	return r, append(findings, c.Findings()...)
@@ -114,3 +114,37 @@ func (r *Record) At(path string) diag.Pos { return r.Pos.Of(path) }
 
 // ValueAt returns where path's value starts: see decode.Map.ValueOf.
 func (r *Record) ValueAt(path string) diag.Pos { return r.Pos.ValueOf(path) }
+
+// Cached is what a parse cache keeps of a record: the decoded fields and
+// where the body starts, but no positions (see FromCache).
+type Cached struct {
+	Fields     Fields
+	Format     frontmatter.Format
+	BodyOffset int // byte offset of the body in the file
+	BodyLine   int
+}
+
+// Cached returns what a cache should keep of r, parsed from data.
+func (r *Record) Cached(data []byte) Cached {
+	return Cached{Fields: r.Fields, Format: r.Format, BodyOffset: len(data) - len(r.Body), BodyLine: r.BodyLine}
+}
+
+// FromCache rebuilds the record of file, whose content is data, from a
+// cache entry. Positions are computed by parsing data again, only if a
+// finding asks for one.
+func FromCache(file string, data []byte, c Cached, limits frontmatter.Limits) *Record {
+	return &Record{
+		Fields:   c.Fields,
+		File:     file,
+		Format:   c.Format,
+		Body:     data[min(c.BodyOffset, len(data)):],
+		BodyLine: c.BodyLine,
+		Pos: decode.LazyMap(func() *frontmatter.Node {
+			doc, _ := frontmatter.Parse(file, data, limits)
+			if doc.Root != nil {
+				doc.Root.Pos = doc.Start
+			}
+			return doc.Root
+		}),
+	}
+}

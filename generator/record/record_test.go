@@ -1,6 +1,9 @@
 package record
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -74,6 +77,9 @@ func TestDates(t *testing.T) {
 	if e.String() != "2026-11-10T09:00:00+02:00" {
 		t.Errorf("String() = %q; want the text as written", e)
 	}
+	if b, _ := json.Marshal(struct{ D, E Date }{d, e}); string(b) != `{"D":"2026-11-10","E":"2026-11-10T09:00:00+02:00"}` {
+		t.Errorf("JSON = %s; want the dates as written", b)
+	}
 	for _, bad := range []string{"2026-13-01", "10/11/2026", "2026-11-10 10:00", "yesterday"} {
 		if err := new(Date).UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("%q parsed; want an error", bad)
@@ -100,6 +106,45 @@ func TestParseKeepsEveryFormatAndPosition(t *testing.T) {
 		}
 		if r.At("").Line != 1 {
 			t.Errorf("%s: record starts on line %d; want 1", format, r.At("").Line)
+		}
+	}
+}
+
+// TestCachedRoundTrip checks that what a parse cache keeps of a record, as
+// JSON, gives back the same record: every example record is used.
+func TestCachedRoundTrip(t *testing.T) {
+	files, err := filepath.Glob("../../changes/*.md")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("example records: %v, %d", err, len(files))
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, fs := Parse(file, data, frontmatter.Limits{})
+		if r == nil || len(fs) != 0 {
+			continue // README.md
+		}
+		raw, err := json.Marshal(r.Cached(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c Cached
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		back := FromCache(file, data, c, frontmatter.Limits{})
+		want, _ := json.Marshal(r.Fields)
+		got, _ := json.Marshal(back.Fields)
+		if string(got) != string(want) || back.Status() != r.Status() || string(back.Body) != string(r.Body) || back.BodyLine != r.BodyLine {
+			t.Errorf("%s: the cached record differs:\n got %s\nwant %s", file, got, want)
+		}
+		if s := back.Signoffs.Request; s != nil && s.Date.DateOnly != r.Signoffs.Request.Date.DateOnly {
+			t.Errorf("%s: DateOnly lost", file)
+		}
+		if back.At("signoffs") != r.At("signoffs") || back.ValueAt("id") != r.ValueAt("id") {
+			t.Errorf("%s: positions of the cached record differ", file)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	MaxFileSize int64
 	// Workers is the number of files parsed at once; 0 means GOMAXPROCS.
 	Workers int
+	// Cache, when set, keeps parsed records between runs. It must have
+	// been opened for the same Limits.
+	Cache *parsecache.Cache
 }
 
 // Repository is a loaded configuration repository.
@@ -122,7 +126,7 @@ func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options) ([]
 	}
 	results := make([]result, len(files))
 	err := parallel.For(ctx, len(files), opts.Workers, func(i int) {
-		results[i] = parseFile(fsys, files[i], maxSize, opts.Limits)
+		results[i] = parseFile(fsys, files[i], maxSize, opts)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -138,7 +142,7 @@ func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options) ([]
 	return records, findings, nil
 }
 
-func parseFile(fsys fs.FS, name string, maxSize int64, limits frontmatter.Limits) result {
+func parseFile(fsys fs.FS, name string, maxSize int64, opts Options) result {
 	c := diag.NewCollector(name)
 	data, err := readLimited(fsys, name, maxSize)
 	if errors.Is(err, errTooLarge) {
@@ -151,7 +155,19 @@ func parseFile(fsys fs.FS, name string, maxSize int64, limits frontmatter.Limits
 			"cannot read the file: %v", unwrapPathError(err))
 		return result{findings: c.Findings()}
 	}
-	r, findings := record.Parse(name, data, limits)
+	if opts.Cache == nil {
+		r, findings := record.Parse(name, data, opts.Limits)
+		return result{record: r, findings: findings}
+	}
+	sum := parsecache.SumOf(data)
+	if cached, ok := opts.Cache.Get(sum); ok {
+		return result{record: record.FromCache(name, data, cached, opts.Limits)}
+	}
+	r, findings := record.Parse(name, data, opts.Limits)
+	// Only clean parses are cached, so a hit never has findings to replay.
+	if r != nil && len(findings) == 0 {
+		opts.Cache.Put(sum, r.Cached(data))
+	}
 	return result{record: r, findings: findings}
 }
 
