@@ -1,0 +1,191 @@
+// Package markdown renders the Markdown of change records to HTML with
+// goldmark: GitHub Flavored Markdown (tables, task lists, strikethrough,
+// autolinks), footnotes and heading anchors.
+//
+// Record bodies are untrusted: anyone who can open a pull request writes
+// them, and the site is evidence shown to auditors. So raw HTML is omitted
+// (goldmark's default, never WithUnsafe), element attributes cannot be
+// written from Markdown, and link and image destinations are checked
+// against an allowlist of schemes before rendering: what is not allowed is
+// dropped, leaving the text of the link.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer turns Markdown into safe HTML. It is safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(headingRenderer{}, 100)),
+		),
+	)
+	return &Renderer{md: md}
+}
+
+// Render converts src to HTML.
+func (r *Renderer) Render(src []byte) ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.md.Convert(src, &b); err != nil {
+		return nil, fmt.Errorf("rendering markdown: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// SafeURL reports whether dest may be a link target: a relative reference,
+// a fragment, or an http, https or mailto URL. Images pass allowImage and
+// may not be mailto. Every other scheme (javascript:, data:, vbscript:,
+// file:...) is refused, whatever its case or the blanks a browser would
+// ignore around it.
+func SafeURL(dest string, image bool) bool {
+	trimmed := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1 // browsers drop these in schemes: "java\tscript:"
+		}
+		return r
+	}, dest)
+	u, err := url.Parse(trimmed)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "":
+		// A relative URL, unless a colon before any "/", "?" or "#" makes
+		// browsers read a scheme that url.Parse did not.
+		if i := strings.IndexAny(trimmed, "/?#"); i >= 0 {
+			trimmed = trimmed[:i]
+		}
+		return !strings.Contains(trimmed, ":")
+	case "http", "https":
+		return true
+	case "mailto":
+		return !image
+	}
+	return false
+}
+
+// safeLinks drops the destination of every link and image that SafeURL
+// refuses; the link's text stays, as text.
+type safeLinks struct{}
+
+func (safeLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	source := reader.Source()
+	var unsafe []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			if !safeDestination(n.Destination, false) {
+				unsafe = append(unsafe, n)
+			}
+		case *ast.Image:
+			if !safeDestination(n.Destination, true) {
+				unsafe = append(unsafe, n)
+			}
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL && !SafeURL(string(n.URL(source)), false) {
+				unsafe = append(unsafe, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range unsafe {
+		unwrap(n, source)
+	}
+}
+
+// safeDestination checks a destination as written and as the renderer
+// will write it, entities decoded: "java&#9;script:" is "java\tscript:".
+func safeDestination(dest []byte, image bool) bool {
+	return SafeURL(string(dest), image) && SafeURL(html.UnescapeString(string(dest)), image)
+}
+
+// unwrap replaces a link or image by its text.
+func unwrap(n ast.Node, source []byte) {
+	parent := n.Parent()
+	if parent == nil {
+		return
+	}
+	switch n := n.(type) {
+	case *ast.AutoLink:
+		parent.ReplaceChild(parent, n, ast.NewString(n.Label(source)))
+		return
+	case *ast.Image:
+		// An image's children are its alt text.
+		var alt bytes.Buffer
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if t, ok := c.(*ast.Text); ok {
+				alt.Write(t.Segment.Value(source))
+			}
+		}
+		parent.ReplaceChild(parent, n, ast.NewString(alt.Bytes()))
+		return
+	}
+	for c := n.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		parent.InsertBefore(parent, n, c)
+		c = next
+	}
+	parent.RemoveChild(parent, n)
+}
+
+// headingRenderer renders headings with their id and a link to them, so a
+// reader can share a link to one section of a record.
+type headingRenderer struct{}
+
+func (headingRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHeading, renderHeading)
+}
+
+func renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	level := "0123456"[n.Level]
+	id, _ := n.AttributeString("id")
+	idBytes, _ := id.([]byte)
+	if entering {
+		_, _ = w.WriteString("<h")
+		_ = w.WriteByte(level)
+		if len(idBytes) > 0 {
+			_, _ = w.WriteString(` id="`)
+			_, _ = w.Write(util.EscapeHTML(idBytes))
+			_ = w.WriteByte('"')
+		}
+		_ = w.WriteByte('>')
+		return ast.WalkContinue, nil
+	}
+	if len(idBytes) > 0 {
+		_, _ = w.WriteString(` <a class="anchor" href="#`)
+		_, _ = w.Write(util.EscapeHTML(util.URLEscape(idBytes, false)))
+		_, _ = w.WriteString(`" aria-hidden="true" tabindex="-1">#</a>`)
+	}
+	_, _ = w.WriteString("</h")
+	_ = w.WriteByte(level)
+	_, _ = w.WriteString(">\n")
+	return ast.WalkContinue, nil
+}
+

@@ -1,0 +1,193 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func render(t *testing.T, src string) string {
+	t.Helper()
+	out, err := New().Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// xssVectors are Markdown bodies an attacker could commit in a record.
+var xssVectors = []string{
+	"<script>alert(1)</script>",
+	"<img src=x onerror=alert(1)>",
+	"<a href=\"javascript:alert(1)\">x</a>",
+	"<iframe src=\"https://evil.example\"></iframe>",
+	"<style>body{display:none}</style>",
+	"<svg onload=alert(1)>",
+	"[x](javascript:alert(1))",
+	"[x](JaVaScRiPt:alert(1))",
+	"[x](java&#9;script:alert(1))",
+	"[x](<javascript:alert(1)>)",
+	"[x](%6Aavascript:alert(1))",
+	"[x](vbscript:msgbox(1))",
+	"[x](file:///etc/passwd)",
+	"[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+	"![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+	"![x](data:image/png;base64,iVBORw0KGgo=)",
+	"![x](javascript:alert(1))",
+	"<javascript:alert(1)>",
+	"[x][r]\n\n[r]: javascript:alert(1)",
+	"[x](http://a.example \"\\\" onmouseover=\\\"alert(1)\")",
+	"[x](http://a.example/\"onmouseover=\"alert(1))",
+	"# <script>alert(1)</script> title",
+	"| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | [y](javascript:alert(1)) |",
+	"Note[^1]\n\n[^1]: [z](javascript:alert(1)) <script>alert(1)</script>",
+	"- [ ] <b onclick=alert(1)>task</b>",
+	"```html\n<script>alert(1)</script>\n```",
+	"`<script>alert(1)</script>`",
+	"# Title {onclick=alert(1)}",
+	"[x](mailto:a@example.com?body=<script>)",
+	"<!-- <script>alert(1)</script> -->",
+	"<details open ontoggle=alert(1)>",
+	"![x\"onerror=\"alert(1)](https://a.example/i.png)",
+}
+
+// assertInert parses rendered HTML and fails on anything that could run:
+// script-like elements, event handler attributes, unsafe URLs.
+func assertInert(t *testing.T, src, out string) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta", "link", "details":
+				t.Errorf("%q rendered a <%s> element:\n%s", src, n.Data, out)
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") || a.Key == "style" {
+					t.Errorf("%q rendered attribute %s=%q:\n%s", src, a.Key, a.Val, out)
+				}
+				if (a.Key == "href" || a.Key == "src") && !browserSafe(a.Val) {
+					t.Errorf("%q rendered %s=%q:\n%s", src, a.Key, a.Val, out)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+}
+
+var schemePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*):`)
+
+// browserSafe is the test's own idea of a safe URL, independent of
+// SafeURL: the scheme a browser would see (the WHATWG URL parser drops
+// leading blanks and every tab and newline) is none, http(s) or mailto.
+func browserSafe(v string) bool {
+	v = strings.TrimLeft(v, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+	v = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v)
+	m := schemePattern.FindStringSubmatch(v)
+	if m == nil {
+		return true
+	}
+	switch strings.ToLower(m[1]) {
+	case "http", "https", "mailto":
+		return true
+	}
+	return false
+}
+
+func TestUntrustedMarkdownStaysInert(t *testing.T) {
+	for _, src := range xssVectors {
+		assertInert(t, src, render(t, src))
+	}
+}
+
+func TestUnsafeLinksKeepTheirText(t *testing.T) {
+	for src, want := range map[string]string{
+		"[click me](javascript:alert(1))": "<p>click me</p>\n",
+		"![a cat](data:image/png;base64,iVBORw0KGgo=)": "<p>a cat</p>\n",
+		"<javascript:alert(1)>": "<p>javascript:alert(1)</p>\n",
+		"[**bold** text](vbscript:x)": "<p><strong>bold</strong> text</p>\n",
+	} {
+		if got := render(t, src); got != want {
+			t.Errorf("%q rendered %q; want %q", src, got, want)
+		}
+	}
+}
+
+func TestGitHubFlavour(t *testing.T) {
+	src := "## Switchover timeline\n\n| Time | Event |\n| --- | --- |\n| 21:02 | ~~freeze~~ on |\n\n- [x] done\n- [ ] open\n\nSee https://status.example.com and [the PR](https://github.com/acme/p/pull/1) and [the record](../CHG-0001/).\n\nA note[^n].\n\n[^n]: The footnote.\n"
+	out := render(t, src)
+	for _, want := range []string{
+		`<h2 id="switchover-timeline">Switchover timeline <a class="anchor" href="#switchover-timeline" aria-hidden="true" tabindex="-1">#</a></h2>`,
+		"<table>", "<del>freeze</del>", `<input checked="" disabled="" type="checkbox"`,
+		`<a href="https://status.example.com">https://status.example.com</a>`,
+		`<a href="https://github.com/acme/p/pull/1">the PR</a>`,
+		`<a href="../CHG-0001/">the record</a>`,
+		`<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a></sup>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	assertInert(t, src, out)
+}
+
+func TestSafeURL(t *testing.T) {
+	for _, tt := range []struct {
+		url   string
+		image bool
+		want  bool
+	}{
+		{"https://a.example/x", false, true},
+		{"http://a.example/x", true, true},
+		{"../CHG-0001/", false, true},
+		{"#section", false, true},
+		{"mailto:a@example.com", false, true},
+		{"mailto:a@example.com", true, false},
+		{"javascript:alert(1)", false, false},
+		{" JAVASCRIPT:alert(1)", false, false},
+		{"java\nscript:alert(1)", false, false},
+		{"data:image/png;base64,x", true, false},
+		{"foo:bar", false, false},
+		{"a/b:c", false, true},
+		{"#fn:1", false, true},
+		{"?q=a:b", false, true},
+	} {
+		if got := SafeURL(tt.url, tt.image); got != tt.want {
+			t.Errorf("SafeURL(%q, %v) = %v; want %v", tt.url, tt.image, got, tt.want)
+		}
+	}
+}
+
+func TestRawHTMLIsOmitted(t *testing.T) {
+	out := render(t, "before <b>bold</b> after\n\n<div>block</div>\n")
+	if strings.Contains(out, "<b>") || strings.Contains(out, "<div>") || !bytes.Contains([]byte(out), []byte("before")) {
+		t.Errorf("raw HTML rendered: %s", out)
+	}
+}
+
+// FuzzRender holds the promise of this package for any input: rendering
+// never fails and never produces anything that runs. `go test` runs the
+// seeds; `go test -fuzz FuzzRender ./generator/markdown` searches.
+func FuzzRender(f *testing.F) {
+	for _, v := range xssVectors {
+		f.Add(v)
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, src string) {
+		out, err := r.Render([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertInert(t, src, string(out))
+	})
+}
