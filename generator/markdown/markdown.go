@@ -188,4 +188,3 @@ func renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (as
 	_, _ = w.WriteString(">\n")
 	return ast.WalkContinue, nil
 }
-

@@ -112,10 +112,10 @@ func TestUntrustedMarkdownStaysInert(t *testing.T) {
 
 func TestUnsafeLinksKeepTheirText(t *testing.T) {
 	for src, want := range map[string]string{
-		"[click me](javascript:alert(1))": "<p>click me</p>\n",
+		"[click me](javascript:alert(1))":              "<p>click me</p>\n",
 		"![a cat](data:image/png;base64,iVBORw0KGgo=)": "<p>a cat</p>\n",
-		"<javascript:alert(1)>": "<p>javascript:alert(1)</p>\n",
-		"[**bold** text](vbscript:x)": "<p><strong>bold</strong> text</p>\n",
+		"<javascript:alert(1)>":                        "<p>javascript:alert(1)</p>\n",
+		"[**bold** text](vbscript:x)":                  "<p><strong>bold</strong> text</p>\n",
 	} {
 		if got := render(t, src); got != want {
 			t.Errorf("%q rendered %q; want %q", src, got, want)
