@@ -148,3 +148,68 @@ func FromCache(file string, data []byte, c Cached, limits frontmatter.Limits) *R
 		}),
 	}
 }
+
+// RiskLevel is a risk's rating derived from its likelihood and impact.
+type RiskLevel string
+
+// The derived risk levels, lowest first.
+const (
+	RiskLow      RiskLevel = "low"
+	RiskMedium   RiskLevel = "medium"
+	RiskHigh     RiskLevel = "high"
+	RiskCritical RiskLevel = "critical"
+)
+
+// RiskLevels lists the derived levels, lowest first.
+var RiskLevels = []RiskLevel{RiskLow, RiskMedium, RiskHigh, RiskCritical}
+
+func (l Level) score() int {
+	switch l {
+	case "low":
+		return 1
+	case "medium":
+		return 2
+	case "high":
+		return 3
+	}
+	return 0
+}
+
+// Level derives the risk's level from likelihood x impact on a 3 x 3
+// matrix: 1-2 low, 3-4 medium, 6 high, 9 critical. A risk with either
+// rating missing has no level ("").
+func (r Risk) Level() RiskLevel {
+	switch s := r.Likelihood.score() * r.Impact.score(); {
+	case s == 0:
+		return ""
+	case s <= 2:
+		return RiskLow
+	case s <= 4:
+		return RiskMedium
+	case s <= 6:
+		return RiskHigh
+	default:
+		return RiskCritical
+	}
+}
+
+// Rank orders levels: 0 for none, 1 for low ... 4 for critical.
+func (l RiskLevel) Rank() int {
+	for i, x := range RiskLevels {
+		if x == l {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// HighestRisk returns the highest level among the record's risks.
+func (f *Fields) HighestRisk() RiskLevel {
+	var best RiskLevel
+	for _, r := range f.Risks {
+		if l := r.Level(); l.Rank() > best.Rank() {
+			best = l
+		}
+	}
+	return best
+}

@@ -148,3 +148,23 @@ func TestCachedRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestRiskLevel(t *testing.T) {
+	for _, tt := range []struct {
+		l, i Level
+		want RiskLevel
+	}{
+		{"low", "low", RiskLow}, {"low", "medium", RiskLow}, {"medium", "low", RiskLow},
+		{"low", "high", RiskMedium}, {"medium", "medium", RiskMedium}, {"high", "low", RiskMedium},
+		{"medium", "high", RiskHigh}, {"high", "medium", RiskHigh},
+		{"high", "high", RiskCritical}, {"", "high", ""},
+	} {
+		if got := (Risk{Likelihood: tt.l, Impact: tt.i}).Level(); got != tt.want {
+			t.Errorf("Level(%s, %s) = %q; want %q", tt.l, tt.i, got, tt.want)
+		}
+	}
+	f := Fields{Risks: []Risk{{Likelihood: "low", Impact: "low"}, {Likelihood: "high", Impact: "medium"}, {Likelihood: "medium", Impact: "low"}}}
+	if got := f.HighestRisk(); got != RiskHigh {
+		t.Errorf("HighestRisk = %q; want high", got)
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/build"
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/report"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+type buildOptions struct {
+	repo     string
+	output   string
+	color    string
+	cacheDir string
+	noCache  bool
+}
+
+func newBuildCmd(e *env) *cobra.Command {
+	opts := &buildOptions{}
+	cmd := &cobra.Command{
+		Use:   "build [REPO]",
+		Short: "Build the compliance website",
+		Long: `Build the website of the configuration repository REPO (default: the
+current folder) into the output folder (default: public/ inside REPO).
+
+The build first runs every check of 'changebook check': any error stops
+it, and the previous site stays as it was. The site is written to a
+temporary folder beside the output and swapped in only when complete.`,
+		Example: `  changebook build
+  changebook build path/to/repo -o /var/www/changes`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.repo = "."
+			if len(args) == 1 {
+				opts.repo = args[0]
+			}
+			if opts.output == "" {
+				opts.output = filepath.Join(opts.repo, "public")
+			}
+			return runBuild(cmd, e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.output, "output", "o", "", "output folder (default: public/ inside REPO)")
+	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "where parsed records are cached between runs")
+	f.BoolVar(&opts.noCache, "no-cache", false, "parse every record, without the cache")
+	return cmd
+}
+
+func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
+	color, err := useColor(e, opts.color)
+	if err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(opts.repo)
+	if err != nil {
+		return fmt.Errorf("cannot open repository: %w", err)
+	}
+	defer root.Close()
+
+	load := repository.Options{}
+	load.Cache = openCache(e, opts.repo, opts.cacheDir, opts.noCache, load.Limits)
+	res, err := build.Run(cmd.Context(), root.FS(), build.Options{
+		Output: opts.output,
+		Load:   load,
+		Check:  check.Options{Now: e.now()},
+		Now:    e.now,
+	})
+	if err != nil {
+		return fmt.Errorf("build failed: %w", err)
+	}
+	if load.Cache != nil {
+		if err := load.Cache.Save(); err != nil {
+			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
+		}
+	}
+	for i := range res.Findings {
+		res.Findings[i].File = displayPath(opts.repo, res.Findings[i].File)
+	}
+	if len(res.Findings) > 0 {
+		// Findings go to stderr: stdout carries only the build's summary.
+		rep := &report.Report{Records: res.Records, Findings: res.Findings}
+		if err := report.Write(e.stderr, report.Text, rep, report.Options{Color: color}); err != nil {
+			return err
+		}
+	}
+	if res.Failed {
+		fmt.Fprintf(e.stderr, "build stopped: fix the errors above; %s was not changed\n", opts.output)
+		return errFindings
+	}
+	fmt.Fprintf(e.stdout, "built %d records into %s: %d pages, %d files in %s\n",
+		res.Records, opts.output, res.Pages, res.Files, res.Duration.Round(1e6))
+	return nil
+}

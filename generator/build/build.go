@@ -1,0 +1,114 @@
+// Package build turns a configuration repository into its website: check
+// every record (any error stops the build), render the Markdown bodies,
+// derive the site model, render the pages and publish them atomically.
+package build
+
+import (
+	"context"
+	"html/template"
+	"io/fs"
+	"time"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/markdown"
+	"github.com/changebook/changebook/generator/overlay"
+	"github.com/changebook/changebook/generator/publish"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/site"
+	"github.com/changebook/changebook/internal/parallel"
+	"github.com/changebook/changebook/theme"
+)
+
+// ThemeFolder is the folder of a configuration repository whose files
+// override the embedded theme's.
+const ThemeFolder = "theme"
+
+// Options tune a build. Output is required.
+type Options struct {
+	// Output is the folder the site replaces.
+	Output string
+	// Load and Check are passed to the check that precedes the build.
+	Load  repository.Options
+	Check check.Options
+	// Workers is the number of records or pages handled at once; 0 means
+	// GOMAXPROCS.
+	Workers int
+	// Now reports the time, for the build's duration.
+	Now func() time.Time
+}
+
+// Result is what a build did.
+type Result struct {
+	// Findings are the check's findings; when any is an error, nothing
+	// was written.
+	Findings []diag.Finding
+	Failed   bool
+	Records  int
+	Pages    int
+	Files    int
+	Duration time.Duration
+}
+
+// Run builds the site of the repository at the root of fsys.
+func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	checked, err := check.Run(ctx, fsys, opts.Load, opts.Check)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Findings: checked.Findings, Records: checked.Repository.Files}
+	if errs, _ := diag.Count(checked.Findings); errs > 0 {
+		res.Failed = true
+		return res, nil
+	}
+
+	repo := checked.Repository
+	bodies := make([]template.HTML, len(repo.Records))
+	errs := make([]error, len(repo.Records))
+	md := markdown.New()
+	if err := parallel.For(ctx, len(repo.Records), opts.Workers, func(i int) {
+		html, err := md.Render(repo.Records[i].Body)
+		// The markdown package removes raw HTML and unsafe URLs: its
+		// output is the one piece of record text trusted as HTML.
+		bodies[i], errs[i] = template.HTML(html), err
+	}); err != nil {
+		return nil, err
+	}
+	byFile := make(map[string]template.HTML, len(repo.Records))
+	for i, r := range repo.Records {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		byFile[r.File] = bodies[i]
+	}
+
+	model := site.NewModel(repo.Config, repo.Records, byFile)
+	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
+	rendered, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers})
+	if err != nil {
+		return nil, err
+	}
+	if err := publish.Write(ctx, opts.Output, rendered.Files, publish.Options{Workers: opts.Workers}); err != nil {
+		return nil, err
+	}
+	res.Pages, res.Files = rendered.Pages, len(rendered.Files)
+	res.Duration = now().Sub(start)
+	return res, nil
+}
+
+// subOrNil returns the folder dir of fsys, or nil when it does not exist.
+func subOrNil(fsys fs.FS, dir string) fs.FS {
+	if info, err := fs.Stat(fsys, dir); err != nil || !info.IsDir() {
+		return nil
+	}
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil
+	}
+	return sub
+}

@@ -1,0 +1,252 @@
+package site
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"slices"
+	"strings"
+
+	"github.com/changebook/changebook/generator/record"
+)
+
+// exportChange is one change in changes.json: every field auditors sample
+// on, with every sign-off and who the signer is.
+type exportChange struct {
+	ID           string                   `json:"id"`
+	Title        string                   `json:"title"`
+	Type         string                   `json:"type"`
+	Status       string                   `json:"status"`
+	Systems      []string                 `json:"systems"`
+	CustomerData *bool                    `json:"customer_data"`
+	PullRequest  string                   `json:"pull_request,omitempty"`
+	HighestRisk  string                   `json:"highest_risk,omitempty"`
+	Tags         []string                 `json:"tags,omitempty"`
+	URL          string                   `json:"url"`
+	File         string                   `json:"file"`
+	Signoffs     map[string]exportSignoff `json:"signoffs"`
+	Risks        []record.Risk            `json:"risks"`
+	Mitigations  []record.Mitigation      `json:"mitigations"`
+	Window       *record.Window           `json:"window,omitempty"`
+}
+
+type exportSignoff struct {
+	By       string   `json:"by"`
+	Name     string   `json:"name,omitempty"`
+	Roles    []string `json:"roles,omitempty"`
+	Date     string   `json:"date"`
+	Detail   string   `json:"detail,omitempty"`
+	Notes    string   `json:"notes,omitempty"`
+	Evidence string   `json:"evidence,omitempty"`
+}
+
+func (m *Model) exportChanges() []exportChange {
+	out := make([]exportChange, 0, len(m.Changes))
+	for _, c := range m.Changes {
+		e := exportChange{
+			ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems,
+			CustomerData: c.CustomerData, PullRequest: c.PullRequest, HighestRisk: string(c.Level), Tags: c.Tags,
+			URL: c.Path, File: c.File, Signoffs: map[string]exportSignoff{}, Risks: c.Risks, Mitigations: c.Mitigations,
+			Window: c.Window,
+		}
+		for _, s := range c.Stages {
+			if s.Signoff == nil {
+				continue
+			}
+			es := exportSignoff{By: s.Signoff.By, Date: s.Signoff.Date.String(), Detail: s.Detail, Notes: s.Signoff.Notes, Evidence: s.Signoff.Evidence}
+			if s.Person != nil {
+				es.Name, es.Roles = s.Person.Name, s.Person.Roles
+			}
+			e.Signoffs[string(s.Stage)] = es
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// exports renders the files that are not pages.
+func (m *Model) exports() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	changes := m.exportChanges()
+
+	js, err := json.MarshalIndent(changes, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files["changes.json"] = append(js, '\n')
+
+	csvData, err := changesCSV(changes)
+	if err != nil {
+		return nil, err
+	}
+	files["changes.csv"] = csvData
+
+	if m.Config.BaseURL != "" {
+		feed, err := m.feed()
+		if err != nil {
+			return nil, err
+		}
+		files["feed.xml"] = feed
+		sitemap, err := m.sitemap()
+		if err != nil {
+			return nil, err
+		}
+		files["sitemap.xml"] = sitemap
+	}
+	return files, nil
+}
+
+// changesCSV writes one row per change with each stage's signer, role,
+// date and detail: the population auditors sample from.
+func changesCSV(changes []exportChange) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	header := []string{"id", "title", "type", "status", "systems", "customer_data", "highest_risk", "pull_request", "url"}
+	for _, s := range record.Stages {
+		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail")
+	}
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	for _, c := range changes {
+		customer := ""
+		if c.CustomerData != nil {
+			customer = map[bool]string{true: "true", false: "false"}[*c.CustomerData]
+		}
+		row := []string{c.ID, csvSafe(c.Title), c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
+		for _, s := range record.Stages {
+			so, ok := c.Signoffs[string(s)]
+			if !ok {
+				row = append(row, "", "", "", "", "")
+				continue
+			}
+			row = append(row, csvSafe(so.By), csvSafe(so.Name), strings.Join(so.Roles, " "), so.Date, so.Detail)
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// csvSafe defuses spreadsheet formulas: a title such as "=HYPERLINK(...)"
+// must stay text when an auditor opens the export.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func (m *Model) absolute(p string) string {
+	return strings.TrimSuffix(m.Config.BaseURL, "/") + "/" + p
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+	Author  struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+}
+
+// feedLimit is how many changes the feed carries, latest first.
+const feedLimit = 50
+
+// atomTime writes a record date as an Atom date-time.
+func atomTime(d record.Date) string {
+	if d.IsZero() {
+		return "1970-01-01T00:00:00Z"
+	}
+	return d.Time.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// latest returns the date of the last sign-off of c.
+func latest(c *Change) record.Date {
+	var d record.Date
+	for _, s := range c.Stages {
+		if s.Signoff != nil && s.Signoff.Date.Time.After(d.Time) {
+			d = s.Signoff.Date
+		}
+	}
+	return d
+}
+
+func (m *Model) feed() ([]byte, error) {
+	f := atomFeed{
+		Title:   m.Config.Title,
+		ID:      m.absolute(""),
+		Updated: atomTime(m.Updated),
+		Links:   []atomLink{{Href: m.absolute(""), Rel: "alternate"}, {Href: m.absolute("feed.xml"), Rel: "self"}},
+	}
+	changes := make([]*Change, 0, len(m.Changes))
+	for _, c := range m.Changes {
+		if c.Status != record.Draft {
+			changes = append(changes, c)
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b *Change) int { return latest(b).Time.Compare(latest(a).Time) })
+	for _, c := range changes[:min(len(changes), feedLimit)] {
+		e := atomEntry{
+			Title:   c.ID + " " + c.Title + " (" + string(c.Status) + ")",
+			ID:      m.absolute(c.Path),
+			Updated: atomTime(latest(c)),
+			Link:    atomLink{Href: m.absolute(c.Path)},
+			Summary: strings.TrimSpace(c.Reason),
+		}
+		e.Author.Name = m.Config.Title
+		f.Entries = append(f.Entries, e)
+	}
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+type urlSet struct {
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []struct {
+		Loc string `xml:"loc"`
+	} `xml:"url"`
+}
+
+func (m *Model) sitemap() ([]byte, error) {
+	pages, err := m.pages()
+	if err != nil {
+		return nil, err
+	}
+	var s urlSet
+	for _, p := range pages {
+		if p.path == "404.html" {
+			continue
+		}
+		s.URLs = append(s.URLs, struct {
+			Loc string `xml:"loc"`
+		}{m.absolute(strings.TrimSuffix(p.path, "index.html"))})
+	}
+	out, err := xml.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(out, '\n')...), nil
+}

@@ -1,0 +1,265 @@
+package site
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// Model is everything the pages show, derived once from the records.
+type Model struct {
+	Config      *config.Config
+	Changes     []*Change // by id, newest (highest) first
+	Systems     []*System // by name
+	People      []*Person // by handle
+	Risks       []*RiskEntry
+	Mitigations []*MitigationEntry
+	// Updated is the latest sign-off date of any record: the site's date,
+	// taken from the records (not the clock) so that builds are repeatable.
+	Updated record.Date
+}
+
+// Change is a record as the site shows it.
+type Change struct {
+	*record.Record
+	Status  record.Status
+	Level   record.RiskLevel // highest risk
+	Path    string           // "changes/CHG-0042/"
+	Body    template.HTML    // the rendered Markdown (sanitised by the markdown package)
+	Stages  []StageView
+	Overlap []*Change // live changes on a shared system with an overlapping window
+	// Requested and Closed are the request and documentation dates.
+	Requested, Closed record.Date
+}
+
+// StageView is one step of a record's timeline.
+type StageView struct {
+	Stage   record.Stage
+	Signoff *record.Signoff // nil when not signed
+	Person  *Person         // nil for an unknown handle
+	// Detail is the stage's own field: the decision, "tested", the
+	// security review, the outcome.
+	Detail string
+}
+
+// System is one system with its changes.
+type System struct {
+	Name    string
+	Path    string
+	Changes []*Change
+}
+
+// Person is someone who signed a stage, with what they signed.
+type Person struct {
+	Handle string
+	config.Person
+	Path string
+	// Signed maps a stage to the changes this person signed at it.
+	Signed map[record.Stage][]*Change
+}
+
+// RiskEntry is one risk of one change, for the risk register.
+type RiskEntry struct {
+	record.Risk
+	Level       record.RiskLevel
+	Change      *Change
+	Mitigations []record.Mitigation
+}
+
+// MitigationEntry is one mitigation of one change with the risks it covers.
+type MitigationEntry struct {
+	record.Mitigation
+	Change *Change
+	Risks  []record.Risk
+}
+
+// NewModel derives the model. bodies holds each record's rendered body by
+// file.
+func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]template.HTML) *Model {
+	m := &Model{Config: cfg}
+	people := map[string]*Person{}
+	person := func(handle string) *Person {
+		if p, ok := people[handle]; ok {
+			return p
+		}
+		info, known := cfg.People[handle]
+		if !known {
+			return nil
+		}
+		p := &Person{Handle: handle, Person: info, Path: "people/" + slug(handle) + "/", Signed: map[record.Stage][]*Change{}}
+		people[handle] = p
+		return p
+	}
+	for _, h := range cfg.Handles() {
+		person(h)
+	}
+	systems := map[string]*System{}
+
+	for _, r := range records {
+		c := &Change{Record: r, Status: r.Status(), Level: r.HighestRisk(), Path: "changes/" + slug(r.ID) + "/", Body: bodies[r.File]}
+		if s := r.Signoffs.Request; s != nil {
+			c.Requested = s.Date
+		}
+		if s := r.Signoffs.Documentation; s != nil {
+			c.Closed = s.Date
+		}
+		for _, stage := range record.Stages {
+			v := StageView{Stage: stage, Signoff: r.Signoffs.Of(stage), Detail: stageDetail(&r.Signoffs, stage)}
+			if v.Signoff != nil {
+				v.Person = person(v.Signoff.By)
+				if v.Person != nil {
+					v.Person.Signed[stage] = append(v.Person.Signed[stage], c)
+				}
+				if d := v.Signoff.Date; d.Time.After(m.Updated.Time) {
+					m.Updated = d
+				}
+			}
+			c.Stages = append(c.Stages, v)
+		}
+		for _, name := range slices.Compact(slices.Sorted(slices.Values(r.Systems))) {
+			s, ok := systems[name]
+			if !ok {
+				s = &System{Name: name, Path: "systems/" + slug(name) + "/"}
+				systems[name] = s
+			}
+			s.Changes = append(s.Changes, c)
+		}
+		m.Changes = append(m.Changes, c)
+	}
+	newestFirst := func(a, b *Change) int { return cmp.Or(-compareIDs(a.ID, b.ID), strings.Compare(a.File, b.File)) }
+	slices.SortFunc(m.Changes, newestFirst)
+	for _, s := range systems {
+		slices.SortFunc(s.Changes, newestFirst)
+		m.Systems = append(m.Systems, s)
+	}
+	slices.SortFunc(m.Systems, func(a, b *System) int { return strings.Compare(a.Name, b.Name) })
+	for _, p := range people {
+		for _, cs := range p.Signed {
+			slices.SortFunc(cs, newestFirst)
+		}
+		m.People = append(m.People, p)
+	}
+	slices.SortFunc(m.People, func(a, b *Person) int { return strings.Compare(a.Handle, b.Handle) })
+
+	for _, c := range m.Changes {
+		byID := map[string]record.Mitigation{}
+		for _, mit := range c.Mitigations {
+			byID[mit.ID] = mit
+		}
+		for _, r := range c.Risks {
+			e := &RiskEntry{Risk: r, Level: r.Level(), Change: c}
+			for _, id := range r.Mitigations {
+				if mit, ok := byID[id]; ok {
+					e.Mitigations = append(e.Mitigations, mit)
+				}
+			}
+			m.Risks = append(m.Risks, e)
+		}
+		for _, mit := range c.Mitigations {
+			e := &MitigationEntry{Mitigation: mit, Change: c}
+			for _, r := range c.Risks {
+				if slices.Contains(r.Mitigations, mit.ID) {
+					e.Risks = append(e.Risks, r)
+				}
+			}
+			m.Mitigations = append(m.Mitigations, e)
+		}
+	}
+	// The register lists the highest risks first.
+	slices.SortStableFunc(m.Risks, func(a, b *RiskEntry) int { return b.Level.Rank() - a.Level.Rank() })
+	m.findOverlaps()
+	return m
+}
+
+// stageDetail is the field that says how a stage went.
+func stageDetail(s *record.Signoffs, stage record.Stage) string {
+	switch stage {
+	case record.Evaluation:
+		if s.Evaluation != nil {
+			return string(s.Evaluation.Decision)
+		}
+	case record.Implementation:
+		if s.Implementation != nil && s.Implementation.Tested != nil && *s.Implementation.Tested {
+			return "tested"
+		}
+	case record.Validation:
+		if s.Validation != nil && s.Validation.SecurityReview != "" {
+			return "security review " + string(s.Validation.SecurityReview)
+		}
+	case record.Documentation:
+		if s.Documentation != nil {
+			return string(s.Documentation.Outcome)
+		}
+	}
+	return ""
+}
+
+// findOverlaps flags live changes on a shared system whose windows overlap,
+// the same condition as the window-overlap rule of check.
+func (m *Model) findOverlaps() {
+	for _, s := range m.Systems {
+		var ws []*Change
+		for _, c := range s.Changes {
+			if w := c.Window; w != nil && !w.Start.IsZero() && w.Start.Before(w.End) &&
+				c.Status != record.StatusRejected && c.Status != record.StatusChangesReq {
+				ws = append(ws, c)
+			}
+		}
+		slices.SortFunc(ws, func(a, b *Change) int { return a.Window.Start.Time.Compare(b.Window.Start.Time) })
+		for i := range ws {
+			for j := i + 1; j < len(ws) && ws[j].Window.Start.Before(ws[i].Window.End); j++ {
+				addOnce(&ws[i].Overlap, ws[j])
+				addOnce(&ws[j].Overlap, ws[i])
+			}
+		}
+	}
+}
+
+func addOnce(list *[]*Change, c *Change) {
+	if !slices.Contains(*list, c) {
+		*list = append(*list, c)
+	}
+}
+
+// compareIDs orders ids with their numbers compared as numbers, so that
+// CHG-10000 comes after CHG-9999.
+func compareIDs(a, b string) int {
+	pa, na := splitNumber(a)
+	pb, nb := splitNumber(b)
+	if pa != pb {
+		return strings.Compare(a, b)
+	}
+	return cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb))
+}
+
+func splitNumber(id string) (prefix, number string) {
+	i := len(id)
+	for i > 0 && id[i-1] >= '0' && id[i-1] <= '9' {
+		i--
+	}
+	number = strings.TrimLeft(id[i:], "0")
+	return id[:i], number
+}
+
+// slug makes a name safe as one path segment: ids, handles and system
+// names become folder names, and none may climb out of its folder.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), ".")
+	if out == "" {
+		return "-"
+	}
+	return out
+}

@@ -1,0 +1,314 @@
+// Package site renders the compliance website from the records: every
+// change with its stages, the risk and mitigation registers, each system's
+// and each person's history, feeds and exports. It produces files in
+// memory; writing them is the publish package's job.
+//
+// Every link is relative, so the site works under any sub-path and from a
+// plain static host. User text reaches HTML only through html/template's
+// escaping; the one exception is a record's body, which the markdown
+// package renders with raw HTML removed and unsafe URLs dropped.
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/changebook/changebook/generator/assets"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/parallel"
+)
+
+// Options tune rendering.
+type Options struct {
+	// Theme holds templates/ and assets/: the embedded theme, overlaid by
+	// the repository's own theme folder.
+	Theme fs.FS
+	// Workers is the number of pages rendered at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Result is the rendered site.
+type Result struct {
+	// Files maps slash-separated paths ("changes/CHG-0001/index.html") to
+	// their content.
+	Files map[string][]byte
+	// Pages counts the HTML pages among Files.
+	Pages int
+}
+
+// page is one HTML page to render.
+type page struct {
+	path     string // "changes/CHG-0001/index.html"
+	template string // "change"
+	title    string
+	nav      string // the main navigation entry it belongs to
+	data     any
+}
+
+// PageData is what a page template receives.
+type PageData struct {
+	Site  *Model
+	Title string
+	// Root leads from the page back to the site root: "", "../", "../../".
+	Root string
+	Data any
+	Nav  []NavItem
+	// Canonical is the page's absolute URL when base_url is set.
+	Canonical string
+	// SourceURL links a record page to its file on the forge when
+	// repo_url is set.
+	SourceURL string
+	assets    map[string]string
+}
+
+// Asset returns the content-hashed path of a theme asset ("main.css").
+func (p *PageData) Asset(name string) string { return p.assets[name] }
+
+// NavItem is an entry of the main navigation.
+type NavItem struct {
+	Label, Path string
+	Current     bool
+}
+
+var navigation = []NavItem{
+	{Label: "Dashboard", Path: ""},
+	{Label: "Changes", Path: "changes/"},
+	{Label: "Risks", Path: "risks/"},
+	{Label: "Mitigations", Path: "mitigations/"},
+	{Label: "Systems", Path: "systems/"},
+	{Label: "People", Path: "people/"},
+	{Label: "Search", Path: "search/"},
+}
+
+// Render renders the whole site from m.
+func Render(ctx context.Context, m *Model, opts Options) (*Result, error) {
+	bundled, err := assets.Bundle(opts.Theme, []string{"assets/main.ts", "assets/main.css"})
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	assetPaths := map[string]string{}
+	for _, a := range bundled {
+		files[a.Path] = a.Content
+		assetPaths[path.Base(strings.TrimSuffix(a.Entry, path.Ext(a.Entry)))+path.Ext(a.Path)] = a.Path
+	}
+
+	tmpl, err := parseTemplates(opts.Theme)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := m.pages()
+	if err != nil {
+		return nil, err
+	}
+
+	rendered := make([][]byte, len(pages))
+	errs := make([]error, len(pages))
+	if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
+		rendered[i], errs[i] = renderPage(tmpl, m, pages[i], assetPaths)
+	}); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first is enough: a theme error repeats on every page
+		}
+	}
+	for i, p := range pages {
+		files[p.path] = rendered[i]
+	}
+
+	exports, err := m.exports()
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range exports {
+		files[name] = data
+	}
+	return &Result{Files: files, Pages: len(pages)}, nil
+}
+
+func renderPage(tmpl map[string]*template.Template, m *Model, p page, assetPaths map[string]string) ([]byte, error) {
+	t, ok := tmpl[p.template]
+	if !ok {
+		return nil, fmt.Errorf("theme: no template pages/%s.html", p.template)
+	}
+	data := &PageData{
+		Site:   m,
+		Title:  p.title,
+		Root:   rootOf(p.path),
+		Data:   p.data,
+		assets: assetPaths,
+	}
+	for _, n := range navigation {
+		n.Current = n.Path == p.nav
+		data.Nav = append(data.Nav, n)
+	}
+	if p.path == "404.html" {
+		// A host serves 404.html at any depth, where relative links would
+		// lead nowhere: anchor them at the site root instead.
+		data.Root = m.rootPath()
+	}
+	if base := m.Config.BaseURL; base != "" {
+		data.Canonical = strings.TrimSuffix(base, "/") + "/" + strings.TrimSuffix(p.path, "index.html")
+	}
+	if c, ok := p.data.(*Change); ok && m.Config.RepoURL != "" {
+		data.SourceURL = sourceURL(m.Config.RepoURL, c.File)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", data); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", p.path, err)
+	}
+	return b.Bytes(), nil
+}
+
+// rootOf returns the relative path from the folder of file back to the
+// site root.
+func rootOf(file string) string {
+	return strings.Repeat("../", strings.Count(file, "/"))
+}
+
+// rootPath is the absolute path of the site root on its host: the path of
+// base_url, or "/".
+func (m *Model) rootPath() string {
+	base := m.Config.BaseURL
+	if i := strings.Index(base, "://"); i >= 0 {
+		base = base[i+3:]
+		if j := strings.IndexByte(base, '/'); j >= 0 {
+			p := base[j:]
+			if !strings.HasSuffix(p, "/") {
+				p += "/"
+			}
+			return p
+		}
+	}
+	return "/"
+}
+
+// sourceURL links to a file on GitHub, GitLab or Gitea, whose "blob" URLs
+// share one form for the default branch.
+func sourceURL(repo, file string) string {
+	repo = strings.TrimSuffix(strings.TrimSuffix(repo, "/"), ".git")
+	return repo + "/blob/HEAD/" + file
+}
+
+func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(theme, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	names, err := fs.Glob(theme, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, name := range names {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(theme, name); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		out[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return out, nil
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"slug": slug,
+	"args": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"deref":      func(b *bool) bool { return b != nil && *b },
+	"statusRank": func(s record.Status) int { return slices.Index(record.Statuses, s) },
+}
+
+// pages lists every HTML page of the site.
+func (m *Model) pages() ([]page, error) {
+	ps := []page{
+		{path: "index.html", template: "index", title: "", nav: "", data: m.dashboard()},
+		{path: "changes/index.html", template: "changes", title: "Changes", nav: "changes/", data: m.changeFilters()},
+		{path: "risks/index.html", template: "risks", title: "Risks", nav: "risks/"},
+		{path: "mitigations/index.html", template: "mitigations", title: "Mitigations", nav: "mitigations/"},
+		{path: "systems/index.html", template: "systems", title: "Systems", nav: "systems/"},
+		{path: "people/index.html", template: "people", title: "People", nav: "people/", data: record.Stages},
+		{path: "search/index.html", template: "search", title: "Search", nav: "search/"},
+		{path: "404.html", template: "404", title: "Page not found"},
+	}
+	for _, c := range m.Changes {
+		ps = append(ps, page{path: c.Path + "index.html", template: "change", title: c.ID + " " + c.Title, nav: "changes/", data: c})
+	}
+	for _, s := range m.Systems {
+		ps = append(ps, page{path: s.Path + "index.html", template: "system", title: s.Name, nav: "systems/", data: s})
+	}
+	for _, p := range m.People {
+		ps = append(ps, page{path: p.Path + "index.html", template: "person", title: p.Name, nav: "people/", data: personPage(p)})
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.path] {
+			return nil, fmt.Errorf("two pages would be written to %s: rename one of the ids, systems or handles that give it its name", p.path)
+		}
+		seen[p.path] = true
+	}
+	return ps, nil
+}
+
+// PersonPage is the data of a person's page.
+type PersonPage struct {
+	Person *Person
+	Stages []PersonStage
+}
+
+// PersonStage is what a person signed at one stage.
+type PersonStage struct {
+	Stage   record.Stage
+	Heading string
+	Changes []*Change
+}
+
+var stageHeadings = map[record.Stage]string{
+	record.Request:        "Requested",
+	record.Evaluation:     "Evaluated",
+	record.Implementation: "Implemented",
+	record.Validation:     "Validated",
+	record.Documentation:  "Documented",
+}
+
+func personPage(p *Person) PersonPage {
+	pp := PersonPage{Person: p}
+	for _, s := range record.Stages {
+		pp.Stages = append(pp.Stages, PersonStage{Stage: s, Heading: stageHeadings[s], Changes: p.Signed[s]})
+	}
+	return pp
+}
+
+// ChangeFilters lists the choices of the changes page's filters.
+type ChangeFilters struct {
+	Statuses []record.Status
+	Types    []string
+	Levels   []record.RiskLevel
+	Tags     []string
+}
+
+func (m *Model) changeFilters() ChangeFilters {
+	f := ChangeFilters{Statuses: record.Statuses, Types: record.ChangeType("").Enum(), Levels: record.RiskLevels}
+	for _, c := range m.Changes {
+		f.Tags = append(f.Tags, c.Tags...)
+	}
+	slices.Sort(f.Tags)
+	f.Tags = slices.Compact(f.Tags)
+	return f
+}
