@@ -117,10 +117,11 @@ func (m *Model) perMonth() template.HTML {
 	for _, n := range counts {
 		peak = max(peak, n)
 	}
-	const barW, gap, chartH, top, bottom = 28, 8, 120, 16, 34
+	const barW, gap, chartH, top, bottom = 36, 10, 150, 18, 36
 	width := len(months)*(barW+gap) + gap
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="per-month-title">`, width, chartH+top+bottom)
+	fmt.Fprintf(&b, `<svg class="chart" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="per-month-title">`,
+		width, chartH+top+bottom, width, chartH+top+bottom)
 	b.WriteString(`<title id="per-month-title">Changes requested per month</title>`)
 	for i, month := range months {
 		n := counts[month]

@@ -232,6 +232,8 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"deref":      func(b *bool) bool { return b != nil && *b },
+	"paragraphs": paragraphs,
+	"when":       when,
 	"statusRank": func(s record.Status) int { return slices.Index(record.Statuses, s) },
 }
 
@@ -311,4 +313,30 @@ func (m *Model) changeFilters() ChangeFilters {
 	slices.Sort(f.Tags)
 	f.Tags = slices.Compact(f.Tags)
 	return f
+}
+
+// paragraphs splits text written as a YAML block (one line per line the
+// author typed) into paragraphs at blank lines, joining the lines within
+// each, so the page wraps text to its own width.
+func paragraphs(text string) []string {
+	var out []string
+	for _, block := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p := strings.Join(strings.Fields(block), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// when shows a date as people read it: a date as written, a date-time as
+// "2026-09-08 22:00 UTC" in the offset it was written with.
+func when(d record.Date) string {
+	if d.IsZero() || d.DateOnly {
+		return d.String()
+	}
+	zone := d.Time.Format("-07:00")
+	if zone == "+00:00" {
+		zone = "UTC"
+	}
+	return d.Time.Format("2006-01-02 15:04 ") + zone
 }
