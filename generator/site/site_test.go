@@ -1,0 +1,293 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/net/html"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/markdown"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/theme"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
+
+// renderRepo checks and renders the repository at dir, failing the test on
+// any error finding.
+func renderRepo(t *testing.T, fsys fs.FS) *Result {
+	t.Helper()
+	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Fatalf("fixture has a finding: %s %s [%s]", f.Location(), f.Message, f.Rule)
+	}
+	md := markdown.New()
+	bodies := map[string]template.HTML{}
+	for _, r := range res.Repository.Records {
+		out, err := md.Render(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[r.File] = template.HTML(out)
+	}
+	m := NewModel(res.Repository.Config, res.Repository.Records, bodies)
+	out, err := Render(context.Background(), m, Options{Theme: theme.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func fixture(t *testing.T) *Result {
+	return renderRepo(t, os.DirFS("testdata/repo"))
+}
+
+// TestGolden compares every page and export of the fixture with
+// testdata/golden. Run with -update after a deliberate change and review
+// the diff.
+func TestGolden(t *testing.T) {
+	out := fixture(t)
+	var names []string
+	for name := range out.Files {
+		if !strings.HasPrefix(name, "assets/") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	if *update {
+		os.RemoveAll("testdata/golden")
+	}
+	for _, name := range names {
+		golden := filepath.Join("testdata/golden", filepath.FromSlash(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, out.Files[name], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: no golden file (run go test -update): %v", name, err)
+			continue
+		}
+		if !bytes.Equal(out.Files[name], want) {
+			t.Errorf("%s differs from %s (run go test ./generator/site -update and review the diff)", name, golden)
+		}
+	}
+	// A golden file without an output is a page that disappeared.
+	_ = filepath.WalkDir("testdata/golden", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel := filepath.ToSlash(strings.TrimPrefix(p, "testdata/golden/"))
+			if _, ok := out.Files[rel]; !ok {
+				t.Errorf("%s is no longer produced", rel)
+			}
+		}
+		return nil
+	})
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	a, b := fixture(t), fixture(t)
+	for name, data := range a.Files {
+		if !bytes.Equal(data, b.Files[name]) {
+			t.Errorf("%s differs between two renders", name)
+		}
+	}
+}
+
+// TestLinksLeadToPages checks every link and resource of every page: a
+// relative URL must name a file of the site, and a fragment an element of
+// the page it leads to.
+func TestLinksLeadToPages(t *testing.T) {
+	out := fixture(t)
+	ids := map[string]map[string]bool{}
+	docs := map[string]*html.Node{}
+	for name, data := range out.Files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		docs[name] = doc
+		ids[name] = map[string]bool{}
+		walk(doc, func(n *html.Node) {
+			if id := attr(n, "id"); id != "" {
+				ids[name][id] = true
+			}
+		})
+	}
+	checked := 0
+	for name, doc := range docs {
+		if name == "404.html" {
+			continue // its links are absolute from the site root, by design
+		}
+		walk(doc, func(n *html.Node) {
+			for _, key := range []string{"href", "src"} {
+				v := attr(n, key)
+				if v == "" {
+					continue
+				}
+				u, err := url.Parse(v)
+				if err != nil {
+					t.Errorf("%s: bad URL %q", name, v)
+					continue
+				}
+				if u.Scheme != "" || strings.HasPrefix(v, "//") {
+					continue // external
+				}
+				target := name
+				if u.Path != "" {
+					target = path.Join(path.Dir(name), u.Path)
+					if strings.HasSuffix(u.Path, "/") || target == "." {
+						target = path.Join(target, "index.html")
+					}
+				}
+				checked++
+				if _, ok := out.Files[target]; !ok {
+					t.Errorf("%s links to %q: no such file %s", name, v, target)
+					continue
+				}
+				if u.Fragment != "" && strings.HasSuffix(target, ".html") && !ids[target][u.Fragment] {
+					t.Errorf("%s links to %q: %s has no element with id %q", name, v, target, u.Fragment)
+				}
+			}
+		})
+	}
+	if checked < 100 {
+		t.Errorf("checked only %d links; the walk is broken", checked)
+	}
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	if n.Type == html.ElementNode {
+		f(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+var schemePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*):`)
+
+// TestHostileFieldsStayText puts XSS vectors in every text field and the
+// body of a record and asserts that no page of the site gets anything
+// executable: no script but the theme's own, no event handler, no
+// javascript: or data: URL.
+func TestHostileFieldsStayText(t *testing.T) {
+	const x = `<script>alert(1)</script><img src=x onerror=alert(2)>"'><svg onload=alert(3)>`
+	rec := `---
+id: CHG-0009
+title: '` + strings.ReplaceAll(x, "'", "''") + `'
+type: normal
+systems: [api]
+customer_data: true
+pull_request: https://github.com/example/p/pull/9?x="><script>alert(4)</script>
+reason: '` + strings.ReplaceAll(x, "'", "''") + `'
+scope: '` + strings.ReplaceAll(x, "'", "''") + `'
+steps: ['` + strings.ReplaceAll(x, "'", "''") + `']
+risks: [{ id: 'R1', description: '` + strings.ReplaceAll(x, "'", "''") + `', likelihood: low, impact: low, mitigations: [M1] }]
+mitigations: [{ id: 'M1', description: '` + strings.ReplaceAll(x, "'", "''") + `' }]
+rollback: '` + strings.ReplaceAll(x, "'", "''") + `'
+test_plan: '` + strings.ReplaceAll(x, "'", "''") + `'
+communication: '` + strings.ReplaceAll(x, "'", "''") + `'
+related: ['https://example.com/"><script>alert(5)</script>']
+tags: ['` + strings.ReplaceAll(x, "'", "''") + `']
+signoffs:
+  request: { by: alice, date: 2026-03-01, notes: '` + strings.ReplaceAll(x, "'", "''") + `', evidence: 'https://e.example/"onmouseover="alert(6)' }
+---
+` + x + "\n\n[click](javascript:alert(7)) ![i](data:image/svg+xml,<svg onload=alert(8)>)\n"
+	out := renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)}))
+	pages := 0
+	for name, data := range out.Files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		walk(doc, func(n *html.Node) {
+			switch n.Data {
+			case "script":
+				if src := attr(n, "src"); !strings.Contains(src, "assets/main-") || n.FirstChild != nil {
+					t.Errorf("%s: a script that is not the theme's: %s", name, src)
+				}
+			case "iframe", "object", "embed", "svg", "img":
+				if n.Data != "svg" || !strings.Contains(attr(n, "class"), "chart") {
+					t.Errorf("%s: a <%s> element from user text", name, n.Data)
+				}
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(a.Key, "on") {
+					t.Errorf("%s: event handler %s=%q", name, a.Key, a.Val)
+				}
+				if a.Key == "href" || a.Key == "src" {
+					if m := schemePattern.FindStringSubmatch(strings.TrimSpace(a.Val)); m != nil {
+						if s := strings.ToLower(m[1]); s != "http" && s != "https" && s != "mailto" {
+							t.Errorf("%s: %s=%q", name, a.Key, a.Val)
+						}
+					}
+				}
+			}
+		})
+	}
+	page := string(out.Files["changes/CHG-0009/index.html"])
+	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the hostile title is not shown as text")
+	}
+	if pages < 10 {
+		t.Errorf("checked %d pages", pages)
+	}
+}
+
+// withFiles copies the folder dir into a MapFS and adds extra files.
+func withFiles(t *testing.T, dir string, extra map[string][]byte) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range extra {
+		m[name] = &fstest.MapFile{Data: data}
+	}
+	return m
+}
