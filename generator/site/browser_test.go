@@ -1,0 +1,139 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns the browser to drive, or skips the test where there is
+// none, except in CI, where a missing browser is a failure: .ci/run
+// installs Debian's chromium, and browser tests must not quietly vanish.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium found; CI must install Debian's chromium")
+	}
+	t.Skip("no Chromium found: install Debian's chromium to run browser tests")
+	return ""
+}
+
+// serveFixture writes the fixture site to a folder and serves it.
+func serveFixture(t *testing.T) *httptest.Server {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range fixture(t).Files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// browser starts a headless Chromium with the flags this machine needs
+// (root, no GPU, no background network) and returns its context.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+const visibleRows = `Array.from(document.querySelectorAll("#changes tbody tr")).filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())`
+
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserFiltersChanges(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+
+	// A filter in the URL applies on load.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/?status=documented"), chromedp.WaitVisible(`#changes`))
+	rows := run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
+	count := run(t, ctx, chromedp.Text(`[data-count="changes"]`))
+	if strings.Join(rows, ",") != "CHG-0001" || count != "1 of 3 changes" {
+		t.Errorf("?status=documented shows %v (%q); want CHG-0001 (1 of 3 changes)", rows, count)
+	}
+
+	// Choosing a system narrows the table and updates the URL.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/changes/"),
+		chromedp.WaitVisible(`#f-system`),
+		chromedp.SetValue(`#f-system`, "billing"),
+	)
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#f-system").dispatchEvent(new Event("input", {bubbles: true}))`))
+	rows = run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
+	location := run(t, ctx, chromedp.Evaluate[string](`location.search`))
+	if strings.Join(rows, ",") != "CHG-0003,CHG-0002" || location != "?system=billing" {
+		t.Errorf("system=billing shows %v with URL %q; want CHG-0003,CHG-0002 and ?system=billing", rows, location)
+	}
+
+	// Sorting by id, ascending, reorders the rows.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/changes/"),
+		chromedp.WaitVisible(`#changes thead button.sort`),
+		chromedp.Click(`#changes thead th:first-child button`),
+	)
+	rows = run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
+	if strings.Join(rows, ",") != "CHG-0001,CHG-0002,CHG-0003" {
+		t.Errorf("sorted by id: %v", rows)
+	}
+}
+
+func TestBrowserSearchFindsByWord(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=invoice"), chromedp.WaitVisible(`[data-search-results] li`))
+	results := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-search-results] a")).map(a => a.textContent)`))
+	if len(results) != 1 || !strings.HasPrefix(results[0], "CHG-0002") {
+		t.Errorf("search for invoice found %v; want CHG-0002", results)
+	}
+}
