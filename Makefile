@@ -16,9 +16,10 @@ all: lint test build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/changebook
 
-## run: build, then check the example repository (changes/ and changebook.yaml)
+## run: build the example repository's site into public/ and serve it on 127.0.0.1:1313
 run: build
-	./$(BIN) check .
+	./$(BIN) build .
+	$(GO) run ./internal/cmd/preview -dir public -addr 127.0.0.1:1313
 
 ## test: the whole suite, with the race detector
 test:
@@ -41,4 +42,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin
+	rm -rf bin public
