@@ -89,14 +89,19 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 
 	model := site.NewModel(repo.Config, repo.Records, byFile)
 	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
-	rendered, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers})
+	staging, err := publish.Stage(opts.Output)
 	if err != nil {
 		return nil, err
 	}
-	if err := publish.Write(ctx, opts.Output, rendered.Files, publish.Options{Workers: opts.Workers}); err != nil {
+	stats, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers}, staging)
+	if err != nil {
+		staging.Abort()
 		return nil, err
 	}
-	res.Pages, res.Files = rendered.Pages, len(rendered.Files)
+	if err := staging.Commit(); err != nil {
+		return nil, err
+	}
+	res.Pages, res.Files = stats.Pages, stats.Files
 	res.Duration = now().Sub(start)
 	return res, nil
 }

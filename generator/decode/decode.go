@@ -70,6 +70,13 @@ func NewMap(root *frontmatter.Node) *Map {
 // never need one, since positions serve only findings.
 func LazyMap(load func() *frontmatter.Node) *Map { return &Map{load: load} }
 
+// Unload drops the tree, to be rebuilt by load if a position is ever asked
+// for. A parsed record keeps its fields; holding every node of every record
+// only in case of a finding would double a large repository's memory.
+func (m *Map) Unload(load func() *frontmatter.Node) {
+	m.root, m.load, m.once = nil, load, sync.Once{}
+}
+
 func (m *Map) tree() *frontmatter.Node {
 	m.once.Do(func() { m.root = m.load() })
 	return m.root

@@ -7,16 +7,13 @@
 package publish
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
-
-	"github.com/changebook/changebook/internal/parallel"
+	"sync"
 )
 
 // Marker is written at the root of every output folder. A folder that
@@ -26,39 +23,82 @@ const Marker = ".changebook-site"
 
 const markerText = "This folder is written by `changebook build`. Every build replaces all of it.\n"
 
-// Options tune writing.
-type Options struct {
-	// Workers is the number of files written at once; 0 means GOMAXPROCS.
-	Workers int
+// Staging is a site being written: files go to a temporary folder beside
+// the output until Commit swaps it in, or Abort removes it.
+type Staging struct {
+	out  string
+	tmp  string
+	root *os.Root
+	dirs sync.Map // folders already created
 }
 
-// Write replaces the folder out with exactly files (slash-separated paths
-// relative to out).
-func Write(ctx context.Context, out string, files map[string][]byte, opts Options) error {
+// Stage prepares to replace the folder out. It refuses a folder that
+// changebook did not write.
+func Stage(out string) (*Staging, error) {
 	out, err := filepath.Abs(out)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkReplaceable(out); err != nil {
-		return err
+		return nil, err
 	}
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", parent, err)
+		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
-		return fmt.Errorf("creating a temporary folder beside %s: %w", out, err)
+		return nil, fmt.Errorf("creating a temporary folder beside %s: %w", out, err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	root, err := os.OpenRoot(tmp)
+	if err == nil {
+		err = os.Chmod(tmp, 0o755)
+	}
+	if err != nil {
 		os.RemoveAll(tmp)
-		return err
+		return nil, err
 	}
-	if err := writeAll(ctx, tmp, files, opts); err != nil {
-		os.RemoveAll(tmp)
-		return err
+	return &Staging{out: out, tmp: tmp, root: root}, nil
+}
+
+// WriteFile writes one file of the site; name is slash-separated and
+// relative to the output folder. It is safe for concurrent use, and no
+// name can write outside the folder.
+func (s *Staging) WriteFile(name string, data []byte) error {
+	if !fs.ValidPath(name) || name == "." || name == Marker {
+		return fmt.Errorf("refusing to write %q: not a plain path inside the output folder", name)
 	}
-	return swap(tmp, out)
+	if dir := path.Dir(name); dir != "." {
+		if _, done := s.dirs.Load(dir); !done {
+			if err := s.root.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("writing the site: %w", err)
+			}
+			s.dirs.Store(dir, true)
+		}
+	}
+	if err := s.root.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("writing the site: %w", err)
+	}
+	return nil
+}
+
+// Commit swaps the written site in place of the output folder.
+func (s *Staging) Commit() error {
+	err := s.root.WriteFile(Marker, []byte(markerText), 0o644)
+	if cerr := s.root.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(s.tmp)
+		return fmt.Errorf("writing the site: %w", err)
+	}
+	return swap(s.tmp, s.out)
+}
+
+// Abort removes everything written; the output folder is untouched.
+func (s *Staging) Abort() {
+	s.root.Close()
+	os.RemoveAll(s.tmp)
 }
 
 // checkReplaceable refuses to replace anything but a folder changebook
@@ -85,46 +125,6 @@ func checkReplaceable(out string) error {
 		return fmt.Errorf("output %s is not empty and was not written by changebook build (no %s file): remove it or choose another folder with -o", out, Marker)
 	}
 	return nil
-}
-
-func writeAll(ctx context.Context, dir string, files map[string][]byte, opts Options) error {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-
-	names := make([]string, 0, len(files)+1)
-	for name := range files {
-		if !fs.ValidPath(name) || name == "." || name == Marker {
-			return fmt.Errorf("refusing to write %q: not a plain path inside the output folder", name)
-		}
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	// Folders first, once each, then the files on every core.
-	dirs := map[string]bool{}
-	for _, name := range names {
-		if d := path.Dir(name); d != "." && !dirs[d] {
-			if err := root.MkdirAll(d, 0o755); err != nil {
-				return fmt.Errorf("writing the site: %w", err)
-			}
-			dirs[d] = true
-		}
-	}
-	errs := make([]error, len(names))
-	err = parallel.For(ctx, len(names), opts.Workers, func(i int) {
-		errs[i] = root.WriteFile(names[i], files[names[i]], 0o644)
-	})
-	if err != nil {
-		return err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return fmt.Errorf("writing the site: %w", err)
-		}
-	}
-	return root.WriteFile(Marker, []byte(markerText), 0o644)
 }
 
 // swap puts the folder tmp in the place of out. Two renames: out moves

@@ -94,9 +94,11 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 		return nil, findings
 	}
 	r := &Record{
-		File:     file,
-		Format:   doc.Format,
-		Body:     doc.Body,
+		File:   file,
+		Format: doc.Format,
+		// The body as a slice of content, not of the splitter's copy, so
+		// that a record holds one copy of its file.
+		Body:     content[len(content)-len(doc.Body):],
 		BodyLine: doc.BodyLine,
 		Pos:      decode.NewMap(doc.Root),
 	}
@@ -105,7 +107,17 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 	// point at the opening delimiter; FromCache does the same.
 	doc.Root.Pos = doc.Start
 	decode.Into(doc.Root, &r.Fields, r.Pos, c)
+	r.Pos.Unload(func() *frontmatter.Node { return reparse(file, content, limits) })
 	return r, append(findings, c.Findings()...)
+}
+
+// reparse rebuilds the node tree of a record, for positions.
+func reparse(file string, content []byte, limits frontmatter.Limits) *frontmatter.Node {
+	doc, _ := frontmatter.Parse(file, content, limits)
+	if doc.Root != nil {
+		doc.Root.Pos = doc.Start
+	}
+	return doc.Root
 }
 
 // At returns where path is written, or the nearest place that is: see
@@ -139,13 +151,7 @@ func FromCache(file string, data []byte, c Cached, limits frontmatter.Limits) *R
 		Format:   c.Format,
 		Body:     data[min(c.BodyOffset, len(data)):],
 		BodyLine: c.BodyLine,
-		Pos: decode.LazyMap(func() *frontmatter.Node {
-			doc, _ := frontmatter.Parse(file, data, limits)
-			if doc.Root != nil {
-				doc.Root.Pos = doc.Start
-			}
-			return doc.Root
-		}),
+		Pos:      decode.LazyMap(func() *frontmatter.Node { return reparse(file, data, limits) }),
 	}
 }
 

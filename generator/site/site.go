@@ -15,9 +15,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/changebook/changebook/generator/assets"
 	"github.com/changebook/changebook/generator/record"
@@ -33,13 +35,34 @@ type Options struct {
 	Workers int
 }
 
-// Result is the rendered site.
-type Result struct {
-	// Files maps slash-separated paths ("changes/CHG-0001/index.html") to
-	// their content.
+// Sink receives the site's files as they are rendered. WriteFile is
+// called from several goroutines at once; names are slash-separated paths
+// such as "changes/CHG-0001/index.html".
+type Sink interface {
+	WriteFile(name string, data []byte) error
+}
+
+// MemorySink keeps files in memory, for tests and previews.
+type MemorySink struct {
+	mu    sync.Mutex
 	Files map[string][]byte
-	// Pages counts the HTML pages among Files.
-	Pages int
+}
+
+// WriteFile stores data under name.
+func (s *MemorySink) WriteFile(name string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Files == nil {
+		s.Files = map[string][]byte{}
+	}
+	s.Files[name] = data
+	return nil
+}
+
+// Stats counts what Render wrote.
+type Stats struct {
+	Pages int // HTML pages
+	Files int // every file, pages included
 }
 
 // page is one HTML page to render.
@@ -86,56 +109,66 @@ var navigation = []NavItem{
 	{Label: "Search", Path: "search/"},
 }
 
-// Render renders the whole site from m.
-func Render(ctx context.Context, m *Model, opts Options) (*Result, error) {
+// Render renders the whole site from m into sink. Pages are written as
+// soon as each is rendered, so memory does not grow with the site.
+func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, error) {
+	var stats Stats
+	write := func(name string, data []byte) error {
+		stats.Files++
+		return sink.WriteFile(name, data)
+	}
 	bundled, err := assets.Bundle(opts.Theme, []string{"assets/main.ts", "assets/main.css"})
 	if err != nil {
-		return nil, err
+		return stats, err
 	}
-	files := map[string][]byte{}
 	assetPaths := map[string]string{}
 	for _, a := range bundled {
-		files[a.Path] = a.Content
+		if err := write(a.Path, a.Content); err != nil {
+			return stats, err
+		}
 		assetPaths[path.Base(strings.TrimSuffix(a.Entry, path.Ext(a.Entry)))+path.Ext(a.Path)] = a.Path
 	}
 
 	tmpl, err := parseTemplates(opts.Theme)
 	if err != nil {
-		return nil, err
+		return stats, err
 	}
 	pages, err := m.pages()
 	if err != nil {
-		return nil, err
+		return stats, err
 	}
-
-	rendered := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
 	if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
-		rendered[i], errs[i] = renderPage(tmpl, m, pages[i], assetPaths)
+		out, err := renderPage(tmpl, m, pages[i], assetPaths)
+		if err == nil {
+			err = sink.WriteFile(pages[i].path, out)
+		}
+		errs[i] = err
 	}); err != nil {
-		return nil, err
+		return stats, err
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err // the first is enough: a theme error repeats on every page
+			return stats, err // the first is enough: a theme error repeats on every page
 		}
 	}
-	for i, p := range pages {
-		files[p.path] = rendered[i]
-	}
+	stats.Pages = len(pages)
+	stats.Files += len(pages)
 
 	exports, err := m.exports()
 	if err != nil {
-		return nil, err
+		return stats, err
 	}
-	for name, data := range exports {
-		files[name] = data
+	for _, name := range slices.Sorted(maps.Keys(exports)) {
+		if err := write(name, exports[name]); err != nil {
+			return stats, err
+		}
 	}
-	return &Result{Files: files, Pages: len(pages)}, nil
+	return stats, nil
 }
 
-func renderPage(tmpl map[string]*template.Template, m *Model, p page, assetPaths map[string]string) ([]byte, error) {
-	t, ok := tmpl[p.template]
+func renderPage(tmpl *templates, m *Model, p page, assetPaths map[string]string) ([]byte, error) {
+	t, ok := tmpl.pages[p.template]
 	if !ok {
 		return nil, fmt.Errorf("theme: no template pages/%s.html", p.template)
 	}
@@ -198,8 +231,40 @@ func sourceURL(repo, file string) string {
 	return repo + "/blob/HEAD/" + file
 }
 
-func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(theme, "templates/*.html")
+// templates is the parsed theme: a set per page template, and the shared
+// set whose "change-row" renders rows, each once per folder depth.
+type templates struct {
+	base  *template.Template
+	pages map[string]*template.Template
+	rows  sync.Map // rowKey -> template.HTML
+}
+
+type rowKey struct {
+	root   string
+	change *Change
+}
+
+// row renders the table row of c for pages whose root is root, or returns
+// the one already rendered. Its output is html/template's, escaped.
+func (t *templates) row(root string, c *Change) (template.HTML, error) {
+	key := rowKey{root, c}
+	if html, ok := t.rows.Load(key); ok {
+		return html.(template.HTML), nil
+	}
+	var b bytes.Buffer
+	if err := t.base.ExecuteTemplate(&b, "change-row", map[string]any{"Root": root, "Change": c}); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String())
+	t.rows.Store(key, html)
+	return html, nil
+}
+
+func parseTemplates(theme fs.FS) (*templates, error) {
+	t := &templates{pages: map[string]*template.Template{}}
+	fm := maps.Clone(funcs)
+	fm["row"] = t.row
+	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
@@ -207,18 +272,20 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*template.Template{}
 	for _, name := range names {
-		t, err := base.Clone()
+		page, err := base.Clone()
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.ParseFS(theme, name); err != nil {
+		if _, err := page.ParseFS(theme, name); err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
-		out[strings.TrimSuffix(path.Base(name), ".html")] = t
+		t.pages[strings.TrimSuffix(path.Base(name), ".html")] = page
 	}
-	return out, nil
+	// base is executed (for rows) only after every clone is made, as
+	// html/template requires.
+	t.base = base
+	return t, nil
 }
 
 var funcs = template.FuncMap{

@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 
 // renderRepo checks and renders the repository at dir, failing the test on
 // any error finding.
-func renderRepo(t *testing.T, fsys fs.FS) *Result {
+func renderRepo(t *testing.T, fsys fs.FS) *MemorySink {
 	t.Helper()
 	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
 	if err != nil {
@@ -47,14 +47,14 @@ func renderRepo(t *testing.T, fsys fs.FS) *Result {
 		bodies[r.File] = template.HTML(out)
 	}
 	m := NewModel(res.Repository.Config, res.Repository.Records, bodies)
-	out, err := Render(context.Background(), m, Options{Theme: theme.FS()})
-	if err != nil {
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-func fixture(t *testing.T) *Result {
+func fixture(t *testing.T) *MemorySink {
 	return renderRepo(t, os.DirFS("testdata/repo"))
 }
 
