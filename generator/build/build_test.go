@@ -1,0 +1,95 @@
+package build
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const record = `---
+id: CHG-0001
+title: Rotate keys
+type: standard
+systems: [api]
+customer_data: false
+reason: r
+scope: s
+steps: [one]
+risks: [{ id: R1, description: d, likelihood: low, impact: low, mitigations: [M1] }]
+mitigations: [{ id: M1, description: m }]
+---
+`
+
+func TestBuildWritesTheSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(record)}}
+	res, err := Run(context.Background(), fsys, Options{Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed || res.Records != 1 || res.Pages < 10 {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(out, "changes", "CHG-0001", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestThemeOverridesFromTheRepository(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	fsys := fstest.MapFS{
+		"changes/CHG-0001.md":            {Data: []byte(record)},
+		"theme/templates/pages/404.html": {Data: []byte(`{{define "content"}}<h1>Lost? Ask the change manager.</h1>{{end}}`)},
+	}
+	if _, err := Run(context.Background(), fsys, Options{Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "404.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "Ask the change manager") {
+		t.Error("the repository's theme/ file did not override the default")
+	}
+}
+
+func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	good := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(record)}}
+	if _, err := Run(context.Background(), good, Options{Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "index.html"))
+
+	bad := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(strings.Replace(record, "type: standard", "type: urgent", 1))}}
+	res, err := Run(context.Background(), bad, Options{Output: out})
+	if err != nil || !res.Failed || len(res.Findings) == 0 {
+		t.Fatalf("a record with an error: result %+v, %v; want Failed with findings", res, err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, good, Options{Output: out}); err == nil {
+		t.Error("a cancelled build reported success")
+	}
+
+	badTheme := fstest.MapFS{
+		"changes/CHG-0001.md":  {Data: []byte(record)},
+		"theme/assets/main.ts": {Data: []byte("const = ;")},
+	}
+	if _, err := Run(context.Background(), badTheme, Options{Output: out}); err == nil || !strings.Contains(err.Error(), "theme/assets/main.ts:1") {
+		t.Errorf("a broken theme: %v; want an error naming theme/assets/main.ts:1", err)
+	}
+
+	after, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if string(before) != string(after) {
+		t.Error("the previous site changed")
+	}
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*"))
+	if len(matches) != 0 {
+		t.Errorf("temporary folders left: %v", matches)
+	}
+}
