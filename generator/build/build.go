@@ -71,8 +71,10 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	bodies := make([]template.HTML, len(repo.Records))
 	errs := make([]error, len(repo.Records))
 	md := markdown.New()
+	links := site.RecordLinks(repo.Records)
 	if err := parallel.For(ctx, len(repo.Records), opts.Workers, func(i int) {
-		html, err := md.Render(repo.Records[i].Body)
+		r := repo.Records[i]
+		html, err := md.Render(r.Body, links(r))
 		// The markdown package removes raw HTML and unsafe URLs: its
 		// output is the one piece of record text trusted as HTML.
 		bodies[i], errs[i] = template.HTML(html), err

@@ -31,13 +31,22 @@ type Renderer struct {
 	md goldmark.Markdown
 }
 
+// Links rewrites a link or image destination before it is checked and
+// rendered: a link to another record's file becomes a link to its page.
+// It returns the new destination and true, or false to keep dest.
+type Links func(dest string) (string, bool)
+
+var linksKey = parser.NewContextKey()
+
 // New returns a Renderer.
 func New() *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100)),
+			// goldmark runs transformers by ascending priority: rewriting
+			// first, the safety check last, after every other transformer.
+			parser.WithASTTransformers(util.Prioritized(rewriteLinks{}, 100), util.Prioritized(safeLinks{}, 10000)),
 		),
 		goldmark.WithRendererOptions(
 			renderer.WithNodeRenderers(util.Prioritized(headingRenderer{}, 100)),
@@ -46,10 +55,14 @@ func New() *Renderer {
 	return &Renderer{md: md}
 }
 
-// Render converts src to HTML.
-func (r *Renderer) Render(src []byte) ([]byte, error) {
+// Render converts src to HTML; links, when not nil, rewrites destinations.
+func (r *Renderer) Render(src []byte, links Links) ([]byte, error) {
 	var b bytes.Buffer
-	if err := r.md.Convert(src, &b); err != nil {
+	pc := parser.NewContext()
+	if links != nil {
+		pc.Set(linksKey, links)
+	}
+	if err := r.md.Convert(src, &b, parser.WithContext(pc)); err != nil {
 		return nil, fmt.Errorf("rendering markdown: %w", err)
 	}
 	return b.Bytes(), nil
@@ -85,6 +98,32 @@ func SafeURL(dest string, image bool) bool {
 		return !image
 	}
 	return false
+}
+
+// rewriteLinks applies the Links of the parser context.
+type rewriteLinks struct{}
+
+func (rewriteLinks) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	links, ok := pc.Get(linksKey).(Links)
+	if !ok {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			if dest, ok := links(string(n.Destination)); ok {
+				n.Destination = []byte(dest)
+			}
+		case *ast.Image:
+			if dest, ok := links(string(n.Destination)); ok {
+				n.Destination = []byte(dest)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 // safeLinks drops the destination of every link and image that SafeURL

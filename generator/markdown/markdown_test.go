@@ -11,7 +11,7 @@ import (
 
 func render(t *testing.T, src string) string {
 	t.Helper()
-	out, err := New().Render([]byte(src))
+	out, err := New().Render([]byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,10 +184,30 @@ func FuzzRender(f *testing.F) {
 	}
 	r := New()
 	f.Fuzz(func(t *testing.T, src string) {
-		out, err := r.Render([]byte(src))
+		out, err := r.Render([]byte(src), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		assertInert(t, src, string(out))
 	})
+}
+
+func TestLinksAreRewrittenThenChecked(t *testing.T) {
+	links := func(dest string) (string, bool) {
+		switch dest {
+		case "CHG-0002-index.md":
+			return "../CHG-0002/", true
+		case "evil.md":
+			return "javascript:alert(1)", true
+		}
+		return "", false
+	}
+	out, err := New().Render([]byte("[next](CHG-0002-index.md) [x](evil.md) [y](https://a.example/)"), links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p><a href="../CHG-0002/">next</a> x <a href="https://a.example/">y</a></p>` + "\n"
+	if string(out) != want {
+		t.Errorf("got %q; want %q", out, want)
+	}
 }

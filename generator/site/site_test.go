@@ -38,9 +38,10 @@ func renderRepo(t *testing.T, fsys fs.FS) *MemorySink {
 		t.Fatalf("fixture has a finding: %s %s [%s]", f.Location(), f.Message, f.Rule)
 	}
 	md := markdown.New()
+	links := RecordLinks(res.Repository.Records)
 	bodies := map[string]template.HTML{}
 	for _, r := range res.Repository.Records {
-		out, err := md.Render(r.Body)
+		out, err := md.Render(r.Body, links(r))
 		if err != nil {
 			t.Fatal(err)
 		}
