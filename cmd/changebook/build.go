@@ -95,6 +95,9 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		fmt.Fprintf(e.stderr, "build stopped: fix the errors above; %s was not changed\n", opts.output)
 		return errFindings
 	}
+	for _, note := range res.Notes {
+		fmt.Fprintf(e.stderr, "note: %s\n", note)
+	}
 	fmt.Fprintf(e.stdout, "built %d records into %s: %d pages, %d files in %s\n",
 		res.Records, opts.output, res.Pages, res.Files, res.Duration.Round(1e6))
 	return nil

@@ -48,6 +48,8 @@ type Result struct {
 	Pages    int
 	Files    int
 	Duration time.Duration
+	// Notes are things the user may want to know about the output.
+	Notes []string
 }
 
 // Run builds the site of the repository at the root of fsys.
@@ -104,6 +106,9 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Pages, res.Files = stats.Pages, stats.Files
+	if repo.Config.BaseURL == "" {
+		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
+	}
 	res.Duration = now().Sub(start)
 	return res, nil
 }
