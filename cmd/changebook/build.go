@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -10,15 +9,13 @@ import (
 	"github.com/changebook/changebook/generator/build"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/report"
-	"github.com/changebook/changebook/generator/repository"
 )
 
 type buildOptions struct {
-	repo     string
-	output   string
-	color    string
-	cacheDir string
-	noCache  bool
+	repo   string
+	output string
+	color  string
+	repoFlags
 }
 
 func newBuildCmd(e *env) *cobra.Command {
@@ -49,8 +46,7 @@ temporary folder beside the output and swapped in only when complete.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "output folder (default: public/ inside REPO)")
 	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
-	f.StringVar(&opts.cacheDir, "cache-dir", "", "where parsed records are cached between runs")
-	f.BoolVar(&opts.noCache, "no-cache", false, "parse every record, without the cache")
+	opts.repoFlags.register(f)
 	return cmd
 }
 
@@ -59,27 +55,19 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	root, err := os.OpenRoot(opts.repo)
+	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {
-		return fmt.Errorf("cannot open repository: %w", err)
+		return err
 	}
-	defer root.Close()
-
-	load := repository.Options{}
-	load.Cache = openCache(e, opts.repo, opts.cacheDir, opts.noCache, load.Limits)
-	res, err := build.Run(cmd.Context(), root.FS(), build.Options{
+	defer repo.close(e)
+	res, err := build.Run(cmd.Context(), repo.root.FS(), build.Options{
 		Output: opts.output,
-		Load:   load,
+		Load:   repo.load,
 		Check:  check.Options{Now: e.now()},
 		Now:    e.now,
 	})
 	if err != nil {
 		return fmt.Errorf("build failed: %w", err)
-	}
-	if load.Cache != nil {
-		if err := load.Cache.Save(); err != nil {
-			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
-		}
 	}
 	for i := range res.Findings {
 		res.Findings[i].File = displayPath(opts.repo, res.Findings[i].File)

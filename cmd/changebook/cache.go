@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/spf13/pflag"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,7 +12,47 @@ import (
 
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/repository"
 )
+
+// repoFlags are the flags of every command that reads a repository.
+type repoFlags struct {
+	cacheDir string
+	noCache  bool
+}
+
+func (f *repoFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "where parsed records are cached between runs (default: the user cache folder)")
+	fs.BoolVar(&f.noCache, "no-cache", false, "parse every record, without reading or writing the cache")
+}
+
+// openedRepo is a repository opened for a command: its folder, confined
+// through os.Root, and the load options with its parse cache.
+type openedRepo struct {
+	root *os.Root
+	load repository.Options
+}
+
+func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
+	root, err := os.OpenRoot(repo)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open repository: %w", err)
+	}
+	o := &openedRepo{root: root}
+	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache, o.load.Limits)
+	return o, nil
+}
+
+// close saves the parse cache (a failure is only a warning: the cache
+// saves time, nothing more) and closes the folder.
+func (o *openedRepo) close(e *env) {
+	if o.load.Cache != nil {
+		if err := o.load.Cache.Save(); err != nil {
+			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
+		}
+	}
+	o.root.Close()
+}
 
 // openCache opens the parse cache of the repository at repo, or returns
 // nil when caching is off or no cache folder can be found: the cache only

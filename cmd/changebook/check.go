@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -14,17 +13,15 @@ import (
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
-	"github.com/changebook/changebook/generator/repository"
 )
 
 type checkOptions struct {
-	repo     string
-	format   string
-	strict   bool
-	require  string
-	color    string
-	cacheDir string
-	noCache  bool
+	repo    string
+	format  string
+	strict  bool
+	require string
+	color   string
+	repoFlags
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -65,8 +62,7 @@ repository cannot be read.`,
 	f.BoolVar(&opts.strict, "strict", false, "fail on warnings too")
 	f.StringVar(&opts.require, "require", "", "fail every record that has not reached this status (for example documented)")
 	f.StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto honours NO_COLOR)")
-	f.StringVar(&opts.cacheDir, "cache-dir", "", "where parsed records are cached between runs (default: the user cache folder)")
-	f.BoolVar(&opts.noCache, "no-cache", false, "parse every record, without reading or writing the cache")
+	opts.repoFlags.register(f)
 	return cmd
 }
 
@@ -91,25 +87,17 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		return err
 	}
 
-	root, err := os.OpenRoot(opts.repo)
+	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {
-		return fmt.Errorf("cannot open repository: %w", err)
+		return err
 	}
-	defer root.Close()
-
-	load := repository.Options{}
-	load.Cache = openCache(e, opts.repo, opts.cacheDir, opts.noCache, load.Limits)
-	res, err := check.Run(cmd.Context(), root.FS(), load, check.Options{
+	defer repo.close(e)
+	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{
 		Now:     e.now(),
 		Require: record.Status(opts.require),
 	})
 	if err != nil {
 		return err
-	}
-	if load.Cache != nil {
-		if err := load.Cache.Save(); err != nil {
-			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
-		}
 	}
 
 	findings := res.Findings

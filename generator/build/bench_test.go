@@ -13,14 +13,8 @@ import (
 // synthetic records: check, render and publish to a fresh folder.
 func BenchmarkBuild10k(b *testing.B) {
 	dir := b.TempDir()
-	for name, data := range synth.Files(synth.Options{Records: 10_000, Seed: 1}) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
+	if err := synth.WriteDir(dir, synth.Options{Records: 10_000, Seed: 1}); err != nil {
+		b.Fatal(err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {

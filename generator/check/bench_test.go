@@ -35,14 +35,8 @@ func TestSyntheticRepositoryIsClean(t *testing.T) {
 // folder and opens it as `changebook check` does.
 func writeSynthetic(b *testing.B, n int) *os.Root {
 	dir := b.TempDir()
-	for name, data := range synth.Files(synth.Options{Records: n, Seed: 1}) {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
+	if err := synth.WriteDir(dir, synth.Options{Records: n, Seed: 1}); err != nil {
+		b.Fatal(err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {

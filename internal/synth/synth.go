@@ -10,6 +10,8 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -165,4 +167,18 @@ func Record(r *rand.Rand, id string, n int) []byte {
 	}
 	b.WriteString("\n")
 	return []byte(b.String())
+}
+
+// WriteDir writes a generated repository into dir.
+func WriteDir(dir string, opts Options) error {
+	for name, data := range Files(opts) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/changebook/changebook/internal/synth"
 )
@@ -35,16 +34,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %s is not empty\n", *out)
 		return 2
 	}
-	for name, data := range synth.Files(synth.Options{Records: *n, Seed: *seed}) {
-		path := filepath.Join(*out, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			fmt.Fprintln(stderr, "synth:", err)
-			return 1
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			fmt.Fprintln(stderr, "synth:", err)
-			return 1
-		}
+	if err := synth.WriteDir(*out, synth.Options{Records: *n, Seed: *seed}); err != nil {
+		fmt.Fprintln(stderr, "synth:", err)
+		return 1
 	}
 	fmt.Fprintf(stdout, "wrote %d records to %s\n", *n, *out)
 	return 0
