@@ -88,6 +88,7 @@ type PageData struct {
 	// repo_url is set.
 	SourceURL string
 	assets    map[string]string
+	section   string // the navigation entry of the page
 }
 
 // Asset returns the content-hashed path of a theme asset ("main.css").
@@ -173,11 +174,12 @@ func renderPage(tmpl *templates, m *Model, p page, assetPaths map[string]string)
 		return nil, fmt.Errorf("theme: no template pages/%s.html", p.template)
 	}
 	data := &PageData{
-		Site:   m,
-		Title:  p.title,
-		Root:   rootOf(p.path),
-		Data:   p.data,
-		assets: assetPaths,
+		Site:    m,
+		Title:   p.title,
+		Root:    rootOf(p.path),
+		Data:    p.data,
+		assets:  assetPaths,
+		section: p.nav,
 	}
 	for _, n := range navigation {
 		n.Current = n.Path == p.nav
@@ -237,11 +239,30 @@ type templates struct {
 	base  *template.Template
 	pages map[string]*template.Template
 	rows  sync.Map // rowKey -> template.HTML
+	navs  sync.Map // navKey -> template.HTML
 }
 
 type rowKey struct {
 	root   string
 	change *Change
+}
+
+type navKey struct{ root, current string }
+
+// nav renders the main navigation of page p, or returns the same variant
+// already rendered for another page.
+func (t *templates) nav(p *PageData) (template.HTML, error) {
+	key := navKey{p.Root, p.section}
+	if html, ok := t.navs.Load(key); ok {
+		return html.(template.HTML), nil
+	}
+	var b bytes.Buffer
+	if err := t.base.ExecuteTemplate(&b, "nav", p); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String())
+	t.navs.Store(key, html)
+	return html, nil
 }
 
 // row renders the table row of c for pages whose root is root, or returns
@@ -264,6 +285,7 @@ func parseTemplates(theme fs.FS) (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}}
 	fm := maps.Clone(funcs)
 	fm["row"] = t.row
+	fm["nav"] = t.nav
 	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
