@@ -65,8 +65,9 @@ func (m *Model) exportChanges() []exportChange {
 	return out
 }
 
-// exports renders the files that are not pages.
-func (m *Model) exports() (map[string][]byte, error) {
+// exports renders the files that are not pages; pages is the site's page
+// list, for the sitemap.
+func (m *Model) exports(pages []page) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	changes := m.exportChanges()
 
@@ -88,7 +89,7 @@ func (m *Model) exports() (map[string][]byte, error) {
 			return nil, err
 		}
 		files["feed.xml"] = feed
-		sitemap, err := m.sitemap()
+		sitemap, err := m.sitemap(pages)
 		if err != nil {
 			return nil, err
 		}
@@ -230,11 +231,7 @@ type urlSet struct {
 	} `xml:"url"`
 }
 
-func (m *Model) sitemap() ([]byte, error) {
-	pages, err := m.pages()
-	if err != nil {
-		return nil, err
-	}
+func (m *Model) sitemap(pages []page) ([]byte, error) {
 	var s urlSet
 	for _, p := range pages {
 		if p.path == "404.html" {

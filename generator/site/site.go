@@ -156,7 +156,7 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	stats.Pages = len(pages)
 	stats.Files += len(pages)
 
-	exports, err := m.exports()
+	exports, err := m.exports(pages)
 	if err != nil {
 		return stats, err
 	}
