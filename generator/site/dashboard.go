@@ -11,13 +11,16 @@ import (
 
 // Dashboard is the data of the home page.
 type Dashboard struct {
-	ByStatus       []Count
-	ByType         []Count
-	InProgress     []*Change
-	RecentlyClosed []*Change
-	Upcoming       []*Change
-	HeatMap        template.HTML
-	PerMonth       template.HTML
+	ByStatus []Count
+	ByType   []Count
+	// InProgress lists the latest changes in progress, at most
+	// progressLimit; InProgressCount counts them all.
+	InProgress      []*Change
+	InProgressCount int
+	RecentlyClosed  []*Change
+	Upcoming        []*Change
+	HeatMap         template.HTML
+	PerMonth        template.HTML
 }
 
 // Count is a number of changes with one value of a field.
@@ -26,8 +29,13 @@ type Count struct {
 	Count int
 }
 
-// recentLimit is how many closed changes the dashboard lists.
-const recentLimit = 10
+// recentLimit is how many closed changes the dashboard lists, and
+// progressLimit how many in progress: a dashboard is read at a glance,
+// and the changes page lists everything.
+const (
+	recentLimit   = 10
+	progressLimit = 25
+)
 
 func (m *Model) dashboard() Dashboard {
 	var d Dashboard
@@ -59,6 +67,8 @@ func (m *Model) dashboard() Dashboard {
 	slices.SortStableFunc(d.RecentlyClosed, func(a, b *Change) int { return b.Closed.Time.Compare(a.Closed.Time) })
 	d.RecentlyClosed = d.RecentlyClosed[:min(len(d.RecentlyClosed), recentLimit)]
 	slices.SortStableFunc(d.Upcoming, func(a, b *Change) int { return a.Window.Start.Time.Compare(b.Window.Start.Time) })
+	d.InProgressCount = len(d.InProgress)
+	d.InProgress = d.InProgress[:min(len(d.InProgress), progressLimit)]
 	d.HeatMap = m.heatMap()
 	d.PerMonth = m.perMonth()
 	return d

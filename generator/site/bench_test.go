@@ -1,0 +1,71 @@
+package site
+
+import (
+	"context"
+	"html/template"
+	"testing"
+	"testing/fstest"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/theme"
+)
+
+// BenchmarkPages measures the template time of each kind of page on a
+// synthetic repository of 1,000 records: the numbers that say where a
+// build's rendering time goes.
+func BenchmarkPages(b *testing.B) {
+	fsys := fstest.MapFS{}
+	for name, data := range synth.Files(synth.Options{Records: 1000, Seed: 1}) {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+	pages, err := m.pages()
+	if err != nil {
+		b.Fatal(err)
+	}
+	byKind := map[string][]page{}
+	for _, p := range pages {
+		byKind[p.template] = append(byKind[p.template], p)
+	}
+	for _, kind := range []string{"index", "changes", "change", "risks", "mitigations", "system", "person"} {
+		b.Run(kind, func(b *testing.B) {
+			for b.Loop() {
+				// Fresh templates each time: rows rendered for one page
+				// are reused by the next, as in a real build.
+				tmpl, err := parseTemplates(theme.FS())
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, p := range byKind[kind] {
+					if _, err := renderPage(tmpl, m, p, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestDashboardListsTheLatestInProgress(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, data := range synth.Files(synth.Options{Records: 200, Seed: 1}) {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewModel(res.Repository.Config, res.Repository.Records, nil).dashboard()
+	if len(d.InProgress) != progressLimit || d.InProgressCount <= progressLimit {
+		t.Fatalf("dashboard lists %d of %d in progress; want %d of more", len(d.InProgress), d.InProgressCount, progressLimit)
+	}
+	if d.InProgress[0].ID < d.InProgress[len(d.InProgress)-1].ID {
+		t.Errorf("in progress not newest first: %s ... %s", d.InProgress[0].ID, d.InProgress[len(d.InProgress)-1].ID)
+	}
+}
