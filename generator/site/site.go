@@ -234,51 +234,55 @@ func sourceURL(repo, file string) string {
 }
 
 // templates is the parsed theme: a set per page template, and the shared
-// set whose "change-row" renders rows, each once per folder depth.
+// set that renders the pieces memo reuses across pages.
 type templates struct {
 	base  *template.Template
 	pages map[string]*template.Template
-	rows  sync.Map // rowKey -> template.HTML
-	navs  sync.Map // navKey -> template.HTML
+	memos sync.Map // key -> template.HTML; see memo
 }
 
-type rowKey struct {
-	root   string
-	change *Change
-}
+type (
+	rowKey struct {
+		root   string
+		change *Change
+	}
+	navKey    struct{ root, current string }
+	signerKey struct {
+		root   string
+		person *Person
+	}
+)
 
-type navKey struct{ root, current string }
-
-// nav renders the main navigation of page p, or returns the same variant
-// already rendered for another page.
-func (t *templates) nav(p *PageData) (template.HTML, error) {
-	key := navKey{p.Root, p.section}
-	if html, ok := t.navs.Load(key); ok {
+// memo executes the shared template name with data the first time key is
+// seen, and returns the same output for that key afterwards: pieces that
+// repeat across pages (a change's row, the navigation, a signer) are
+// rendered once per folder depth. Its output is html/template's, escaped.
+func (t *templates) memo(key any, name string, data any) (template.HTML, error) {
+	if html, ok := t.memos.Load(key); ok {
 		return html.(template.HTML), nil
 	}
 	var b bytes.Buffer
-	if err := t.base.ExecuteTemplate(&b, "nav", p); err != nil {
+	if err := t.base.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
 	html := template.HTML(b.String())
-	t.navs.Store(key, html)
+	t.memos.Store(key, html)
 	return html, nil
 }
 
-// row renders the table row of c for pages whose root is root, or returns
-// the one already rendered. Its output is html/template's, escaped.
+// row renders the table row of c for pages whose root is root.
 func (t *templates) row(root string, c *Change) (template.HTML, error) {
-	key := rowKey{root, c}
-	if html, ok := t.rows.Load(key); ok {
-		return html.(template.HTML), nil
-	}
-	var b bytes.Buffer
-	if err := t.base.ExecuteTemplate(&b, "change-row", map[string]any{"Root": root, "Change": c}); err != nil {
-		return "", err
-	}
-	html := template.HTML(b.String())
-	t.rows.Store(key, html)
-	return html, nil
+	return t.memo(rowKey{root, c}, "change-row", map[string]any{"Root": root, "Change": c})
+}
+
+// nav renders the main navigation of page p.
+func (t *templates) nav(p *PageData) (template.HTML, error) {
+	return t.memo(navKey{p.Root, p.section}, "nav", p)
+}
+
+// signer renders a person as a record's timeline shows a signer.
+func (t *templates) signer(root string, p *Person) (template.HTML, error) {
+	return t.memo(signerKey{root, p}, "signer", map[string]any{"Root": root, "Person": p})
 }
 
 func parseTemplates(theme fs.FS) (*templates, error) {
@@ -286,6 +290,7 @@ func parseTemplates(theme fs.FS) (*templates, error) {
 	fm := maps.Clone(funcs)
 	fm["row"] = t.row
 	fm["nav"] = t.nav
+	fm["signer"] = t.signer
 	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
