@@ -115,14 +115,19 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 		if c.CustomerData != nil {
 			customer = map[bool]string{true: "true", false: "false"}[*c.CustomerData]
 		}
-		row := []string{c.ID, csvSafe(c.Title), c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
+		row := []string{c.ID, c.Title, c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
 		for _, s := range record.Stages {
 			so, ok := c.Signoffs[string(s)]
 			if !ok {
 				row = append(row, "", "", "", "", "")
 				continue
 			}
-			row = append(row, csvSafe(so.By), csvSafe(so.Name), strings.Join(so.Roles, " "), so.Date, so.Detail)
+			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail)
+		}
+		// Every cell, not only free text: ids, handles and system names
+		// follow patterns the repository chooses.
+		for i := range row {
+			row[i] = csvSafe(row[i])
 		}
 		if err := w.Write(row); err != nil {
 			return nil, err
