@@ -136,4 +136,11 @@ func TestBrowserSearchFindsByWord(t *testing.T) {
 	if len(results) != 1 || !strings.HasPrefix(results[0], "CHG-0002") {
 		t.Errorf("search for invoice found %v; want CHG-0002", results)
 	}
+
+	// A signer's name finds what they signed.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=dave+ito"), chromedp.WaitVisible(`[data-search-results] li`))
+	results = run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-search-results] a")).map(a => a.textContent)`))
+	if len(results) != 1 || !strings.HasPrefix(results[0], "CHG-0001") {
+		t.Errorf("search for dave ito found %v; want CHG-0001", results)
+	}
 }

@@ -77,6 +77,12 @@ func (m *Model) exports(pages []page) (map[string][]byte, error) {
 	}
 	files["changes.json"] = append(js, '\n')
 
+	search, err := json.Marshal(m.searchEntries())
+	if err != nil {
+		return nil, err
+	}
+	files["search.json"] = search
+
 	csvData, err := changesCSV(changes)
 	if err != nil {
 		return nil, err
@@ -251,4 +257,35 @@ func (m *Model) sitemap(pages []page) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+// searchEntry is what the search page needs of a change: a tenth of its
+// changes.json entry, so that a large site's first search stays light.
+type searchEntry struct {
+	ID      string   `json:"id"`
+	Title   string   `json:"title"`
+	Type    string   `json:"type"`
+	Status  string   `json:"status"`
+	Systems []string `json:"systems"`
+	Tags    []string `json:"tags,omitempty"`
+	People  []string `json:"people,omitempty"` // signers' handles and names
+	URL     string   `json:"url"`
+}
+
+func (m *Model) searchEntries() []searchEntry {
+	out := make([]searchEntry, 0, len(m.Changes))
+	for _, c := range m.Changes {
+		e := searchEntry{ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems, Tags: c.Tags, URL: c.Path}
+		for _, s := range c.Stages {
+			if s.Signoff == nil || slices.Contains(e.People, s.Signoff.By) {
+				continue
+			}
+			e.People = append(e.People, s.Signoff.By)
+			if s.Person != nil {
+				e.People = append(e.People, s.Person.Name)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }

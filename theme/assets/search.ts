@@ -1,4 +1,4 @@
-// Search over changes.json: every word of the query must appear in a
+// Search over search.json: every word of the query must appear in a
 // change's id, title, type, status, systems, tags or signers. The full-text
 // engine with ranking comes later; this finds any record by its name.
 
@@ -9,13 +9,12 @@ interface ChangeSummary {
   status: string;
   systems: string[];
   tags?: string[];
+  people?: string[];
   url: string;
-  signoffs?: Record<string, { by: string; name?: string }>;
 }
 
 function haystack(c: ChangeSummary): string {
-  const people = Object.values(c.signoffs ?? {}).flatMap((s) => [s.by, s.name ?? ""]);
-  return [c.id, c.title, c.type, c.status, ...c.systems, ...(c.tags ?? []), ...people].join(" ").toLowerCase();
+  return [c.id, c.title, c.type, c.status, ...c.systems, ...(c.tags ?? []), ...(c.people ?? [])].join(" ").toLowerCase();
 }
 
 export function initSearch(form: HTMLFormElement): void {
@@ -28,7 +27,7 @@ export function initSearch(form: HTMLFormElement): void {
   let changes: ChangeSummary[] | null = null;
   const load = async (): Promise<ChangeSummary[]> => {
     if (changes) return changes;
-    const response = await fetch(root + "changes.json");
+    const response = await fetch(root + "search.json");
     changes = (await response.json()) as ChangeSummary[];
     return changes;
   };
