@@ -51,3 +51,22 @@ func BenchmarkPages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRender1k renders a whole site of 1,000 synthetic records into
+// memory: templates, assets and exports, without the file system.
+func BenchmarkRender1k(b *testing.B) {
+	fsys := fstest.MapFS{}
+	for name, data := range synth.Files(synth.Options{Records: 1000, Seed: 1}) {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+	for b.Loop() {
+		if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, &MemorySink{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
