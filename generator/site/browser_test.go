@@ -144,3 +144,26 @@ func TestBrowserSearchFindsByWord(t *testing.T) {
 		t.Errorf("search for dave ito found %v; want CHG-0001", results)
 	}
 }
+
+// TestBrowserKeyboard: "/" focuses the search box from anywhere, the sort
+// controls are buttons reachable with Tab and worked with Enter, and the
+// skip link is the first stop.
+func TestBrowserKeyboard(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#changes thead button.sort`), chromedp.KeyEvent("/"))
+	if id := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); id != "header-q" {
+		t.Errorf(`"/" focused %q; want the search box`, id)
+	}
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#changes thead button.sort`), chromedp.KeyEvent("\t"))
+	if cls := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.className`)); cls != "skip" {
+		t.Errorf("the first Tab stop is %q; want the skip link", cls)
+	}
+
+	do(t, ctx, chromedp.Focus(`#changes thead th:first-child button`), chromedp.KeyEvent("\r"))
+	sorted := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#changes thead th:first-child").getAttribute("aria-sort")`))
+	if sorted != "ascending" {
+		t.Errorf("Enter on the id column's button: aria-sort %q; want ascending", sorted)
+	}
+}
