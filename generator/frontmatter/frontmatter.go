@@ -195,8 +195,8 @@ func (d *decoder) count(pos diag.Pos, depth int) error {
 	return nil
 }
 
-// pairKeys reports duplicate keys in a mapping, naming both lines, and keeps
-// the first definition.
+// addPair adds p to the mapping n. A duplicate key is reported with both
+// lines, and the first definition is kept.
 func (d *decoder) addPair(n *Node, p Pair, seen map[string]diag.Pos) {
 	if first, dup := seen[p.Key]; dup {
 		where := fmt.Sprintf("on line %d and on line %d", first.Line, p.KeyPos.Line)

@@ -12,19 +12,26 @@ import (
 	"github.com/changebook/changebook/theme"
 )
 
-// BenchmarkPages measures the template time of each kind of page on a
-// synthetic repository of 1,000 records: the numbers that say where a
-// build's rendering time goes.
-func BenchmarkPages(b *testing.B) {
+// syntheticModel checks a synthetic repository of n records, in memory,
+// and returns its site model (bodies left empty).
+func syntheticModel(tb testing.TB, n int) *Model {
+	tb.Helper()
 	fsys := fstest.MapFS{}
-	for name, data := range synth.Files(synth.Options{Records: 1000, Seed: 1}) {
+	for name, data := range synth.Files(synth.Options{Records: n, Seed: 1}) {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
 	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	m := NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+	return NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+}
+
+// BenchmarkPages measures the template time of each kind of page on a
+// synthetic repository of 1,000 records: the numbers that say where a
+// build's rendering time goes.
+func BenchmarkPages(b *testing.B) {
+	m := syntheticModel(b, 1000)
 	pages, err := m.pages()
 	if err != nil {
 		b.Fatal(err)
@@ -55,15 +62,7 @@ func BenchmarkPages(b *testing.B) {
 // BenchmarkRender1k renders a whole site of 1,000 synthetic records into
 // memory: templates, assets and exports, without the file system.
 func BenchmarkRender1k(b *testing.B) {
-	fsys := fstest.MapFS{}
-	for name, data := range synth.Files(synth.Options{Records: 1000, Seed: 1}) {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+	m := syntheticModel(b, 1000)
 	for b.Loop() {
 		if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, &MemorySink{}); err != nil {
 			b.Fatal(err)
