@@ -12,9 +12,10 @@ import (
 )
 
 type buildOptions struct {
-	repo   string
-	output string
-	color  string
+	repo    string
+	output  string
+	color   string
+	timings bool
 	repoFlags
 }
 
@@ -46,6 +47,7 @@ temporary folder beside the output and swapped in only when complete.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "output folder (default: public/ inside REPO)")
 	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
+	f.BoolVar(&opts.timings, "timings", false, "print how long each phase of the build took, on stderr")
 	opts.repoFlags.register(f)
 	return cmd
 }
@@ -85,6 +87,11 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	}
 	for _, note := range res.Notes {
 		fmt.Fprintf(e.stderr, "note: %s\n", note)
+	}
+	if opts.timings {
+		for _, p := range res.Phases {
+			fmt.Fprintf(e.stderr, "%-18s %8s\n", p.Name, p.Duration.Round(1e5))
+		}
 	}
 	fmt.Fprintf(e.stdout, "built %d records into %s: %d pages, %d files in %s\n",
 		res.Records, opts.output, res.Pages, res.Files, res.Duration.Round(1e6))

@@ -48,8 +48,16 @@ type Result struct {
 	Pages    int
 	Files    int
 	Duration time.Duration
+	// Phases says where the time went, in order.
+	Phases []Phase
 	// Notes are things the user may want to know about the output.
 	Notes []string
+}
+
+// Phase is one step of a build and how long it took.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // Run builds the site of the repository at the root of fsys.
@@ -59,11 +67,19 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 		now = time.Now
 	}
 	start := now()
+	res := &Result{}
+	last := start
+	phase := func(name string) {
+		t := now()
+		res.Phases = append(res.Phases, Phase{name, t.Sub(last)})
+		last = t
+	}
 	checked, err := check.Run(ctx, fsys, opts.Load, opts.Check)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Findings: checked.Findings, Records: checked.Repository.Files}
+	res.Findings, res.Records = checked.Findings, checked.Repository.Files
+	phase("check")
 	if errs, _ := diag.Count(checked.Findings); errs > 0 {
 		res.Failed = true
 		return res, nil
@@ -91,6 +107,7 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 		byFile[r.File] = bodies[i]
 	}
 
+	phase("markdown")
 	model := site.NewModel(repo.Config, repo.Records, byFile)
 	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
 	staging, err := publish.Stage(opts.Output)
@@ -102,9 +119,11 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 		staging.Abort()
 		return nil, err
 	}
+	phase("render and write")
 	if err := staging.Commit(); err != nil {
 		return nil, err
 	}
+	phase("publish")
 	res.Pages, res.Files = stats.Pages, stats.Files
 	if repo.Config.BaseURL == "" {
 		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")

@@ -46,8 +46,8 @@ func (m *Model) exportChanges() []exportChange {
 	for _, c := range m.Changes {
 		e := exportChange{
 			ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems,
-			CustomerData: c.CustomerData, PullRequest: c.PullRequest, HighestRisk: string(c.Level), Tags: c.Tags,
-			URL: c.Path, File: c.File, Signoffs: map[string]exportSignoff{}, Risks: c.Risks, Mitigations: c.Mitigations,
+			CustomerData: c.Record.CustomerData, PullRequest: c.PullRequest, HighestRisk: string(c.Level), Tags: c.Tags,
+			URL: c.Path, File: c.File, Signoffs: map[string]exportSignoff{}, Risks: c.Record.Risks, Mitigations: c.Mitigations,
 			Window: c.Window,
 		}
 		for _, s := range c.Stages {

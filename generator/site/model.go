@@ -23,17 +23,57 @@ type Model struct {
 	Updated record.Date
 }
 
+// The types below are what templates read. They are flat on purpose:
+// text/template resolves a field promoted from an embedded struct with a
+// breadth-first search that allocates on every access, and a 10,000-record
+// site reads these fields millions of times. Derived values (levels,
+// ranks) are computed once here rather than by method calls in templates.
+
 // Change is a record as the site shows it.
 type Change struct {
-	*record.Record
-	Status  record.Status
-	Level   record.RiskLevel // highest risk
-	Path    string           // "changes/CHG-0042/"
-	Body    template.HTML    // the rendered Markdown (sanitised by the markdown package)
-	Stages  []StageView
-	Overlap []*Change // live changes on a shared system with an overlapping window
+	// Record is the parsed record, for Go code (exports, feeds).
+	Record *record.Record
+
+	File, ID, Title string
+	Type            record.ChangeType
+	Status          record.Status
+	StatusRank      int // the status's position in the policy's order
+	Systems, Tags   []string
+	CustomerData    bool
+	PullRequest     string
+	Reason, Scope   string
+	Steps           []string
+	Risks           []Risk
+	Mitigations     []record.Mitigation
+	Rollback        string
+	TestPlan        string
+	Communication   string
+	Related         []string
+	Window          *record.Window
+
+	Level     record.RiskLevel // highest risk
+	LevelRank int
+	Path      string        // "changes/CHG-0042/"
+	Body      template.HTML // the rendered Markdown (sanitised by the markdown package)
+	Stages    []StageView
+	Overlap   []*Change // live changes on a shared system with an overlapping window
 	// Requested and Closed are the request and documentation dates.
 	Requested, Closed record.Date
+}
+
+// Risk is a record's risk with its derived level.
+type Risk struct {
+	ID, Description    string
+	Likelihood, Impact record.Level
+	Mitigations        []string // ids
+	Level              record.RiskLevel
+	LevelRank          int
+}
+
+func newRisk(r record.Risk) Risk {
+	l := r.Level()
+	return Risk{ID: r.ID, Description: r.Description, Likelihood: r.Likelihood, Impact: r.Impact,
+		Mitigations: r.Mitigations, Level: l, LevelRank: l.Rank()}
 }
 
 // StageView is one step of a record's timeline.
@@ -55,26 +95,28 @@ type System struct {
 
 // Person is someone who signed a stage, with what they signed.
 type Person struct {
-	Handle string
-	config.Person
-	Path string
+	Handle, Name, Email string
+	Roles               []string
+	Path                string
 	// Signed maps a stage to the changes this person signed at it.
 	Signed map[record.Stage][]*Change
 }
 
 // RiskEntry is one risk of one change, for the risk register.
 type RiskEntry struct {
-	record.Risk
-	Level       record.RiskLevel
-	Change      *Change
-	Mitigations []record.Mitigation
+	ID, Description    string
+	Likelihood, Impact record.Level
+	Level              record.RiskLevel
+	LevelRank          int
+	Change             *Change
+	Mitigations        []record.Mitigation
 }
 
 // MitigationEntry is one mitigation of one change with the risks it covers.
 type MitigationEntry struct {
-	record.Mitigation
-	Change *Change
-	Risks  []record.Risk
+	ID, Description string
+	Change          *Change
+	Risks           []Risk
 }
 
 // NewModel derives the model. bodies holds each record's rendered body by
@@ -90,7 +132,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		if !known {
 			return nil
 		}
-		p := &Person{Handle: handle, Person: info, Path: "people/" + slug(handle) + "/", Signed: map[record.Stage][]*Change{}}
+		p := &Person{Handle: handle, Name: info.Name, Email: info.Email, Roles: info.Roles, Path: "people/" + slug(handle) + "/", Signed: map[record.Stage][]*Change{}}
 		people[handle] = p
 		return p
 	}
@@ -100,7 +142,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	systems := map[string]*System{}
 
 	for _, r := range records {
-		c := &Change{Record: r, Status: r.Status(), Level: r.HighestRisk(), Path: "changes/" + slug(r.ID) + "/", Body: bodies[r.File]}
+		c := newChange(r, bodies[r.File])
 		if s := r.Signoffs.Request; s != nil {
 			c.Requested = s.Date
 		}
@@ -151,7 +193,8 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 			byID[mit.ID] = mit
 		}
 		for _, r := range c.Risks {
-			e := &RiskEntry{Risk: r, Level: r.Level(), Change: c}
+			e := &RiskEntry{ID: r.ID, Description: r.Description, Likelihood: r.Likelihood, Impact: r.Impact,
+				Level: r.Level, LevelRank: r.LevelRank, Change: c}
 			for _, id := range r.Mitigations {
 				if mit, ok := byID[id]; ok {
 					e.Mitigations = append(e.Mitigations, mit)
@@ -160,7 +203,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 			m.Risks = append(m.Risks, e)
 		}
 		for _, mit := range c.Mitigations {
-			e := &MitigationEntry{Mitigation: mit, Change: c}
+			e := &MitigationEntry{ID: mit.ID, Description: mit.Description, Change: c}
 			for _, r := range c.Risks {
 				if slices.Contains(r.Mitigations, mit.ID) {
 					e.Risks = append(e.Risks, r)
@@ -170,9 +213,28 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		}
 	}
 	// The register lists the highest risks first.
-	slices.SortStableFunc(m.Risks, func(a, b *RiskEntry) int { return b.Level.Rank() - a.Level.Rank() })
+	slices.SortStableFunc(m.Risks, func(a, b *RiskEntry) int { return b.LevelRank - a.LevelRank })
 	m.findOverlaps()
 	return m
+}
+
+func newChange(r *record.Record, body template.HTML) *Change {
+	f := &r.Fields
+	c := &Change{
+		Record: r, File: r.File, ID: f.ID, Title: f.Title, Type: f.Type,
+		Status: r.Status(), Systems: f.Systems, Tags: f.Tags,
+		CustomerData: f.CustomerData != nil && *f.CustomerData, PullRequest: f.PullRequest,
+		Reason: f.Reason, Scope: f.Scope, Steps: f.Steps, Mitigations: f.Mitigations,
+		Rollback: f.Rollback, TestPlan: f.TestPlan, Communication: f.Communication,
+		Related: f.Related, Window: f.Window,
+		Level: r.HighestRisk(), Path: "changes/" + slug(f.ID) + "/", Body: body,
+	}
+	c.StatusRank = slices.Index(record.Statuses, c.Status)
+	c.LevelRank = c.Level.Rank()
+	for _, risk := range f.Risks {
+		c.Risks = append(c.Risks, newRisk(risk))
+	}
+	return c
 }
 
 // stageDetail is the field that says how a stage went.

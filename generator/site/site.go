@@ -325,10 +325,8 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"deref":      func(b *bool) bool { return b != nil && *b },
 	"paragraphs": paragraphs,
 	"when":       when,
-	"statusRank": func(s record.Status) int { return slices.Index(record.Statuses, s) },
 }
 
 // pages lists every HTML page of the site.
