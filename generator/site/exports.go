@@ -2,13 +2,17 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/search"
+	"github.com/changebook/changebook/internal/parallel"
 )
 
 // exportChange is one change in changes.json: every field auditors sample
@@ -76,12 +80,6 @@ func (m *Model) exports(pages []page) (map[string][]byte, error) {
 		return nil, err
 	}
 	files["changes.json"] = append(js, '\n')
-
-	search, err := json.Marshal(m.searchEntries())
-	if err != nil {
-		return nil, err
-	}
-	files["search.json"] = search
 
 	csvData, err := changesCSV(changes)
 	if err != nil {
@@ -259,33 +257,55 @@ func (m *Model) sitemap(pages []page) ([]byte, error) {
 	return append([]byte(xml.Header), append(out, '\n')...), nil
 }
 
-// searchEntry is what the search page needs of a change: a tenth of its
-// changes.json entry, so that a large site's first search stays light.
-type searchEntry struct {
-	ID      string   `json:"id"`
-	Title   string   `json:"title"`
-	Type    string   `json:"type"`
-	Status  string   `json:"status"`
-	Systems []string `json:"systems"`
-	Tags    []string `json:"tags,omitempty"`
-	People  []string `json:"people,omitempty"` // signers' handles and names
-	URL     string   `json:"url"`
+// searchIndex builds the full-text index of the changes, its files under
+// search/.
+func (m *Model) searchIndex(ctx context.Context, workers int) (*search.Index, error) {
+	docs := make([]search.Doc, len(m.Changes))
+	if err := parallel.For(ctx, len(m.Changes), workers, func(i int) {
+		docs[i] = searchDoc(m.Changes[i])
+	}); err != nil {
+		return nil, err
+	}
+	statuses := make([]string, len(record.Statuses))
+	for i, s := range record.Statuses {
+		statuses[i] = string(s)
+	}
+	levels := []string{}
+	for _, l := range slices.Backward(record.RiskLevels) {
+		levels = append(levels, string(l))
+	}
+	return search.Build(ctx, docs, search.Options{
+		Statuses: statuses, Types: record.ChangeType("").Enum(), Levels: levels, Workers: workers,
+	})
 }
 
-func (m *Model) searchEntries() []searchEntry {
-	out := make([]searchEntry, 0, len(m.Changes))
-	for _, c := range m.Changes {
-		e := searchEntry{ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems, Tags: c.Tags, URL: c.Path}
-		for _, s := range c.Stages {
-			if s.Signoff == nil || slices.Contains(e.People, s.Signoff.By) {
-				continue
-			}
-			e.People = append(e.People, s.Signoff.By)
-			if s.Person != nil {
-				e.People = append(e.People, s.Person.Name)
-			}
-		}
-		out = append(out, e)
+func searchDoc(c *Change) search.Doc {
+	d := search.Doc{
+		ID: c.ID, Title: c.Title, Path: c.Path,
+		Status: string(c.Status), Type: string(c.Type), Level: string(c.Level),
+		Systems: c.Systems, Tags: c.Tags,
+		Body: search.TextOfHTML(string(c.Body)),
 	}
-	return out
+	if !c.Requested.IsZero() {
+		d.Year = strconv.Itoa(c.Requested.Time.Year())
+	}
+	for _, s := range c.Stages {
+		if s.Signoff == nil {
+			continue
+		}
+		d.People = append(d.People, s.Signoff.By)
+		if s.Person != nil {
+			d.People = append(d.People, s.Person.Name)
+		}
+		d.Fields = append(d.Fields, s.Signoff.Notes, s.Detail)
+	}
+	d.Fields = append(d.Fields, c.Reason, c.Scope, c.Rollback, c.TestPlan, c.Communication)
+	d.Fields = append(d.Fields, c.Steps...)
+	for _, r := range c.Risks {
+		d.Fields = append(d.Fields, r.ID, r.Description)
+	}
+	for _, mit := range c.Mitigations {
+		d.Fields = append(d.Fields, mit.ID, mit.Description)
+	}
+	return d
 }

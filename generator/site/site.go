@@ -63,6 +63,8 @@ func (s *MemorySink) WriteFile(name string, data []byte) error {
 type Stats struct {
 	Pages int // HTML pages
 	Files int // every file, pages included
+	// SearchTerms and SearchBytes size the search index.
+	SearchTerms, SearchBytes int
 }
 
 // page is one HTML page to render.
@@ -160,6 +162,14 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	if err != nil {
 		return stats, err
 	}
+	index, err := m.searchIndex(ctx, opts.Workers)
+	if err != nil {
+		return stats, err
+	}
+	for name, data := range index.Files {
+		exports["search/"+name] = data
+	}
+	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
 	for _, name := range slices.Sorted(maps.Keys(exports)) {
 		if err := write(name, exports[name]); err != nil {
 			return stats, err

@@ -2,12 +2,19 @@
 // (their state kept in the URL) and search. Every page works without it.
 import { initSortable } from "./sort";
 import { initFilters } from "./filters";
-import { initSearch } from "./search";
+import { SearchIndex } from "./search/engine";
+import { initHeaderSearch } from "./search/dropdown";
+import { initSearchPage } from "./search/page";
 
 function init(): void {
   document.querySelectorAll<HTMLTableElement>("table[data-sortable]").forEach(initSortable);
   document.querySelectorAll<HTMLFormElement>("form[data-filters]").forEach(initFilters);
-  document.querySelectorAll<HTMLFormElement>("form[data-search]").forEach(initSearch);
+  const root = document.body.dataset.root ?? "";
+  // One index per page, shared by the header box and the search page, so
+  // each shard is fetched once.
+  const index = new SearchIndex(root + "search/");
+  document.querySelectorAll<HTMLFormElement>("form.header-search").forEach((f) => initHeaderSearch(f, index, root));
+  document.querySelectorAll<HTMLFormElement>("form[data-search]").forEach((f) => initSearchPage(f, index, root));
   document.addEventListener("keydown", (e) => {
     // "/" focuses the header search box, as on most documentation sites.
     const target = e.target as HTMLElement;

@@ -1,0 +1,355 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestWords(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Rotate the API signing-key", "rotate the api signing key"},
+		{"CHG-0042: café déjà-vu", "chg 0042 café déjà vu"},
+		{"  x<b>y</b>z ", "x b y b z"},
+		{"ÉCOLE Straße", "école straße"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		var got []string
+		Words(tt.in, func(w string) { got = append(got, w) })
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("Words(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStem(t *testing.T) {
+	st := newStemmer()
+	for word, want := range map[string]string{
+		"rotating": "rotat", "rotation": "rotat", "rotates": "rotat",
+		"keys": "key", "mitigations": "mitig", "happiness": "happi",
+		"postgres": "postgr", "2026": "2026",
+	} {
+		if got, ok := st.stem(word); !ok || got != want {
+			t.Errorf("stem(%q) = %q, %v; want %q", word, got, ok, want)
+		}
+	}
+	for _, w := range []string{"the", "and", "of"} {
+		if _, ok := st.stem(w); ok {
+			t.Errorf("%q is indexed; stop words are not", w)
+		}
+	}
+}
+
+func TestTextOfHTML(t *testing.T) {
+	got := TextOfHTML(`<h2 id="x">What <em>happened</em></h2><p>a&amp;b &lt;script&gt;</p>`)
+	if strings.Join(strings.Fields(got), " ") != "What happened a&b <script>" {
+		t.Errorf("TextOfHTML = %q", got)
+	}
+}
+
+// reader decodes an index the way the browser does, for these tests.
+type reader struct {
+	t     *testing.T
+	files map[string][]byte
+	meta  metaFile
+}
+
+func open(t *testing.T, idx *Index) *reader {
+	t.Helper()
+	r := &reader{t: t, files: idx.Files}
+	if err := json.Unmarshal(idx.Files["meta.json"], &r.meta); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+type vocabEntry struct {
+	term     string
+	df       int
+	shard    int
+	surfaces []string
+}
+
+func (r *reader) vocab() []vocabEntry {
+	var out []vocabEntry
+	for i, first := range r.meta.Vocab {
+		data, ok := r.files[fmt.Sprintf("v/%d.txt", i)]
+		if !ok {
+			r.t.Fatalf("meta.json lists vocabulary shard %d, which does not exist", i)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		for j, line := range lines {
+			f := strings.Split(line, "\t")
+			if len(f) != 4 {
+				r.t.Fatalf("v/%d.txt: line %q", i, line)
+			}
+			if j == 0 && f[0] != first {
+				r.t.Errorf("v/%d.txt begins with %q; meta.json says %q", i, f[0], first)
+			}
+			df, _ := strconv.Atoi(f[1])
+			shard, _ := strconv.Atoi(f[2])
+			var surfaces []string
+			if f[3] != "" {
+				surfaces = strings.Split(f[3], ",")
+			}
+			out = append(out, vocabEntry{f[0], df, shard, surfaces})
+		}
+	}
+	return out
+}
+
+// postings decodes p/N.bin: term -> class -> records.
+func (r *reader) postings(shard int) map[string][classes][]uint32 {
+	data := r.files[fmt.Sprintf("p/%d.bin", shard)]
+	if string(data[:4]) != "CBP1" {
+		r.t.Fatalf("p/%d.bin: bad magic", shard)
+	}
+	b := data[4:]
+	next := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			r.t.Fatalf("p/%d.bin: bad varint", shard)
+		}
+		b = b[n:]
+		return v
+	}
+	out := map[string][classes][]uint32{}
+	for len(b) > 0 {
+		n := next()
+		term := string(b[:n])
+		b = b[n:]
+		var lists [classes][]uint32
+		for c := range lists {
+			count := next()
+			if count == 0 {
+				continue
+			}
+			kind := b[0]
+			b = b[1:]
+			if kind == 1 {
+				size := next()
+				for i := 0; i < int(size)*8; i++ {
+					if b[i/8]&(1<<(i%8)) != 0 {
+						lists[c] = append(lists[c], uint32(i))
+					}
+				}
+				b = b[size:]
+			} else {
+				prev := uint32(0)
+				for range count {
+					prev += uint32(next())
+					lists[c] = append(lists[c], prev)
+				}
+			}
+			if len(lists[c]) != int(count) {
+				r.t.Errorf("%s class %d: %d records decoded, %d announced", term, c, len(lists[c]), count)
+			}
+		}
+		out[term] = lists
+	}
+	return out
+}
+
+// docs decodes every d/ group: record number -> id.
+func (r *reader) docs() []string {
+	var ids []string
+	for g := 0; ; g++ {
+		data, ok := r.files[fmt.Sprintf("d/%d.json", g)]
+		if !ok {
+			return ids
+		}
+		var rows [][]json.RawMessage
+		if err := json.Unmarshal(data, &rows); err != nil {
+			r.t.Fatal(err)
+		}
+		for _, row := range rows {
+			var id string
+			json.Unmarshal(row[0], &id)
+			ids = append(ids, id)
+		}
+	}
+}
+
+func corpus(n int) []Doc {
+	statuses := []string{"documented", "requested", "approved"}
+	var docs []Doc
+	for i := range n {
+		docs = append(docs, Doc{
+			ID:      fmt.Sprintf("CHG-%04d", i+1),
+			Title:   fmt.Sprintf("Rotate key number %d", i),
+			Path:    fmt.Sprintf("changes/CHG-%04d/", i+1),
+			Status:  statuses[i%3],
+			Type:    "normal",
+			Level:   []string{"low", "high", ""}[i%3],
+			Year:    []string{"2025", "2026", ""}[i%3],
+			Systems: []string{[]string{"api", "billing"}[i%2]},
+			People:  []string{"alice", "Alice Martin"},
+			Fields:  []string{"The key is rotating yearly", fmt.Sprintf("word%d", i%50)},
+			Body:    fmt.Sprintf("Body text with the rotation of keys, unique%d.", i),
+		})
+	}
+	return docs
+}
+
+// TestIndexRoundTrip reads back every term's postings and checks them
+// against the corpus: the classes, the numbering, and the shards.
+func TestIndexRoundTrip(t *testing.T) {
+	docs := corpus(1000)
+	idx, err := Build(context.Background(), docs, Options{
+		Statuses:   []string{"requested", "approved", "documented"},
+		VocabShard: 512, PostingsShard: 2048, DocGroup: 100,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := open(t, idx)
+	if r.meta.Docs != 1000 || len(r.meta.Vocab) < 3 {
+		t.Fatalf("meta: %d docs, %d vocabulary shards", r.meta.Docs, len(r.meta.Vocab))
+	}
+	ids := r.docs()
+	if len(ids) != 1000 {
+		t.Fatalf("d/ holds %d records", len(ids))
+	}
+	number := map[string]uint32{}
+	for n, id := range ids {
+		number[id] = uint32(n)
+	}
+
+	vocab := r.vocab()
+	if !slices.IsSortedFunc(vocab, func(a, b vocabEntry) int { return strings.Compare(a.term, b.term) }) {
+		t.Error("the vocabulary is not sorted")
+	}
+	shards := map[int]map[string][classes][]uint32{}
+	byTerm := map[string][classes][]uint32{}
+	for _, e := range vocab {
+		if shards[e.shard] == nil {
+			shards[e.shard] = r.postings(e.shard)
+		}
+		lists, ok := shards[e.shard][e.term]
+		if !ok {
+			t.Fatalf("%q is not in postings shard %d", e.term, e.shard)
+		}
+		total := 0
+		for _, l := range lists {
+			total += len(l)
+		}
+		if total != e.df {
+			t.Errorf("%q: %d records in postings, %d in the vocabulary", e.term, total, e.df)
+		}
+		byTerm[e.term] = lists
+	}
+	for i := range shards {
+		if size := len(idx.Files[fmt.Sprintf("p/%d.bin", i)]); size > 2048+4 && len(shards[i]) > 1 {
+			t.Errorf("p/%d.bin is %d bytes with %d terms; the target is 2048", i, size, len(shards[i]))
+		}
+	}
+
+	// A word of the title is in the title class; the same stem in a field
+	// and the body does not list the record again.
+	rot := byTerm["rotat"]
+	if len(rot[classTitle]) != 1000 || len(rot[classField]) != 0 || len(rot[classBody]) != 0 {
+		t.Errorf("rotat: %d/%d/%d records by class; want all in the title class", len(rot[classTitle]), len(rot[classField]), len(rot[classBody]))
+	}
+	if e := vocab[slices.IndexFunc(vocab, func(e vocabEntry) bool { return e.term == "rotat" })]; !slices.Contains(e.surfaces, "rotate") || !slices.Contains(e.surfaces, "rotation") {
+		t.Errorf("rotat's words are %v; want rotate, rotating, rotation", e.surfaces)
+	}
+	// A word only in one record's body: that record, in the body class.
+	u := byTerm["unique7"]
+	if len(u[classBody]) != 1 || u[classBody][0] != number["CHG-0008"] {
+		t.Errorf("unique7: %v; want CHG-0008 (record %d) in the body class", u, number["CHG-0008"])
+	}
+	// The id's number without zeros, in the title class.
+	if n := byTerm["42"]; !slices.Contains(n[classTitle], number["CHG-0042"]) {
+		t.Errorf(`"42" finds %v; want CHG-0042`, n)
+	}
+	// Signers are fields.
+	if a := byTerm["alic"]; len(a[classField]) != 1000 {
+		t.Errorf("alice is in %d records' fields", len(a[classField]))
+	}
+	if !slices.Contains(r.meta.Stop, "the") || slices.Contains(r.meta.Stop, "rotate") {
+		t.Errorf("stop words: %v", r.meta.Stop)
+	}
+}
+
+// TestFacetRanges: records are numbered so that each year, status, type
+// and level combination is one run, and the runs say the truth.
+func TestFacetRanges(t *testing.T) {
+	docs := corpus(300)
+	idx, err := Build(context.Background(), docs, Options{DocGroup: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := open(t, idx)
+	var f facetsFile
+	if err := json.Unmarshal(idx.Files["facets.json"], &f); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*Doc{}
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+	ids := r.docs()
+	if len(f.Ranges) != 3 {
+		t.Errorf("%d runs; the corpus has 3 combinations", len(f.Ranges))
+	}
+	for i, run := range f.Ranges {
+		end := len(ids)
+		if i+1 < len(f.Ranges) {
+			end = f.Ranges[i+1][0]
+		}
+		for n := run[0]; n < end; n++ {
+			d := byID[ids[n]]
+			if r.meta.Years[run[1]] != d.Year || r.meta.Statuses[run[2]] != d.Status || r.meta.Types[run[3]] != d.Type || r.meta.Levels[run[4]] != d.Level {
+				t.Fatalf("record %d (%s) is in run %v but is %s/%s/%s/%s", n, d.ID, run, d.Year, d.Status, d.Type, d.Level)
+			}
+		}
+	}
+	if r.meta.Years[0] != "2026" || r.meta.Years[len(r.meta.Years)-1] != "" {
+		t.Errorf("years %q; want newest first, unknown last", r.meta.Years)
+	}
+	// Systems: each list decodes to exactly the records on that system.
+	for i, name := range r.meta.Systems {
+		b := f.Systems[i]
+		prev, count := uint64(0), 0
+		for len(b) > 0 {
+			v, n := binary.Uvarint(b)
+			b = b[n:]
+			prev += v
+			count++
+			if !slices.Contains(byID[ids[prev]].Systems, name) {
+				t.Errorf("%s lists %s", name, ids[prev])
+			}
+		}
+		if count != 150 {
+			t.Errorf("%s lists %d records; want 150", name, count)
+		}
+	}
+}
+
+// TestBuildIsDeterministic: the same records give the same bytes, whatever
+// the number of workers.
+func TestBuildIsDeterministic(t *testing.T) {
+	docs := corpus(700)
+	a, err := Build(context.Background(), docs, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(context.Background(), docs, Options{Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Files) != len(b.Files) {
+		t.Fatalf("%d files, then %d", len(a.Files), len(b.Files))
+	}
+	for name, data := range a.Files {
+		if string(b.Files[name]) != string(data) {
+			t.Errorf("%s differs between builds", name)
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+const (
+	dropdownOptions = `Array.from(document.querySelectorAll("#header-q-results [role=option] .id")).map(e => e.textContent)`
+	pageResults     = `Array.from(document.querySelectorAll("[data-search-results] .id")).map(e => e.textContent)`
+)
+
+// typeInto replaces the text of the header's search box and waits until
+// the dropdown shows the results of that text: its live region, emptied
+// first, says how many were found.
+func typeInto(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	run(t, ctx, chromedp.Evaluate[bool](`(() => {
+		document.querySelector("#header-q").value = "";
+		document.querySelector(".header-search [role=status]").textContent = "";
+		return true })()`))
+	do(t, ctx, chromedp.Focus("#header-q"), chromedp.SendKeys("#header-q", text))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelector(".header-search [role=status]").textContent !== ""`))
+}
+
+// searchPage changes the query or a facet of the search page and waits
+// until the results of the new state are shown.
+func searchPage(t *testing.T, ctx context.Context, change string) {
+	t.Helper()
+	run(t, ctx, chromedp.Evaluate[bool](`(() => { document.querySelector("[data-search-count]").textContent = ""; return true })()`))
+	run(t, ctx, chromedp.Evaluate[bool](change))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelector("[data-search-count]").textContent !== ""`))
+}
+
+func TestBrowserSearchDropdown(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#header-q`))
+
+	// As-you-type: a prefix finds the record whose title begins a word with it.
+	typeInto(t, ctx, "rot")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](dropdownOptions)); len(got) == 0 || got[0] != "CHG-0001" {
+		t.Errorf(`"rot" shows %v; want CHG-0001 first`, got)
+	}
+	if exp := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#header-q").getAttribute("aria-expanded")`)); exp != "true" {
+		t.Errorf("aria-expanded = %q with results shown", exp)
+	}
+	if live := run(t, ctx, chromedp.Evaluate[string](`document.querySelector(".header-search [role=status]").textContent`)); !strings.HasSuffix(live, "found") {
+		t.Errorf("the live region says %q", live)
+	}
+
+	// Arrows move the active option, Enter opens it.
+	do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	if id := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#header-q").getAttribute("aria-activedescendant")`)); id != "header-q-results-0" {
+		t.Errorf("after ArrowDown the active option is %q", id)
+	}
+	do(t, ctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(`.record-header`))
+	if path := run(t, ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/changes/CHG-0001/" {
+		t.Errorf("Enter opened %s", path)
+	}
+
+	// Escape closes the list.
+	typeInto(t, ctx, "invoice")
+	do(t, ctx, chromedp.KeyEvent(kb.Escape))
+	if hidden := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#header-q-results").hidden`)); !hidden {
+		t.Error("Escape left the list open")
+	}
+
+	// A typo of one letter still finds the record.
+	typeInto(t, ctx, "invocie")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](dropdownOptions)); len(got) == 0 || got[0] != "CHG-0002" {
+		t.Errorf(`"invocie" shows %v; want CHG-0002`, got)
+	}
+
+	// An exact id and Enter jump to the record.
+	typeInto(t, ctx, "chg-0002")
+	do(t, ctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(`.record-header`))
+	if path := run(t, ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/changes/CHG-0002/" {
+		t.Errorf("an exact id and Enter opened %s", path)
+	}
+}
+
+func TestBrowserSearchPage(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+
+	// The URL's query and facets apply on load.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=api"), chromedp.WaitVisible(`[data-search-results] li`))
+	all := run(t, ctx, chromedp.Evaluate[[]string](pageResults))
+	slices.Sort(all)
+	if strings.Join(all, ",") != "CHG-0001,CHG-0003" {
+		t.Errorf(`?q=api shows %v; want CHG-0001 and CHG-0003`, all)
+	}
+	// The counts of each facet add up to the results (systems excepted:
+	// a change may touch several).
+	for _, facet := range []string{"status", "type", "year"} {
+		sum := run(t, ctx, chromedp.Evaluate[int](fmt.Sprintf(
+			`Array.from(document.querySelectorAll("#facet-%s option")).reduce((n, o) => n + (+(o.textContent.match(/\((\d+)\)$/) || [0, 0])[1]), 0)`, facet)))
+		if sum != len(all) {
+			t.Errorf("the %s facet counts %d results; the list has %d", facet, sum, len(all))
+		}
+	}
+
+	// Choosing a facet narrows the results and goes into the URL.
+	searchPage(t, ctx, `(() => { const s = document.querySelector("#facet-system"); s.value = "billing"; return s.dispatchEvent(new Event("change")) })()`)
+	if got := run(t, ctx, chromedp.Evaluate[[]string](pageResults)); strings.Join(got, ",") != "CHG-0003" {
+		t.Errorf("system=billing shows %v; want CHG-0003", got)
+	}
+	if q := run(t, ctx, chromedp.Evaluate[string](`location.search`)); q != "?q=api&system=billing" {
+		t.Errorf("the URL says %q", q)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=api&status=documented"), chromedp.WaitVisible(`[data-search-results] li`))
+	if got := run(t, ctx, chromedp.Evaluate[[]string](pageResults)); strings.Join(got, ",") != "CHG-0001" {
+		t.Errorf("?q=api&status=documented shows %v; want CHG-0001", got)
+	}
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#facet-status").value`)); v != "documented" {
+		t.Errorf("the status facet shows %q", v)
+	}
+
+	// A word of the body finds the record, with the word marked in its snippet.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=happened"), chromedp.WaitVisible(`[data-search-results] li mark`))
+	if got := run(t, ctx, chromedp.Evaluate[[]string](pageResults)); strings.Join(got, ",") != "CHG-0001" {
+		t.Errorf("?q=happened shows %v; want CHG-0001", got)
+	}
+	if m := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-results] mark").textContent`)); !strings.EqualFold(m, "happened") {
+		t.Errorf("the snippet marks %q", m)
+	}
+
+	// A signer's name finds what they signed.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=dave+ito"), chromedp.WaitVisible(`[data-search-results] li`))
+	if got := run(t, ctx, chromedp.Evaluate[[]string](pageResults)); strings.Join(got, ",") != "CHG-0001" {
+		t.Errorf("?q=dave+ito shows %v; want CHG-0001", got)
+	}
+
+	// An exact id in the URL goes straight to the record.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=CHG-0003"), chromedp.WaitVisible(`.record-header`))
+	if path := run(t, ctx, chromedp.Evaluate[string](`location.pathname`)); path != "/changes/CHG-0003/" {
+		t.Errorf("?q=CHG-0003 landed on %s", path)
+	}
+}
+
+// TestBrowserSearchHostileRecord: a record whose title and body hold
+// markup shows it as text in results and snippets, and nothing runs.
+func TestBrowserSearchHostileRecord(t *testing.T) {
+	rec := "---\nid: CHG-0009\ntitle: 'zebra <script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">'\n" +
+		"type: standard\nsystems: [api]\ncustomer_data: false\npull_request: https://github.com/example/p/pull/9\nreason: zebra\nscope: s\nsteps: [s]\nrisks: [{ id: R1, description: zebra, likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: m }]\n" +
+		"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\nzebra &lt;img src=x onerror=window.__xss=3&gt; <b onmouseover=\"window.__xss=4\">zebra</b>\n"
+	site := renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)}))
+	srv := serveSite(t, site)
+	ctx := browser(t)
+	var dialogs atomic.Int32
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=zebra"), chromedp.WaitVisible(`[data-search-results] li .snippet mark`))
+	title := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-results] .result-title").textContent`))
+	if !strings.Contains(title, "<script>") {
+		t.Errorf("the title shows as %q; want its markup as text", title)
+	}
+	typeInto(t, ctx, "zebra")
+	if xss := run(t, ctx, chromedp.Evaluate[bool](`window.__xss === undefined && !document.querySelector("main img, .dropdown img, [onerror], [onmouseover]")`)); !xss || dialogs.Load() > 0 {
+		t.Errorf("record markup became live: __xss set or an element made (dialogs %d)", dialogs.Load())
+	}
+}

@@ -1,0 +1,66 @@
+// Snippets: a few lines of a record around the words a query matched, with
+// those words marked. The text comes from the record's own page, fetched
+// when its result is shown, so the index carries no copy of it. Everything
+// is built as DOM text nodes: record text is never parsed as HTML into the
+// live page.
+
+const pages = new Map<string, Promise<string>>();
+
+// The readable text of a record page: its main content, whitespace folded.
+function pageText(url: string): Promise<string> {
+  let p = pages.get(url);
+  if (!p) {
+    p = fetch(url)
+      .then((r) => (r.ok ? r.text() : ""))
+      .then((html) => {
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        const main = doc.querySelector("article") ?? doc.querySelector("main");
+        return (main?.textContent ?? "").replace(/\s+/g, " ").trim();
+      })
+      .catch(() => "");
+    pages.set(url, p);
+  }
+  return p;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// The words of text that begin with one of marks: "rotat" marks "rotate",
+// "rotating" and "rotation".
+function marker(marks: string[]): RegExp | null {
+  const alternatives = marks.filter((m) => m.length > 1).map(escapeRegExp);
+  if (alternatives.length === 0) return null;
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})[\\p{L}\\p{N}]*`, "giu");
+}
+
+/** Fills el with a snippet of the record page at url around marks. */
+export async function fillSnippet(el: HTMLElement, url: string, marks: string[], width = 180): Promise<void> {
+  const text = await pageText(url);
+  const re = marker(marks);
+  if (!text || !re) return;
+  const first = re.exec(text);
+  re.lastIndex = 0;
+  let start = first ? Math.max(0, first.index - width / 3) : 0;
+  if (start > 0) {
+    const space = text.indexOf(" ", start);
+    if (space >= 0 && space < (first?.index ?? 0)) start = space + 1;
+  }
+  let end = Math.min(text.length, start + width);
+  const space = text.lastIndexOf(" ", end);
+  if (end < text.length && space > start) end = space;
+  const part = text.slice(start, end);
+
+  const nodes: Node[] = [];
+  if (start > 0) nodes.push(document.createTextNode("… "));
+  let last = 0;
+  for (const m of part.matchAll(re)) {
+    const at = m.index ?? 0;
+    nodes.push(document.createTextNode(part.slice(last, at)));
+    const mark = document.createElement("mark");
+    mark.textContent = m[0];
+    nodes.push(mark);
+    last = at + m[0].length;
+  }
+  nodes.push(document.createTextNode(part.slice(last) + (end < text.length ? " …" : "")));
+  el.replaceChildren(...nodes);
+}
