@@ -97,7 +97,7 @@ type Index struct {
 // each class.
 type posting struct {
 	docs     [classes][]uint32
-	surfaces []string // the words that gave the term, most frequent first
+	surfaces []string // the words that gave the term, in most records first
 }
 
 // Build indexes docs. The records are numbered in facet order (year, newest
@@ -114,31 +114,11 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	blocks := make([]map[string]*posting, (len(order)+block-1)/block)
 	counts := make([]map[string]int, len(blocks))
 	if err := parallel.For(ctx, len(blocks), opts.Workers, func(b int) {
-		st := newStemmer()
-		terms := map[string]*posting{}
-		surfaceCount := map[string]int{}
-		seen := map[string]uint8{}
+		ix := newBlockIndexer()
 		for n := b * block; n < min(len(order), (b+1)*block); n++ {
-			clear(seen)
-			indexDoc(&docs[order[n]], st, seen, surfaceCount)
-			for term, class := range seen {
-				p := terms[term]
-				if p == nil {
-					p = &posting{}
-					terms[term] = p
-				}
-				p.docs[class] = append(p.docs[class], uint32(n))
-			}
+			ix.add(&docs[order[n]], uint32(n))
 		}
-		// The words that gave each term, merged across blocks below.
-		for word := range surfaceCount {
-			if term, ok := st.stem(word); ok {
-				if p := terms[term]; p != nil {
-					p.surfaces = append(p.surfaces, word)
-				}
-			}
-		}
-		blocks[b], counts[b] = terms, surfaceCount
+		blocks[b], counts[b] = ix.result()
 	}); err != nil {
 		return nil, err
 	}
@@ -220,49 +200,128 @@ type metaFile struct {
 	Systems  []string `json:"systems"`
 }
 
-// indexDoc records in seen the best class of every term of d, and counts
-// the words of its text in surfaces.
-func indexDoc(d *Doc, st *stemmer, seen map[string]uint8, surfaces map[string]int) {
-	add := func(class uint8) func(string) {
-		return func(w string) {
-			if len(w) > maxWordLen {
-				return
-			}
-			term, ok := st.stem(w)
-			if !ok {
-				surfaces[w] += 0 // a stop word: remembered for meta.json's list
-				return
-			}
-			surfaces[w]++
-			if old, ok := seen[term]; !ok || class < old {
-				seen[term] = class
-			}
-		}
+// blockIndexer indexes a block of records on one goroutine. Each word
+// occurrence costs one map lookup: the word's entry holds its term's
+// number, and the best class of each term in the current record lives in
+// a slice, not a map.
+type blockIndexer struct {
+	words   map[string]*wordInfo
+	termIDs map[string]int32
+	terms   []string
+	posts   []*posting
+	class   []uint8 // by term number: the best class in the current record, or none
+	touched []int32 // the terms of the current record
+	doc     uint32
+	buf     []byte
+
+	title, field, body func([]byte)
+}
+
+type wordInfo struct {
+	term    int32 // -1 for a stop word
+	lastDoc uint32
+	docs    int // records the word is in
+}
+
+const none = 255
+
+func newBlockIndexer() *blockIndexer {
+	ix := &blockIndexer{words: map[string]*wordInfo{}, termIDs: map[string]int32{}}
+	ix.title = func(w []byte) { ix.word(w, classTitle) }
+	ix.field = func(w []byte) { ix.word(w, classField) }
+	ix.body = func(w []byte) { ix.word(w, classBody) }
+	return ix
+}
+
+// word records one occurrence of w (lowercase, valid only during the call)
+// in class.
+func (ix *blockIndexer) word(w []byte, class uint8) {
+	if len(w) > maxWordLen {
+		return
 	}
-	title, field, body := add(classTitle), add(classField), add(classBody)
-	Words(d.ID, title)
+	info := ix.words[string(w)]
+	if info == nil {
+		word := string(w)
+		info = &wordInfo{term: -1, lastDoc: ^uint32(0)}
+		if term, ok := stem(word); ok {
+			id, ok := ix.termIDs[term]
+			if !ok {
+				id = int32(len(ix.terms))
+				ix.termIDs[term] = id
+				ix.terms = append(ix.terms, term)
+				ix.posts = append(ix.posts, &posting{})
+				ix.class = append(ix.class, none)
+			}
+			info.term = id
+		}
+		ix.words[word] = info
+	}
+	if info.lastDoc != ix.doc {
+		info.lastDoc = ix.doc
+		info.docs++
+	}
+	if t := info.term; t >= 0 {
+		if ix.class[t] == none {
+			ix.touched = append(ix.touched, t)
+		}
+		ix.class[t] = min(ix.class[t], class)
+	}
+}
+
+func (ix *blockIndexer) add(d *Doc, n uint32) {
+	ix.doc = n
+	words(d.ID, &ix.buf, ix.title)
 	// The number of an id without its zeros, so "42" finds CHG-0042.
 	if i := strings.LastIndexFunc(d.ID, func(r rune) bool { return r < '0' || r > '9' }); i < len(d.ID)-1 {
-		if n := strings.TrimLeft(d.ID[i+1:], "0"); n != "" {
-			title(n)
+		if num := strings.TrimLeft(d.ID[i+1:], "0"); num != "" {
+			words(num, &ix.buf, ix.title)
 		}
 	}
-	Words(d.Title, title)
-	for _, list := range [][]string{{d.Status, d.Type}, d.Systems, d.Tags, d.People, d.Fields} {
+	words(d.Title, &ix.buf, ix.title)
+	for _, s := range [...]string{d.Status, d.Type} {
+		words(s, &ix.buf, ix.field)
+	}
+	for _, list := range [...][]string{d.Systems, d.Tags, d.People, d.Fields} {
 		for _, s := range list {
-			Words(s, field)
+			words(s, &ix.buf, ix.field)
 		}
 	}
-	Words(d.Body, body)
+	words(d.Body, &ix.buf, ix.body)
+	for _, t := range ix.touched {
+		p := ix.posts[t]
+		p.docs[ix.class[t]] = append(p.docs[ix.class[t]], n)
+		ix.class[t] = none
+	}
+	ix.touched = ix.touched[:0]
+}
+
+// result returns the block's postings by term, each with the words that
+// gave it, and the number of records each word is in (stop words too, as
+// zero, for meta.json's list).
+func (ix *blockIndexer) result() (map[string]*posting, map[string]int) {
+	terms := make(map[string]*posting, len(ix.terms))
+	for i, t := range ix.terms {
+		terms[t] = ix.posts[i]
+	}
+	counts := make(map[string]int, len(ix.words))
+	for w, info := range ix.words {
+		if info.term < 0 {
+			counts[w] = 0
+			continue
+		}
+		counts[w] = info.docs
+		p := ix.posts[info.term]
+		p.surfaces = append(p.surfaces, w)
+	}
+	return terms, counts
 }
 
 // stopWordsSeen lists the stop words that occur in the corpus: a query
 // must ignore them, since nothing is indexed under them.
 func stopWordsSeen(words map[string]int) []string {
 	var out []string
-	st := newStemmer()
 	for w := range words {
-		if _, ok := st.stem(w); !ok {
+		if _, ok := stem(w); !ok {
 			out = append(out, w)
 		}
 	}

@@ -10,10 +10,15 @@ import (
 )
 
 // Words calls fn with each word of text, lowercased: runs of letters and
-// digits. Everything else separates words, so "api-gateway" is two words
-// here; names that must stay whole (ids, systems) are indexed whole too, by
-// the caller.
+// digits. Everything else separates words, so "api-gateway" is two words.
 func Words(text string, fn func(word string)) {
+	var buf []byte
+	words(text, &buf, func(w []byte) { fn(string(w)) })
+}
+
+// words is Words without an allocation per word: fn gets the word in
+// *buf, which the next call reuses.
+func words(text string, buf *[]byte, fn func(word []byte)) {
 	start := -1
 	ascii := true
 	flush := func(end int) {
@@ -22,11 +27,16 @@ func Words(text string, fn func(word string)) {
 		}
 		w := text[start:end]
 		if ascii {
-			w = lowerASCII(w)
+			*buf = append((*buf)[:0], w...)
+			for i, c := range *buf {
+				if 'A' <= c && c <= 'Z' {
+					(*buf)[i] = c + 'a' - 'A'
+				}
+			}
 		} else {
-			w = strings.ToLower(w)
+			*buf = append((*buf)[:0], strings.ToLower(w)...)
 		}
-		fn(w)
+		fn(*buf)
 		start, ascii = -1, true
 	}
 	for i := 0; i < len(text); {
@@ -56,42 +66,18 @@ func Words(text string, fn func(word string)) {
 	flush(len(text))
 }
 
-// lowerASCII lowercases an ASCII word without allocating when it is
-// lowercase already, which most words are.
-func lowerASCII(w string) string {
-	for i := 0; i < len(w); i++ {
-		if 'A' <= w[i] && w[i] <= 'Z' {
-			return strings.ToLower(w)
-		}
-	}
-	return w
-}
-
 // maxWordLen bounds the words indexed: longer runs are hashes, base64 and
 // the like, which nobody searches for by typing.
 const maxWordLen = 40
 
-// stemmer stems English words with the Snowball (Porter2) algorithm and
-// remembers the answers: a corpus repeats a few thousand words millions of
-// times. Not safe for concurrent use; each worker has its own.
-type stemmer struct {
-	stems map[string]string
-}
-
-func newStemmer() *stemmer { return &stemmer{stems: map[string]string{}} }
-
-// stem returns the term that word is indexed under, and false for a stop
-// word ("the", "and"), which is not indexed.
-func (s *stemmer) stem(word string) (string, bool) {
-	if st, ok := s.stems[word]; ok {
-		return st, st != ""
+// stem returns the term that word is indexed under: its Snowball
+// (Porter2) stem, and false for a stop word ("the", "and"), which is not
+// indexed.
+func stem(word string) (string, bool) {
+	if english.IsStopWord(word) {
+		return "", false
 	}
-	st := ""
-	if !english.IsStopWord(word) {
-		st = english.Stem(word, true)
-	}
-	s.stems[strings.Clone(word)] = st
-	return st, st != ""
+	return english.Stem(word, true), true
 }
 
 // TextOfHTML returns the text of an HTML fragment written by the markdown

@@ -7,13 +7,15 @@ import (
 	"testing/fstest"
 
 	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/synth"
 	"github.com/changebook/changebook/theme"
 )
 
 // syntheticModel checks a synthetic repository of n records, in memory,
-// and returns its site model (bodies left empty).
+// and returns its site model with the bodies rendered.
 func syntheticModel(tb testing.TB, n int) *Model {
 	tb.Helper()
 	fsys := fstest.MapFS{}
@@ -24,7 +26,17 @@ func syntheticModel(tb testing.TB, n int) *Model {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return NewModel(res.Repository.Config, res.Repository.Records, map[string]template.HTML{})
+	md := markdown.New()
+	links := RecordLinks(res.Repository.Records)
+	bodies := map[string]template.HTML{}
+	for _, r := range res.Repository.Records {
+		html, err := md.Render(r.Body, links(r))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bodies[r.File] = template.HTML(html)
+	}
+	return NewModel(res.Repository.Config, res.Repository.Records, bodies)
 }
 
 // BenchmarkPages measures the template time of each kind of page on a
@@ -68,4 +80,21 @@ func BenchmarkRender1k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSearchIndex builds the search index of 10,000 synthetic
+// records (100,000 with -bench SearchIndex100k... see the README): the
+// figure to hold against the build's time.
+func BenchmarkSearchIndex10k(b *testing.B) {
+	m := syntheticModel(b, 10_000)
+	var idx *search.Index
+	for b.Loop() {
+		var err error
+		if idx, err = m.searchIndex(context.Background(), 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(idx.Bytes), "index-bytes")
+	b.ReportMetric(float64(len(idx.Files)), "files")
+	b.ReportMetric(float64(idx.Terms), "terms")
 }
