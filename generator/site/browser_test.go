@@ -17,7 +17,7 @@ import (
 // chromium returns the browser to drive, or skips the test where there is
 // none, except in CI, where a missing browser is a failure: .ci/run
 // installs Debian's chromium, and browser tests must not quietly vanish.
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
 		if name == "" {
@@ -60,7 +60,13 @@ func serveSite(t *testing.T, site *MemorySink) *httptest.Server {
 
 // browser starts a headless Chromium with the flags this machine needs
 // (root, no GPU, no background network) and returns its context.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
+	t.Helper()
+	return browserWithin(t, 60*time.Second)
+}
+
+// browserWithin is browser with a time limit of its own, for benchmarks.
+func browserWithin(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
@@ -74,7 +80,7 @@ func browser(t *testing.T) context.Context {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -11,6 +12,10 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/search"
 )
 
 const (
@@ -172,5 +177,103 @@ func TestBrowserSearchHostileRecord(t *testing.T) {
 	typeInto(t, ctx, "zebra")
 	if xss := run(t, ctx, chromedp.Evaluate[bool](`window.__xss === undefined && !document.querySelector("main img, .dropdown img, [onerror], [onmouseover]")`)); !xss || dialogs.Load() > 0 {
 		t.Errorf("record markup became live: __xss set or an element made (dialogs %d)", dialogs.Load())
+	}
+}
+
+// engineSearch runs q through the theme's search engine in the page and
+// returns the ids of every hit, best first.
+func engineSearch(t *testing.T, ctx context.Context, q string) []string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(async () => {
+		window.idx = window.idx || new SearchIndex("/search/");
+		const r = await window.idx.search(%q);
+		return (await window.idx.docs(r.hits)).map(d => d.id);
+	})()`, q), chromedp.EvalAwaitPromise))
+}
+
+// TestBrowserSearchRanking: a word in a title ranks above the same word in
+// another field, which ranks above the body, whatever the ids.
+func TestBrowserSearchRanking(t *testing.T) {
+	record := func(id, title, reason, body string) []byte {
+		return []byte("---\nid: " + id + "\ntitle: " + title + "\ntype: standard\nsystems: [api]\ncustomer_data: false\n" +
+			"pull_request: https://github.com/example/p/pull/9\nreason: " + reason + "\nscope: s\nsteps: [s]\n" +
+			"risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: m }]\n" +
+			"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\n" + body + "\n")
+	}
+	site := renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{
+		"changes/CHG-0007.md": record("CHG-0007", "Quiet change", "r", "The zephyr blew."),
+		"changes/CHG-0008.md": record("CHG-0008", "Calm change", "A zephyr came.", "b"),
+		"changes/CHG-0009.md": record("CHG-0009", "Zephyr drill", "r", "b"),
+	}))
+	srv := serveSite(t, site)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/404.html"))
+	run(t, ctx, chromedp.Evaluate[bool](engineScript(t)+";true"))
+	if got := engineSearch(t, ctx, "zephyr"); strings.Join(got, ",") != "CHG-0009,CHG-0008,CHG-0007" {
+		t.Errorf(`"zephyr" ranks %v; want title (CHG-0009), field (CHG-0008), body (CHG-0007)`, got)
+	}
+	// Every word must match: adding one narrows.
+	if got := engineSearch(t, ctx, "zephyr drill"); strings.Join(got, ",") != "CHG-0009" {
+		t.Errorf(`"zephyr drill" finds %v`, got)
+	}
+	// Stemming: another form of the word finds it.
+	if got := engineSearch(t, ctx, "drills"); strings.Join(got, ",") != "CHG-0009" {
+		t.Errorf(`"drills" finds %v`, got)
+	}
+}
+
+// TestBrowserSearchExampleSite: on the example repository, every record is
+// found by a word of its body, of a risk, a signer's name and a system,
+// and comes first when searched by its id.
+func TestBrowserSearchExampleSite(t *testing.T) {
+	fsys := os.DirFS("../..")
+	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serveSite(t, renderRepo(t, fsys))
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/404.html"))
+	run(t, ctx, chromedp.Evaluate[bool](engineScript(t)+";true"))
+
+	longest := func(text string) string {
+		best := ""
+		search.Words(text, func(w string) {
+			if len(w) > len(best) && !strings.ContainsAny(w, "0123456789") {
+				best = w
+			}
+		})
+		return best
+	}
+	asked := 0
+	for _, r := range res.Repository.Records {
+		queries := map[string]string{
+			"its id":   r.ID,
+			"a system": r.Systems[0],
+		}
+		if w := longest(string(r.Body)); w != "" {
+			queries["a word of its body"] = w
+		}
+		if len(r.Risks) > 0 {
+			queries["a word of a risk"] = longest(r.Risks[0].Description)
+		}
+		if s := r.Signoffs.Request; s != nil {
+			if p, ok := res.Repository.Config.People[s.By]; ok {
+				queries["its requester's name"] = p.Name
+			}
+		}
+		for what, q := range queries {
+			asked++
+			got := engineSearch(t, ctx, q)
+			if !slices.Contains(got, r.ID) {
+				t.Errorf("%s: searching %s (%q) does not find it (%d hits)", r.ID, what, q, len(got))
+			}
+			if what == "its id" && (len(got) == 0 || got[0] != r.ID) {
+				t.Errorf("%s: searching its id ranks %v first", r.ID, got)
+			}
+		}
+	}
+	if n := len(res.Repository.Records); n < 20 || asked < 4*n {
+		t.Errorf("asked %d questions about %d records; the example has more to ask", asked, n)
 	}
 }
