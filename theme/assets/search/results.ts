@@ -39,7 +39,34 @@ export function resultContent(doc: Doc, root: string, marks: string[], withSnipp
     const snippet = document.createElement("span");
     snippet.className = "snippet";
     a.append(snippet);
-    void fillSnippet(snippet, a.href, marks);
+    whenVisible(a, () => void fillSnippet(snippet, a.href, marks));
   }
   return a;
+}
+
+// Snippets cost a fetch of the record's page each: only results that are
+// on screen (or about to be) ask for theirs.
+const pending = new WeakMap<Element, () => void>();
+const observer =
+  typeof IntersectionObserver === "undefined"
+    ? null
+    : new IntersectionObserver(
+        (entries) => {
+          for (const e of entries) {
+            if (!e.isIntersecting) continue;
+            observer?.unobserve(e.target);
+            pending.get(e.target)?.();
+            pending.delete(e.target);
+          }
+        },
+        { rootMargin: "200px" },
+      );
+
+function whenVisible(el: Element, fn: () => void): void {
+  if (!observer) {
+    fn();
+    return;
+  }
+  pending.set(el, fn);
+  observer.observe(el);
 }
