@@ -29,6 +29,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -244,15 +245,7 @@ func (ix *blockIndexer) word(w []byte, class uint8) {
 		word := string(w)
 		info = &wordInfo{term: -1, lastDoc: ^uint32(0)}
 		if term, ok := stem(word); ok {
-			id, ok := ix.termIDs[term]
-			if !ok {
-				id = int32(len(ix.terms))
-				ix.termIDs[term] = id
-				ix.terms = append(ix.terms, term)
-				ix.posts = append(ix.posts, &posting{})
-				ix.class = append(ix.class, none)
-			}
-			info.term = id
+			info.term = ix.termID(term)
 		}
 		ix.words[word] = info
 	}
@@ -260,16 +253,50 @@ func (ix *blockIndexer) word(w []byte, class uint8) {
 		info.lastDoc = ix.doc
 		info.docs++
 	}
-	if t := info.term; t >= 0 {
-		if ix.class[t] == none {
-			ix.touched = append(ix.touched, t)
-		}
-		ix.class[t] = min(ix.class[t], class)
+	if info.term >= 0 {
+		ix.mark(info.term, class)
 	}
+}
+
+// whole records name as one term, lowercased, when it is more than one
+// word ("api" is a word already).
+func (ix *blockIndexer) whole(name string, class uint8) {
+	term := strings.ToLower(name)
+	if len(term) > maxWordLen || !strings.ContainsFunc(term, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		return
+	}
+	ix.mark(ix.termID(term), class)
+}
+
+// termID numbers term in this block.
+func (ix *blockIndexer) termID(term string) int32 {
+	id, ok := ix.termIDs[term]
+	if !ok {
+		id = int32(len(ix.terms))
+		ix.termIDs[term] = id
+		ix.terms = append(ix.terms, term)
+		ix.posts = append(ix.posts, &posting{})
+		ix.class = append(ix.class, none)
+	}
+	return id
+}
+
+// mark records that the current record has term t in class.
+func (ix *blockIndexer) mark(t int32, class uint8) {
+	if ix.class[t] == none {
+		ix.touched = append(ix.touched, t)
+	}
+	ix.class[t] = min(ix.class[t], class)
 }
 
 func (ix *blockIndexer) add(d *Doc, n uint32) {
 	ix.doc = n
+	// Ids and system names are also kept whole, unstemmed: "chg-0042",
+	// "webhook-dispatcher".
+	ix.whole(d.ID, classTitle)
+	for _, s := range d.Systems {
+		ix.whole(s, classField)
+	}
 	words(d.ID, &ix.buf, ix.title)
 	// The number of an id without its zeros, so "42" finds CHG-0042.
 	if i := strings.LastIndexFunc(d.ID, func(r rune) bool { return r < '0' || r > '9' }); i < len(d.ID)-1 {

@@ -187,7 +187,7 @@ func corpus(n int) []Doc {
 			Type:    "normal",
 			Level:   []string{"low", "high", ""}[i%3],
 			Year:    []string{"2025", "2026", ""}[i%3],
-			Systems: []string{[]string{"api", "billing"}[i%2]},
+			Systems: []string{[]string{"api", "billing-db"}[i%2]},
 			People:  []string{"alice", "Alice Martin"},
 			Fields:  []string{"The key is rotating yearly", fmt.Sprintf("word%d", i%50)},
 			Body:    fmt.Sprintf("Body text with the rotation of keys, unique%d.", i),
@@ -267,7 +267,14 @@ func TestIndexRoundTrip(t *testing.T) {
 	if n := byTerm["42"]; !slices.Contains(n[classTitle], number["CHG-0042"]) {
 		t.Errorf(`"42" finds %v; want CHG-0042`, n)
 	}
+	// Ids and systems are also whole terms.
+	if w := byTerm["chg-0042"]; len(w[classTitle]) != 1 || w[classTitle][0] != number["CHG-0042"] {
+		t.Errorf(`"chg-0042" finds %v; want CHG-0042 alone`, w)
+	}
 	// Signers are fields.
+	if w := byTerm["billing-db"]; len(w[classField]) != 500 {
+		t.Errorf(`"billing-db" is in %d records' fields; want 500`, len(w[classField]))
+	}
 	if a := byTerm["alic"]; len(a[classField]) != 1000 {
 		t.Errorf("alice is in %d records' fields", len(a[classField]))
 	}

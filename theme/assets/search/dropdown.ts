@@ -86,6 +86,7 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
     all.append(link);
     list.append(all);
     status.textContent = `${n} ${n === 1 ? "change" : "changes"} found`;
+    list.dataset.query = q; // what the list shows the results of
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     setActive(-1);

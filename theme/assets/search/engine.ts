@@ -218,15 +218,28 @@ export class SearchIndex {
   async search(q: string, filters: Filters = {}, withCounts = false): Promise<Result> {
     const meta = await this.meta();
     const stop = new Set(meta.stop);
-    const all = words(q);
     const typing = !/\s$/.test(q); // the last word is still being typed
-    let qwords = all.filter((w) => !stop.has(w));
-    if (qwords.length === 0 && all.length > 0) qwords = all; // "the who": search them anyway
-    if (qwords.length === 0) return { hits: [], marks: [] };
+    const chunks = q.toLowerCase().split(/\s+/).filter(Boolean);
+    const perWord: Map<Term, number>[] = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const prefix = typing && i === chunks.length - 1;
+      const parts = words(chunks[i]);
+      // "CHG-0042" or "webhook-dispatcher": one term when the index has it
+      // whole (ids and system names), else its words.
+      if (parts.length > 1) {
+        const whole = await this.candidates(meta, chunks[i], prefix);
+        if (whole.size > 0) {
+          perWord.push(whole);
+          continue;
+        }
+      }
+      const kept = parts.filter((w) => !stop.has(w));
+      for (const w of kept.length ? kept : chunks.length === 1 ? parts : []) {
+        perWord.push(await this.candidates(meta, w, prefix && w === parts[parts.length - 1]));
+      }
+    }
+    if (perWord.length === 0) return { hits: [], marks: [] };
 
-    const perWord = await Promise.all(
-      qwords.map((w, i) => this.candidates(meta, w, typing && i === qwords.length - 1 && w === all[all.length - 1])),
-    );
     const shards = new Set<number>();
     for (const c of perWord) for (const t of c.keys()) shards.add(t.shard);
     const loaded = new Map<number, Map<string, Postings>>();
