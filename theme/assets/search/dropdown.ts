@@ -31,6 +31,7 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
   let generation = 0;
 
   const options = (): HTMLElement[] => [...list.querySelectorAll<HTMLElement>("[role=option]")];
+  // setActive makes option i active, wrapping around the ends.
   const setActive = (i: number): void => {
     const opts = options();
     active = opts.length ? (i + opts.length) % opts.length : -1;
@@ -40,10 +41,15 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
       opts[active].scrollIntoView({ block: "nearest" });
     } else input.removeAttribute("aria-activedescendant");
   };
+  const clearActive = (): void => {
+    active = -1;
+    options().forEach((o) => o.setAttribute("aria-selected", "false"));
+    input.removeAttribute("aria-activedescendant");
+  };
   const close = (): void => {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
-    setActive(-1);
+    clearActive();
   };
 
   const run = async (): Promise<void> => {
@@ -89,7 +95,7 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
     list.dataset.query = q; // what the list shows the results of
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    setActive(-1);
+    clearActive();
   };
 
   let timer = 0;
@@ -101,17 +107,22 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       if (list.hidden) return;
       e.preventDefault();
-      setActive(active + (e.key === "ArrowDown" ? 1 : -1));
-    } else if (e.key === "Enter") {
-      const opt = options()[active];
-      const href = opt?.querySelector("a")?.href ?? (exact ? root + exact : null);
-      if (href) {
-        e.preventDefault();
-        window.location.href = href;
-      }
+      const next = e.key === "ArrowDown" ? active + 1 : active < 0 ? options().length - 1 : active - 1;
+      setActive(next);
     } else if (e.key === "Escape") {
       if (!list.hidden) close();
       else input.value = "";
+    }
+  });
+  // Enter submits the form: it opens the active option or, when an id is
+  // typed exactly, that record; otherwise the search page. Handling the
+  // submit rather than the key covers every way a browser submits.
+  form.addEventListener("submit", (e) => {
+    const opt = list.hidden ? undefined : options()[active];
+    const href = opt?.querySelector("a")?.href ?? (exact && list.dataset.query === input.value ? root + exact : null);
+    if (href) {
+      e.preventDefault();
+      window.location.href = href;
     }
   });
   input.addEventListener("focus", () => {
