@@ -262,7 +262,7 @@ func (ix *blockIndexer) word(w []byte, class uint8) {
 // word ("api" is a word already).
 func (ix *blockIndexer) whole(name string, class uint8) {
 	term := strings.ToLower(name)
-	if len(term) > maxWordLen || !strings.ContainsFunc(term, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	if len(term) > maxWordLen || !strings.ContainsFunc(term, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
 		return
 	}
 	ix.mark(ix.termID(term), class)

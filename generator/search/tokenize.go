@@ -53,7 +53,7 @@ func words(text string, buf *[]byte, fn func(word []byte)) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) { // \p{L} and \p{N}, as the browser splits
 			if start < 0 {
 				start = i
 			}

@@ -21,13 +21,13 @@ import (
 )
 
 // engineScript bundles the theme's search engine, as the site does, with
-// one more line that puts its class on window: tests and benchmarks call
+// one more line that puts its class and tokeniser on window: tests and benchmarks call
 // the engine directly, and the product needs no hook for them.
 func engineScript(tb testing.TB) string {
 	tb.Helper()
 	entry := fstest.MapFS{"assets/engine-test.ts": {Data: []byte(
-		`import { SearchIndex } from "./search/engine";
-(window as unknown as { SearchIndex: typeof SearchIndex }).SearchIndex = SearchIndex;`)}}
+		`import { SearchIndex, words } from "./search/engine";
+Object.assign(window, { SearchIndex, searchWords: words });`)}}
 	out, err := assets.Bundle(overlay.New(entry, theme.FS()), []string{"assets/engine-test.ts"})
 	if err != nil {
 		tb.Fatal(err)

@@ -215,6 +215,14 @@ func TestBrowserSearchRanking(t *testing.T) {
 	if got := engineSearch(t, ctx, "zephyr drill"); strings.Join(got, ",") != "CHG-0009" {
 		t.Errorf(`"zephyr drill" finds %v`, got)
 	}
+	// The browser splits words as the index does, or typed words would
+	// miss what was indexed.
+	text := "CHG-0042: Café ÉCOLE straße x½y ٣٤ naïve-résumé 日本語 a_b"
+	var want []string
+	search.Words(text, func(w string) { want = append(want, w) })
+	if got := run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`searchWords(%q)`, text))); !slices.Equal(got, want) {
+		t.Errorf("the browser splits %q into %q; the index into %q", text, got, want)
+	}
 	// Stemming: another form of the word finds it.
 	if got := engineSearch(t, ctx, "drills"); strings.Join(got, ",") != "CHG-0009" {
 		t.Errorf(`"drills" finds %v`, got)
