@@ -359,3 +359,21 @@ func TestBuildIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestRanking: the weakest match in a class outranks the strongest in the
+// next, and the match qualities are ordered.
+func TestRanking(t *testing.T) {
+	r := DefaultRanking
+	qualities := []float64{r.Exact, r.Stem, r.Prefix, r.Typo}
+	if !slices.IsSortedFunc(qualities, func(a, b float64) int { return int((b - a) * 1000) }) || r.Typo <= 0 {
+		t.Errorf("qualities %v are not exact > stem > prefix > typo > 0", qualities)
+	}
+	for c := 0; c+1 < classes; c++ {
+		weakest, strongest := r.Class[c]*r.Typo, r.Class[c+1]*r.Exact
+		// A record matching every word of a three-word query in the lower
+		// class still ranks below one matching a single word above it.
+		if weakest <= 3*strongest {
+			t.Errorf("class %d: a typo scores %v, three exact matches in class %d score %v", c, weakest, c+1, 3*strongest)
+		}
+	}
+}

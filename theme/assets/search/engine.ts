@@ -2,8 +2,18 @@
 // writes under search/ (see generator/search/index.go for the formats) and
 // answers queries. Only the shards a query needs are fetched, once each.
 
+/** How a match scores: see Ranking in generator/search/index.go. */
+export interface Ranking {
+  class: number[];
+  exact: number;
+  stem: number;
+  prefix: number;
+  typo: number;
+}
+
 export interface Meta {
   version: number;
+  ranking: Ranking;
   docs: number;
   doc_group: number;
   vocab: string[];
@@ -60,13 +70,9 @@ export interface Result {
   counts?: Record<FacetName, Map<string, number>>;
 }
 
-// What a match is worth: the class of the occurrence (id or title, other
-// field, body) times how well the typed word matched the term.
-const classWeight = [100, 10, 1];
-const EXACT = 1;
-const STEM = 0.9; // the term is the typed word less an ending: "rotating" -> rotat
-const PREFIX = 0.7; // the typed word begins a word of the text
-const TYPO = 0.5; // one letter wrong, missing, extra or swapped
+// What a match is worth comes with the index (meta.json's ranking): the
+// class of the occurrence (id or title, other field, body) times how well
+// the typed word matched the term.
 
 // The words of a text as the index splits them: runs of letters and digits.
 export function words(text: string): string[] {
@@ -193,23 +199,24 @@ export class SearchIndex {
   private async candidates(meta: Meta, word: string, prefix: boolean): Promise<Map<Term, number>> {
     const { key, shards } = this.vocabRange(meta, word);
     const terms = (await Promise.all(shards.map((i) => this.vocabShard(i)))).flat();
+    const rank = meta.ranking;
     const exact = new Map<Term, number>();
     const begins: Term[] = [];
     const typos: Term[] = [];
     for (const t of terms) {
       if (!t.term.startsWith(key)) continue;
-      if (t.term === word || t.surfaces.includes(word)) exact.set(t, EXACT);
-      else if (t.term.length >= 3 && word.startsWith(t.term) && word.length - t.term.length <= 4) exact.set(t, STEM);
+      if (t.term === word || t.surfaces.includes(word)) exact.set(t, rank.exact);
+      else if (t.term.length >= 3 && word.startsWith(t.term) && word.length - t.term.length <= 4) exact.set(t, rank.stem);
       else if (prefix && (t.term.startsWith(word) || t.surfaces.some((s) => s.startsWith(word)))) begins.push(t);
       else if (word.length >= 5 && (oneEdit(word, t.term) || t.surfaces.some((s) => oneEdit(word, s)))) typos.push(t);
     }
     const out = new Map(exact);
     // Many words may begin with what is typed so far: keep the commonest.
     begins.sort((a, b) => b.df - a.df);
-    for (const t of begins.slice(0, 12)) out.set(t, PREFIX);
+    for (const t of begins.slice(0, 12)) out.set(t, rank.prefix);
     if (out.size === 0) {
       typos.sort((a, b) => b.df - a.df);
-      for (const t of typos.slice(0, 8)) out.set(t, TYPO);
+      for (const t of typos.slice(0, 8)) out.set(t, rank.typo);
     }
     return out;
   }
@@ -255,7 +262,7 @@ export class SearchIndex {
         if (!p) continue;
         marks.push(t.term, ...t.surfaces);
         for (let c = 0; c < 3; c++) {
-          const score = classWeight[c] * quality;
+          const score = meta.ranking.class[c] * quality;
           p.each(c, (d) => {
             if (score > best[d]) best[d] = score;
           });
