@@ -6,7 +6,8 @@
 
 const pages = new Map<string, Promise<string>>();
 
-// The readable text of a record page: its main content, whitespace folded.
+// The readable text of a record page: its content below the header (the
+// result shows the id, title and badges already), whitespace folded.
 function pageText(url: string): Promise<string> {
   let p = pages.get(url);
   if (!p) {
@@ -15,6 +16,9 @@ function pageText(url: string): Promise<string> {
       .then((html) => {
         const doc = new DOMParser().parseFromString(html, "text/html");
         const main = doc.querySelector("article") ?? doc.querySelector("main");
+        main?.querySelector(".record-header")?.remove();
+        // Blocks end with a space, or "Reason" and its first word run together.
+        main?.querySelectorAll("h2,h3,h4,p,li,dt,dd,th,td,div,section").forEach((e) => e.append(" "));
         return (main?.textContent ?? "").replace(/\s+/g, " ").trim();
       })
       .catch(() => "");
@@ -38,12 +42,23 @@ export async function fillSnippet(el: HTMLElement, url: string, marks: string[],
   const text = await pageText(url);
   const re = marker(marks);
   if (!text || !re) return;
-  const first = re.exec(text);
-  re.lastIndex = 0;
-  let start = first ? Math.max(0, first.index - width / 3) : 0;
+  // The window of text that holds the most of the different words the
+  // query matched: "rotate key" prefers a line with both.
+  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index ?? 0, word: m[0].toLowerCase() }));
+  let best = hits[0];
+  let bestCount = 0;
+  for (let i = 0; i < hits.length && i < 500; i++) {
+    const seen = new Set<string>();
+    for (let j = i; j < hits.length && hits[j].at < hits[i].at + width * 0.66; j++) seen.add(hits[j].word);
+    if (seen.size > bestCount) {
+      best = hits[i];
+      bestCount = seen.size;
+    }
+  }
+  let start = best ? Math.max(0, best.at - width / 3) : 0;
   if (start > 0) {
     const space = text.indexOf(" ", start);
-    if (space >= 0 && space < (first?.index ?? 0)) start = space + 1;
+    if (space >= 0 && space < (best?.at ?? 0)) start = space + 1;
   }
   let end = Math.min(text.length, start + width);
   const space = text.lastIndexOf(" ", end);
