@@ -1,0 +1,263 @@
+// Package history reads the audit trail of a configuration repository
+// from git, with go-git (the git program is never run): for each record,
+// every commit that touched it, following renames, in one pass over the
+// repository's history rather than one log per file.
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Commit is one commit that touched a record.
+type Commit struct {
+	Hash    string
+	Author  string // after .mailmap
+	Email   string // after .mailmap, lowercase
+	When    time.Time
+	Subject string
+}
+
+// Short is the abbreviated hash people read.
+func (c *Commit) Short() string { return c.Hash[:min(len(c.Hash), 10)] }
+
+// Version is a record as one commit left it.
+type Version struct {
+	Commit *Commit
+	// Path is the file's path in that commit (before a later rename).
+	Path string
+	// Blob is the file's content hash in that commit; zero when the
+	// commit deleted it.
+	Blob plumbing.Hash
+}
+
+// File is the history of one record file, newest version first.
+type File struct {
+	Versions []Version
+	// Uncommitted is true when the file in the working tree differs from
+	// HEAD's, or is not in HEAD at all.
+	Uncommitted bool
+}
+
+// Created is the commit that added the file, nil when unknown (a shallow
+// clone, or a file never committed).
+func (f *File) Created(shallow bool) *Commit {
+	if shallow || len(f.Versions) == 0 {
+		return nil
+	}
+	return f.Versions[len(f.Versions)-1].Commit
+}
+
+// Modified is the last commit that changed the file, nil when none.
+func (f *File) Modified() *Commit {
+	if len(f.Versions) == 0 {
+		return nil
+	}
+	return f.Versions[0].Commit
+}
+
+// History is what git says about the records of a repository.
+type History struct {
+	// Shallow is true in a shallow clone: history before its boundary is
+	// missing, so "created" and provenance older than it are unknown.
+	Shallow bool
+	// Head is the commit checked out.
+	Head *Commit
+	// Files maps a record's path (slash-separated, relative to the
+	// configuration repository) to its history.
+	Files map[string]*File
+	// Commits is the number of commits read.
+	Commits int
+
+	repo   *git.Repository
+	prefix string // the configuration repository's folder in the git tree, "" or "sub/dir/"
+}
+
+// ErrNotRepository is returned by Open for a folder outside any git
+// repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// Open finds the git repository that holds dir (dir or a parent).
+func Open(dir string) (*git.Repository, string, error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, "", ErrNotRepository
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("opening the git repository of %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: a bare repository has no records to read: %w", dir, err)
+	}
+	return repo, wt.Filesystem.Root(), nil
+}
+
+// Options say what Read follows.
+type Options struct {
+	// Prefix is the configuration repository's folder inside the git
+	// working tree, slash-separated: "" when they are the same.
+	Prefix string
+	// Records are the record files to follow, relative to the
+	// configuration repository, with their current content (to tell
+	// uncommitted changes).
+	Records map[string][]byte
+}
+
+// Read walks the history of repo once, from HEAD, and returns every
+// commit that touched each of opts.Records, following renames.
+//
+// Each commit with one parent is compared with its parent, tree against
+// tree (unchanged subtrees are skipped by hash); a merge's changes are
+// those of the commits it merges, so merges are not compared. Commits are
+// visited newest first by committer time.
+func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, error) {
+	prefix := strings.Trim(opts.Prefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	h := &History{Files: map[string]*File{}, repo: repo, prefix: prefix}
+	mm := readMailmap(repo)
+
+	ref, err := repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		// An empty repository: every record is uncommitted.
+		for name := range opts.Records {
+			h.Files[name] = &File{Uncommitted: true}
+		}
+		return h, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD: %w", err)
+	}
+	if shallow, err := repo.Storer.Shallow(); err == nil && len(shallow) > 0 {
+		h.Shallow = true
+	}
+	head, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD's commit: %w", err)
+	}
+	h.Head = toCommit(head, mm)
+
+	// alias maps a path as it was at the commit being visited to the
+	// record it became: renames met going back in time add entries.
+	alias := map[string]string{}
+	for name := range opts.Records {
+		alias[prefix+name] = name
+		h.Files[name] = &File{}
+	}
+
+	iter, err := repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
+	if err != nil {
+		return nil, fmt.Errorf("reading the history: %w", err)
+	}
+	defer iter.Close()
+	diffOpts := &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 500}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c, err := iter.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
+				break // the clone's boundary
+			}
+			return nil, fmt.Errorf("reading the history: %w", err)
+		}
+		h.Commits++
+		if c.NumParents() > 1 {
+			continue
+		}
+		tree, err := c.Tree()
+		if err != nil {
+			return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
+		}
+		var parentTree *object.Tree
+		if c.NumParents() == 1 {
+			parent, err := c.Parent(0)
+			if err != nil {
+				if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
+					continue // the boundary commit: its parent was not fetched
+				}
+				return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
+			}
+			if parentTree, err = parent.Tree(); err != nil {
+				return nil, fmt.Errorf("commit %s: %w", parent.Hash, err)
+			}
+		} else if h.Shallow {
+			continue // a boundary commit shows as parentless: its changes are unknown
+		}
+		changes, err := object.DiffTreeWithOptions(ctx, parentTree, tree, diffOpts)
+		if err != nil {
+			return nil, fmt.Errorf("comparing commit %s with its parent: %w", c.Hash, err)
+		}
+		var commit *Commit
+		for _, ch := range changes {
+			from, to := ch.From.Name, ch.To.Name
+			name := to
+			if name == "" {
+				name = from
+			}
+			record, ok := alias[name]
+			if !ok {
+				continue
+			}
+			if commit == nil {
+				commit = toCommit(c, mm)
+			}
+			f := h.Files[record]
+			f.Versions = append(f.Versions, Version{Commit: commit, Path: name, Blob: ch.To.TreeEntry.Hash})
+			if from != "" && to != "" && from != to {
+				// Renamed here from "from": older commits know it by that name.
+				delete(alias, to)
+				alias[from] = record
+			}
+		}
+	}
+
+	// Uncommitted changes: the working file's blob hash against HEAD's.
+	headTree, err := head.Tree()
+	if err != nil {
+		return nil, err
+	}
+	for name, content := range opts.Records {
+		f := h.Files[name]
+		entry, err := headTree.FindEntry(prefix + name)
+		if err != nil || entry.Hash != plumbing.ComputeHash(plumbing.BlobObject, content) {
+			f.Uncommitted = true
+		}
+	}
+	return h, nil
+}
+
+func toCommit(c *object.Commit, mm mailmap) *Commit {
+	name, email := mm.resolve(c.Author.Name, c.Author.Email)
+	subject, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
+	return &Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email), When: c.Author.When, Subject: subject}
+}
+
+// Content returns a version's bytes.
+func (h *History) Content(v Version) ([]byte, error) {
+	blob, err := h.repo.BlobObject(v.Blob)
+	if err != nil {
+		return nil, fmt.Errorf("%s at %s: %w", path.Base(v.Path), v.Commit.Short(), err)
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}

@@ -1,0 +1,246 @@
+package history
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// fakeRepo is a real git repository in a temp folder, written with go-git.
+type fakeRepo struct {
+	t    *testing.T
+	dir  string
+	repo *git.Repository
+	wt   *git.Worktree
+	day  int
+}
+
+func newRepo(t *testing.T) *fakeRepo {
+	t.Helper()
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fakeRepo{t: t, dir: dir, repo: repo, wt: wt}
+}
+
+func (r *fakeRepo) write(name, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// commit stages every change in the working tree and commits it as who,
+// one day after the previous commit.
+func (r *fakeRepo) commit(who, message string) plumbing.Hash {
+	r.t.Helper()
+	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		r.t.Fatal(err)
+	}
+	r.day++
+	when := time.Date(2026, 3, r.day, 10, 0, 0, 0, time.UTC)
+	h, err := r.wt.Commit(message, &git.CommitOptions{
+		Author:            &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
+		Committer:         &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
+		AllowEmptyCommits: true,
+	})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return h
+}
+
+func (r *fakeRepo) read(records ...string) *History {
+	r.t.Helper()
+	contents := map[string][]byte{}
+	for _, name := range records {
+		data, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		contents[name] = data
+	}
+	h, err := Read(context.Background(), r.repo, Options{Records: contents})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return h
+}
+
+func authors(f *File) string {
+	var out []string
+	for _, v := range f.Versions {
+		out = append(out, v.Commit.Author)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestReadFollowsEditsAndRenames(t *testing.T) {
+	r := newRepo(t)
+	r.write("changes/CHG-0001.md", "v1\n")
+	r.write("README.md", "x")
+	r.commit("Alice", "Request CHG-0001\n\nwith a body")
+	r.write("README.md", "y")
+	r.commit("Bob", "Unrelated")
+	r.write("changes/CHG-0001.md", "v1\nv2\n")
+	r.commit("Carol", "Approve CHG-0001")
+	// A rename with an edit, as `git mv` then a change.
+	if err := os.Rename(filepath.Join(r.dir, "changes/CHG-0001.md"), filepath.Join(r.dir, "changes/CHG-0001-rotate-keys.md")); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/CHG-0001-rotate-keys.md", "v1\nv2\nv3\n")
+	r.commit("Dave", "Rename CHG-0001")
+	r.write("changes/CHG-0002.md", "other\n")
+	r.commit("Erin", "Request CHG-0002")
+
+	h := r.read("changes/CHG-0001-rotate-keys.md", "changes/CHG-0002.md")
+	f := h.Files["changes/CHG-0001-rotate-keys.md"]
+	if got := authors(f); got != "Dave,Carol,Alice" {
+		t.Errorf("CHG-0001's commits by %s; want Dave,Carol,Alice", got)
+	}
+	if c := f.Created(h.Shallow); c == nil || c.Author != "Alice" || c.Subject != "Request CHG-0001" || c.When.Day() != 1 {
+		t.Errorf("created: %+v", c)
+	}
+	if m := f.Modified(); m == nil || m.Author != "Dave" {
+		t.Errorf("modified: %+v", m)
+	}
+	if f.Versions[2].Path != "changes/CHG-0001.md" {
+		t.Errorf("the first version's path is %q", f.Versions[2].Path)
+	}
+	if content, err := h.Content(f.Versions[1]); err != nil || string(content) != "v1\nv2\n" {
+		t.Errorf("Carol's version: %q, %v", content, err)
+	}
+	if got := authors(h.Files["changes/CHG-0002.md"]); got != "Erin" {
+		t.Errorf("CHG-0002's commits by %s", got)
+	}
+	if h.Commits != 5 || h.Head.Author != "Erin" || f.Uncommitted {
+		t.Errorf("commits %d, head %s, uncommitted %v", h.Commits, h.Head.Author, f.Uncommitted)
+	}
+}
+
+func TestReadMerges(t *testing.T) {
+	r := newRepo(t)
+	r.write("changes/CHG-0001.md", "v1\n")
+	main := r.commit("Alice", "Request")
+	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("review"), Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/CHG-0001.md", "v1\napproved\n")
+	branch := r.commit("Bob", "Approve on a branch")
+	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("master")}); err != nil {
+		t.Fatal(err)
+	}
+	r.write("other.txt", "x")
+	r.commit("Carol", "Elsewhere")
+	// A merge commit, as a pull request's merge button makes.
+	r.write("changes/CHG-0001.md", "v1\napproved\n")
+	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	head, _ := r.repo.Head()
+	when := time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)
+	sig := &object.Signature{Name: "Merger", Email: "merger@example.com", When: when}
+	if _, err := r.wt.Commit("Merge review", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{head.Hash(), branch}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = main
+	h := r.read("changes/CHG-0001.md")
+	if got := authors(h.Files["changes/CHG-0001.md"]); got != "Bob,Alice" {
+		t.Errorf("commits by %s; want the branch's commit, not the merge: Bob,Alice", got)
+	}
+}
+
+func TestReadUncommittedAndMailmap(t *testing.T) {
+	r := newRepo(t)
+	r.write(".mailmap", "Alice Martin <alice@corp.example> <alice@example.com>\n# a comment\nBob Stone <bob@example.com>\n")
+	r.write("changes/CHG-0001.md", "v1\n")
+	r.commit("Alice", "Request")
+	r.write("changes/CHG-0001.md", "v1 edited, not committed\n")
+	r.write("changes/CHG-0002.md", "new, not committed\n")
+	h := r.read("changes/CHG-0001.md", "changes/CHG-0002.md")
+	one, two := h.Files["changes/CHG-0001.md"], h.Files["changes/CHG-0002.md"]
+	if !one.Uncommitted || !two.Uncommitted || len(two.Versions) != 0 {
+		t.Errorf("uncommitted: %v, %v (versions %d)", one.Uncommitted, two.Uncommitted, len(two.Versions))
+	}
+	if c := one.Created(false); c.Author != "Alice Martin" || c.Email != "alice@corp.example" {
+		t.Errorf(".mailmap not applied: %s <%s>", c.Author, c.Email)
+	}
+	if n, e := parseMailmap("Bob Stone <bob@example.com>").resolve("bob", "BOB@example.com"); n != "Bob Stone" || e != "BOB@example.com" {
+		t.Errorf("name-only entry: %s <%s>", n, e)
+	}
+}
+
+func TestReadShallowClone(t *testing.T) {
+	r := newRepo(t)
+	for i, who := range []string{"Alice", "Bob", "Carol"} {
+		r.write("changes/CHG-0001.md", strings.Repeat("v\n", i+1))
+		r.commit(who, "edit")
+	}
+	dir := t.TempDir()
+	clone, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 1})
+	if err != nil {
+		t.Skipf("a shallow clone of a local repository: %v", err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "changes/CHG-0001.md"))
+	h, err := Read(context.Background(), clone, Options{Records: map[string][]byte{"changes/CHG-0001.md": data}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := h.Files["changes/CHG-0001.md"]
+	if !h.Shallow || f.Created(h.Shallow) != nil {
+		t.Errorf("shallow %v, created %+v; want shallow and created unknown", h.Shallow, f.Created(h.Shallow))
+	}
+}
+
+// TestReadAgreesWithGit compares the pass with `git log --follow`, where
+// the git program is installed: an oracle, never a dependency.
+func TestReadAgreesWithGit(t *testing.T) {
+	gitPath, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	r := newRepo(t)
+	names := []string{"changes/a.md", "changes/b.md", "changes/sub/c.md"}
+	for i := range 12 {
+		name := names[i%3]
+		r.write(name, name+"\n"+strings.Repeat("line\n", i+1))
+		if i%4 == 3 {
+			r.write("README.md", strings.Repeat("r", i))
+		}
+		r.commit([]string{"Alice", "Bob", "Carol", "Dave"}[i%4], "commit")
+	}
+	h := r.read(names...)
+	for _, name := range names {
+		out, err := exec.Command(gitPath, "-C", r.dir, "log", "--follow", "--format=%H", "--", name).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Fields(string(out))
+		var got []string
+		for _, v := range h.Files[name].Versions {
+			got = append(got, v.Commit.Hash)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d commits, git log says %d", name, len(got), len(want))
+		}
+	}
+}
