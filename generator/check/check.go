@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/changebook/changebook/generator/audit"
 	"net/url"
 	"slices"
 	"strings"
@@ -30,6 +31,9 @@ type Options struct {
 	Require record.Status
 	// Workers is the number of records checked at once; 0 means GOMAXPROCS.
 	Workers int
+	// Audit, when set, is the records' history from git, for the
+	// provenance and after-closure rules.
+	Audit *audit.Audit
 }
 
 // Records applies every rule to records and returns the findings, unsorted.
@@ -45,6 +49,9 @@ func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.
 	var findings []diag.Finding
 	for _, fs := range perRecord {
 		findings = append(findings, fs...)
+	}
+	if opts.Audit != nil {
+		findings = append(findings, auditFindings(cfg, records, opts.Audit)...)
 	}
 	findings = append(findings, duplicateIDs(records)...)
 	findings = append(findings, overlappingWindows(records)...)

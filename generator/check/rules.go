@@ -33,6 +33,8 @@ const (
 	RuleRequireStatus          = "require-status"
 	RuleWindowOverlap          = "window-overlap"
 	RuleRolesNotChecked        = "roles-not-checked"
+	RuleSignoffProvenance      = "signoff-provenance"
+	RuleModifiedAfterClose     = "modified-after-close"
 )
 
 // Rule describes one rule for documentation and for SARIF's rule table.
@@ -83,5 +85,7 @@ func Rules() []Rule {
 		{RuleWindowOverlap, w, "Two changes on one system have overlapping windows."},
 		{RuleRolesNotChecked, w, "No people are configured, so signers and roles are not checked."},
 		{config.RuleUnknownRole, w, "A person has a role that no stage asks for."},
+		{RuleSignoffProvenance, w, "A sign-off was committed by someone other than its signer (an error with policy.require_signoff_provenance)."},
+		{RuleModifiedAfterClose, w, "The record was changed after the commit that added its documentation sign-off."},
 	}
 }

@@ -75,6 +75,9 @@ type Policy struct {
 	RequireRollback       []record.ChangeType `json:"require_rollback,omitempty"`
 	EmergencyApprovalDays *int                `json:"emergency_approval_days,omitempty"`
 	StageRoles            map[string][]string `json:"stage_roles,omitempty"`
+	// RequireSignoffProvenance makes a sign-off committed by someone
+	// other than its signer an error instead of a warning.
+	RequireSignoffProvenance bool `json:"require_signoff_provenance,omitempty"`
 }
 
 // SeparationOfDuties reports whether the separation-of-duties rule is on.

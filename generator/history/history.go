@@ -248,11 +248,21 @@ func toCommit(c *object.Commit, mm mailmap) *Commit {
 	return &Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email), When: c.Author.When, Subject: subject}
 }
 
+// MaxContent is the largest version Content reads: the record size limit
+// with room to spare.
+const MaxContent = 8 << 20
+
+// ErrTooLarge is returned by Content for a version over MaxContent.
+var ErrTooLarge = errors.New("larger than a record may be")
+
 // Content returns a version's bytes.
 func (h *History) Content(v Version) ([]byte, error) {
 	blob, err := h.repo.BlobObject(v.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("%s at %s: %w", path.Base(v.Path), v.Commit.Short(), err)
+	}
+	if blob.Size > MaxContent {
+		return nil, fmt.Errorf("%s at %s: %w", path.Base(v.Path), v.Commit.Short(), ErrTooLarge)
 	}
 	r, err := blob.Reader()
 	if err != nil {

@@ -1,0 +1,207 @@
+// Package audit derives each record's audit trail from git history: when
+// it was created and last changed, who committed each stage's sign-off
+// (and whether that was the signer), and what changed after the change
+// was closed.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/history"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/parallel"
+)
+
+// Source is the git repository that holds a configuration repository.
+type Source struct {
+	repo   *git.Repository
+	prefix string // the configuration repository's folder in the working tree
+}
+
+// ErrNotRepository is returned by Open for a folder outside git.
+var ErrNotRepository = history.ErrNotRepository
+
+// Open finds the git repository of the configuration repository at dir.
+func Open(dir string) (*Source, error) {
+	repo, root, err := history.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// Symlinked temp folders (macOS /var -> /private/var) must compare
+	// as the same path.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("%s is not inside its git working tree %s", dir, root)
+	}
+	prefix := filepath.ToSlash(rel)
+	if prefix == "." {
+		prefix = ""
+	}
+	return &Source{repo: repo, prefix: prefix}, nil
+}
+
+// Audit is the audit trail of every record.
+type Audit struct {
+	Shallow bool
+	Head    *history.Commit
+	Commits int
+	// Records maps a record's file to its trail.
+	Records map[string]*Trail
+}
+
+// Trail is one record's audit trail.
+type Trail struct {
+	// Versions are the commits that touched the record, newest first.
+	Commits []*history.Commit
+	// Created is nil when unknown (shallow clone, never committed).
+	Created, Modified *history.Commit
+	// Uncommitted is true when the working file differs from HEAD's.
+	Uncommitted bool
+	// Stages holds the provenance of each signed stage.
+	Stages map[record.Stage]*Provenance
+	// AfterClose lists the commits that changed the record after the
+	// commit that added its documentation sign-off, newest first.
+	AfterClose []*history.Commit
+}
+
+// Provenance says who put a sign-off in the record.
+type Provenance struct {
+	// Commit added the sign-off as it is now; nil when it is not
+	// committed yet, or when a shallow clone cannot tell.
+	Commit *history.Commit
+	// Known is false when a shallow clone's boundary hides the commit.
+	Known bool
+	// BySigner is true when the commit's author email is the signer's
+	// email in changebook.yaml.
+	BySigner bool
+	// SignerEmail is the email the author was compared with ("" when
+	// changebook.yaml gives none).
+	SignerEmail string
+}
+
+// Read reads the trails of records, whose files are in fsys (the
+// configuration repository).
+func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int) (*Audit, error) {
+	contents := make(map[string][]byte, len(records))
+	for _, r := range records {
+		data, err := fs.ReadFile(fsys, r.File)
+		if err != nil {
+			return nil, err
+		}
+		contents[r.File] = data
+	}
+	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents})
+	if err != nil {
+		return nil, err
+	}
+	a := &Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*Trail, len(records))}
+	trails := make([]*Trail, len(records))
+	errs := make([]error, len(records))
+	if err := parallel.For(ctx, len(records), workers, func(i int) {
+		trails[i], errs[i] = trail(h, cfg, records[i])
+	}); err != nil {
+		return nil, err
+	}
+	for i, r := range records {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		a.Records[r.File] = trails[i]
+	}
+	return a, nil
+}
+
+func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, error) {
+	f := h.Files[r.File]
+	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(h.Shallow), Modified: f.Modified(), Stages: map[record.Stage]*Provenance{}}
+	for _, v := range f.Versions {
+		t.Commits = append(t.Commits, v.Commit)
+	}
+
+	// The sign-offs of each version, oldest first.
+	type signed struct {
+		commit *history.Commit
+		index  int // in f.Versions
+		offs   *record.Signoffs
+	}
+	var versions []signed
+	for i := len(f.Versions) - 1; i >= 0; i-- {
+		v := f.Versions[i]
+		if v.Blob.IsZero() {
+			continue // deleted in this commit
+		}
+		content, err := h.Content(v)
+		if errors.Is(err, history.ErrTooLarge) {
+			versions = append(versions, signed{v.Commit, i, nil}) // no sign-offs to read
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		old, _ := record.Parse(v.Path, content, frontmatter.Limits{})
+		var offs *record.Signoffs
+		if old != nil {
+			offs = &old.Signoffs
+		}
+		versions = append(versions, signed{v.Commit, i, offs})
+	}
+
+	docIndex := -1
+	for _, stage := range record.Stages {
+		now := r.Signoffs.Of(stage)
+		if now == nil {
+			continue
+		}
+		p := &Provenance{Known: true}
+		if person, ok := cfg.People[now.By]; ok {
+			p.SignerEmail = strings.ToLower(person.Email)
+		}
+		for k, v := range versions {
+			if v.offs == nil {
+				continue
+			}
+			if s := v.offs.Of(stage); s != nil && s.By == now.By && s.Date.String() == now.Date.String() {
+				if k == 0 && h.Shallow {
+					// It may be older than the clone's boundary.
+					p.Known = false
+					break
+				}
+				p.Commit = v.commit
+				p.BySigner = p.SignerEmail != "" && v.commit.Email == p.SignerEmail
+				if stage == record.Documentation {
+					docIndex = v.index
+				}
+				break
+			}
+		}
+		t.Stages[stage] = p
+	}
+	if docIndex > 0 {
+		for _, v := range f.Versions[:docIndex] {
+			t.AfterClose = append(t.AfterClose, v.Commit)
+		}
+	}
+	return t, nil
+}
+
+// IsNotRepository reports whether err says the folder is not in git.
+func IsNotRepository(err error) bool { return errors.Is(err, ErrNotRepository) }

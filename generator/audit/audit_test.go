@@ -1,0 +1,169 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+const configYAML = `title: Test
+people:
+  alice: { name: Alice Martin, email: alice@example.com, roles: [developer] }
+  bob: { name: Bob Stone, email: bob@example.com, roles: [change-manager] }
+  dave: { name: Dave Ito, email: dave@example.com, roles: [system-user] }
+`
+
+// record returns a record signed up to the stages given, each as a line
+// of YAML under signoffs.
+func recordText(stages ...string) string {
+	return `---
+id: CHG-0001
+title: Rotate the key
+type: normal
+systems: [api]
+customer_data: false
+pull_request: https://github.com/example/p/pull/1
+reason: r
+scope: s
+steps: [s]
+risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1] }]
+mitigations: [{ id: M1, description: m }]
+rollback: back
+signoffs:
+` + strings.Join(stages, "\n") + "\n---\nBody.\n"
+}
+
+var (
+	request        = "  request: { by: alice, date: 2026-03-01 }"
+	evaluation     = "  evaluation: { by: bob, date: 2026-03-02, decision: approved }"
+	implementation = "  implementation: { by: alice, date: 2026-03-03, tested: true }"
+	validation     = "  validation: { by: dave, date: 2026-03-04, security_review: passed }"
+	documentation  = "  documentation: { by: alice, date: 2026-03-05, outcome: successful }"
+)
+
+type repo struct {
+	t   *testing.T
+	dir string
+	wt  *git.Worktree
+	day int
+}
+
+func newRepo(t *testing.T) *repo {
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	return &repo{t: t, dir: dir, wt: wt}
+}
+
+func (r *repo) commit(who, file, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, file)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		r.t.Fatal(err)
+	}
+	r.day++
+	sig := &object.Signature{Name: who, Email: strings.ToLower(strings.Fields(who)[0]) + "@example.com", When: time.Date(2026, 3, r.day, 12, 0, 0, 0, time.UTC)}
+	if _, err := r.wt.Commit("edit by "+who, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *repo) audit(sub string) *Audit {
+	r.t.Helper()
+	dir := filepath.Join(r.dir, sub)
+	src, err := Open(dir)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	fsys := os.DirFS(dir)
+	loaded, err := repository.Load(context.Background(), fsys, repository.Options{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if len(loaded.Findings) > 0 {
+		r.t.Fatalf("fixture: %v", loaded.Findings[0])
+	}
+	a, err := src.Read(context.Background(), fsys, loaded.Config, loaded.Records, 0)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return a
+}
+
+func TestProvenanceAndAfterClose(t *testing.T) {
+	r := newRepo(t)
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
+	r.commit("Bob", "changes/CHG-0001.md", recordText(request, evaluation))
+	// Alice commits the implementation and, on Dave's behalf, the validation.
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation))
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation, validation))
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation, validation, documentation))
+	r.commit("Bob", "changes/CHG-0001.md", strings.Replace(recordText(request, evaluation, implementation, validation, documentation), "Body.", "Body, edited.", 1))
+
+	a := r.audit("")
+	tr := a.Records["changes/CHG-0001.md"]
+	if tr == nil || len(tr.Commits) != 6 || tr.Created.Author != "Alice" || tr.Modified.Author != "Bob" {
+		t.Fatalf("trail: %+v", tr)
+	}
+	for stage, want := range map[string]string{"request": "Alice", "evaluation": "Bob", "implementation": "Alice", "validation": "Alice", "documentation": "Alice"} {
+		p := tr.Stages[recordStage(stage)]
+		if p == nil || p.Commit == nil || p.Commit.Author != want {
+			t.Errorf("%s: provenance %+v; want committed by %s", stage, p, want)
+			continue
+		}
+		if by := stage != "validation"; p.BySigner != by {
+			t.Errorf("%s: by the signer = %v; want %v", stage, p.BySigner, by)
+		}
+	}
+	if len(tr.AfterClose) != 1 || tr.AfterClose[0].Author != "Bob" {
+		t.Errorf("after closure: %+v; want Bob's edit", tr.AfterClose)
+	}
+}
+
+// TestSubfolderAndUncommitted: the configuration repository may be a
+// folder of a larger git repository, and a sign-off not yet committed has
+// no provenance.
+func TestSubfolderAndUncommitted(t *testing.T) {
+	r := newRepo(t)
+	r.commit("Alice", "ops/changebook.yaml", configYAML)
+	r.commit("Alice", "ops/changes/CHG-0001.md", recordText(request))
+	if err := os.WriteFile(filepath.Join(r.dir, "ops/changes/CHG-0001.md"), []byte(recordText(request, evaluation)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := r.audit("ops")
+	tr := a.Records["changes/CHG-0001.md"]
+	if tr == nil || !tr.Uncommitted || len(tr.Commits) != 1 {
+		t.Fatalf("trail: %+v", tr)
+	}
+	if p := tr.Stages["request"]; p.Commit == nil || !p.BySigner {
+		t.Errorf("request: %+v", p)
+	}
+	if p := tr.Stages["evaluation"]; p.Commit != nil || !p.Known {
+		t.Errorf("an uncommitted evaluation has provenance %+v", p)
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	if _, err := Open(t.TempDir()); !IsNotRepository(err) {
+		t.Errorf("Open of a plain folder: %v", err)
+	}
+}
+
+func recordStage(s string) record.Stage { return record.Stage(s) }

@@ -1,0 +1,51 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// auditFindings applies the rules that need git history: who committed
+// each sign-off, and what changed after closure.
+func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit) []diag.Finding {
+	var findings []diag.Finding
+	report := (*diag.Collector).Warnf
+	if cfg.Policy.RequireSignoffProvenance {
+		report = (*diag.Collector).Errorf
+	}
+	for _, r := range records {
+		t := a.Records[r.File]
+		if t == nil {
+			continue
+		}
+		c := diag.NewCollector(r.File)
+		for _, stage := range record.Stages {
+			p := t.Stages[stage]
+			if p == nil || p.Commit == nil || p.SignerEmail == "" || p.BySigner {
+				continue
+			}
+			s := r.Signoffs.Of(stage)
+			report(c, r.At("signoffs."+string(stage)), RuleSignoffProvenance,
+				"a sign-off is evidence of who approved: the signer commits it themselves, "+
+					"or, if they commit with another address, that address goes in their people entry in changebook.yaml",
+				"the %s sign-off by %s was committed by %s <%s> in %s, not by the signer <%s>",
+				stage, s.By, p.Commit.Author, p.Commit.Email, p.Commit.Short(), p.SignerEmail)
+		}
+		if len(t.AfterClose) > 0 {
+			var list []string
+			for _, cm := range t.AfterClose {
+				list = append(list, fmt.Sprintf("%s by %s on %s", cm.Short(), cm.Author, cm.When.Format("2006-01-02")))
+			}
+			c.Warnf(r.At("signoffs.documentation"), RuleModifiedAfterClose,
+				"a documented change is evidence: record follow-up work as a new change that names this one in related",
+				"changed after it was closed, in %d commit(s): %s", len(list), strings.Join(list, "; "))
+		}
+		findings = append(findings, c.Findings()...)
+	}
+	return findings
+}
