@@ -65,12 +65,13 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	res, err := build.Run(cmd.Context(), repo.root.FS(), build.Options{
 		Output: opts.output,
 		Load:   repo.load,
-		Check:  check.Options{Now: e.now()},
+		Check:  check.Options{Now: e.now(), Git: repo.git},
 		Now:    e.now,
 	})
 	if err != nil {
 		return fmt.Errorf("build failed: %w", err)
 	}
+	repo.historyNotes(e, res.Audit)
 	for i := range res.Findings {
 		res.Findings[i].File = displayPath(opts.repo, res.Findings[i].File)
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
@@ -17,20 +18,26 @@ import (
 
 // repoFlags are the flags of every command that reads a repository.
 type repoFlags struct {
-	cacheDir string
-	noCache  bool
+	cacheDir  string
+	noCache   bool
+	noHistory bool
 }
 
 func (f *repoFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "where parsed records are cached between runs (default: the user cache folder)")
 	fs.BoolVar(&f.noCache, "no-cache", false, "parse every record, without reading or writing the cache")
+	fs.BoolVar(&f.noHistory, "no-history", false, "do not read git history: no sign-off provenance, no after-closure findings, no record histories")
 }
 
 // openedRepo is a repository opened for a command: its folder, confined
-// through os.Root, and the load options with its parse cache.
+// through os.Root, the load options with its parse cache, and its git
+// repository when it has one.
 type openedRepo struct {
 	root *os.Root
 	load repository.Options
+	git  *audit.Source
+	// gitNote says why there is no history, when there is none.
+	gitNote string
 }
 
 func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
@@ -40,7 +47,29 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 	}
 	o := &openedRepo{root: root}
 	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache, o.load.Limits)
+	if !f.noHistory {
+		src, err := audit.Open(repo)
+		switch {
+		case audit.IsNotRepository(err):
+			o.gitNote = "note: " + repo + " is not in a git repository: sign-off provenance and record histories are not shown"
+		case err != nil:
+			o.gitNote = "changebook: warning: " + err.Error() + ": history is not read"
+		default:
+			o.git = src
+		}
+	}
 	return o, nil
+}
+
+// historyNotes tells, on stderr, what the history could not say: no git
+// repository, or a shallow clone.
+func (o *openedRepo) historyNotes(e *env, a *audit.Audit) {
+	if o.gitNote != "" {
+		fmt.Fprintln(e.stderr, o.gitNote)
+	}
+	if a != nil && a.Shallow {
+		fmt.Fprintln(e.stderr, "changebook: warning: shallow repository: history incomplete; use fetch-depth: 0 (record creation dates and older sign-offs' provenance are shown as unknown)")
+	}
 }
 
 // close saves the parse cache (a failure is only a warning: the cache

@@ -95,10 +95,12 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{
 		Now:     e.now(),
 		Require: record.Status(opts.require),
+		Git:     repo.git,
 	})
 	if err != nil {
 		return err
 	}
+	repo.historyNotes(e, res.Audit)
 
 	findings := res.Findings
 	for i := range findings {

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"time"
+
 	"errors"
 	"flag"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"os"
 	"os/exec"
 	"strconv"
@@ -30,10 +34,16 @@ func TestScripts(t *testing.T) {
 			// testscript sets HOME to a folder that does not exist; give the
 			// parse cache a real place so scripts exercise it.
 			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
-			return nil
+			// Configuration repositories live in git; a script that wants
+			// none removes .git.
+			if _, err := git.PlainInit(env.WorkDir, false); err != nil {
+				return err
+			}
+			return os.WriteFile(env.WorkDir+"/.gitignore", []byte(".cache/\npublic/\n"), 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": cmdExits,
+			"exits":  cmdExits,
+			"commit": cmdCommit,
 		},
 	})
 }
@@ -62,4 +72,27 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with status %d; want %d", args[1], got, want)
 	}
+}
+
+// cmdCommit commits every change in the script's folder with go-git:
+// "commit NAME EMAIL MESSAGE". Each commit is a day after the last, from
+// 2026-03-01, so that scripts' histories are repeatable.
+func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: commit NAME EMAIL MESSAGE")
+	}
+	repo, err := git.PlainOpen(ts.Getenv("WORK"))
+	ts.Check(err)
+	wt, err := repo.Worktree()
+	ts.Check(err)
+	ts.Check(wt.AddWithOptions(&git.AddOptions{All: true}))
+	day := 1
+	if head, err := repo.Head(); err == nil {
+		c, err := repo.CommitObject(head.Hash())
+		ts.Check(err)
+		day = c.Author.When.Day() + 1
+	}
+	sig := &object.Signature{Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)}
+	_, err = wt.Commit(args[2], &git.CommitOptions{Author: sig, Committer: sig})
+	ts.Check(err)
 }

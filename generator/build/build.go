@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/markdown"
@@ -50,6 +51,8 @@ type Result struct {
 	Duration time.Duration
 	// Phases says where the time went, in order.
 	Phases []Phase
+	// Audit is the records' history, when the check read it.
+	Audit *audit.Audit
 	// Notes are things the user may want to know about the output.
 	Notes []string
 }
@@ -78,7 +81,7 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Findings, res.Records = checked.Findings, checked.Repository.Files
+	res.Findings, res.Records, res.Audit = checked.Findings, checked.Repository.Files, checked.Audit
 	phase("check")
 	if errs, _ := diag.Count(checked.Findings); errs > 0 {
 		res.Failed = true
@@ -109,6 +112,7 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 
 	phase("markdown")
 	model := site.NewModel(repo.Config, repo.Records, byFile)
+	model.AddAudit(checked.Audit)
 	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
 	staging, err := publish.Stage(opts.Output)
 	if err != nil {

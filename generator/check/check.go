@@ -31,8 +31,10 @@ type Options struct {
 	Require record.Status
 	// Workers is the number of records checked at once; 0 means GOMAXPROCS.
 	Workers int
-	// Audit, when set, is the records' history from git, for the
-	// provenance and after-closure rules.
+	// Git, when set, is the git repository whose history Run reads into
+	// Audit, for the provenance and after-closure rules.
+	Git *audit.Source
+	// Audit is the records' history; Run fills it from Git.
 	Audit *audit.Audit
 }
 

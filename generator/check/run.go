@@ -2,8 +2,10 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -14,6 +16,8 @@ type Result struct {
 	Repository *repository.Repository
 	// Findings holds every finding, sorted by file and position.
 	Findings []diag.Finding
+	// Audit is the records' history, when Options.Git was given.
+	Audit *audit.Audit
 }
 
 // Run loads the configuration repository at the root of fsys and checks
@@ -24,8 +28,13 @@ func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options)
 	if err != nil {
 		return nil, err
 	}
+	if opts.Git != nil && opts.Audit == nil {
+		if opts.Audit, err = opts.Git.Read(ctx, fsys, repo.Config, repo.Records, opts.Workers); err != nil {
+			return nil, fmt.Errorf("reading the history: %w", err)
+		}
+	}
 	findings := append(repo.Findings, Records(repo.Config, repo.Records, opts)...)
 	diag.Sort(findings)
 	diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
-	return &Result{Repository: repo, Findings: findings}, nil
+	return &Result{Repository: repo, Findings: findings, Audit: opts.Audit}, nil
 }

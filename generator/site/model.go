@@ -6,12 +6,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/record"
 )
 
 // Model is everything the pages show, derived once from the records.
 type Model struct {
+	// Audit is the repository's history from git; nil without one.
+	Audit       *audit.Audit
 	Config      *config.Config
 	Changes     []*Change // by id, newest (highest) first
 	Systems     []*System // by name
@@ -59,6 +62,8 @@ type Change struct {
 	Overlap   []*Change // live changes on a shared system with an overlapping window
 	// Requested and Closed are the request and documentation dates.
 	Requested, Closed record.Date
+	// Trail is the record's history from git; nil without one.
+	Trail *audit.Trail
 }
 
 // Risk is a record's risk with its derived level.
@@ -84,6 +89,8 @@ type StageView struct {
 	// Detail is the stage's own field: the decision, "tested", the
 	// security review, the outcome.
 	Detail string
+	// Provenance says who committed the sign-off; nil without history.
+	Provenance *audit.Provenance
 }
 
 // System is one system with its changes.
@@ -235,6 +242,24 @@ func newChange(r *record.Record, body template.HTML) *Change {
 		c.Risks = append(c.Risks, newRisk(risk))
 	}
 	return c
+}
+
+// AddAudit attaches each record's history from git, and its provenance
+// to the record's timeline. a may be nil (no git repository).
+func (m *Model) AddAudit(a *audit.Audit) {
+	m.Audit = a
+	if a == nil {
+		return
+	}
+	for _, c := range m.Changes {
+		c.Trail = a.Records[c.File]
+		if c.Trail == nil {
+			continue
+		}
+		for i := range c.Stages {
+			c.Stages[i].Provenance = c.Trail.Stages[c.Stages[i].Stage]
+		}
+	}
 }
 
 // stageDetail is the field that says how a stage went.
