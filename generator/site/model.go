@@ -8,6 +8,7 @@ import (
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/record"
 )
 
@@ -64,6 +65,15 @@ type Change struct {
 	Requested, Closed record.Date
 	// Trail is the record's history from git; nil without one.
 	Trail *audit.Trail
+	// History and AfterClose are the trail's commits as the page shows
+	// them, newest first.
+	History, AfterClose []CommitView
+}
+
+// CommitView is a commit as a record page shows it.
+type CommitView struct {
+	Hash, Short, Author, Subject, Date string
+	URL                                string // on the forge, when repo_url is set
 }
 
 // Risk is a record's risk with its derived level.
@@ -91,6 +101,33 @@ type StageView struct {
 	Detail string
 	// Provenance says who committed the sign-off; nil without history.
 	Provenance *audit.Provenance
+	// Committed is the commit that added the sign-off, when known.
+	Committed *CommitView
+}
+
+// ProvenanceNote says who committed the sign-off, for the timeline.
+func (v StageView) ProvenanceNote() string {
+	p := v.Provenance
+	switch {
+	case p == nil:
+		return ""
+	case !p.Known:
+		return "committed before this clone's history begins"
+	case p.Commit == nil:
+		return "not committed yet"
+	case p.BySigner:
+		return "committed by the signer"
+	case p.SignerEmail == "":
+		return "committed by " + p.Commit.Author + " (the signer has no email in changebook.yaml)"
+	default:
+		return "committed by " + p.Commit.Author + ", not the signer"
+	}
+}
+
+// ProvenanceOK is false when the sign-off was committed by someone else.
+func (v StageView) ProvenanceOK() bool {
+	p := v.Provenance
+	return p == nil || !p.Known || p.Commit == nil || p.BySigner || p.SignerEmail == ""
 }
 
 // System is one system with its changes.
@@ -257,9 +294,25 @@ func (m *Model) AddAudit(a *audit.Audit) {
 			continue
 		}
 		for i := range c.Stages {
-			c.Stages[i].Provenance = c.Trail.Stages[c.Stages[i].Stage]
+			p := c.Trail.Stages[c.Stages[i].Stage]
+			c.Stages[i].Provenance = p
+			if p != nil && p.Commit != nil {
+				v := m.commitView(p.Commit)
+				c.Stages[i].Committed = &v
+			}
+		}
+		for _, cm := range c.Trail.Commits {
+			c.History = append(c.History, m.commitView(cm))
+		}
+		for _, cm := range c.Trail.AfterClose {
+			c.AfterClose = append(c.AfterClose, m.commitView(cm))
 		}
 	}
+}
+
+func (m *Model) commitView(c *history.Commit) CommitView {
+	return CommitView{Hash: c.Hash, Short: c.Short(), Author: c.Author, Subject: c.Subject,
+		Date: c.When.Format("2006-01-02"), URL: commitURL(m.Config.RepoURL, c.Hash)}
 }
 
 // stageDetail is the field that says how a stage went.

@@ -243,6 +243,19 @@ func sourceURL(repo, file string) string {
 	return repo + "/blob/HEAD/" + file
 }
 
+// commitURL links to a commit on the forge of repo_url: GitLab's form is
+// /-/commit/HASH, GitHub's and Gitea's /commit/HASH. "" without repo_url.
+func commitURL(repo, hash string) string {
+	if repo == "" {
+		return ""
+	}
+	repo = strings.TrimSuffix(strings.TrimSuffix(repo, "/"), ".git")
+	if strings.Contains(strings.ToLower(repo), "gitlab") {
+		return repo + "/-/commit/" + hash
+	}
+	return repo + "/commit/" + hash
+}
+
 // templates is the parsed theme: a set per page template, and the shared
 // set that renders the pieces memo reuses across pages.
 type templates struct {
