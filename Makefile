@@ -16,9 +16,15 @@ all: lint test build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/changebook
 
-## run: build the example repository's site into public/ and serve it on 127.0.0.1:1313
+# The demo: a copy of the example records with a generated git history
+# (this project's own history is not a change-management one).
+DEMO    := $(or $(TMPDIR),/tmp)/changebook-demo
+
+## run: build the example records (with a demo git history) into public/ and serve them on 127.0.0.1:1313
 run: build
-	./$(BIN) build .
+	rm -rf $(DEMO)
+	$(GO) run ./internal/cmd/demo -o $(DEMO)
+	./$(BIN) build $(DEMO) -o public
 	$(GO) run ./internal/cmd/preview -dir public -addr 127.0.0.1:1313
 
 ## test: the whole suite, with the race detector

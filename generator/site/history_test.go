@@ -56,8 +56,8 @@ func TestRecordPageHistory(t *testing.T) {
 		base := strings.TrimSuffix(repoURL, ".git")
 		for _, want := range []string{
 			`<h2 id="record-history">History</h2>`,
-			`<p class="provenance">committed by the signer in <a href="` + base + commitPath + strings.Repeat("a", 40) + `"><code>aaaaaaaaaa</code></a></p>`,
-			`<p class="provenance not-signer">committed by Alice, not the signer in`,
+			`<p class="provenance">committed by the signer · <a href="` + base + commitPath + strings.Repeat("a", 40) + `"><code>aaaaaaaaaa</code></a></p>`,
+			`<p class="provenance not-signer">committed by Alice, not the signer · `,
 			`<p class="provenance">not committed yet</p>`,
 			`Amended after closure, in`,
 			`<code>dddddddddd</code></a> by Carol on <time>2026-03-13</time>`,

@@ -1,0 +1,370 @@
+// Command demo assembles a demonstration configuration repository: a copy
+// of the example records in changes/ with a git history in which each
+// record is signed stage by stage, by its signers, on the dates of the
+// sign-offs. The project's own history is not a change-management history
+// (and its authors are never faked); `make run` builds the site from this
+// copy, so record pages show a realistic audit trail. A few stages are
+// committed by someone other than their signer, and one closed record is
+// edited afterwards, so that the provenance and after-closure findings
+// show too.
+//
+//	go run ./internal/cmd/demo -o /tmp/changebook-demo
+package main
+
+import (
+	"cmp"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	src := flags.String("from", ".", "the configuration repository to copy")
+	out := flags.String("o", "", "the folder to create (must not exist, or be empty)")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "demo: -o is required")
+		return 2
+	}
+	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
+		fmt.Fprintf(stderr, "demo: %s is not empty\n", *out)
+		return 2
+	}
+	commits, err := assemble(*src, *out)
+	if err != nil {
+		fmt.Fprintln(stderr, "demo:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote a demo repository with %d commits to %s\n", commits, *out)
+	return 0
+}
+
+// event is one commit of the demo history: a record as it was once stage
+// k was signed.
+type event struct {
+	when   time.Time
+	record *record.Record
+	stage  int    // index in record.Stages of the last stage included; -1 for a draft
+	by     string // the handle of who commits it
+	amend  bool   // an edit after closure
+}
+
+func assemble(src, out string) (int, error) {
+	fsys := os.DirFS(src)
+	repo, err := repository.Load(context.Background(), fsys, repository.Options{})
+	if err != nil {
+		return 0, err
+	}
+	for _, f := range repo.Findings {
+		if f.Severity == diag.Error {
+			return 0, fmt.Errorf("%s: %s: the example must be clean", f.Location(), f.Message)
+		}
+	}
+	g, err := git.PlainInit(out, false)
+	if err != nil {
+		return 0, err
+	}
+	wt, err := g.Worktree()
+	if err != nil {
+		return 0, err
+	}
+	cfg := repo.Config
+	person := func(handle string) *object.Signature {
+		p, ok := cfg.People[handle]
+		if !ok {
+			return &object.Signature{Name: handle, Email: handle + "@example.com"}
+		}
+		return &object.Signature{Name: p.Name, Email: p.Email}
+	}
+	commits := 0
+	commit := func(who *object.Signature, when time.Time, message string) error {
+		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+			return err
+		}
+		sig := *who
+		sig.When = when
+		if _, err := wt.Commit(message, &git.CommitOptions{Author: &sig, Committer: &sig, AllowEmptyCommits: true}); err != nil {
+			return err
+		}
+		commits++
+		return nil
+	}
+
+	var events []event
+	var first time.Time
+	for _, r := range repo.Records {
+		for k, stage := range record.Stages {
+			s := r.Signoffs.Of(stage)
+			if s == nil {
+				continue
+			}
+			by := s.By
+			// Every seventh record has its evaluation committed by the
+			// requester, as happens when a manager approves in a chat.
+			if stage == record.Evaluation && number(r.ID)%7 == 3 && r.Signoffs.Request != nil {
+				by = r.Signoffs.Request.By
+			}
+			when := s.Date.Time.UTC().Add(time.Duration(10*60+k) * time.Minute)
+			if s.Date.DateOnly {
+				when = time.Date(s.Date.Time.Year(), s.Date.Time.Month(), s.Date.Time.Day(), 10, k, 0, 0, time.UTC)
+			}
+			events = append(events, event{when: when, record: r, stage: k, by: by})
+			if first.IsZero() || when.Before(first) {
+				first = when
+			}
+		}
+	}
+	// Drafts, signed by no one yet, arrive after the rest.
+	var last time.Time
+	for _, e := range events {
+		if e.when.After(last) {
+			last = e.when
+		}
+	}
+	for _, r := range repo.Records {
+		if lastSigned(r) < 0 {
+			events = append(events, event{when: last.Add(24 * time.Hour), record: r, stage: -1, by: cfg.Handles()[0]})
+		}
+	}
+	// One documented record is edited after closure.
+	if r := lastDocumented(repo.Records); r != nil {
+		d := r.Signoffs.Documentation
+		events = append(events, event{when: d.Date.Time.UTC().Add(50 * time.Hour), record: r, stage: len(record.Stages) - 1, by: r.Signoffs.Request.By, amend: true})
+	}
+	slices.SortStableFunc(events, func(a, b event) int {
+		return cmp.Or(a.when.Compare(b.when), strings.Compare(a.record.ID, b.record.ID), a.stage-b.stage)
+	})
+
+	// Everything but the records comes first: the settings, READMEs.
+	if err := copyTree(fsys, out, func(name string) bool { return !isRecord(repo.Records, name) }); err != nil {
+		return 0, err
+	}
+	if err := commit(person(cfg.Handles()[0]), first.Add(-24*time.Hour), "Set up the change records"); err != nil {
+		return 0, err
+	}
+
+	for _, e := range events {
+		data, err := fs.ReadFile(fsys, e.record.File)
+		if err != nil {
+			return 0, err
+		}
+		text := string(data)
+		if e.stage >= 0 {
+			text = upToStage(text, e.record, e.stage)
+		}
+		if e.amend {
+			text = strings.TrimRight(text, "\n") + "\n\nFollow-up: the dashboard alert was tuned a week later.\n"
+		}
+		path := filepath.Join(out, filepath.FromSlash(e.record.File))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			return 0, err
+		}
+		message := e.record.ID + ": draft the change"
+		if e.stage >= 0 {
+			message = fmt.Sprintf("%s: %s", e.record.ID, stageVerb[record.Stages[e.stage]])
+		}
+		if e.amend {
+			message = e.record.ID + ": add a follow-up note"
+		}
+		if err := commit(person(e.by), e.when, message); err != nil {
+			return 0, err
+		}
+	}
+	return commits, nil
+}
+
+var stageVerb = map[record.Stage]string{
+	record.Request:        "request the change",
+	record.Evaluation:     "record the evaluation",
+	record.Implementation: "record the implementation",
+	record.Validation:     "record the validation",
+	record.Documentation:  "close the change",
+}
+
+// upToStage returns a record's text without the sign-offs of the stages
+// after stage k, whatever its front matter format: each sign-off is a
+// block of lines found from the line its key is on.
+func upToStage(text string, r *record.Record, k int) string {
+	lines := strings.SplitAfter(text, "\n")
+	drop := make([]bool, len(lines))
+	for _, stage := range record.Stages[k+1:] {
+		if r.Signoffs.Of(stage) == nil {
+			continue
+		}
+		start := r.At("signoffs." + string(stage)).Line - 1
+		if start < 0 || start >= len(lines) {
+			continue
+		}
+		end := blockEnd(lines, start, r.Format)
+		for i := start; i < end; i++ {
+			drop[i] = true
+		}
+	}
+	var kept []string
+	for i, l := range lines {
+		if !drop[i] {
+			kept = append(kept, l)
+		}
+	}
+	if r.Format == frontmatter.JSON {
+		// The last member left must not end with a comma.
+		for i := range kept {
+			next := nextNonBlank(kept, i+1)
+			if next >= 0 && strings.HasPrefix(strings.TrimSpace(kept[next]), "}") {
+				trimmed := strings.TrimRight(kept[i], " \n")
+				if strings.HasSuffix(trimmed, ",") {
+					kept[i] = strings.TrimSuffix(trimmed, ",") + "\n"
+				}
+			}
+		}
+	}
+	return strings.Join(kept, "")
+}
+
+// blockEnd returns the line after the sign-off that begins at start.
+func blockEnd(lines []string, start int, format frontmatter.Format) int {
+	indentOf := func(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }
+	end := start + 1
+	switch {
+	case format == frontmatter.TOML && strings.HasPrefix(strings.TrimSpace(lines[start]), "["):
+		// A [signoffs.stage] table runs to the next table or the end.
+		for end < len(lines) {
+			t := strings.TrimSpace(lines[end])
+			if strings.HasPrefix(t, "[") || strings.HasPrefix(t, "+++") {
+				break
+			}
+			end++
+		}
+	case format == frontmatter.YAML:
+		// A key's block runs to the next line indented no deeper.
+		indent := indentOf(lines[start])
+		for end < len(lines) {
+			l := lines[end]
+			if strings.TrimSpace(l) != "" && (indentOf(l) <= indent || strings.HasPrefix(strings.TrimSpace(l), "---")) {
+				break
+			}
+			end++
+		}
+	default:
+		// JSON members and TOML inline tables: until the braces balance.
+		depth := strings.Count(lines[start], "{") - strings.Count(lines[start], "}")
+		for depth > 0 && end < len(lines) {
+			depth += strings.Count(lines[end], "{") - strings.Count(lines[end], "}")
+			end++
+		}
+	}
+	return end
+}
+
+func nextNonBlank(lines []string, from int) int {
+	for i := from; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastSigned is the index of the record's last signed stage, -1 for none.
+func lastSigned(r *record.Record) int {
+	last := -1
+	for k, stage := range record.Stages {
+		if r.Signoffs.Of(stage) != nil {
+			last = k
+		}
+	}
+	return last
+}
+
+// lastDocumented is the documented YAML record with the highest id.
+func lastDocumented(records []*record.Record) *record.Record {
+	var best *record.Record
+	for _, r := range records {
+		if r.Signoffs.Documentation != nil && r.Signoffs.Request != nil &&
+			(best == nil || r.ID > best.ID) {
+			best = r
+		}
+	}
+	return best
+}
+
+func number(id string) int {
+	n := 0
+	for _, c := range id {
+		if c >= '0' && c <= '9' {
+			n = n*10 + int(c-'0')
+		}
+	}
+	return n
+}
+
+func isRecord(records []*record.Record, name string) bool {
+	for _, r := range records {
+		if r.File == name {
+			return true
+		}
+	}
+	return false
+}
+
+// copyTree copies the files of fsys that keep accepts into dir, skipping
+// git's folder and the build's output.
+func copyTree(fsys fs.FS, dir string, keep func(string) bool) error {
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name == ".git" || name == "public" || name == "bin" || (name != "." && !wanted(name)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !keep(name) || !wanted(name) {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(p, data, 0o644)
+	})
+}
+
+// wanted says whether a path belongs to the configuration repository:
+// its settings and records folder, not the tool's own source (whose
+// theme/ is the default theme, not an override).
+func wanted(name string) bool {
+	top, _, _ := strings.Cut(name, "/")
+	return top == "changebook.yaml" || top == "changes" || top == "."
+}
