@@ -21,6 +21,7 @@ type checkOptions struct {
 	strict  bool
 	require string
 	color   string
+	since   string
 	repoFlags
 }
 
@@ -39,7 +40,8 @@ repository cannot be read.`,
 		Example: `  changebook check
   changebook check path/to/repo --strict
   changebook check --require documented      # every record must be closed
-  changebook check --format sarif > changebook.sarif`,
+  changebook check --format sarif > changebook.sarif
+  changebook check --since origin/main       # only what this branch changes`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.repo = "."
@@ -62,6 +64,7 @@ repository cannot be read.`,
 	f.BoolVar(&opts.strict, "strict", false, "fail on warnings too")
 	f.StringVar(&opts.require, "require", "", "fail every record that has not reached this status (for example documented)")
 	f.StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto honours NO_COLOR)")
+	f.StringVar(&opts.since, "since", "", "report only on records changed since the merge base of this git revision and HEAD, and uncommitted ones (rules across records still see every record)")
 	opts.repoFlags.register(f)
 	return cmd
 }
@@ -87,11 +90,17 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		return err
 	}
 
+	if opts.since != "" && opts.noHistory {
+		return fmt.Errorf("--since reads git history; it cannot go with --no-history")
+	}
 	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err
 	}
 	defer repo.close(e)
+	if opts.since != "" && repo.git == nil {
+		return fmt.Errorf("--since needs a git repository: %s", strings.TrimPrefix(repo.gitNote, "note: "))
+	}
 	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{
 		Now:     e.now(),
 		Require: record.Status(opts.require),
@@ -102,12 +111,30 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	}
 	repo.historyNotes(e, res.Audit)
 
-	findings := res.Findings
+	findings, checked := res.Findings, res.Repository.Files
+	if opts.since != "" {
+		files := make([]string, len(res.Repository.Records))
+		for i, r := range res.Repository.Records {
+			files[i] = r.File
+		}
+		changed, err := repo.git.ChangedSince(cmd.Context(), opts.since, repo.root.FS(), files)
+		if err != nil {
+			return err
+		}
+		findings, checked = onlyChanged(findings, changed, res.Repository.Records), 0
+		for _, f := range files {
+			if changed[f] {
+				checked++
+			}
+		}
+		fmt.Fprintf(e.stderr, "checking the %d of %d records changed since %s\n", checked, len(files), opts.since)
+	}
+
 	for i := range findings {
 		findings[i].File = displayPath(opts.repo, findings[i].File)
 	}
 	rep := &report.Report{
-		Records:  res.Repository.Files,
+		Records:  checked,
 		Findings: findings,
 		Rules:    reportRules(),
 		Tool:     "changebook",
@@ -146,6 +173,23 @@ func reportRules() []report.Rule {
 	var out []report.Rule
 	for _, r := range check.Rules() {
 		out = append(out, report.Rule{ID: r.ID, Severity: r.Severity, Description: r.Summary})
+	}
+	return out
+}
+
+// onlyChanged keeps the findings about changed files. Findings about the
+// repository as a whole (changebook.yaml, the records folder) are kept
+// when that file changed, or when no record can be checked without it.
+func onlyChanged(findings []diag.Finding, changed map[string]bool, records []*record.Record) []diag.Finding {
+	isRecord := map[string]bool{}
+	for _, r := range records {
+		isRecord[r.File] = true
+	}
+	var out []diag.Finding
+	for _, f := range findings {
+		if changed[f.File] || (!isRecord[f.File] && f.Severity == diag.Error) {
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -205,3 +205,22 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 
 // IsNotRepository reports whether err says the folder is not in git.
 func IsNotRepository(err error) bool { return errors.Is(err, ErrNotRepository) }
+
+// ChangedSince returns the configuration repository's files changed
+// between the merge base of rev and HEAD, plus every file of files whose
+// working copy differs from HEAD's (uncommitted edits, new files), read
+// from fsys.
+func (s *Source) ChangedSince(ctx context.Context, rev string, fsys fs.FS, files []string) (map[string]bool, error) {
+	changed, err := history.ChangedSince(ctx, s.repo, rev, s.prefix)
+	if err != nil {
+		return nil, err
+	}
+	uncommitted, err := history.Uncommitted(s.repo, s.prefix, fsys, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range uncommitted {
+		changed[f] = true
+	}
+	return changed, nil
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -233,13 +234,45 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		return nil, err
 	}
 	for name, content := range opts.Records {
-		f := h.Files[name]
-		entry, err := headTree.FindEntry(prefix + name)
-		if err != nil || entry.Hash != plumbing.ComputeHash(plumbing.BlobObject, content) {
-			f.Uncommitted = true
-		}
+		h.Files[name].Uncommitted = differs(headTree, prefix+name, content)
 	}
 	return h, nil
+}
+
+// differs reports whether content is not what tree holds at name.
+func differs(tree *object.Tree, name string, content []byte) bool {
+	entry, err := tree.FindEntry(name)
+	return err != nil || entry.Hash != plumbing.ComputeHash(plumbing.BlobObject, content)
+}
+
+// Uncommitted returns those of files (relative to the folder prefix of
+// the working tree, read from fsys) whose content is not HEAD's.
+func Uncommitted(repo *git.Repository, prefix string, fsys fs.FS, files []string) ([]string, error) {
+	prefix = strings.Trim(prefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	var tree *object.Tree
+	if ref, err := repo.Head(); err == nil {
+		c, err := repo.CommitObject(ref.Hash())
+		if err != nil {
+			return nil, err
+		}
+		if tree, err = c.Tree(); err != nil {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, name := range files {
+		content, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if tree == nil || differs(tree, prefix+name, content) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
 }
 
 func toCommit(c *object.Commit, mm mailmap) *Commit {
@@ -270,4 +303,57 @@ func (h *History) Content(v Version) ([]byte, error) {
 	}
 	defer r.Close()
 	return io.ReadAll(r)
+}
+
+// ChangedSince returns the files (slash-separated, relative to the
+// folder prefix of the working tree) that differ between the merge base
+// of rev and HEAD, and HEAD: what a pull request from HEAD into rev
+// changes. Uncommitted changes are the caller's to add.
+func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string) (map[string]bool, error) {
+	target, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", rev, err)
+	}
+	ref, err := repo.Head()
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD: %w", err)
+	}
+	head, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, err
+	}
+	other, err := repo.CommitObject(*target)
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", rev, err)
+	}
+	bases, err := head.MergeBase(other)
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: finding the merge base: %w", rev, err)
+	}
+	if len(bases) == 0 {
+		return nil, fmt.Errorf("--since %s: no common history with HEAD (in a shallow clone, fetch with fetch-depth: 0)", rev)
+	}
+	from, err := bases[0].Tree()
+	if err != nil {
+		return nil, err
+	}
+	to, err := head.Tree()
+	if err != nil {
+		return nil, err
+	}
+	changes, err := object.DiffTreeWithOptions(ctx, from, to, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 500})
+	if err != nil {
+		return nil, err
+	}
+	prefix = strings.Trim(prefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	out := map[string]bool{}
+	for _, ch := range changes {
+		if name, ok := strings.CutPrefix(ch.To.Name, prefix); ok && ch.To.Name != "" {
+			out[name] = true
+		}
+	}
+	return out, nil
 }
