@@ -217,7 +217,7 @@ func upToStage(text string, r *record.Record, k int) string {
 		if r.Signoffs.Of(stage) == nil {
 			continue
 		}
-		start := r.At("signoffs." + string(stage)).Line - 1
+		start := r.At("signoffs."+string(stage)).Line - 1
 		if start < 0 || start >= len(lines) {
 			continue
 		}
