@@ -162,7 +162,7 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		return nil, fmt.Errorf("reading the history: %w", err)
 	}
 	defer iter.Close()
-	diffOpts := &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 500}
+	d := &differ{repo: repo, trees: map[plumbing.Hash]*object.Tree{}}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -181,11 +181,7 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		if c.NumParents() > 1 {
 			continue
 		}
-		tree, err := c.Tree()
-		if err != nil {
-			return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
-		}
-		var parentTree *object.Tree
+		var parentTree plumbing.Hash
 		if c.NumParents() == 1 {
 			parent, err := c.Parent(0)
 			if err != nil {
@@ -194,19 +190,17 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 				}
 				return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 			}
-			if parentTree, err = parent.Tree(); err != nil {
-				return nil, fmt.Errorf("commit %s: %w", parent.Hash, err)
-			}
+			parentTree = parent.TreeHash
 		} else if h.Shallow {
 			continue // a boundary commit shows as parentless: its changes are unknown
 		}
-		changes, err := object.DiffTreeWithOptions(ctx, parentTree, tree, diffOpts)
+		changes, err := d.changes(ctx, c, parentTree)
 		if err != nil {
 			return nil, fmt.Errorf("comparing commit %s with its parent: %w", c.Hash, err)
 		}
 		var commit *Commit
 		for _, ch := range changes {
-			from, to := ch.From.Name, ch.To.Name
+			from, to := ch.from, ch.to
 			name := to
 			if name == "" {
 				name = from
@@ -219,7 +213,11 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 				commit = toCommit(c, mm)
 			}
 			f := h.Files[record]
-			f.Versions = append(f.Versions, Version{Commit: commit, Path: name, Blob: ch.To.TreeEntry.Hash})
+			blob := ch.blob
+			if to == "" {
+				blob = plumbing.ZeroHash // deleted here
+			}
+			f.Versions = append(f.Versions, Version{Commit: commit, Path: name, Blob: blob})
 			if from != "" && to != "" && from != to {
 				// Renamed here from "from": older commits know it by that name.
 				delete(alias, to)

@@ -1,0 +1,203 @@
+package history
+
+import (
+	"context"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// change is one file a commit added, changed, deleted or renamed: from is
+// "" for an addition, to "" for a deletion; blob is the new content.
+type change struct {
+	from, to string
+	blob     plumbing.Hash
+}
+
+// differ compares a commit's tree with its parent's. go-git's DiffTree
+// decodes every subtree of the trees it compares (to count their
+// children), which on a repository of 10,000 records in 100 folders makes
+// each comparison cost tens of thousands of entries; here only subtrees
+// whose hashes differ are opened, and recently seen trees are kept.
+type differ struct {
+	repo  *git.Repository
+	trees map[plumbing.Hash]*object.Tree
+}
+
+// maxTrees bounds the cache of decoded trees.
+const maxTrees = 4096
+
+func (d *differ) tree(h plumbing.Hash) (*object.Tree, error) {
+	if t, ok := d.trees[h]; ok {
+		return t, nil
+	}
+	t, err := d.repo.TreeObject(h)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.trees) >= maxTrees {
+		clear(d.trees)
+	}
+	d.trees[h] = t
+	return t, nil
+}
+
+// changes lists what c changed from the tree parent (zero for a root
+// commit). A commit that both adds and deletes files may have renamed
+// them: additions and deletions with the same content are paired here,
+// and when some stay unpaired (a rename with an edit), go-git's rename
+// detection, which compares contents, decides for that commit.
+func (d *differ) changes(ctx context.Context, c *object.Commit, parent plumbing.Hash) ([]change, error) {
+	var out []change
+	if err := d.diff(parent, c.TreeHash, "", &out); err != nil {
+		return nil, err
+	}
+	var added, deleted []int
+	for i, ch := range out {
+		switch {
+		case ch.from == "":
+			added = append(added, i)
+		case ch.to == "":
+			deleted = append(deleted, i)
+		}
+	}
+	if len(added) == 0 || len(deleted) == 0 {
+		return out, nil
+	}
+	// Exact renames: the same content deleted and added.
+	byBlob := map[plumbing.Hash]int{}
+	for _, i := range deleted {
+		byBlob[d.deletedBlob(out[i])] = i
+	}
+	paired := map[int]bool{}
+	for _, i := range added {
+		if j, ok := byBlob[out[i].blob]; ok && !paired[j] {
+			out[i].from = out[j].from
+			paired[j], paired[i] = true, true
+		}
+	}
+	unpairedAdd, unpairedDel := false, false
+	for _, i := range added {
+		unpairedAdd = unpairedAdd || !paired[i]
+	}
+	for _, i := range deleted {
+		unpairedDel = unpairedDel || !paired[i]
+	}
+	if !unpairedAdd || !unpairedDel {
+		var kept []change
+		for i, ch := range out {
+			if !paired[i] || ch.to != "" {
+				kept = append(kept, ch)
+			}
+		}
+		return kept, nil
+	}
+	return d.withRenames(ctx, c, parent)
+}
+
+// deletedBlob is unknown for a deletion (its content is the parent's):
+// the parent's blob is kept in the change's blob field by diff.
+func (d *differ) deletedBlob(ch change) plumbing.Hash { return ch.blob }
+
+// withRenames asks go-git, which compares contents, for the changes of c
+// with renames detected.
+func (d *differ) withRenames(ctx context.Context, c *object.Commit, parent plumbing.Hash) ([]change, error) {
+	to, err := d.tree(c.TreeHash)
+	if err != nil {
+		return nil, err
+	}
+	var from *object.Tree
+	if !parent.IsZero() {
+		if from, err = d.tree(parent); err != nil {
+			return nil, err
+		}
+	}
+	changes, err := object.DiffTreeWithOptions(ctx, from, to, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]change, 0, len(changes))
+	for _, ch := range changes {
+		out = append(out, change{from: ch.From.Name, to: ch.To.Name, blob: ch.To.TreeEntry.Hash})
+	}
+	return out, nil
+}
+
+// diff appends to out the files that differ between the trees a and b
+// (either may be zero: no tree), under the folder dir ("" or "a/b/").
+// A deletion's blob is the deleted content, so that renames can be paired.
+func (d *differ) diff(a, b plumbing.Hash, dir string, out *[]change) error {
+	if a == b {
+		return nil
+	}
+	var ea, eb []object.TreeEntry
+	if !a.IsZero() {
+		t, err := d.tree(a)
+		if err != nil {
+			return err
+		}
+		ea = t.Entries
+	}
+	if !b.IsZero() {
+		t, err := d.tree(b)
+		if err != nil {
+			return err
+		}
+		eb = t.Entries
+	}
+	old := make(map[string]object.TreeEntry, len(ea))
+	for _, e := range ea {
+		old[e.Name] = e
+	}
+	for _, e := range eb {
+		path := dir + e.Name
+		o, had := old[e.Name]
+		delete(old, e.Name)
+		isDir, wasDir := e.Mode == filemode.Dir, had && o.Mode == filemode.Dir
+		switch {
+		case had && o.Hash == e.Hash && o.Mode == e.Mode:
+		case isDir && wasDir:
+			if err := d.diff(o.Hash, e.Hash, path+"/", out); err != nil {
+				return err
+			}
+		case isDir:
+			if had {
+				*out = append(*out, change{from: path, blob: o.Hash})
+			}
+			if err := d.diff(plumbing.ZeroHash, e.Hash, path+"/", out); err != nil {
+				return err
+			}
+		case wasDir:
+			if err := d.diff(o.Hash, plumbing.ZeroHash, path+"/", out); err != nil {
+				return err
+			}
+			*out = append(*out, change{to: path, blob: e.Hash})
+		case !isFile(e.Mode):
+			// Submodules and the like are not records.
+		case had:
+			*out = append(*out, change{from: path, to: path, blob: e.Hash})
+		default:
+			*out = append(*out, change{to: path, blob: e.Hash})
+		}
+	}
+	for _, o := range ea {
+		if _, gone := old[o.Name]; !gone {
+			continue
+		}
+		path := dir + o.Name
+		if o.Mode == filemode.Dir {
+			if err := d.diff(o.Hash, plumbing.ZeroHash, path+"/", out); err != nil {
+				return err
+			}
+		} else if isFile(o.Mode) {
+			*out = append(*out, change{from: path, blob: o.Hash})
+		}
+	}
+	return nil
+}
+
+func isFile(m filemode.FileMode) bool {
+	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
+}
