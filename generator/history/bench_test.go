@@ -27,7 +27,9 @@ func syntheticHistory(tb testing.TB, records, commits int) (*git.Repository, map
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store := func(o interface{ Encode(plumbing.EncodedObject) error }) plumbing.Hash {
+	store := func(o interface {
+		Encode(plumbing.EncodedObject) error
+	}) plumbing.Hash {
 		obj := st.NewEncodedObject()
 		if err := o.Encode(obj); err != nil {
 			tb.Fatal(err)
