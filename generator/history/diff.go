@@ -10,7 +10,8 @@ import (
 )
 
 // change is one file a commit added, changed, deleted or renamed: from is
-// "" for an addition, to "" for a deletion; blob is the new content.
+// "" for an addition, to "" for a deletion; blob is the new content, or
+// for a deletion the deleted one.
 type change struct {
 	from, to string
 	blob     plumbing.Hash
@@ -69,7 +70,7 @@ func (d *differ) changes(ctx context.Context, c *object.Commit, parent plumbing.
 	// Exact renames: the same content deleted and added.
 	byBlob := map[plumbing.Hash]int{}
 	for _, i := range deleted {
-		byBlob[d.deletedBlob(out[i])] = i
+		byBlob[out[i].blob] = i // a deletion's blob is the deleted content
 	}
 	paired := map[int]bool{}
 	for _, i := range added {
@@ -96,10 +97,6 @@ func (d *differ) changes(ctx context.Context, c *object.Commit, parent plumbing.
 	}
 	return d.withRenames(ctx, c, parent)
 }
-
-// deletedBlob is unknown for a deletion (its content is the parent's):
-// the parent's blob is kept in the change's blob field by diff.
-func (d *differ) deletedBlob(ch change) plumbing.Hash { return ch.blob }
 
 // withRenames asks go-git, which compares contents, for the changes of c
 // with renames detected.
