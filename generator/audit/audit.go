@@ -149,6 +149,11 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 		if v.Blob.IsZero() {
 			continue // deleted in this commit
 		}
+		if i == 0 && !f.Uncommitted {
+			// HEAD's version is the file as read: its sign-offs are known.
+			versions = append(versions, signed{v.Commit, i, &r.Signoffs})
+			continue
+		}
 		content, err := h.Content(v)
 		if errors.Is(err, history.ErrTooLarge) {
 			versions = append(versions, signed{v.Commit, i, nil}) // no sign-offs to read
@@ -157,12 +162,7 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 		if err != nil {
 			return nil, err
 		}
-		old, _ := record.Parse(v.Path, content, frontmatter.Limits{})
-		var offs *record.Signoffs
-		if old != nil {
-			offs = &old.Signoffs
-		}
-		versions = append(versions, signed{v.Commit, i, offs})
+		versions = append(versions, signed{v.Commit, i, signoffsOf(v.Path, content)})
 	}
 
 	docIndex := -1
@@ -201,6 +201,54 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 		}
 	}
 	return t, nil
+}
+
+// signoffsOf reads the sign-offs of an old version of a record; nil when
+// it has none that parse. A YAML record's signoffs block is cut out and
+// parsed alone (the rest of the front matter is most of the parsing
+// cost, and a history has many versions); other formats, or a block that
+// cannot be cut out cleanly, are parsed whole.
+func signoffsOf(name string, content []byte) *record.Signoffs {
+	if block, ok := yamlBlock(content, "signoffs"); ok {
+		if r, _ := record.Parse(name, append([]byte("---\n"), append(block, "---\n"...)...), frontmatter.Limits{}); r != nil {
+			return &r.Signoffs
+		}
+	}
+	if r, _ := record.Parse(name, content, frontmatter.Limits{}); r != nil {
+		return &r.Signoffs
+	}
+	return nil
+}
+
+// yamlBlock returns the lines of a YAML front matter's top-level key:
+// its own line and the indented, blank or comment lines after it, up to
+// the next line that starts at the margin.
+func yamlBlock(content []byte, key string) ([]byte, bool) {
+	text := string(content)
+	text = strings.TrimPrefix(text, "\ufeff")
+	if !strings.HasPrefix(text, "---\n") && !strings.HasPrefix(text, "---\r\n") {
+		return nil, false
+	}
+	var block strings.Builder
+	in := false
+	for _, line := range strings.SplitAfter(text, "\n")[1:] {
+		bare := strings.TrimRight(line, "\r\n")
+		if !in {
+			if bare == "---" || bare == "..." {
+				return nil, false
+			}
+			if strings.HasPrefix(bare, key+":") {
+				in = true
+				block.WriteString(line)
+			}
+			continue
+		}
+		if bare != "" && bare[0] != ' ' && bare[0] != '\t' && bare[0] != '#' {
+			return []byte(block.String()), true
+		}
+		block.WriteString(line)
+	}
+	return nil, false
 }
 
 // IsNotRepository reports whether err says the folder is not in git.

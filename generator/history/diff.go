@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"strings"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -197,4 +198,22 @@ func (d *differ) diff(a, b plumbing.Hash, dir string, out *[]change) error {
 
 func isFile(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
+}
+
+// files returns the blob of every file under the folder prefix ("" or
+// "a/b/") of the tree root, by path relative to prefix: one walk of the
+// tree, where looking each path up from the root would decode the same
+// folders again for every file.
+func (d *differ) files(root plumbing.Hash, prefix string) (map[string]plumbing.Hash, error) {
+	var all []change
+	if err := d.diff(plumbing.ZeroHash, root, "", &all); err != nil {
+		return nil, err
+	}
+	out := make(map[string]plumbing.Hash, len(all))
+	for _, ch := range all {
+		if name, ok := strings.CutPrefix(ch.to, prefix); ok {
+			out[name] = ch.blob
+		}
+	}
+	return out, nil
 }

@@ -227,20 +227,14 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	}
 
 	// Uncommitted changes: the working file's blob hash against HEAD's.
-	headTree, err := head.Tree()
+	blobs, err := d.files(head.TreeHash, prefix)
 	if err != nil {
 		return nil, err
 	}
 	for name, content := range opts.Records {
-		h.Files[name].Uncommitted = differs(headTree, prefix+name, content)
+		h.Files[name].Uncommitted = blobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content)
 	}
 	return h, nil
-}
-
-// differs reports whether content is not what tree holds at name.
-func differs(tree *object.Tree, name string, content []byte) bool {
-	entry, err := tree.FindEntry(name)
-	return err != nil || entry.Hash != plumbing.ComputeHash(plumbing.BlobObject, content)
 }
 
 // Uncommitted returns those of files (relative to the folder prefix of
@@ -250,13 +244,14 @@ func Uncommitted(repo *git.Repository, prefix string, fsys fs.FS, files []string
 	if prefix != "" {
 		prefix += "/"
 	}
-	var tree *object.Tree
+	blobs := map[string]plumbing.Hash{}
 	if ref, err := repo.Head(); err == nil {
 		c, err := repo.CommitObject(ref.Hash())
 		if err != nil {
 			return nil, err
 		}
-		if tree, err = c.Tree(); err != nil {
+		d := &differ{repo: repo, trees: map[plumbing.Hash]*object.Tree{}}
+		if blobs, err = d.files(c.TreeHash, prefix); err != nil {
 			return nil, err
 		}
 	}
@@ -266,7 +261,7 @@ func Uncommitted(repo *git.Repository, prefix string, fsys fs.FS, files []string
 		if err != nil {
 			return nil, err
 		}
-		if tree == nil || differs(tree, prefix+name, content) {
+		if blobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content) {
 			out = append(out, name)
 		}
 	}
