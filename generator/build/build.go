@@ -63,8 +63,43 @@ type Phase struct {
 	Duration time.Duration
 }
 
-// Run builds the site of the repository at the root of fsys.
+// Run builds the site of the repository at the root of fsys and publishes
+// it into opts.Output, atomically.
 func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
+	var staging *publish.Staging
+	res, err := build(ctx, fsys, opts, func() (site.Sink, error) {
+		var err error
+		staging, err = publish.Stage(opts.Output)
+		return staging, err
+	})
+	if err != nil {
+		if staging != nil {
+			staging.Abort()
+		}
+		return nil, err
+	}
+	if res.Failed {
+		return res, nil
+	}
+	start := time.Now()
+	if err := staging.Commit(); err != nil {
+		return nil, err
+	}
+	res.Phases = append(res.Phases, Phase{"publish", time.Since(start)})
+	res.Duration += time.Since(start)
+	return res, nil
+}
+
+// Render builds the site of the repository at the root of fsys into sink,
+// for previews that keep it in memory; opts.Output is not used. When the
+// check finds errors, the result says so and nothing is written.
+func Render(ctx context.Context, fsys fs.FS, opts Options, sink site.Sink) (*Result, error) {
+	return build(ctx, fsys, opts, func() (site.Sink, error) { return sink, nil })
+}
+
+// build checks, renders the Markdown and the pages into the sink that
+// open returns, once the check has passed.
+func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink, error)) (*Result, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -114,20 +149,15 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	model := site.NewModel(repo.Config, repo.Records, byFile)
 	model.AddAudit(checked.Audit)
 	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
-	staging, err := publish.Stage(opts.Output)
+	sink, err := open()
 	if err != nil {
 		return nil, err
 	}
-	stats, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers}, staging)
+	stats, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers}, sink)
 	if err != nil {
-		staging.Abort()
 		return nil, err
 	}
 	phase("render and write")
-	if err := staging.Commit(); err != nil {
-		return nil, err
-	}
-	phase("publish")
 	res.Pages, res.Files = stats.Pages, stats.Files
 	if repo.Config.BaseURL == "" {
 		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
