@@ -20,12 +20,12 @@ build:
 # (this project's own history is not a change-management one).
 DEMO    := $(or $(TMPDIR),/tmp)/changebook-demo
 
-## run: build the example records (with a demo git history) into public/ and serve them on 127.0.0.1:1313
+## run: serve the example records (with a demo git history) on 127.0.0.1:1313, rebuilding on every save
 run: build
 	rm -rf $(DEMO)
 	$(GO) run ./internal/cmd/demo -o $(DEMO)
-	./$(BIN) build $(DEMO) -o public
-	$(GO) run ./internal/cmd/preview -dir public -addr 127.0.0.1:1313
+	@echo "the demo repository is $(DEMO): edit its records and the open pages reload"
+	./$(BIN) serve $(DEMO) --port 1313
 
 ## test: the whole suite, with the race detector
 test:

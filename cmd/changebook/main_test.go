@@ -1,17 +1,20 @@
 package main
 
 import (
-	"time"
-
 	"errors"
 	"flag"
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -34,6 +37,13 @@ func TestScripts(t *testing.T) {
 			// testscript sets HOME to a folder that does not exist; give the
 			// parse cache a real place so scripts exercise it.
 			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
+			// A free port for scripts that start `changebook serve`.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PORT", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+			ln.Close()
 			// Configuration repositories live in git; a script that wants
 			// none removes .git.
 			if _, err := git.PlainInit(env.WorkDir, false); err != nil {
@@ -44,6 +54,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"commit": cmdCommit,
+			"fetch":  cmdFetch,
 		},
 	})
 }
@@ -95,4 +106,53 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	sig := &object.Signature{Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)}
 	_, err = wt.Commit(args[2], &git.CommitOptions{Author: sig, Committer: sig})
 	ts.Check(err)
+}
+
+// cmdFetch asks a URL until the answer has the status wanted (200 unless
+// -status says otherwise) and a body matching the regular expression, if
+// given, or 10 seconds pass: a server that rebuilds on save answers the
+// new content a moment after the save.
+//
+//	fetch [-status N] [-host NAME] URL [REGEXP]
+func cmdFetch(ts *testscript.TestScript, neg bool, args []string) {
+	status, host := http.StatusOK, ""
+	for len(args) > 1 && (args[0] == "-status" || args[0] == "-host") {
+		if args[0] == "-status" {
+			n, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			status = n
+		} else {
+			host = args[1]
+		}
+		args = args[2:]
+	}
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: fetch [-status N] [-host NAME] URL [REGEXP]")
+	}
+	var re *regexp.Regexp
+	if len(args) == 2 {
+		re = regexp.MustCompile(args[1])
+	}
+	// Redirects are answers to check, not to follow.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var last string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		req, err := http.NewRequest(http.MethodGet, args[0], nil)
+		ts.Check(err)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == status && (re == nil || re.Match(body)) {
+			return
+		}
+		last = resp.Status + ": " + string(body[:min(len(body), 300)])
+	}
+	ts.Fatalf("fetch %s: no status %d with %v within 10 s; last answer: %s", args[0], status, re, last)
 }

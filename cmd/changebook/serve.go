@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/build"
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/serve"
+	"github.com/changebook/changebook/generator/site"
+	"github.com/changebook/changebook/generator/watch"
+)
+
+type serveOptions struct {
+	repo string
+	port int
+	bind string
+	open bool
+	poll bool
+	repoFlags
+}
+
+func newServeCmd(e *env) *cobra.Command {
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve [REPO]",
+		Short: "Preview the site, rebuilding it as records change",
+		Long: `Build the website of the configuration repository REPO (default: the
+current folder) in memory, serve it, and rebuild it whenever a record,
+changebook.yaml or a theme file changes: open pages reload by themselves,
+and while any record has errors every page lists them in an overlay (the
+site keeps showing the last version that built).
+
+The server is for your machine: it listens on 127.0.0.1 unless --bind
+says otherwise, and answers only requests addressed to localhost or the
+bound address.`,
+		Example: `  changebook serve
+  changebook serve path/to/repo --port 8080 --open`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.repo = "."
+			if len(args) == 1 {
+				opts.repo = args[0]
+			}
+			return runServe(cmd.Context(), e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.port, "port", 1313, "port to listen on (0 picks a free one)")
+	f.StringVar(&opts.bind, "bind", "127.0.0.1", "address to listen on")
+	f.BoolVar(&opts.open, "open", false, "open the site in the default browser")
+	f.BoolVar(&opts.poll, "poll", false, "watch by scanning the files every half second (network mounts, containers)")
+	opts.repoFlags.register(f)
+	return cmd
+}
+
+func runServe(ctx context.Context, e *env, opts *serveOptions) error {
+	repo, err := openRepo(e, opts.repo, opts.repoFlags)
+	if err != nil {
+		return err
+	}
+	defer repo.close(e)
+	srv := serve.New(opts.bind)
+
+	var first *audit.Audit
+	rebuild := func() string {
+		start := time.Now()
+		sink := &site.MemorySink{}
+		res, err := build.Render(ctx, repo.root.FS(), build.Options{
+			Load:  repo.load,
+			Check: check.Options{Now: e.now(), Git: repo.git},
+		}, sink)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ""
+			}
+			srv.Publish(nil, []diag.Finding{{File: opts.repo, Severity: diag.Error, Rule: "build", Message: err.Error()}})
+			return "build failed: " + err.Error()
+		}
+		if first == nil {
+			first = res.Audit
+		}
+		files := sink.Files
+		if res.Failed {
+			files = nil // keep serving the last good site
+		}
+		srv.Publish(files, res.Findings)
+		errs, warns := diag.Count(res.Findings)
+		status := fmt.Sprintf("%s  %d records, rebuilt in %s: %d errors, %d warnings",
+			time.Now().Format("15:04:05"), res.Records, time.Since(start).Round(time.Millisecond), errs, warns)
+		shown := 0
+		for _, f := range res.Findings {
+			if f.Severity != diag.Error {
+				continue
+			}
+			if shown == 5 {
+				status += fmt.Sprintf("\n  … and %d more: see the page's overlay or run changebook check", errs-shown)
+				break
+			}
+			status += fmt.Sprintf("\n  %s: %s", displayPath(opts.repo, f.Location()), f.Message)
+			shown++
+		}
+		return status
+	}
+
+	status := rebuild()
+	repo.historyNotes(e, first)
+	ln, err := net.Listen("tcp", net.JoinHostPort(opts.bind, strconv.Itoa(opts.port)))
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s:%d: %w", opts.bind, opts.port, err)
+	}
+	url := "http://" + displayAddr(ln.Addr().(*net.TCPAddr), opts.bind) + "/"
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		// Requests (the event streams of open pages) end with the command.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	// The output of `changebook build` is no input of the preview.
+	w, err := watch.Start(ctx, opts.repo, watch.Options{Poll: opts.poll, Skip: []string{"public"}})
+	if err != nil {
+		httpSrv.Close()
+		return fmt.Errorf("watching %s: %w", opts.repo, err)
+	}
+	fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C stops)\n%s\n", opts.repo, url, status)
+	if w.Polling {
+		fmt.Fprintln(e.stderr, "changebook: warning: watching by polling every 500 ms")
+	}
+	if opts.open {
+		openBrowser(e, url)
+	}
+
+	for {
+		select {
+		case <-ctx.Done():
+			shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = httpSrv.Shutdown(shutdown)
+			fmt.Fprintln(e.stdout, "stopped")
+			return nil
+		case err := <-served:
+			if !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serving: %w", err)
+			}
+			return nil
+		case err := <-w.Errors:
+			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
+		case batch, ok := <-w.C:
+			if !ok {
+				continue
+			}
+			if s := rebuild(); s != "" {
+				fmt.Fprintf(e.stdout, "%s (%d changed: %s)\n", s, len(batch), summarize(batch))
+			}
+		}
+	}
+}
+
+// displayAddr is the address to print: the bound name, with the port the
+// listener got.
+func displayAddr(a *net.TCPAddr, bind string) string {
+	host := bind
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(a.Port))
+}
+
+func summarize(names []string) string {
+	if len(names) <= 3 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:3], ", ") + ", …"
+}
+
+// openBrowser opens url with the desktop's opener; failing is only a note.
+func openBrowser(e *env, url string) {
+	name := map[string]string{"darwin": "open", "windows": "explorer"}[runtime.GOOS]
+	if name == "" {
+		name = "xdg-open"
+	}
+	if err := exec.Command(name, url).Start(); err != nil {
+		fmt.Fprintf(e.stderr, "note: could not open a browser (%v): open %s yourself\n", err, url)
+	}
+}

@@ -1,0 +1,227 @@
+// Package serve is the local preview's web server: it serves a site held
+// in memory, tells open pages to reload when a rebuild publishes a new
+// version (Server-Sent Events, standard library only), and shows the
+// current findings over every page.
+//
+// It is a development server, bound to the loopback address by default,
+// and it guards against being reached from elsewhere: requests whose Host
+// is not a local name or the bound name are refused (DNS rebinding), only
+// GET and HEAD are answered, and paths are looked up in the in-memory site,
+// so no request can reach the file system, dotfiles included.
+package serve
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/changebook/changebook/generator/diag"
+)
+
+// Prefix is the path under which the server's own resources live.
+const Prefix = "/_changebook/"
+
+//go:embed live.js
+var liveJS []byte
+
+// Finding is a finding as the browser shows it.
+type Finding struct {
+	Location string `json:"location"` // file:line:col
+	Severity string `json:"severity"`
+	Rule     string `json:"rule"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// Server serves the last good site and the current findings.
+type Server struct {
+	mu       sync.RWMutex
+	files    map[string][]byte
+	findings []Finding
+	version  int
+	subs     map[chan int]struct{}
+	hosts    map[string]bool
+}
+
+// New returns a server that accepts requests addressed to a local name or
+// to bind (the host it listens on).
+func New(bind string) *Server {
+	hosts := map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
+	if bind != "" && bind != "0.0.0.0" && bind != "::" {
+		hosts[strings.Trim(bind, "[]")] = true
+	}
+	return &Server{subs: map[chan int]struct{}{}, hosts: hosts}
+}
+
+// Publish makes a rebuild current: files is the new site, or nil when the
+// build failed (the last good site stays), and findings are what the
+// check found. Open pages are told to reload.
+func (s *Server) Publish(files map[string][]byte, findings []diag.Finding) {
+	list := make([]Finding, 0, len(findings))
+	for _, f := range findings {
+		list = append(list, Finding{Location: f.Location(), Severity: f.Severity.String(), Rule: f.Rule, Message: f.Message, Hint: f.Hint})
+	}
+	s.mu.Lock()
+	if files != nil {
+		s.files = files
+	}
+	s.findings = list
+	s.version++
+	v := s.version
+	for c := range s.subs {
+		select {
+		case c <- v:
+		default: // a slow page: it gets the next version
+		}
+	}
+	s.mu.Unlock()
+}
+
+// Version is the number of the current publication.
+func (s *Server) Version() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !s.hosts[strings.Trim(host, "[]")] {
+		http.Error(w, "changebook serve answers only requests for localhost or the address it is bound to", http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "only GET and HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case Prefix + "events":
+		s.events(w, r)
+		return
+	case Prefix + "live.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(liveJS)
+		return
+	case Prefix + "findings.json":
+		s.mu.RLock()
+		data, _ := json.Marshal(s.findings)
+		s.mu.RUnlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(data)
+		return
+	}
+	s.page(w, r)
+}
+
+// page serves a file of the site.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") || name == "" {
+		name = path.Join(name, "index.html")
+	}
+	s.mu.RLock()
+	files, version := s.files, s.version
+	s.mu.RUnlock()
+	status := http.StatusOK
+	data, ok := files[name]
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") {
+			ok = false // no dotfiles, such as the site's marker file
+		}
+	}
+	if !ok {
+		if _, dir := files[name+"/index.html"]; dir && !strings.HasPrefix(path.Base(name), ".") {
+			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
+			return
+		}
+		status, data = http.StatusNotFound, files["404.html"]
+		name = "404.html"
+		if data == nil {
+			data = []byte("<!doctype html><title>Not found</title><body><p>Not found.</p></body>")
+		}
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	if strings.HasPrefix(ctype, "text/html") {
+		data = inject(data, version)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// inject adds the live-reload script to an HTML page, before </body>.
+func inject(page []byte, version int) []byte {
+	tag := fmt.Sprintf(`<script src="%slive.js" data-version="%d" defer></script>`, Prefix, version)
+	s := string(page)
+	if i := strings.LastIndex(s, "</body>"); i >= 0 {
+		return []byte(s[:i] + tag + s[i:])
+	}
+	return []byte(s + tag)
+}
+
+// events streams the version number of each publication to a page.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	c := make(chan int, 1)
+	s.mu.Lock()
+	s.subs[c] = struct{}{}
+	v := s.version
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.subs, c)
+		s.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	send := func(v int) bool {
+		_, err := fmt.Fprintf(w, "event: version\ndata: %d\n\n", v)
+		flusher.Flush()
+		return err == nil
+	}
+	if !send(v) {
+		return
+	}
+	keepAlive := time.NewTicker(30 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case v := <-c:
+			if !send(v) {
+				return
+			}
+		case <-keepAlive.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+			flusher.Flush()
+		}
+	}
+}
