@@ -5,34 +5,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromium returns the browser to drive, or skips the test where there is
-// none, except in CI, where a missing browser is a failure: .ci/run
-// installs Debian's chromium, and browser tests must not quietly vanish.
-func chromium(t testing.TB) string {
-	t.Helper()
-	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium found; CI must install Debian's chromium")
-	}
-	t.Skip("no Chromium found: install Debian's chromium to run browser tests")
-	return ""
-}
+	"github.com/changebook/changebook/internal/browsertest"
+)
 
 // serveFixture writes the fixture site to a folder and serves it.
 func serveFixture(t *testing.T) *httptest.Server {
@@ -58,31 +39,16 @@ func serveSite(t *testing.T, site *MemorySink) *httptest.Server {
 	return srv
 }
 
-// browser starts a headless Chromium with the flags this machine needs
-// (root, no GPU, no background network) and returns its context.
+// browser starts a headless Chromium for a test.
 func browser(t testing.TB) context.Context {
 	t.Helper()
-	return browserWithin(t, 60*time.Second)
+	return browsertest.New(t, 60*time.Second)
 }
 
 // browserWithin is browser with a time limit of its own, for benchmarks.
 func browserWithin(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
+	return browsertest.New(t, limit)
 }
 
 const visibleRows = `Array.from(document.querySelectorAll("#changes tbody tr")).filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())`

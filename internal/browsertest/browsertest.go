@@ -1,0 +1,56 @@
+// Package browsertest starts the headless Chromium that browser tests
+// drive with chromedp. Where there is no Chromium the test is skipped,
+// except in CI (CI set), where that is a failure: .ci/run installs
+// Debian's chromium, and browser tests must not quietly vanish.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Path returns the Chromium to drive: $CHROMIUM, or the first of
+// chromium, chromium-browser and google-chrome on the PATH.
+func Path(t testing.TB) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium found; CI must install Debian's chromium")
+	}
+	t.Skip("no Chromium found: install Debian's chromium to run browser tests")
+	return ""
+}
+
+// New starts a headless Chromium with the flags a container needs (root,
+// no GPU, no background network), in a fresh profile, and returns its
+// context, which ends after limit or with the test.
+func New(t testing.TB, limit time.Duration) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(Path(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
