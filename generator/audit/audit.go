@@ -9,10 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -25,6 +29,15 @@ import (
 type Source struct {
 	repo   *git.Repository
 	prefix string // the configuration repository's folder in the working tree
+
+	// A preview reads the trails at every save: the history is read again
+	// only when HEAD or the set of records changed, and old versions'
+	// sign-offs are parsed once.
+	mu       sync.Mutex
+	lastHead plumbing.Hash
+	lastSet  string
+	last     *history.History
+	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
 }
 
 // ErrNotRepository is returned by Open for a folder outside git.
@@ -109,7 +122,7 @@ func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, recor
 		}
 		contents[r.File] = data
 	}
-	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents})
+	h, err := s.history(ctx, contents)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +130,7 @@ func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, recor
 	trails := make([]*Trail, len(records))
 	errs := make([]error, len(records))
 	if err := parallel.For(ctx, len(records), workers, func(i int) {
-		trails[i], errs[i] = trail(h, cfg, records[i])
+		trails[i], errs[i] = s.trail(h, cfg, records[i])
 	}); err != nil {
 		return nil, err
 	}
@@ -130,7 +143,31 @@ func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, recor
 	return a, nil
 }
 
-func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, error) {
+// history returns the history of the records whose contents are given:
+// the last one read when HEAD and the set of records are unchanged (with
+// uncommitted changes recomputed), else a new pass.
+func (s *Source) history(ctx context.Context, contents map[string][]byte) (*history.History, error) {
+	var head plumbing.Hash
+	if ref, err := s.repo.Head(); err == nil {
+		head = ref.Hash()
+	}
+	set := slices.Sorted(maps.Keys(contents))
+	key := strings.Join(set, "\x00")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last != nil && head == s.lastHead && key == s.lastSet {
+		s.last.Refresh(contents)
+		return s.last, nil
+	}
+	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents})
+	if err != nil {
+		return nil, err
+	}
+	s.last, s.lastHead, s.lastSet = h, head, key
+	return h, nil
+}
+
+func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, error) {
 	f := h.Files[r.File]
 	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(h.Shallow), Modified: f.Modified(), Stages: map[record.Stage]*Provenance{}}
 	for _, v := range f.Versions {
@@ -154,6 +191,10 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 			versions = append(versions, signed{v.Commit, i, &r.Signoffs})
 			continue
 		}
+		if offs, ok := s.versions.Load(v.Blob); ok {
+			versions = append(versions, signed{v.Commit, i, offs.(*record.Signoffs)})
+			continue
+		}
 		content, err := h.Content(v)
 		if errors.Is(err, history.ErrTooLarge) {
 			versions = append(versions, signed{v.Commit, i, nil}) // no sign-offs to read
@@ -162,7 +203,9 @@ func trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, er
 		if err != nil {
 			return nil, err
 		}
-		versions = append(versions, signed{v.Commit, i, signoffsOf(v.Path, content)})
+		offs := signoffsOf(v.Path, content)
+		s.versions.Store(v.Blob, offs)
+		versions = append(versions, signed{v.Commit, i, offs})
 	}
 
 	docIndex := -1

@@ -200,3 +200,41 @@ func TestSignoffsOfMatchesAFullParse(t *testing.T) {
 		t.Error("a signoffs line in the body was taken for the front matter's")
 	}
 }
+
+// TestReadAgainReusesTheHistory: a preview reads trails at every save;
+// the history is read again only when HEAD moves, and uncommitted edits
+// still show between.
+func TestReadAgainReusesTheHistory(t *testing.T) {
+	r := newRepo(t)
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
+	src, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() *Trail {
+		t.Helper()
+		fsys := os.DirFS(r.dir)
+		loaded, err := repository.Load(context.Background(), fsys, repository.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := src.Read(context.Background(), fsys, loaded.Config, loaded.Records, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Records["changes/CHG-0001.md"]
+	}
+	first := read()
+	h := src.last
+	os.WriteFile(filepath.Join(r.dir, "changes/CHG-0001.md"), []byte(recordText(request, evaluation)), 0o644)
+	edited := read()
+	if src.last != h || !edited.Uncommitted || first.Uncommitted {
+		t.Errorf("after an edit: history reread %v, uncommitted %v (before %v)", src.last != h, edited.Uncommitted, first.Uncommitted)
+	}
+	r.commit("Bob", "changes/CHG-0001.md", recordText(request, evaluation))
+	committed := read()
+	if src.last == h || committed.Uncommitted || len(committed.Commits) != 2 || committed.Stages["evaluation"].Commit.Author != "Bob" {
+		t.Errorf("after a commit: history reread %v, uncommitted %v, %d commits", src.last != h, committed.Uncommitted, len(committed.Commits))
+	}
+}

@@ -79,8 +79,20 @@ type History struct {
 	// Commits is the number of commits read.
 	Commits int
 
-	repo   *git.Repository
-	prefix string // the configuration repository's folder in the git tree, "" or "sub/dir/"
+	repo      *git.Repository
+	prefix    string                   // the configuration repository's folder in the git tree, "" or "sub/dir/"
+	headBlobs map[string]plumbing.Hash // HEAD's content of every file under prefix
+}
+
+// Refresh recomputes which records have uncommitted changes from their
+// current contents, for a preview that rereads the history only when
+// HEAD moves. records must be the files the history was read for.
+func (h *History) Refresh(records map[string][]byte) {
+	for name, content := range records {
+		if f := h.Files[name]; f != nil {
+			f.Uncommitted = h.headBlobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content)
+		}
+	}
 }
 
 // ErrNotRepository is returned by Open for a folder outside any git
@@ -227,13 +239,10 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	}
 
 	// Uncommitted changes: the working file's blob hash against HEAD's.
-	blobs, err := d.files(head.TreeHash, prefix)
-	if err != nil {
+	if h.headBlobs, err = d.files(head.TreeHash, prefix); err != nil {
 		return nil, err
 	}
-	for name, content := range opts.Records {
-		h.Files[name].Uncommitted = blobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content)
-	}
+	h.Refresh(opts.Records)
 	return h, nil
 }
 
