@@ -75,28 +75,39 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
+	bodies := build.NewBodyCache()
 	rebuild := func() string {
 		start := time.Now()
-		sink := &site.MemorySink{}
-		res, err := build.Render(ctx, repo.root.FS(), build.Options{
-			Load:  repo.load,
-			Check: check.Options{Now: e.now(), Git: repo.git},
-		}, sink)
-		if err != nil {
+		failed := func(err error) string {
 			if ctx.Err() != nil {
 				return ""
 			}
 			srv.Publish(nil, []diag.Finding{{File: opts.repo, Severity: diag.Error, Rule: "build", Message: err.Error()}})
 			return "build failed: " + err.Error()
 		}
+		// Pages are rendered when the browser asks for them: after a save
+		// the model is rebuilt, and the page that reloads is rendered then.
+		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
+			Load:   repo.load,
+			Check:  check.Options{Now: e.now(), Git: repo.git},
+			Bodies: bodies,
+		})
+		if err != nil {
+			return failed(err)
+		}
+		res := p.Result
 		if first == nil {
 			first = res.Audit
 		}
-		files := sink.Files
-		if res.Failed {
-			files = nil // keep serving the last good site
+		var current serve.Site // nil: keep serving the last good site
+		if !res.Failed {
+			lazy, err := site.NewLazy(ctx, p.Model, site.Options{Theme: p.Theme})
+			if err != nil {
+				return failed(err)
+			}
+			current = lazy
 		}
-		srv.Publish(files, res.Findings)
+		srv.Publish(current, res.Findings)
 		errs, warns := diag.Count(res.Findings)
 		status := fmt.Sprintf("%s  %d records, rebuilt in %s: %d errors, %d warnings",
 			time.Now().Format("15:04:05"), res.Records, time.Since(start).Round(time.Millisecond), errs, warns)

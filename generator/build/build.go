@@ -37,6 +37,8 @@ type Options struct {
 	Workers int
 	// Now reports the time, for the build's duration.
 	Now func() time.Time
+	// Bodies, when set, keeps rendered Markdown between builds.
+	Bodies *BodyCache
 }
 
 // Result is what a build did.
@@ -97,9 +99,20 @@ func Render(ctx context.Context, fsys fs.FS, opts Options, sink site.Sink) (*Res
 	return build(ctx, fsys, opts, func() (site.Sink, error) { return sink, nil })
 }
 
-// build checks, renders the Markdown and the pages into the sink that
-// open returns, once the check has passed.
-func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink, error)) (*Result, error) {
+// Prepared is a checked repository with its site model, ready to render.
+type Prepared struct {
+	// Result holds the findings; when Result.Failed, Model is nil.
+	Result *Result
+	Model  *site.Model
+	// Theme is the embedded theme overlaid by the repository's theme/.
+	Theme fs.FS
+	phase func(string)
+}
+
+// Prepare checks the repository at the root of fsys and, when nothing
+// fails, renders the Markdown bodies and derives the site model: all of a
+// build but the pages, for a preview that renders pages on request.
+func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -111,7 +124,9 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 		t := now()
 		res.Phases = append(res.Phases, Phase{name, t.Sub(last)})
 		last = t
+		res.Duration = t.Sub(start)
 	}
+	p := &Prepared{Result: res, phase: phase}
 	checked, err := check.Run(ctx, fsys, opts.Load, opts.Check)
 	if err != nil {
 		return nil, err
@@ -120,7 +135,7 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 	phase("check")
 	if errs, _ := diag.Count(checked.Findings); errs > 0 {
 		res.Failed = true
-		return res, nil
+		return p, nil
 	}
 
 	repo := checked.Repository
@@ -128,12 +143,25 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 	errs := make([]error, len(repo.Records))
 	md := markdown.New()
 	links := site.RecordLinks(repo.Records)
+	if opts.Bodies != nil {
+		opts.Bodies.begin(repo.Records)
+	}
 	if err := parallel.For(ctx, len(repo.Records), opts.Workers, func(i int) {
 		r := repo.Records[i]
+		var key bodyKey
+		if opts.Bodies != nil {
+			var ok bool
+			if bodies[i], key, ok = opts.Bodies.get(r); ok {
+				return
+			}
+		}
 		html, err := md.Render(r.Body, links(r))
 		// The markdown package removes raw HTML and unsafe URLs: its
 		// output is the one piece of record text trusted as HTML.
 		bodies[i], errs[i] = template.HTML(html), err
+		if err == nil && opts.Bodies != nil {
+			opts.Bodies.put(key, bodies[i])
+		}
 	}); err != nil {
 		return nil, err
 	}
@@ -144,26 +172,37 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 		}
 		byFile[r.File] = bodies[i]
 	}
-
 	phase("markdown")
-	model := site.NewModel(repo.Config, repo.Records, byFile)
-	model.AddAudit(checked.Audit)
-	themeFS := overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
+	p.Model = site.NewModel(repo.Config, repo.Records, byFile)
+	p.Model.AddAudit(checked.Audit)
+	p.Theme = overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
+	if repo.Config.BaseURL == "" {
+		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
+	}
+	return p, nil
+}
+
+// build prepares the site and renders every page into the sink that open
+// returns, once the check has passed.
+func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink, error)) (*Result, error) {
+	p, err := Prepare(ctx, fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	if p.Result.Failed {
+		return p.Result, nil
+	}
 	sink, err := open()
 	if err != nil {
 		return nil, err
 	}
-	stats, err := site.Render(ctx, model, site.Options{Theme: themeFS, Workers: opts.Workers}, sink)
+	stats, err := site.Render(ctx, p.Model, site.Options{Theme: p.Theme, Workers: opts.Workers}, sink)
 	if err != nil {
 		return nil, err
 	}
-	phase("render and write")
-	res.Pages, res.Files = stats.Pages, stats.Files
-	if repo.Config.BaseURL == "" {
-		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
-	}
-	res.Duration = now().Sub(start)
-	return res, nil
+	p.phase("render and write")
+	p.Result.Pages, p.Result.Files = stats.Pages, stats.Files
+	return p.Result, nil
 }
 
 // subOrNil returns the folder dir of fsys, or nil when it does not exist.

@@ -9,7 +9,7 @@ import (
 	"testing/fstest"
 )
 
-const record = `---
+const recordText = `---
 id: CHG-0001
 title: Rotate keys
 type: standard
@@ -25,7 +25,7 @@ mitigations: [{ id: M1, description: m }]
 
 func TestBuildWritesTheSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(record)}}
+	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(recordText)}}
 	res, err := Run(context.Background(), fsys, Options{Output: out})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestBuildWritesTheSite(t *testing.T) {
 func TestThemeOverridesFromTheRepository(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	fsys := fstest.MapFS{
-		"changes/CHG-0001.md":            {Data: []byte(record)},
+		"changes/CHG-0001.md":            {Data: []byte(recordText)},
 		"theme/templates/pages/404.html": {Data: []byte(`{{define "content"}}<h1>Lost? Ask the change manager.</h1>{{end}}`)},
 	}
 	if _, err := Run(context.Background(), fsys, Options{Output: out}); err != nil {
@@ -58,13 +58,13 @@ func TestThemeOverridesFromTheRepository(t *testing.T) {
 
 func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
-	good := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(record)}}
+	good := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(recordText)}}
 	if _, err := Run(context.Background(), good, Options{Output: out}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(out, "index.html"))
 
-	bad := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(strings.Replace(record, "type: standard", "type: urgent", 1))}}
+	bad := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(strings.Replace(recordText, "type: standard", "type: urgent", 1))}}
 	res, err := Run(context.Background(), bad, Options{Output: out})
 	if err != nil || !res.Failed || len(res.Findings) == 0 {
 		t.Fatalf("a record with an error: result %+v, %v; want Failed with findings", res, err)
@@ -77,7 +77,7 @@ func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 	}
 
 	badTheme := fstest.MapFS{
-		"changes/CHG-0001.md":  {Data: []byte(record)},
+		"changes/CHG-0001.md":  {Data: []byte(recordText)},
 		"theme/assets/main.ts": {Data: []byte("const = ;")},
 	}
 	if _, err := Run(context.Background(), badTheme, Options{Output: out}); err == nil || !strings.Contains(err.Error(), "theme/assets/main.ts:1") {

@@ -77,10 +77,14 @@ func Open(path, build string) *Cache {
 }
 
 // Get returns the entry for content with sum, if the cache has a usable
-// one.
+// one: read from the file, or put since (a preview reloads the same
+// records at every save).
 func (c *Cache) Get(sum Sum) (record.Cached, bool) {
 	c.mu.Lock()
-	raw, ok := c.loaded[sum]
+	raw, ok := c.used[sum]
+	if !ok {
+		raw, ok = c.loaded[sum]
+	}
 	c.mu.Unlock()
 	var e record.Cached
 	if !ok || json.Unmarshal(raw, &e) != nil {

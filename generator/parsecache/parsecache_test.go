@@ -86,3 +86,17 @@ func TestNothingChangedWritesNothing(t *testing.T) {
 		t.Errorf("an empty, unchanged cache was written (stat: %v)", err)
 	}
 }
+
+// TestPutThenGet: a long-running preview finds the entries it put, before
+// any Save, or it would parse every record again at every save.
+func TestPutThenGet(t *testing.T) {
+	c := Open(filepath.Join(t.TempDir(), "cache"), "b1")
+	sum := SumOf([]byte("content"))
+	if _, ok := c.Get(sum); ok {
+		t.Fatal("an empty cache has an entry")
+	}
+	c.Put(sum, entry("CHG-0001"))
+	if e, ok := c.Get(sum); !ok || e.Fields.ID != "CHG-0001" {
+		t.Errorf("Get after Put: %+v, %v", e, ok)
+	}
+}

@@ -11,6 +11,7 @@
 package serve
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -41,10 +42,25 @@ type Finding struct {
 	Hint     string `json:"hint,omitempty"`
 }
 
+// Site is what the server serves: a file by its slash-separated path
+// ("changes/CHG-0001/index.html"), and false when there is none.
+type Site interface {
+	File(ctx context.Context, name string) ([]byte, bool, error)
+}
+
+// Files is a Site held as a map.
+type Files map[string][]byte
+
+// File returns the file at name.
+func (f Files) File(_ context.Context, name string) ([]byte, bool, error) {
+	data, ok := f[name]
+	return data, ok, nil
+}
+
 // Server serves the last good site and the current findings.
 type Server struct {
 	mu       sync.RWMutex
-	files    map[string][]byte
+	site     Site
 	findings []Finding
 	version  int
 	subs     map[chan int]struct{}
@@ -61,17 +77,17 @@ func New(bind string) *Server {
 	return &Server{subs: map[chan int]struct{}{}, hosts: hosts}
 }
 
-// Publish makes a rebuild current: files is the new site, or nil when the
+// Publish makes a rebuild current: site is the new site, or nil when the
 // build failed (the last good site stays), and findings are what the
 // check found. Open pages are told to reload.
-func (s *Server) Publish(files map[string][]byte, findings []diag.Finding) {
+func (s *Server) Publish(site Site, findings []diag.Finding) {
 	list := make([]Finding, 0, len(findings))
 	for _, f := range findings {
 		list = append(list, Finding{Location: f.Location(), Severity: f.Severity.String(), Rule: f.Rule, Message: f.Message, Hint: f.Hint})
 	}
 	s.mu.Lock()
-	if files != nil {
-		s.files = files
+	if site != nil {
+		s.site = site
 	}
 	s.findings = list
 	s.version++
@@ -134,25 +150,40 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		name = path.Join(name, "index.html")
 	}
 	s.mu.RLock()
-	files, version := s.files, s.version
+	site, version := s.site, s.version
 	s.mu.RUnlock()
-	status := http.StatusOK
-	data, ok := files[name]
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") {
-			ok = false // no dotfiles, such as the site's marker file
-		}
+	if site == nil {
+		site = Files{}
 	}
-	if !ok {
-		if _, dir := files[name+"/index.html"]; dir && !strings.HasPrefix(path.Base(name), ".") {
+	var failed error
+	get := func(name string) ([]byte, bool) {
+		for _, part := range strings.Split(name, "/") {
+			if strings.HasPrefix(part, ".") {
+				return nil, false // no dotfiles, such as the site's marker file
+			}
+		}
+		data, ok, err := site.File(r.Context(), name)
+		if err != nil && failed == nil {
+			failed = err
+		}
+		return data, ok
+	}
+	status := http.StatusOK
+	data, ok := get(name)
+	if !ok && failed == nil {
+		if _, dir := get(name + "/index.html"); dir {
 			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 			return
 		}
-		status, data = http.StatusNotFound, files["404.html"]
-		name = "404.html"
-		if data == nil {
+		status, name = http.StatusNotFound, "404.html"
+		if data, ok = get(name); !ok {
 			data = []byte("<!doctype html><title>Not found</title><body><p>Not found.</p></body>")
 		}
+	}
+	if failed != nil {
+		// A theme template that fails on this page: say so, as text.
+		http.Error(w, "rendering "+name+": "+failed.Error(), http.StatusInternalServerError)
+		return
 	}
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" {

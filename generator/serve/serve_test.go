@@ -21,7 +21,7 @@ func site(title string) map[string][]byte {
 
 func TestServeHTTP(t *testing.T) {
 	s := New("127.0.0.1")
-	s.Publish(site("one"), nil)
+	s.Publish(Files(site("one")), nil)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	get := func(path, host, method string) (int, string) {
@@ -72,7 +72,7 @@ func TestServeHTTP(t *testing.T) {
 // a failed rebuild, as text, and goes when they are fixed.
 func TestBrowserLiveReload(t *testing.T) {
 	s := New("127.0.0.1")
-	s.Publish(site("one"), nil)
+	s.Publish(Files(site("one")), nil)
 	srv := httptest.NewServer(s)
 	// Registered before the browser, so it runs after the browser is gone:
 	// Close waits for the page's event stream to end.
@@ -106,7 +106,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	text(`(() => { window.scrollTo(0, 400); return "" })()`)
 
-	s.Publish(site("two"), nil)
+	s.Publish(Files(site("two")), nil)
 	wait(`document.querySelector("h1") && document.querySelector("h1").textContent === "two"`)
 	if y := text(`String(Math.round(window.scrollY))`); y != "400" {
 		t.Errorf("after the reload the page is at %s; want the 400 it was at", y)
@@ -126,7 +126,7 @@ func TestBrowserLiveReload(t *testing.T) {
 		t.Error("the finding's text became markup")
 	}
 
-	s.Publish(site("three"), nil)
+	s.Publish(Files(site("three")), nil)
 	wait(`document.querySelector("h1") && document.querySelector("h1").textContent === "three"`)
 	time.Sleep(300 * time.Millisecond) // the findings fetch
 	if n := text(`String(document.querySelectorAll(".changebook-overlay").length)`); n != "0" {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/changebook/changebook/generator/assets"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
@@ -120,16 +121,14 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		stats.Files++
 		return sink.WriteFile(name, data)
 	}
-	bundled, err := assets.Bundle(opts.Theme, []string{"assets/main.ts", "assets/main.css"})
+	assetFiles, assetPaths, err := bundleAssets(opts.Theme)
 	if err != nil {
 		return stats, err
 	}
-	assetPaths := map[string]string{}
-	for _, a := range bundled {
-		if err := write(a.Path, a.Content); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(assetFiles)) {
+		if err := write(name, assetFiles[name]); err != nil {
 			return stats, err
 		}
-		assetPaths[path.Base(strings.TrimSuffix(a.Entry, path.Ext(a.Entry)))+path.Ext(a.Path)] = a.Path
 	}
 
 	tmpl, err := parseTemplates(opts.Theme)
@@ -158,16 +157,9 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	stats.Pages = len(pages)
 	stats.Files += len(pages)
 
-	exports, err := m.exports(pages)
+	exports, index, err := m.otherFiles(ctx, pages, opts.Workers)
 	if err != nil {
 		return stats, err
-	}
-	index, err := m.searchIndex(ctx, opts.Workers)
-	if err != nil {
-		return stats, err
-	}
-	for name, data := range index.Files {
-		exports["search/"+name] = data
 	}
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
 	for _, name := range slices.Sorted(maps.Keys(exports)) {
@@ -176,6 +168,38 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 	}
 	return stats, nil
+}
+
+// bundleAssets bundles the theme's TypeScript and CSS: the files by path,
+// and the path of each by its short name ("main.css").
+func bundleAssets(theme fs.FS) (map[string][]byte, map[string]string, error) {
+	bundled, err := assets.Bundle(theme, []string{"assets/main.ts", "assets/main.css"})
+	if err != nil {
+		return nil, nil, err
+	}
+	files, paths := map[string][]byte{}, map[string]string{}
+	for _, a := range bundled {
+		files[a.Path] = a.Content
+		paths[path.Base(strings.TrimSuffix(a.Entry, path.Ext(a.Entry)))+path.Ext(a.Path)] = a.Path
+	}
+	return files, paths, nil
+}
+
+// otherFiles renders the files that are not pages: exports, feeds and
+// the search index (its files under search/).
+func (m *Model) otherFiles(ctx context.Context, pages []page, workers int) (map[string][]byte, *search.Index, error) {
+	files, err := m.exports(pages)
+	if err != nil {
+		return nil, nil, err
+	}
+	index, err := m.searchIndex(ctx, workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	for name, data := range index.Files {
+		files["search/"+name] = data
+	}
+	return files, index, nil
 }
 
 func renderPage(tmpl *templates, m *Model, p page, assetPaths map[string]string) ([]byte, error) {

@@ -30,6 +30,17 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 // any error finding.
 func renderRepo(t *testing.T, fsys fs.FS) *MemorySink {
 	t.Helper()
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), modelOf(t, fsys), Options{Theme: theme.FS()}, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// modelOf checks the repository at fsys, which must have no finding, and
+// returns its site model with the bodies rendered.
+func modelOf(t *testing.T, fsys fs.FS) *Model {
+	t.Helper()
 	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -47,12 +58,7 @@ func renderRepo(t *testing.T, fsys fs.FS) *MemorySink {
 		}
 		bodies[r.File] = template.HTML(out)
 	}
-	m := NewModel(res.Repository.Config, res.Repository.Records, bodies)
-	out := &MemorySink{}
-	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return NewModel(res.Repository.Config, res.Repository.Records, bodies)
 }
 
 func fixture(t *testing.T) *MemorySink {
@@ -291,4 +297,23 @@ func withFiles(t *testing.T, dir string, extra map[string][]byte) fstest.MapFS {
 		m[name] = &fstest.MapFile{Data: data}
 	}
 	return m
+}
+
+// TestLazyMatchesRender: the preview's pages, rendered on request, are
+// the bytes a build writes, file for file.
+func TestLazyMatchesRender(t *testing.T) {
+	want := fixture(t)
+	lazy, err := NewLazy(context.Background(), modelOf(t, os.DirFS("testdata/repo")), Options{Theme: theme.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range want.Files {
+		got, ok, err := lazy.File(context.Background(), name)
+		if err != nil || !ok || string(got) != string(data) {
+			t.Errorf("%s: found %v, error %v, same bytes %v", name, ok, err, string(got) == string(data))
+		}
+	}
+	if _, ok, _ := lazy.File(context.Background(), "changes/CHG-9999/index.html"); ok {
+		t.Error("a page that does not exist was found")
+	}
 }

@@ -1,0 +1,61 @@
+package build
+
+import (
+	"crypto/sha256"
+	"html/template"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/changebook/changebook/generator/record"
+)
+
+// BodyCache keeps rendered Markdown bodies between builds of one
+// repository, for a preview that rebuilds at every save: a body renders
+// the same while its text, its file and the records its links may point
+// to are the same.
+type BodyCache struct {
+	mu     sync.Mutex
+	linked string // the records' files and ids when the entries were made
+	bodies map[bodyKey]template.HTML
+}
+
+type bodyKey struct {
+	file string
+	sum  [sha256.Size]byte
+}
+
+// NewBodyCache returns an empty cache.
+func NewBodyCache() *BodyCache { return &BodyCache{bodies: map[bodyKey]template.HTML{}} }
+
+// begin starts a build over records: when a record was added, removed,
+// moved or renumbered, links may resolve differently, and every entry
+// goes.
+func (c *BodyCache) begin(records []*record.Record) {
+	keys := make([]string, len(records))
+	for i, r := range records {
+		keys[i] = r.File + "\x00" + r.ID
+	}
+	sort.Strings(keys)
+	linked := strings.Join(keys, "\x00")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if linked != c.linked {
+		c.linked = linked
+		clear(c.bodies)
+	}
+}
+
+func (c *BodyCache) get(r *record.Record) (template.HTML, bodyKey, bool) {
+	k := bodyKey{r.File, sha256.Sum256(r.Body)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	html, ok := c.bodies[k]
+	return html, k, ok
+}
+
+func (c *BodyCache) put(k bodyKey, html template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bodies[k] = html
+}
