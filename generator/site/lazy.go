@@ -31,19 +31,11 @@ type Lazy struct {
 // templates parsed now (so a theme error shows at once), and the home
 // page is rendered to prove them.
 func NewLazy(ctx context.Context, m *Model, opts Options) (*Lazy, error) {
-	files, paths, err := bundleAssets(opts.Theme)
+	t, err := prepareTheme(m, opts.Theme)
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := parseTemplates(opts.Theme)
-	if err != nil {
-		return nil, err
-	}
-	list, err := m.pages()
-	if err != nil {
-		return nil, err
-	}
-	l := &Lazy{m: m, tmpl: tmpl, assets: files, paths: paths, pages: map[string]page{}, list: list,
+	l := &Lazy{m: m, tmpl: t.tmpl, assets: t.assets, paths: t.paths, pages: map[string]page{}, list: t.pages,
 		workers: opts.Workers, rendered: map[string][]byte{}}
 	for _, p := range list {
 		l.pages[p.path] = p

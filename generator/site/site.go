@@ -121,24 +121,16 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		stats.Files++
 		return sink.WriteFile(name, data)
 	}
-	assetFiles, assetPaths, err := bundleAssets(opts.Theme)
+	t, err := prepareTheme(m, opts.Theme)
 	if err != nil {
 		return stats, err
 	}
-	for _, name := range slices.Sorted(maps.Keys(assetFiles)) {
-		if err := write(name, assetFiles[name]); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(t.assets)) {
+		if err := write(name, t.assets[name]); err != nil {
 			return stats, err
 		}
 	}
-
-	tmpl, err := parseTemplates(opts.Theme)
-	if err != nil {
-		return stats, err
-	}
-	pages, err := m.pages()
-	if err != nil {
-		return stats, err
-	}
+	tmpl, assetPaths, pages := t.tmpl, t.paths, t.pages
 	errs := make([]error, len(pages))
 	if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
 		out, err := renderPage(tmpl, m, pages[i], assetPaths)
@@ -168,6 +160,32 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 	}
 	return stats, nil
+}
+
+// themed is what rendering needs of the theme for one model.
+type themed struct {
+	assets map[string][]byte // bundled files by path
+	paths  map[string]string // bundled path by short name ("main.css")
+	tmpl   *templates
+	pages  []page
+}
+
+// prepareTheme bundles the theme's assets, parses its templates and lists
+// the pages of m.
+func prepareTheme(m *Model, theme fs.FS) (*themed, error) {
+	files, paths, err := bundleAssets(theme)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := parseTemplates(theme)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := m.pages()
+	if err != nil {
+		return nil, err
+	}
+	return &themed{assets: files, paths: paths, tmpl: tmpl, pages: pages}, nil
 }
 
 // bundleAssets bundles the theme's TypeScript and CSS: the files by path,
