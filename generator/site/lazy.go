@@ -37,7 +37,7 @@ func NewLazy(ctx context.Context, m *Model, opts Options) (*Lazy, error) {
 	}
 	l := &Lazy{m: m, tmpl: t.tmpl, assets: t.assets, paths: t.paths, pages: map[string]page{}, list: t.pages,
 		workers: opts.Workers, rendered: map[string][]byte{}}
-	for _, p := range list {
+	for _, p := range t.pages {
 		l.pages[p.path] = p
 	}
 	if _, _, err := l.File(ctx, "index.html"); err != nil {
