@@ -18,6 +18,7 @@ import (
 	"github.com/changebook/changebook/generator/build"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/serve"
 	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/generator/watch"
@@ -76,7 +77,10 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 
 	var first *audit.Audit
 	bodies := build.NewBodyCache()
-	rebuild := func() string {
+	// The last load, and the files changed since: unchanged records are
+	// not read again.
+	var previous *repository.Repository
+	rebuild := func(changed []string) string {
 		start := time.Now()
 		failed := func(err error) string {
 			if ctx.Err() != nil {
@@ -87,14 +91,24 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		// Pages are rendered when the browser asks for them: after a save
 		// the model is rebuilt, and the page that reloads is rendered then.
+		load := repo.load
+		if previous != nil {
+			set := make(map[string]bool, len(changed))
+			for _, name := range changed {
+				set[name] = true
+			}
+			load.Reuse = &repository.Reuse{Previous: previous, Changed: set}
+		}
 		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
-			Load:   repo.load,
+			Load:   load,
 			Check:  check.Options{Now: e.now(), Git: repo.git},
 			Bodies: bodies,
 		})
 		if err != nil {
+			previous = nil // read everything next time
 			return failed(err)
 		}
+		previous = p.Repository
 		res := p.Result
 		if first == nil {
 			first = res.Audit
@@ -126,7 +140,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		return status
 	}
 
-	status := rebuild()
+	status := rebuild(nil)
 	repo.historyNotes(e, first)
 	ln, err := net.Listen("tcp", net.JoinHostPort(opts.bind, strconv.Itoa(opts.port)))
 	if err != nil {
@@ -175,7 +189,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 			if !ok {
 				continue
 			}
-			if s := rebuild(); s != "" {
+			if s := rebuild(batch); s != "" {
 				fmt.Fprintf(e.stdout, "%s (%d changed: %s)\n", s, len(batch), summarize(batch))
 			}
 		}

@@ -18,6 +18,9 @@ type BodyCache struct {
 	mu     sync.Mutex
 	linked string // the records' files and ids when the entries were made
 	bodies map[bodyKey]template.HTML
+	// byRecord finds a record reused from the previous load (the same
+	// value) without hashing its body again.
+	byRecord map[*record.Record]template.HTML
 }
 
 type bodyKey struct {
@@ -26,7 +29,9 @@ type bodyKey struct {
 }
 
 // NewBodyCache returns an empty cache.
-func NewBodyCache() *BodyCache { return &BodyCache{bodies: map[bodyKey]template.HTML{}} }
+func NewBodyCache() *BodyCache {
+	return &BodyCache{bodies: map[bodyKey]template.HTML{}, byRecord: map[*record.Record]template.HTML{}}
+}
 
 // begin starts a build over records: when a record was added, removed,
 // moved or renumbered, links may resolve differently, and every entry
@@ -43,19 +48,39 @@ func (c *BodyCache) begin(records []*record.Record) {
 	if linked != c.linked {
 		c.linked = linked
 		clear(c.bodies)
+		clear(c.byRecord)
+	}
+	// Records of earlier loads that are gone would otherwise stay.
+	live := make(map[*record.Record]bool, len(records))
+	for _, r := range records {
+		live[r] = true
+	}
+	for r := range c.byRecord {
+		if !live[r] {
+			delete(c.byRecord, r)
+		}
 	}
 }
 
 func (c *BodyCache) get(r *record.Record) (template.HTML, bodyKey, bool) {
+	c.mu.Lock()
+	html, ok := c.byRecord[r]
+	c.mu.Unlock()
+	if ok {
+		return html, bodyKey{}, true
+	}
 	k := bodyKey{r.File, sha256.Sum256(r.Body)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	html, ok := c.bodies[k]
+	if html, ok = c.bodies[k]; ok {
+		c.byRecord[r] = html
+	}
 	return html, k, ok
 }
 
-func (c *BodyCache) put(k bodyKey, html template.HTML) {
+func (c *BodyCache) put(r *record.Record, k bodyKey, html template.HTML) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bodies[k] = html
+	c.byRecord[r] = html
 }

@@ -103,6 +103,8 @@ func Render(ctx context.Context, fsys fs.FS, opts Options, sink site.Sink) (*Res
 type Prepared struct {
 	// Result holds the findings; when Result.Failed, Model is nil.
 	Result *Result
+	// Repository is what was loaded, for the next load to reuse.
+	Repository *repository.Repository
 	Model  *site.Model
 	// Theme is the embedded theme overlaid by the repository's theme/.
 	Theme fs.FS
@@ -132,6 +134,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 		return nil, err
 	}
 	res.Findings, res.Records, res.Audit = checked.Findings, checked.Repository.Files, checked.Audit
+	p.Repository = checked.Repository
 	phase("check")
 	if errs, _ := diag.Count(checked.Findings); errs > 0 {
 		res.Failed = true
@@ -160,7 +163,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 		// output is the one piece of record text trusted as HTML.
 		bodies[i], errs[i] = template.HTML(html), err
 		if err == nil && opts.Bodies != nil {
-			opts.Bodies.put(key, bodies[i])
+			opts.Bodies.put(r, key, bodies[i])
 		}
 	}); err != nil {
 		return nil, err

@@ -42,6 +42,18 @@ type Options struct {
 	// Cache, when set, keeps parsed records between runs. It must have
 	// been opened for the same Limits.
 	Cache *parsecache.Cache
+	// Reuse, when set, keeps the records of a previous load whose files
+	// did not change, for a preview that reloads at every save.
+	Reuse *Reuse
+}
+
+// Reuse is a previous load and what changed since: the files of Previous
+// not in Changed are taken as they were, without being read again.
+type Reuse struct {
+	Previous *Repository
+	// Changed holds the paths (slash-separated, relative to the
+	// repository) written, created or removed since Previous was loaded.
+	Changed map[string]bool
 }
 
 // Repository is a loaded configuration repository.
@@ -53,6 +65,9 @@ type Repository struct {
 	Files int
 	// Findings are the problems met while loading (syntax, types...).
 	Findings []diag.Finding
+
+	// byFile is what each record file gave, for a later Reuse.
+	byFile map[string]result
 }
 
 // IsRecordFile reports whether the file at name (slash-separated) is a
@@ -81,12 +96,24 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 	}
 	repo.Files = len(files)
 
-	records, fileFindings, err := parseAll(ctx, fsys, files, opts)
+	// Settings decide how records parse (the records folder, limits):
+	// when they change, nothing of the previous load is kept.
+	var previous map[string]result
+	if r := opts.Reuse; r != nil && r.Previous != nil && !r.Changed[config.File] && r.Previous.Config.Records == cfg.Records {
+		previous = r.Previous.byFile
+	}
+	results, err := parseAll(ctx, fsys, files, opts, previous)
 	if err != nil {
 		return nil, err
 	}
-	repo.Records = records
-	repo.Findings = append(repo.Findings, fileFindings...)
+	repo.byFile = make(map[string]result, len(files))
+	for i, r := range results {
+		repo.byFile[files[i]] = r
+		if r.record != nil {
+			repo.Records = append(repo.Records, r.record)
+		}
+		repo.Findings = append(repo.Findings, r.findings...)
+	}
 	return repo, nil
 }
 
@@ -117,29 +144,23 @@ type result struct {
 	findings []diag.Finding
 }
 
-// parseAll parses files on every core. Results are stored by index so the
-// output order does not depend on scheduling.
-func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options) ([]*record.Record, []diag.Finding, error) {
+// parseAll parses files on every core, taking from previous those of
+// them that did not change. Results are stored by index so the output
+// order does not depend on scheduling.
+func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options, previous map[string]result) ([]result, error) {
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
 	}
 	results := make([]result, len(files))
 	err := parallel.For(ctx, len(files), opts.Workers, func(i int) {
+		if r, ok := previous[files[i]]; ok && !opts.Reuse.Changed[files[i]] {
+			results[i] = r
+			return
+		}
 		results[i] = parseFile(fsys, files[i], maxSize, opts)
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	records := make([]*record.Record, 0, len(files))
-	var findings []diag.Finding
-	for _, r := range results {
-		if r.record != nil {
-			records = append(records, r.record)
-		}
-		findings = append(findings, r.findings...)
-	}
-	return records, findings, nil
+	return results, err
 }
 
 func parseFile(fsys fs.FS, name string, maxSize int64, opts Options) result {

@@ -67,3 +67,53 @@ func TestLoadStopsWhenCancelled(t *testing.T) {
 		t.Error("Load on a cancelled context returned no error")
 	}
 }
+
+// TestLoadReusesUnchangedRecords: a reload takes the records of files not
+// named as changed from the previous load without reading them; changed,
+// new and removed files are seen; changed settings reload everything.
+func TestLoadReusesUnchangedRecords(t *testing.T) {
+	fsys := fstest.MapFS{
+		"changebook.yaml": {Data: []byte("title: T\n")},
+		"changes/a.md":    {Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0010", 1))},
+		"changes/b.md":    {Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0020", 1))},
+	}
+	first, err := Load(context.Background(), fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b.md changes on disk without being named: it must be kept as it was,
+	// which proves it was not read again. a.md is named and re-read.
+	fsys["changes/a.md"] = &fstest.MapFile{Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0011", 1))}
+	fsys["changes/b.md"] = &fstest.MapFile{Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0021", 1))}
+	fsys["changes/c.md"] = &fstest.MapFile{Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0030", 1))}
+	ids := func(r *Repository) string {
+		var out []string
+		for _, rec := range r.Records {
+			out = append(out, rec.ID)
+		}
+		return strings.Join(out, ",")
+	}
+	second, err := Load(context.Background(), fsys, Options{Reuse: &Reuse{Previous: first, Changed: map[string]bool{"changes/a.md": true, "changes/c.md": true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(second); got != "CHG-0011,CHG-0020,CHG-0030" {
+		t.Errorf("after a.md and c.md changed: %s", got)
+	}
+	delete(fsys, "changes/a.md")
+	third, err := Load(context.Background(), fsys, Options{Reuse: &Reuse{Previous: second, Changed: map[string]bool{"changes/a.md": true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(third); got != "CHG-0020,CHG-0030" {
+		t.Errorf("after a.md was removed: %s", got)
+	}
+	fsys["changebook.yaml"] = &fstest.MapFile{Data: []byte("title: U\n")}
+	fourth, err := Load(context.Background(), fsys, Options{Reuse: &Reuse{Previous: third, Changed: map[string]bool{"changebook.yaml": true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(fourth); got != "CHG-0021,CHG-0030" {
+		t.Errorf("after the settings changed, every record is read again: %s", got)
+	}
+}
