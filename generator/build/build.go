@@ -105,7 +105,7 @@ type Prepared struct {
 	Result *Result
 	// Repository is what was loaded, for the next load to reuse.
 	Repository *repository.Repository
-	Model  *site.Model
+	Model      *site.Model
 	// Theme is the embedded theme overlaid by the repository's theme/.
 	Theme fs.FS
 	phase func(string)
