@@ -28,8 +28,10 @@ type Lazy struct {
 }
 
 // NewLazy prepares the site of m: the theme's assets are bundled and its
-// templates parsed now (so a theme error shows at once), and the home
-// page is rendered to prove them.
+// templates parsed now (so a theme error shows at once), and the small
+// 404 page is rendered to prove the layout; every other page waits for
+// its first request (the home page's tables cost tens of milliseconds on
+// a large site, at every save).
 func NewLazy(ctx context.Context, m *Model, opts Options) (*Lazy, error) {
 	t, err := prepareTheme(m, opts.Theme)
 	if err != nil {
@@ -40,7 +42,7 @@ func NewLazy(ctx context.Context, m *Model, opts Options) (*Lazy, error) {
 	for _, p := range t.pages {
 		l.pages[p.path] = p
 	}
-	if _, _, err := l.File(ctx, "index.html"); err != nil {
+	if _, _, err := l.File(ctx, "404.html"); err != nil {
 		return nil, err
 	}
 	return l, nil
