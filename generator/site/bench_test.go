@@ -3,14 +3,10 @@ package site
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"os"
 	"testing"
 	"testing/fstest"
 
-	"github.com/changebook/changebook/generator/check"
-	"github.com/changebook/changebook/generator/markdown"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/synth"
 	"github.com/changebook/changebook/theme"
@@ -24,21 +20,7 @@ func syntheticModel(tb testing.TB, n int) *Model {
 	for name, data := range synth.Files(synth.Options{Records: n, Seed: 1}) {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
-	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	md := markdown.New()
-	links := RecordLinks(res.Repository.Records)
-	bodies := map[string]template.HTML{}
-	for _, r := range res.Repository.Records {
-		html, err := md.Render(r.Body, links(r))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		bodies[r.File] = template.HTML(html)
-	}
-	return NewModel(res.Repository.Config, res.Repository.Records, bodies)
+	return modelOf(tb, fsys)
 }
 
 // BenchmarkPages measures the template time of each kind of page on a
