@@ -101,7 +101,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
 			Load:   load,
-			Check:  check.Options{Now: e.now(), Git: repo.git},
+			Check:  check.Options{Now: e.now(), Git: repo.git, NoLineText: true},
 			Bodies: bodies,
 		})
 		if err != nil {

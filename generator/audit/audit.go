@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -114,15 +113,32 @@ type Provenance struct {
 // Read reads the trails of records, whose files are in fsys (the
 // configuration repository).
 func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int) (*Audit, error) {
-	contents := make(map[string][]byte, len(records))
-	for _, r := range records {
-		data, err := fs.ReadFile(fsys, r.File)
-		if err != nil {
-			return nil, err
+	return s.ReadChanged(ctx, fsys, cfg, records, workers, nil)
+}
+
+// ReadChanged is Read for a preview that knows which files changed since
+// its last call (nil: unknown): when HEAD has not moved, only those are
+// read again, to tell their uncommitted changes.
+func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, changed map[string]bool) (*Audit, error) {
+	read := func(only map[string]bool) (map[string][]byte, error) {
+		contents := make(map[string][]byte, len(records))
+		for _, r := range records {
+			if only != nil && !only[r.File] {
+				continue
+			}
+			data, err := fs.ReadFile(fsys, r.File)
+			if err != nil {
+				return nil, err
+			}
+			contents[r.File] = data
 		}
-		contents[r.File] = data
+		return contents, nil
 	}
-	h, err := s.history(ctx, contents)
+	names := make([]string, len(records))
+	for i, r := range records {
+		names[i] = r.File
+	}
+	h, err := s.history(ctx, names, read, changed)
 	if err != nil {
 		return nil, err
 	}
@@ -143,21 +159,31 @@ func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, recor
 	return a, nil
 }
 
-// history returns the history of the records whose contents are given:
-// the last one read when HEAD and the set of records are unchanged (with
-// uncommitted changes recomputed), else a new pass.
-func (s *Source) history(ctx context.Context, contents map[string][]byte) (*history.History, error) {
+// history returns the history of the records named: the last one read
+// when HEAD and the set of records are unchanged (with uncommitted
+// changes recomputed for the files changed, or all when that is not
+// known), else a new pass. read returns the contents of the records in
+// only (nil: all).
+func (s *Source) history(ctx context.Context, names []string, read func(only map[string]bool) (map[string][]byte, error), changed map[string]bool) (*history.History, error) {
 	var head plumbing.Hash
 	if ref, err := s.repo.Head(); err == nil {
 		head = ref.Hash()
 	}
-	set := slices.Sorted(maps.Keys(contents))
-	key := strings.Join(set, "\x00")
+	slices.Sort(names)
+	key := strings.Join(names, "\x00")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.last != nil && head == s.lastHead && key == s.lastSet {
+		contents, err := read(changed)
+		if err != nil {
+			return nil, err
+		}
 		s.last.Refresh(contents)
 		return s.last, nil
+	}
+	contents, err := read(nil)
+	if err != nil {
+		return nil, err
 	}
 	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents})
 	if err != nil {

@@ -212,22 +212,31 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func() *Trail {
+	readChanged := func(changed map[string]bool) *Trail {
 		t.Helper()
 		fsys := os.DirFS(r.dir)
 		loaded, err := repository.Load(context.Background(), fsys, repository.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := src.Read(context.Background(), fsys, loaded.Config, loaded.Records, 0)
+		a, err := src.ReadChanged(context.Background(), fsys, loaded.Config, loaded.Records, 0, changed)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a.Records["changes/CHG-0001.md"]
 	}
+	read := func() *Trail { t.Helper(); return readChanged(nil) }
 	first := read()
 	h := src.last
 	os.WriteFile(filepath.Join(r.dir, "changes/CHG-0001.md"), []byte(recordText(request, evaluation)), 0o644)
+	// Told that nothing changed, the pass reads no file: proof it reads
+	// only what it is told.
+	if untold := readChanged(map[string]bool{}); untold.Uncommitted {
+		t.Error("a file not named as changed was read again")
+	}
+	if told := readChanged(map[string]bool{"changes/CHG-0001.md": true}); !told.Uncommitted {
+		t.Error("the file named as changed was not read again")
+	}
 	edited := read()
 	if src.last != h || !edited.Uncommitted || first.Uncommitted {
 		t.Errorf("after an edit: history reread %v, uncommitted %v (before %v)", src.last != h, edited.Uncommitted, first.Uncommitted)

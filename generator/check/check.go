@@ -36,6 +36,9 @@ type Options struct {
 	Git *audit.Source
 	// Audit is the records' history; Run fills it from Git.
 	Audit *audit.Audit
+	// NoLineText leaves out the quoted source line of each finding, which
+	// only the text report shows (a preview lists findings without it).
+	NoLineText bool
 }
 
 // Records applies every rule to records and returns the findings, unsorted.

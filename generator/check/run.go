@@ -29,12 +29,18 @@ func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options)
 		return nil, err
 	}
 	if opts.Git != nil && opts.Audit == nil {
-		if opts.Audit, err = opts.Git.Read(ctx, fsys, repo.Config, repo.Records, opts.Workers); err != nil {
+		var changed map[string]bool
+		if load.Reuse != nil && load.Reuse.Previous != nil {
+			changed = load.Reuse.Changed
+		}
+		if opts.Audit, err = opts.Git.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
 	}
 	findings := append(repo.Findings, Records(repo.Config, repo.Records, opts)...)
 	diag.Sort(findings)
-	diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
+	if !opts.NoLineText {
+		diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
+	}
 	return &Result{Repository: repo, Findings: findings, Audit: opts.Audit}, nil
 }
