@@ -8,7 +8,7 @@ PKGS    := ./...
 # install by hand.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build run test bench lint fmt clean
+.PHONY: all build run test bench bench-go lint fmt clean
 
 all: lint test build
 
@@ -32,9 +32,14 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
-## bench: Go benchmarks (10,000-record check, per-record parsing)
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+## bench: the performance table (1k and 10k records; BENCH_SIZES=1000,10000,100000 for more), with ratios to a naive reference
+BENCH_SIZES ?= 1000,10000
+bench: build
+	$(GO) run ./internal/cmd/benchtable -bin $(BIN) -sizes $(BENCH_SIZES)
+
+## bench-go: every Go benchmark (per page kind, search in Chromium, history pass...)
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
 ## lint: formatting, vet and staticcheck
 lint:

@@ -1,0 +1,250 @@
+// Command benchtable measures changebook on synthetic repositories and
+// prints one table: each figure with its time, records per second, peak
+// memory, and its ratio to a naive reference measured in the same run
+// (decode the front matter with yaml.v3, render the body with goldmark,
+// write one page per record: the least any generator does), because
+// absolute times on shared machines drift. `make bench` runs it.
+//
+//	go run ./internal/cmd/benchtable -bin bin/changebook -sizes 1000,10000
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/changebook/changebook/generator/build"
+	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/site"
+	"github.com/changebook/changebook/internal/synth"
+)
+
+func main() {
+	// The reference runs in a process of its own, so that its peak memory
+	// is its own: benchtable -reference DIR OUT.
+	if len(os.Args) == 4 && os.Args[1] == "-reference" {
+		if err := reference(os.Args[2], os.Args[3]); err != nil {
+			fmt.Fprintln(os.Stderr, "reference:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("benchtable", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	bin := flags.String("bin", "bin/changebook", "the changebook binary to measure")
+	sizes := flags.String("sizes", "1000,10000", "repository sizes, comma-separated")
+	work := flags.String("work", "", "folder for the repositories and sites (default: a temporary folder, removed after)")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	dir := *work
+	if dir == "" {
+		d, err := os.MkdirTemp("", "changebook-bench-")
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "records\tmeasure\ttime\trecords/s\tpeak memory\tx reference\t")
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(stderr, "benchtable: bad size %q\n", s)
+			return 2
+		}
+		fmt.Fprintf(stderr, "generating %d records...\n", n)
+		repo := filepath.Join(dir, fmt.Sprintf("repo%d", n))
+		if err := synth.WriteDir(repo, synth.Options{Records: n, Seed: 1}); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		cache := filepath.Join(dir, fmt.Sprintf("cache%d", n))
+		site := func(name string) string { return filepath.Join(dir, fmt.Sprintf("%s%d", name, n)) }
+		rows := []struct {
+			name string
+			cmd  []string
+		}{
+			{"naive reference", []string{self, "-reference", repo, site("ref")}},
+			{"check, cold", []string{*bin, "check", "--no-cache", "--no-history", repo}},
+			{"check, records cached", []string{*bin, "check", "--no-history", "--cache-dir", cache, repo}},
+			{"build, cold, fresh output", []string{*bin, "build", "--no-cache", "--no-history", repo, "-o", site("site")}},
+		}
+		var ref time.Duration
+		for i, row := range rows {
+			if row.name == "check, records cached" {
+				// Fill the cache first, as the run before would have.
+				if _, _, err := measure(row.cmd); err != nil {
+					fmt.Fprintln(stderr, err)
+					return 1
+				}
+			}
+			fmt.Fprintf(stderr, "%d records: %s...\n", n, row.name)
+			d, peak, err := measure(row.cmd)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			if i == 0 {
+				ref = d
+			}
+			printRow(tw, n, row.name, d, peak, ref)
+		}
+		d, err := previewRebuild(repo)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		printRow(tw, n, "serve: one record saved, page ready", d, 0, ref)
+		os.RemoveAll(site("site"))
+		os.RemoveAll(site("ref"))
+	}
+	tw.Flush()
+	return 0
+}
+
+func printRow(w io.Writer, n int, name string, d time.Duration, peak int64, ref time.Duration) {
+	mem := "-"
+	if peak > 0 {
+		mem = fmt.Sprintf("%d MB", peak>>20)
+	}
+	fmt.Fprintf(w, "%d\t%s\t%s\t%.0f\t%s\t%.2f\t\n", n, name, d.Round(time.Millisecond), float64(n)/d.Seconds(), mem, d.Seconds()/ref.Seconds())
+}
+
+// measure runs a command and returns its wall time and peak resident
+// memory.
+func measure(cmd []string) (time.Duration, int64, error) {
+	c := exec.Command(cmd[0], cmd[1:]...)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	start := time.Now()
+	err := c.Run()
+	d := time.Since(start)
+	// check exits 1 when it finds errors; synthetic records have none.
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %v: %s", strings.Join(cmd, " "), err, stderr.String())
+	}
+	var peak int64
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return d, peak, nil
+}
+
+// previewRebuild measures, in this process, what serve does after a save:
+// one record edited, read and parsed again, the model rebuilt, the page
+// rendered. The median of five saves.
+func previewRebuild(dir string) (time.Duration, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return 0, err
+	}
+	defer root.Close()
+	cacheDir, err := os.MkdirTemp("", "changebook-bench-cache-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(cacheDir)
+	opts := build.Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(cacheDir, "c"), "bench")}, Bodies: build.NewBodyCache()}
+	files, _ := filepath.Glob(filepath.Join(dir, "changes", "*", "*.md"))
+	edited := files[len(files)/2]
+	rel, _ := filepath.Rel(dir, edited)
+	rel = filepath.ToSlash(rel)
+	id := strings.TrimSuffix(filepath.Base(edited), ".md")
+	original, err := os.ReadFile(edited)
+	if err != nil {
+		return 0, err
+	}
+	defer os.WriteFile(edited, original, 0o644)
+	var previous *repository.Repository
+	var times []time.Duration
+	for i := range 6 {
+		if err := os.WriteFile(edited, append(bytes.Clone(original), fmt.Sprintf("\nEdit %d.\n", i)...), 0o644); err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		if previous != nil {
+			opts.Load.Reuse = &repository.Reuse{Previous: previous, Changed: map[string]bool{rel: true}}
+		}
+		p, err := build.Prepare(context.Background(), root.FS(), opts)
+		if err != nil {
+			return 0, err
+		}
+		previous = p.Repository
+		lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme})
+		if err != nil {
+			return 0, err
+		}
+		if _, ok, err := lazy.File(context.Background(), "changes/"+id+"/index.html"); !ok || err != nil {
+			return 0, fmt.Errorf("the edited page: %v", err)
+		}
+		if i > 0 { // the first build fills the caches, as serve's does
+			times = append(times, time.Since(start))
+		}
+	}
+	slices.Sort(times)
+	return times[len(times)/2], nil
+}
+
+// reference is the naive generator: for each record, decode the front
+// matter with yaml.v3 into a map, render the body with goldmark, and
+// write one page with the title and the body.
+func reference(dir, out string) error {
+	md := goldmark.New()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	return filepath.WalkDir(filepath.Join(dir, "changes"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rest, ok := bytes.CutPrefix(data, []byte("---\n"))
+		if !ok {
+			return nil
+		}
+		front, body, ok := bytes.Cut(rest, []byte("\n---\n"))
+		if !ok {
+			return nil
+		}
+		var fields map[string]any
+		if err := yaml.Unmarshal(front, &fields); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		var page bytes.Buffer
+		fmt.Fprintf(&page, "<!doctype html><title>%v</title><h1>%v</h1>", fields["title"], fields["title"])
+		if err := md.Convert(body, &page); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(out, fmt.Sprintf("%v.html", fields["id"])), page.Bytes(), 0o644)
+	})
+}
