@@ -76,7 +76,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
-	bodies := build.NewBodyCache()
+	bodies, memo := build.NewBodyCache(), check.NewMemo()
 	// The last load, and the files changed since: unchanged records are
 	// not read again.
 	var previous *repository.Repository
@@ -101,7 +101,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
 			Load:   load,
-			Check:  check.Options{Now: e.now(), Git: repo.git, NoLineText: true},
+			Check:  check.Options{Now: e.now(), Git: repo.git, NoLineText: true, Memo: memo},
 			Bodies: bodies,
 		})
 		if err != nil {
@@ -184,6 +184,9 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 			}
 			return nil
 		case err := <-w.Errors:
+			// Events may have been lost (an inotify queue overflow): the
+			// next rebuild reads everything.
+			previous = nil
 			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
 		case batch, ok := <-w.C:
 			if !ok {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
@@ -58,7 +59,7 @@ func BenchmarkPreviewRebuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer root.Close()
-			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench")}, Bodies: NewBodyCache()}
+			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench")}, Bodies: NewBodyCache(), Check: check.Options{Memo: check.NewMemo()}}
 			var id string // the edited record's
 			var rel string
 			var previous *repository.Repository

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/changebook/changebook/generator/config"
@@ -39,16 +40,80 @@ type Options struct {
 	// NoLineText leaves out the quoted source line of each finding, which
 	// only the text report shows (a preview lists findings without it).
 	NoLineText bool
+	// Memo, when set, keeps each record's own findings between checks.
+	Memo *Memo
+}
+
+// Memo keeps the findings of the rules that look at one record, between
+// checks of one repository, for a preview that checks at every save: a
+// record that is the same value as last time, under the same settings,
+// on the same day, with the same --require, has the same findings. (The
+// repository package hands back the same record and settings values for
+// files that did not change.)
+type Memo struct {
+	mu       sync.Mutex
+	cfg      *config.Config
+	key      string
+	byRecord map[*record.Record][]diag.Finding
+}
+
+// NewMemo returns an empty memo.
+func NewMemo() *Memo { return &Memo{byRecord: map[*record.Record][]diag.Finding{}} }
+
+// begin starts a check: what was kept under other settings goes.
+func (m *Memo) begin(cfg *config.Config, opts Options, records []*record.Record) {
+	key := opts.Now.Format("2006-01-02") + "\x00" + string(opts.Require)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cfg != m.cfg || key != m.key {
+		m.cfg, m.key = cfg, key
+		clear(m.byRecord)
+		return
+	}
+	live := make(map[*record.Record]bool, len(records))
+	for _, r := range records {
+		live[r] = true
+	}
+	for r := range m.byRecord {
+		if !live[r] {
+			delete(m.byRecord, r)
+		}
+	}
+}
+
+func (m *Memo) get(r *record.Record) ([]diag.Finding, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.byRecord[r]
+	return f, ok
+}
+
+func (m *Memo) put(r *record.Record, f []diag.Finding) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.byRecord[r] = f
 }
 
 // Records applies every rule to records and returns the findings, unsorted.
 func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.Finding {
 	perRecord := make([][]diag.Finding, len(records))
+	if opts.Memo != nil {
+		opts.Memo.begin(cfg, opts, records)
+	}
 	// The rules only read; nothing to cancel in the middle of.
 	_ = parallel.For(context.Background(), len(records), opts.Workers, func(i int) {
+		if opts.Memo != nil {
+			if f, ok := opts.Memo.get(records[i]); ok {
+				perRecord[i] = f
+				return
+			}
+		}
 		rc := &recordCheck{cfg: cfg, r: records[i], opts: opts, c: diag.NewCollector(records[i].File)}
 		rc.run()
 		perRecord[i] = rc.c.Findings()
+		if opts.Memo != nil {
+			opts.Memo.put(records[i], perRecord[i])
+		}
 	})
 
 	var findings []diag.Finding

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -324,5 +325,36 @@ func TestREADMEExamplesPass(t *testing.T) {
 	got = findings(t, map[string]string{"changebook.yaml": cfg, "changes/CHG-0042.md": signed}, Options{})
 	if len(got) != 0 {
 		t.Errorf("README config and record: got %q; want no findings", got)
+	}
+}
+
+// TestMemo: a record value seen before, under the same settings, keeps
+// its findings without the rules running; a new value or new settings
+// run them again.
+func TestMemo(t *testing.T) {
+	fsys := fstest.MapFS{
+		"changebook.yaml":  {Data: []byte("title: T\n")},
+		"changes/CHG-1.md": {Data: []byte("---\nid: CHG-1\ntitle: t\n---\n")},
+	}
+	repo, err := repository.Load(context.Background(), fsys, repository.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := NewMemo()
+	opts := Options{Memo: memo}
+	first := Records(repo.Config, repo.Records, opts)
+	if len(first) == 0 {
+		t.Fatal("the record has no findings to keep")
+	}
+	// Plant a finding: if the memo is used, it comes back.
+	memo.put(repo.Records[0], []diag.Finding{{File: "planted", Rule: "planted"}})
+	again := Records(repo.Config, repo.Records, opts)
+	if !slices.ContainsFunc(again, func(f diag.Finding) bool { return f.Rule == "planted" }) {
+		t.Error("the memo was not used for the same record and settings")
+	}
+	other := *repo.Config
+	fresh := Records(&other, repo.Records, opts)
+	if slices.ContainsFunc(fresh, func(f diag.Finding) bool { return f.Rule == "planted" }) {
+		t.Error("the memo was used under other settings")
 	}
 }

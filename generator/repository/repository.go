@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -66,8 +67,10 @@ type Repository struct {
 	// Findings are the problems met while loading (syntax, types...).
 	Findings []diag.Finding
 
-	// byFile is what each record file gave, for a later Reuse.
-	byFile map[string]result
+	// byFile is what each record file gave, and configFindings what the
+	// settings gave, for a later Reuse.
+	byFile         map[string]result
+	configFindings []diag.Finding
 }
 
 // IsRecordFile reports whether the file at name (slash-separated) is a
@@ -83,10 +86,17 @@ func IsRecordFile(name string) bool {
 // fsys. It returns an error only when loading cannot go on at all (the
 // context is cancelled); everything else is a finding.
 func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
-	cfg, findings := config.Load(fsys, opts.Limits)
-	repo := &Repository{Config: cfg, Findings: findings}
+	var cfg *config.Config
+	var findings []diag.Finding
+	if r := opts.Reuse; r != nil && r.Previous != nil && !r.Changed[config.File] {
+		// The same settings value, so that what depends on it can tell.
+		cfg, findings = r.Previous.Config, r.Previous.configFindings
+	} else {
+		cfg, findings = config.Load(fsys, opts.Limits)
+	}
+	repo := &Repository{Config: cfg, Findings: slices.Clone(findings), configFindings: findings}
 
-	files, err := recordFiles(fsys, cfg.Records)
+	files, err := listRecords(fsys, cfg.Records, opts.Reuse)
 	if err != nil {
 		c := diag.NewCollector(config.File)
 		hint := "create the folder, or set records in " + config.File + " to the folder that holds your records"
@@ -99,7 +109,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 	// Settings decide how records parse (the records folder, limits):
 	// when they change, nothing of the previous load is kept.
 	var previous map[string]result
-	if r := opts.Reuse; r != nil && r.Previous != nil && !r.Changed[config.File] && r.Previous.Config.Records == cfg.Records {
+	if r := opts.Reuse; r != nil && r.Previous != nil && !r.Changed[config.File] {
 		previous = r.Previous.byFile
 	}
 	results, err := parseAll(ctx, fsys, files, opts, previous)
@@ -115,6 +125,30 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 		repo.Findings = append(repo.Findings, r.findings...)
 	}
 	return repo, nil
+}
+
+// listRecords lists the record files below dir, sorted. A reload that
+// knows what changed walks the folder again only when the list may have
+// changed: a changed record file that is new or gone, or changed settings.
+func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, error) {
+	if reuse == nil || reuse.Previous == nil || reuse.Previous.byFile == nil || reuse.Changed[config.File] {
+		return recordFiles(fsys, dir)
+	}
+	prefix := dir + "/"
+	if dir == "." {
+		prefix = ""
+	}
+	for name := range reuse.Changed {
+		if !IsRecordFile(name) || !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		_, known := reuse.Previous.byFile[name]
+		_, err := fs.Stat(fsys, name)
+		if !known || err != nil {
+			return recordFiles(fsys, dir)
+		}
+	}
+	return slices.Sorted(maps.Keys(reuse.Previous.byFile)), nil
 }
 
 // recordFiles lists the record files below dir, sorted.

@@ -100,6 +100,13 @@ func TestLoadReusesUnchangedRecords(t *testing.T) {
 	if got := ids(second); got != "CHG-0011,CHG-0020,CHG-0030" {
 		t.Errorf("after a.md and c.md changed: %s", got)
 	}
+	// A file nobody named is not looked for: the folder is walked again
+	// only when a named record file is new or gone.
+	fsys["changes/d.md"] = &fstest.MapFile{Data: []byte(strings.Replace(minimal, "CHG-0001", "CHG-0040", 1))}
+	if quiet, err := Load(context.Background(), fsys, Options{Reuse: &Reuse{Previous: second, Changed: map[string]bool{"changes/b.md": true}}}); err != nil || ids(quiet) != "CHG-0011,CHG-0021,CHG-0030" {
+		t.Errorf("after b.md alone changed: %s, %v", ids(quiet), err)
+	}
+	delete(fsys, "changes/d.md")
 	delete(fsys, "changes/a.md")
 	third, err := Load(context.Background(), fsys, Options{Reuse: &Reuse{Previous: second, Changed: map[string]bool{"changes/a.md": true}}})
 	if err != nil {

@@ -80,7 +80,7 @@ var levels = []record.Level{"low", "medium", "high"}
 // unlike a picture, screen readers can read cell by cell.
 func (m *Model) heatMap() template.HTML {
 	var counts [3][3]int
-	for _, r := range m.Risks {
+	for _, r := range m.Risks() {
 		li, ii := slices.Index(levels, r.Likelihood), slices.Index(levels, r.Impact)
 		if li >= 0 && ii >= 0 {
 			counts[li][ii]++

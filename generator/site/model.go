@@ -2,14 +2,17 @@ package site
 
 import (
 	"cmp"
+	"context"
 	"html/template"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/parallel"
 )
 
 // Model is everything the pages show, derived once from the records.
@@ -20,8 +23,9 @@ type Model struct {
 	Changes     []*Change // by id, newest (highest) first
 	Systems     []*System // by name
 	People      []*Person // by handle
-	Risks       []*RiskEntry
-	Mitigations []*MitigationEntry
+	risks       []*RiskEntry
+	mitigations []*MitigationEntry
+	registers   sync.Once
 	// Updated is the latest sign-off date of any record: the site's date,
 	// taken from the records (not the clock) so that builds are repeatable.
 	Updated record.Date
@@ -65,6 +69,9 @@ type Change struct {
 	Requested, Closed record.Date
 	// Trail is the record's history from git; nil without one.
 	Trail *audit.Trail
+	// order is the id split for sorting, computed once: sorting 10,000
+	// changes compares ids some 140,000 times.
+	order idKey
 	// History and AfterClose are the trail's commits as the page shows
 	// them, newest first.
 	History, AfterClose []CommitView
@@ -185,8 +192,14 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	}
 	systems := map[string]*System{}
 
-	for _, r := range records {
-		c := newChange(r, bodies[r.File])
+	// Each change on its own first, on every core (a preview rebuilds the
+	// model at every save), then what links them, in order.
+	changes := make([]*Change, len(records))
+	_ = parallel.For(context.Background(), len(records), 0, func(i int) {
+		changes[i] = newChange(records[i], bodies[records[i].File])
+	})
+	for i, r := range records {
+		c := changes[i]
 		if s := r.Signoffs.Request; s != nil {
 			c.Requested = s.Date
 		}
@@ -216,7 +229,9 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		}
 		m.Changes = append(m.Changes, c)
 	}
-	newestFirst := func(a, b *Change) int { return cmp.Or(-compareIDs(a.ID, b.ID), strings.Compare(a.File, b.File)) }
+	newestFirst := func(a, b *Change) int {
+		return cmp.Or(-compareKeys(a.order, b.order), strings.Compare(a.File, b.File))
+	}
 	slices.SortFunc(m.Changes, newestFirst)
 	for _, s := range systems {
 		slices.SortFunc(s.Changes, newestFirst)
@@ -231,6 +246,26 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	}
 	slices.SortFunc(m.People, func(a, b *Person) int { return strings.Compare(a.Handle, b.Handle) })
 
+	m.findOverlaps()
+	return m
+}
+
+// Risks is the risk register: every risk of every change, highest level
+// first. It is made on first use: a preview rebuilds the model at every
+// save and renders the registers only when they are asked for.
+func (m *Model) Risks() []*RiskEntry {
+	m.registers.Do(m.makeRegisters)
+	return m.risks
+}
+
+// Mitigations is every mitigation of every change with the risks it
+// covers, made on first use like Risks.
+func (m *Model) Mitigations() []*MitigationEntry {
+	m.registers.Do(m.makeRegisters)
+	return m.mitigations
+}
+
+func (m *Model) makeRegisters() {
 	for _, c := range m.Changes {
 		byID := map[string]record.Mitigation{}
 		for _, mit := range c.Mitigations {
@@ -244,7 +279,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 					e.Mitigations = append(e.Mitigations, mit)
 				}
 			}
-			m.Risks = append(m.Risks, e)
+			m.risks = append(m.risks, e)
 		}
 		for _, mit := range c.Mitigations {
 			e := &MitigationEntry{ID: mit.ID, Description: mit.Description, Change: c}
@@ -253,13 +288,11 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 					e.Risks = append(e.Risks, r)
 				}
 			}
-			m.Mitigations = append(m.Mitigations, e)
+			m.mitigations = append(m.mitigations, e)
 		}
 	}
 	// The register lists the highest risks first.
-	slices.SortStableFunc(m.Risks, func(a, b *RiskEntry) int { return b.LevelRank - a.LevelRank })
-	m.findOverlaps()
-	return m
+	slices.SortStableFunc(m.risks, func(a, b *RiskEntry) int { return b.LevelRank - a.LevelRank })
 }
 
 func newChange(r *record.Record, body template.HTML) *Change {
@@ -274,6 +307,7 @@ func newChange(r *record.Record, body template.HTML) *Change {
 		Level: r.HighestRisk(), Path: "changes/" + slug(f.ID) + "/", Body: body,
 	}
 	c.StatusRank = slices.Index(record.Statuses, c.Status)
+	c.order = keyOf(f.ID)
 	c.LevelRank = c.Level.Rank()
 	for _, risk := range f.Risks {
 		c.Risks = append(c.Risks, newRisk(risk))
@@ -365,15 +399,21 @@ func addOnce(list *[]*Change, c *Change) {
 	}
 }
 
-// compareIDs orders ids with their numbers compared as numbers, so that
-// CHG-10000 comes after CHG-9999.
-func compareIDs(a, b string) int {
-	pa, na := splitNumber(a)
-	pb, nb := splitNumber(b)
-	if pa != pb {
-		return strings.Compare(a, b)
+// idKey is an id split into its prefix and its number without zeros, so
+// that ids compare with their numbers as numbers: CHG-10000 comes after
+// CHG-9999.
+type idKey struct{ id, prefix, number string }
+
+func keyOf(id string) idKey {
+	prefix, number := splitNumber(id)
+	return idKey{id, prefix, number}
+}
+
+func compareKeys(a, b idKey) int {
+	if a.prefix != b.prefix {
+		return strings.Compare(a.id, b.id)
 	}
-	return cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb))
+	return cmp.Or(cmp.Compare(len(a.number), len(b.number)), strings.Compare(a.number, b.number))
 }
 
 func splitNumber(id string) (prefix, number string) {

@@ -75,6 +75,10 @@ type page struct {
 	title    string
 	nav      string // the main navigation entry it belongs to
 	data     any
+	// makeData, when set, computes data when the page is rendered: the
+	// home page's and the changes page's data read every change, and a
+	// preview renders them only when asked.
+	makeData func() any
 }
 
 // PageData is what a page template receives.
@@ -224,6 +228,9 @@ func renderPage(tmpl *templates, m *Model, p page, assetPaths map[string]string)
 	t, ok := tmpl.pages[p.template]
 	if !ok {
 		return nil, fmt.Errorf("theme: no template pages/%s.html", p.template)
+	}
+	if p.makeData != nil {
+		p.data = p.makeData()
 	}
 	data := &PageData{
 		Site:    m,
@@ -397,8 +404,8 @@ var funcs = template.FuncMap{
 // pages lists every HTML page of the site.
 func (m *Model) pages() ([]page, error) {
 	ps := []page{
-		{path: "index.html", template: "index", title: "", nav: "", data: m.dashboard()},
-		{path: "changes/index.html", template: "changes", title: "Changes", nav: "changes/", data: m.changeFilters()},
+		{path: "index.html", template: "index", title: "", nav: "", makeData: func() any { return m.dashboard() }},
+		{path: "changes/index.html", template: "changes", title: "Changes", nav: "changes/", makeData: func() any { return m.changeFilters() }},
 		{path: "risks/index.html", template: "risks", title: "Risks", nav: "risks/"},
 		{path: "mitigations/index.html", template: "mitigations", title: "Mitigations", nav: "mitigations/"},
 		{path: "systems/index.html", template: "systems", title: "Systems", nav: "systems/"},
