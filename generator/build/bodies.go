@@ -50,16 +50,7 @@ func (c *BodyCache) begin(records []*record.Record) {
 		clear(c.bodies)
 		clear(c.byRecord)
 	}
-	// Records of earlier loads that are gone would otherwise stay.
-	live := make(map[*record.Record]bool, len(records))
-	for _, r := range records {
-		live[r] = true
-	}
-	for r := range c.byRecord {
-		if !live[r] {
-			delete(c.byRecord, r)
-		}
-	}
+	record.KeepOnly(c.byRecord, records)
 }
 
 func (c *BodyCache) get(r *record.Record) (template.HTML, bodyKey, bool) {

@@ -70,15 +70,7 @@ func (m *Memo) begin(cfg *config.Config, opts Options, records []*record.Record)
 		clear(m.byRecord)
 		return
 	}
-	live := make(map[*record.Record]bool, len(records))
-	for _, r := range records {
-		live[r] = true
-	}
-	for r := range m.byRecord {
-		if !live[r] {
-			delete(m.byRecord, r)
-		}
-	}
+	record.KeepOnly(m.byRecord, records)
 }
 
 func (m *Memo) get(r *record.Record) ([]diag.Finding, bool) {

@@ -219,3 +219,18 @@ func (f *Fields) HighestRisk() RiskLevel {
 	}
 	return best
 }
+
+// KeepOnly deletes from m, a memo keyed by record values, every record
+// that is not in records: a preview's memos follow the records of its
+// latest load instead of growing with every save.
+func KeepOnly[V any](m map[*Record]V, records []*Record) {
+	live := make(map[*Record]bool, len(records))
+	for _, r := range records {
+		live[r] = true
+	}
+	for r := range m {
+		if !live[r] {
+			delete(m, r)
+		}
+	}
+}
