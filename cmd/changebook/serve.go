@@ -76,7 +76,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
-	bodies, memo := build.NewBodyCache(), check.NewMemo()
+	bodies, memo, assets := build.NewBodyCache(), check.NewMemo(), &site.AssetCache{}
 	// The last load, and the files changed since: unchanged records are
 	// not read again.
 	var previous *repository.Repository
@@ -115,7 +115,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		var current serve.Site // nil: keep serving the last good site
 		if !res.Failed {
-			lazy, err := site.NewLazy(ctx, p.Model, site.Options{Theme: p.Theme})
+			lazy, err := site.NewLazy(ctx, p.Model, site.Options{Theme: p.Theme, Assets: assets})
 			if err != nil {
 				return failed(err)
 			}

@@ -60,6 +60,7 @@ func BenchmarkPreviewRebuild(b *testing.B) {
 			}
 			defer root.Close()
 			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench")}, Bodies: NewBodyCache(), Check: check.Options{Memo: check.NewMemo()}}
+			assets := &site.AssetCache{}
 			var id string // the edited record's
 			var rel string
 			var previous *repository.Repository
@@ -72,7 +73,7 @@ func BenchmarkPreviewRebuild(b *testing.B) {
 					b.Fatal(err, p.Result.Findings)
 				}
 				previous = p.Repository
-				lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme})
+				lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme, Assets: assets})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -33,7 +33,7 @@ type Lazy struct {
 // its first request (the home page's tables cost tens of milliseconds on
 // a large site, at every save).
 func NewLazy(ctx context.Context, m *Model, opts Options) (*Lazy, error) {
-	t, err := prepareTheme(m, opts.Theme)
+	t, err := prepareTheme(m, opts.Theme, opts.Assets)
 	if err != nil {
 		return nil, err
 	}

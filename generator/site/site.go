@@ -12,6 +12,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -34,6 +35,55 @@ type Options struct {
 	Theme fs.FS
 	// Workers is the number of pages rendered at once; 0 means GOMAXPROCS.
 	Workers int
+	// Assets, when set, keeps the bundled assets between renders while the
+	// theme's asset sources stay the same (a preview renders at every save).
+	Assets *AssetCache
+}
+
+// AssetCache keeps the theme's bundled assets, keyed by the content of
+// the asset sources.
+type AssetCache struct {
+	mu    sync.Mutex
+	key   [sha256.Size]byte
+	files map[string][]byte
+	paths map[string]string
+}
+
+// bundle returns the bundled assets of theme, from the cache when its
+// asset sources are those it last bundled.
+func (c *AssetCache) bundle(theme fs.FS) (map[string][]byte, map[string]string, error) {
+	if c == nil {
+		return bundleAssets(theme)
+	}
+	h := sha256.New()
+	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return bundleAssets(theme)
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.files != nil && key == c.key {
+		return c.files, c.paths, nil
+	}
+	files, paths, err := bundleAssets(theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.key, c.files, c.paths = key, files, paths
+	return files, paths, nil
 }
 
 // Sink receives the site's files as they are rendered. WriteFile is
@@ -125,7 +175,7 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		stats.Files++
 		return sink.WriteFile(name, data)
 	}
-	t, err := prepareTheme(m, opts.Theme)
+	t, err := prepareTheme(m, opts.Theme, opts.Assets)
 	if err != nil {
 		return stats, err
 	}
@@ -176,8 +226,8 @@ type themed struct {
 
 // prepareTheme bundles the theme's assets, parses its templates and lists
 // the pages of m.
-func prepareTheme(m *Model, theme fs.FS) (*themed, error) {
-	files, paths, err := bundleAssets(theme)
+func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
+	files, paths, err := cache.bundle(theme)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/url"
@@ -327,5 +328,26 @@ func TestIDOrder(t *testing.T) {
 	slices.SortFunc(ids, func(a, b string) int { return compareKeys(keyOf(a), keyOf(b)) })
 	if got := strings.Join(ids, " "); got != "CHG-0042 CHG-9999 CHG-10000 CHG-42a OPS-1" {
 		t.Errorf("sorted: %s", got)
+	}
+}
+
+// TestAssetCache: assets are bundled again only when their sources change.
+func TestAssetCache(t *testing.T) {
+	c := &AssetCache{}
+	a, _, err := c.bundle(theme.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := c.bundle(theme.FS())
+	if fmt.Sprintf("%p", a) != fmt.Sprintf("%p", b) {
+		t.Error("the same sources were bundled again")
+	}
+	changed := withFiles(t, "../../theme", map[string][]byte{"assets/main.css": []byte("body { color: red }")})
+	d, _, err := c.bundle(changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprintf("%p", d) == fmt.Sprintf("%p", a) {
+		t.Error("changed sources came from the cache")
 	}
 }

@@ -185,6 +185,7 @@ func previewRebuild(dir string) (time.Duration, error) {
 	defer os.WriteFile(edited, original, 0o644)
 	var previous *repository.Repository
 	var times []time.Duration
+	assets := &site.AssetCache{}
 	for i := range 6 {
 		if err := os.WriteFile(edited, append(bytes.Clone(original), fmt.Sprintf("\nEdit %d.\n", i)...), 0o644); err != nil {
 			return 0, err
@@ -198,7 +199,7 @@ func previewRebuild(dir string) (time.Duration, error) {
 			return 0, err
 		}
 		previous = p.Repository
-		lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme})
+		lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme, Assets: assets})
 		if err != nil {
 			return 0, err
 		}
