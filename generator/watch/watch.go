@@ -74,7 +74,7 @@ type Watcher struct {
 // it polls instead and says why on Errors.
 func Start(ctx context.Context, root string, opts Options) (*Watcher, error) {
 	if opts.Quiet == 0 {
-		opts.Quiet = 50 * time.Millisecond
+		opts.Quiet = 20 * time.Millisecond
 	}
 	if opts.Max == 0 {
 		opts.Max = time.Second
