@@ -5,6 +5,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"io/fs"
 	"time"
@@ -39,7 +40,14 @@ type Options struct {
 	Now func() time.Time
 	// Bodies, when set, keeps rendered Markdown between builds.
 	Bodies *BodyCache
+	// MarkdownLimit bounds the time one body may take to render; 0 means
+	// DefaultMarkdownLimit.
+	MarkdownLimit time.Duration
 }
+
+// DefaultMarkdownLimit is generous for any real record: a 1 MiB body of
+// ordinary Markdown renders in about 50 ms here.
+const DefaultMarkdownLimit = 2 * time.Second
 
 // Result is what a build did.
 type Result struct {
@@ -146,6 +154,10 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	errs := make([]error, len(repo.Records))
 	md := markdown.New()
 	links := site.RecordLinks(repo.Records)
+	limit := opts.MarkdownLimit
+	if limit <= 0 {
+		limit = DefaultMarkdownLimit
+	}
 	if opts.Bodies != nil {
 		opts.Bodies.begin(repo.Records)
 	}
@@ -158,7 +170,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 				return
 			}
 		}
-		html, err := md.Render(r.Body, links(r))
+		html, err := md.RenderWithin(r.Body, links(r), limit)
 		// The markdown package removes raw HTML and unsafe URLs: its
 		// output is the one piece of record text trusted as HTML.
 		bodies[i], errs[i] = template.HTML(html), err
@@ -170,10 +182,23 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	}
 	byFile := make(map[string]template.HTML, len(repo.Records))
 	for i, r := range repo.Records {
+		if errors.Is(errs[i], markdown.ErrTooSlow) {
+			c := diag.NewCollector(r.File)
+			c.Errorf(diag.Pos{Line: r.BodyLine, Col: 1}, check.RuleBodyTooComplex,
+				"simplify the body: close its links and brackets, or split it; no real record needs this",
+				"the Markdown body did not render within %s", limit)
+			res.Findings = append(res.Findings, c.Findings()...)
+			res.Failed = true
+			continue
+		}
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		byFile[r.File] = bodies[i]
+	}
+	if res.Failed {
+		diag.Sort(res.Findings)
+		return p, nil
 	}
 	phase("markdown")
 	p.Model = site.NewModel(repo.Config, repo.Records, byFile)

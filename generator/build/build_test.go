@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 const recordText = `---
@@ -91,5 +92,24 @@ func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*"))
 	if len(matches) != 0 {
 		t.Errorf("temporary folders left: %v", matches)
+	}
+}
+
+// TestPathologicalBodyStopsTheBuild: a body that the Markdown parser takes
+// quadratic time on is reported with its file and line, and the build
+// stops instead of hanging; nothing is published.
+func TestPathologicalBodyStopsTheBuild(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	slow := recordText + strings.Repeat("[a](", 6000) + "\n"
+	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(slow)}}
+	res, err := Run(context.Background(), fsys, Options{Output: out, MarkdownLimit: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Failed || len(res.Findings) != 1 || res.Findings[0].Rule != "body-too-complex" || res.Findings[0].File != "changes/CHG-0001.md" || res.Findings[0].Pos.Line == 0 {
+		t.Fatalf("result: failed %v, findings %+v", res.Failed, res.Findings)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed build published %s: %v", out, err)
 	}
 }

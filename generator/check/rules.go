@@ -35,6 +35,7 @@ const (
 	RuleRolesNotChecked        = "roles-not-checked"
 	RuleSignoffProvenance      = "signoff-provenance"
 	RuleModifiedAfterClose     = "modified-after-close"
+	RuleBodyTooComplex         = "body-too-complex"
 )
 
 // Rule describes one rule for documentation and for SARIF's rule table.
@@ -80,6 +81,7 @@ func Rules() []Rule {
 		{RuleUntested, e, "implementation is signed without tested: true."},
 		{RuleSecurityReview, e, "validation is signed without security_review: passed."},
 		{RuleRequireStatus, e, "The record has not reached the status given with --require."},
+		{RuleBodyTooComplex, e, "The Markdown body did not render within the time limit (found by build and serve)."},
 		{decode.RuleUnknownField, w, "A field is not part of the format (with a suggestion for near misses)."},
 		{RuleUnreferencedMitigation, w, "A mitigation is not referenced by any risk."},
 		{RuleWindowOverlap, w, "Two changes on one system have overlapping windows."},

@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -209,5 +211,18 @@ func TestLinksAreRewrittenThenChecked(t *testing.T) {
 	want := `<p><a href="../CHG-0002/">next</a> x <a href="https://a.example/">y</a></p>` + "\n"
 	if string(out) != want {
 		t.Errorf("got %q; want %q", out, want)
+	}
+}
+
+// TestRenderWithin: an ordinary body renders; one that the parser takes
+// quadratic time on is abandoned at the limit.
+func TestRenderWithin(t *testing.T) {
+	r := New()
+	html, err := r.RenderWithin([]byte("# Title\n\nText."), nil, time.Second)
+	if err != nil || !strings.Contains(string(html), "Text.") {
+		t.Errorf("an ordinary body: %q, %v", html, err)
+	}
+	if _, err := r.RenderWithin([]byte(strings.Repeat("[a](", 6000)), nil, time.Millisecond); !errors.Is(err, ErrTooSlow) {
+		t.Errorf("6,000 unclosed links within 1 ms: %v; want ErrTooSlow", err)
 	}
 }
