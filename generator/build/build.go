@@ -100,13 +100,6 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// Render builds the site of the repository at the root of fsys into sink,
-// for previews that keep it in memory; opts.Output is not used. When the
-// check finds errors, the result says so and nothing is written.
-func Render(ctx context.Context, fsys fs.FS, opts Options, sink site.Sink) (*Result, error) {
-	return build(ctx, fsys, opts, func() (site.Sink, error) { return sink, nil })
-}
-
 // Prepared is a checked repository with its site model, ready to render.
 type Prepared struct {
 	// Result holds the findings; when Result.Failed, Model is nil.
