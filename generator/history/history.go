@@ -335,16 +335,15 @@ func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string)
 	if len(bases) == 0 {
 		return nil, fmt.Errorf("--since %s: no common history with HEAD (in a shallow clone, fetch with fetch-depth: 0)", rev)
 	}
-	from, err := bases[0].Tree()
-	if err != nil {
+	// Only the files present at HEAD matter (a rename counts as its new
+	// name), so the history pass's tree walk serves, without rename
+	// detection.
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	to, err := head.Tree()
-	if err != nil {
-		return nil, err
-	}
-	changes, err := object.DiffTreeWithOptions(ctx, from, to, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 500})
-	if err != nil {
+	var changes []change
+	d := &differ{repo: repo, trees: map[plumbing.Hash]*object.Tree{}}
+	if err := d.diff(bases[0].TreeHash, head.TreeHash, "", &changes); err != nil {
 		return nil, err
 	}
 	prefix = strings.Trim(prefix, "/")
@@ -353,7 +352,7 @@ func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string)
 	}
 	out := map[string]bool{}
 	for _, ch := range changes {
-		if name, ok := strings.CutPrefix(ch.To.Name, prefix); ok && ch.To.Name != "" {
+		if name, ok := strings.CutPrefix(ch.to, prefix); ok && ch.to != "" {
 			out[name] = true
 		}
 	}
