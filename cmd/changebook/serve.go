@@ -76,7 +76,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
-	bodies, memo, assets := build.NewBodyCache(), check.NewMemo(), &site.AssetCache{}
+	bodies, memo, assets, changes := build.NewBodyCache(), check.NewMemo(), &site.AssetCache{}, &site.ChangeCache{}
 	// The last load, and the files changed since: unchanged records are
 	// not read again.
 	var previous *repository.Repository
@@ -100,9 +100,10 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 			load.Reuse = &repository.Reuse{Previous: previous, Changed: set}
 		}
 		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
-			Load:   load,
-			Check:  check.Options{Now: e.now(), Git: repo.git, NoLineText: true, Memo: memo},
-			Bodies: bodies,
+			Load:    load,
+			Check:   check.Options{Now: e.now(), Git: repo.git, NoLineText: true, Memo: memo},
+			Bodies:  bodies,
+			Changes: changes,
 		})
 		if err != nil {
 			previous = nil // read everything next time

@@ -40,6 +40,9 @@ type Options struct {
 	Now func() time.Time
 	// Bodies, when set, keeps rendered Markdown between builds.
 	Bodies *BodyCache
+	// Changes, when set, keeps each record's part of the site model
+	// between builds.
+	Changes *site.ChangeCache
 	// MarkdownLimit bounds the time one body may take to render; 0 means
 	// DefaultMarkdownLimit.
 	MarkdownLimit time.Duration
@@ -194,7 +197,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 		return p, nil
 	}
 	phase("markdown")
-	p.Model = site.NewModel(repo.Config, repo.Records, byFile)
+	p.Model = site.NewModel(repo.Config, repo.Records, byFile, opts.Changes)
 	p.Model.AddAudit(checked.Audit)
 	p.Theme = overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
 	if repo.Config.BaseURL == "" {

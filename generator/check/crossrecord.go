@@ -58,7 +58,7 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 		if st := r.Status(); st == record.StatusRejected || st == record.StatusChangesReq {
 			continue
 		}
-		for _, s := range slices.Compact(slices.Sorted(slices.Values(r.Systems))) {
+		for _, s := range r.SystemSet() {
 			bySystem[s] = append(bySystem[s], windowed{r, w.Start, w.End})
 		}
 	}

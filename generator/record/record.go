@@ -4,6 +4,8 @@
 package record
 
 import (
+	"slices"
+
 	"github.com/changebook/changebook/generator/decode"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -218,6 +220,21 @@ func (f *Fields) HighestRisk() RiskLevel {
 		}
 	}
 	return best
+}
+
+// SystemSet returns the record's systems sorted and without repeats. A
+// record usually lists them that way already, and then the list itself is
+// returned: the cross-record rule and the site's model ask for it for
+// every record at every preview rebuild, and copying would allocate
+// 10,000 slices each time.
+func (f *Fields) SystemSet() []string {
+	s := f.Systems
+	for i := 1; i < len(s); i++ {
+		if s[i-1] >= s[i] {
+			return slices.Compact(slices.Sorted(slices.Values(s)))
+		}
+	}
+	return s
 }
 
 // KeepOnly deletes from m, a memo keyed by record values, every record

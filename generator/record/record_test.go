@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -166,5 +167,24 @@ func TestRiskLevel(t *testing.T) {
 	f := Fields{Risks: []Risk{{Likelihood: "low", Impact: "low"}, {Likelihood: "high", Impact: "medium"}, {Likelihood: "medium", Impact: "low"}}}
 	if got := f.HighestRisk(); got != RiskHigh {
 		t.Errorf("HighestRisk = %q; want high", got)
+	}
+}
+
+func TestSystemSet(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{nil, nil},
+		{[]string{"api"}, []string{"api"}},
+		{[]string{"api", "db"}, []string{"api", "db"}},
+		{[]string{"db", "api"}, []string{"api", "db"}},
+		{[]string{"api", "db", "api"}, []string{"api", "db"}},
+		{[]string{"api", "api"}, []string{"api"}},
+	} {
+		f := Fields{Systems: slices.Clone(tc.in)}
+		if got := f.SystemSet(); !slices.Equal(got, tc.want) {
+			t.Errorf("SystemSet(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !slices.Equal(f.Systems, tc.in) {
+			t.Errorf("SystemSet(%q) changed the record's list to %q", tc.in, f.Systems)
+		}
 	}
 }

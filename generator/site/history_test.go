@@ -42,7 +42,7 @@ func TestRecordPageHistory(t *testing.T) {
 	for _, repoURL := range []string{"https://github.com/example/ops", "https://gitlab.example.com/group/ops.git"} {
 		cfg := *res.Repository.Config
 		cfg.RepoURL = repoURL
-		m := NewModel(&cfg, res.Repository.Records, nil)
+		m := NewModel(&cfg, res.Repository.Records, nil, nil)
 		m.AddAudit(a)
 		out := &MemorySink{}
 		if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {

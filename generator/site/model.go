@@ -170,10 +170,55 @@ type MitigationEntry struct {
 	Risks           []Risk
 }
 
+// ChangeCache keeps each record's Change, as derived from the record
+// alone, between models of one repository: a preview derives the model
+// again at every save, and all but the saved record are the same values
+// as before. The zero value is ready; nil means no cache.
+type ChangeCache struct {
+	mu      sync.Mutex
+	changes map[*record.Record]*Change
+}
+
+// change returns r's change before anything links it to others: a new
+// copy of the one derived for r earlier with the same body, or a new one.
+func (cc *ChangeCache) change(r *record.Record, body template.HTML) *Change {
+	if cc == nil {
+		return newChange(r, body)
+	}
+	cc.mu.Lock()
+	base, ok := cc.changes[r]
+	cc.mu.Unlock()
+	if !ok || base.Body != body {
+		base = newChange(r, body)
+		cc.mu.Lock()
+		if cc.changes == nil {
+			cc.changes = map[*record.Record]*Change{}
+		}
+		cc.changes[r] = base
+		cc.mu.Unlock()
+	}
+	// The copy gets its own stages, overlaps and history: the cached
+	// value never has any, so no model sees another's links.
+	c := new(Change)
+	*c = *base
+	return c
+}
+
+// keepOnly forgets the records that are gone.
+func (cc *ChangeCache) keepOnly(records []*record.Record) {
+	if cc == nil {
+		return
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	record.KeepOnly(cc.changes, records)
+}
+
 // NewModel derives the model. bodies holds each record's rendered body by
-// file.
-func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]template.HTML) *Model {
-	m := &Model{Config: cfg}
+// file; cache may be nil.
+func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]template.HTML, cache *ChangeCache) *Model {
+	m := &Model{Config: cfg, Changes: make([]*Change, 0, len(records))}
+	cache.keepOnly(records)
 	people := map[string]*Person{}
 	person := func(handle string) *Person {
 		if p, ok := people[handle]; ok {
@@ -196,7 +241,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	// model at every save), then what links them, in order.
 	changes := make([]*Change, len(records))
 	_ = parallel.For(context.Background(), len(records), 0, func(i int) {
-		changes[i] = newChange(records[i], bodies[records[i].File])
+		changes[i] = cache.change(records[i], bodies[records[i].File])
 	})
 	for i, r := range records {
 		c := changes[i]
@@ -206,6 +251,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		if s := r.Signoffs.Documentation; s != nil {
 			c.Closed = s.Date
 		}
+		c.Stages = make([]StageView, 0, len(record.Stages))
 		for _, stage := range record.Stages {
 			v := StageView{Stage: stage, Signoff: r.Signoffs.Of(stage), Detail: stageDetail(&r.Signoffs, stage)}
 			if v.Signoff != nil {
@@ -219,7 +265,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 			}
 			c.Stages = append(c.Stages, v)
 		}
-		for _, name := range slices.Compact(slices.Sorted(slices.Values(r.Systems))) {
+		for _, name := range r.SystemSet() {
 			s, ok := systems[name]
 			if !ok {
 				s = &System{Name: name, Path: "systems/" + slug(name) + "/"}

@@ -22,6 +22,7 @@ import (
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/markdown"
+	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/theme"
 )
@@ -62,7 +63,7 @@ func modelOf(t testing.TB, fsys fs.FS) *Model {
 		}
 		bodies[r.File] = template.HTML(out)
 	}
-	return NewModel(res.Repository.Config, res.Repository.Records, bodies)
+	return NewModel(res.Repository.Config, res.Repository.Records, bodies, nil)
 }
 
 func fixture(t *testing.T) *MemorySink {
@@ -349,5 +350,56 @@ func TestAssetCache(t *testing.T) {
 	}
 	if fmt.Sprintf("%p", d) == fmt.Sprintf("%p", a) {
 		t.Error("changed sources came from the cache")
+	}
+}
+
+// TestChangeCache derives the fixture's model three times through one
+// cache: the sites must equal one derived without it, each model must
+// have its own changes (a preview's previous model is still being read
+// while the next is made), and a record whose body changed must show it.
+func TestChangeCache(t *testing.T) {
+	plain := modelOf(t, os.DirFS("testdata/repo"))
+	var records []*record.Record
+	bodies := map[string]template.HTML{}
+	for _, c := range plain.Changes {
+		records = append(records, c.Record)
+		bodies[c.File] = c.Body
+	}
+	render := func(m *Model) map[string][]byte {
+		out := &MemorySink{}
+		if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Files
+	}
+	want := render(plain)
+	cache := &ChangeCache{}
+	first := NewModel(plain.Config, records, bodies, cache)
+	second := NewModel(plain.Config, records, bodies, cache)
+	for name, m := range map[string]*Model{"first": first, "second": second} {
+		got := render(m)
+		if len(got) != len(want) {
+			t.Fatalf("%s model: %d files, want %d", name, len(got), len(want))
+		}
+		for file, data := range want {
+			if !bytes.Equal(got[file], data) {
+				t.Errorf("%s model: %s differs from the site made without the cache", name, file)
+			}
+		}
+	}
+	for i := range first.Changes {
+		a, b := first.Changes[i], second.Changes[i]
+		if a == b || &a.Stages[0] == &b.Stages[0] {
+			t.Fatalf("%s: two models share a change or its stages", a.ID)
+		}
+	}
+
+	edited := records[0]
+	bodies[edited.File] = "<p>Edited.</p>"
+	third := NewModel(plain.Config, records, bodies, cache)
+	for _, c := range third.Changes {
+		if c.Record == edited && c.Body != "<p>Edited.</p>" {
+			t.Errorf("%s: the cache kept the old body %q", c.ID, c.Body)
+		}
 	}
 }
