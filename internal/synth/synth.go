@@ -22,6 +22,9 @@ type Options struct {
 	Records int
 	// Seed makes the output reproducible.
 	Seed uint64
+	// Commits is the number of commits of the history WriteHistory
+	// writes.
+	Commits int
 }
 
 var (
@@ -69,7 +72,9 @@ func Files(opts Options) map[string][]byte {
 	files["changebook.yaml"] = []byte(Config())
 	for i := 1; i <= opts.Records; i++ {
 		id := fmt.Sprintf("CHG-%05d", i)
-		files[fmt.Sprintf("changes/%d/%s.md", i/1000, id)] = Record(r, id, i)
+		// A hundred records a folder: a git tree per folder stays small
+		// when the history rewrites it at every commit.
+		files[fmt.Sprintf("changes/%d/%s.md", i/100, id)] = Record(r, id, i)
 	}
 	return files
 }

@@ -2,6 +2,7 @@
 // benchmarks and load tests:
 //
 //	go run ./internal/cmd/synth -n 10000 -o /tmp/repo10k
+//	go run ./internal/cmd/synth -n 10000 -commits 20000 -o /tmp/git10k
 package main
 
 import (
@@ -23,6 +24,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	n := fs.Int("n", 1000, "number of records")
 	out := fs.String("o", "", "output folder (must not exist, or be empty)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same repository")
+	commits := fs.Int("commits", 0, "also write a git history of this many commits, the records signed stage by stage")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -34,10 +36,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %s is not empty\n", *out)
 		return 2
 	}
-	if err := synth.WriteDir(*out, synth.Options{Records: *n, Seed: *seed}); err != nil {
+	opts := synth.Options{Records: *n, Seed: *seed, Commits: *commits}
+	write, history := synth.WriteDir, ""
+	if *commits > 0 {
+		write, history = synth.WriteHistory, fmt.Sprintf(" with a history of up to %d commits", *commits)
+	}
+	if err := write(*out, opts); err != nil {
 		fmt.Fprintln(stderr, "synth:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %d records to %s\n", *n, *out)
+	fmt.Fprintf(stdout, "wrote %d records to %s%s\n", *n, *out, history)
 	return 0
 }

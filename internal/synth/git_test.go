@@ -1,0 +1,84 @@
+package synth
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+// TestWriteHistory checks a generated history as changebook reads it:
+// with a commit for every version, each sign-off is committed by its
+// signer (no provenance findings), nothing is uncommitted, and every
+// record's trail has one commit per signed stage.
+func TestWriteHistory(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{Records: 60, Seed: 1, Commits: 1000}
+	if err := WriteHistory(dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	src, err := audit.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := check.Run(context.Background(), os.DirFS(dir), repository.Options{}, check.Options{Git: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("%s: %s [%s]", f.Location(), f.Message, f.Rule)
+	}
+	if res.Audit == nil {
+		t.Fatal("no audit trail read")
+	}
+	versions := 0
+	for _, r := range res.Repository.Records {
+		trail := res.Audit.Records[r.File]
+		if trail == nil || trail.Uncommitted {
+			t.Fatalf("%s: trail %+v", r.File, trail)
+		}
+		signed := 0
+		for _, stage := range record.Stages {
+			if r.Signoffs.Of(stage) != nil {
+				signed++
+			}
+		}
+		want := max(1, signed)
+		if len(trail.Commits) != want {
+			t.Errorf("%s: %d commits, want %d (one per signed stage)", r.File, len(trail.Commits), want)
+		}
+		versions += want
+	}
+	if res.Audit.Commits != versions {
+		t.Errorf("%d commits, want %d: one per version", res.Audit.Commits, versions)
+	}
+	if errs, _ := diag.Count(res.Findings); errs > 0 {
+		t.Fail()
+	}
+}
+
+// TestWriteHistoryFewerCommits spreads the versions over fewer commits
+// than there are versions: the history has exactly that many.
+func TestWriteHistoryFewerCommits(t *testing.T) {
+	repo, err := History(Options{Records: 60, Seed: 1, Commits: 25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iter, err := repo.Log(&git.LogOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	iter.ForEach(func(*object.Commit) error { n++; return nil })
+	if n != 25 {
+		t.Errorf("%d commits, want 25", n)
+	}
+}
