@@ -91,7 +91,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	}
 	if opts.timings {
 		for _, p := range res.Phases {
-			fmt.Fprintf(e.stderr, "%-18s %8s\n", p.Name, p.Duration.Round(1e5))
+			fmt.Fprintf(e.stderr, "%-24s %9s\n", p.Name, p.Duration.Round(1e5))
 		}
 	}
 	fmt.Fprintf(e.stdout, "built %d records into %s: %d pages, %d files in %s\n",

@@ -220,11 +220,11 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 	if err != nil {
 		return nil, err
 	}
-	stats, err := site.Render(ctx, p.Model, site.Options{Theme: p.Theme, Workers: opts.Workers}, sink)
+	stats, err := site.Render(ctx, p.Model, site.Options{Theme: p.Theme, Workers: opts.Workers, Phase: p.phase}, sink)
 	if err != nil {
 		return nil, err
 	}
-	p.phase("render and write")
+	p.phase("write exports and index")
 	p.Result.Pages, p.Result.Files = stats.Pages, stats.Files
 	return p.Result, nil
 }

@@ -38,6 +38,9 @@ type Options struct {
 	// Assets, when set, keeps the bundled assets between renders while the
 	// theme's asset sources stay the same (a preview renders at every save).
 	Assets *AssetCache
+	// Phase, when set, is called as each phase of Render ends, with its
+	// name: "pages", "exports", "search index".
+	Phase func(name string)
 }
 
 // AssetCache keeps the theme's bundled assets, keyed by the content of
@@ -202,8 +205,14 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	}
 	stats.Pages = len(pages)
 	stats.Files += len(pages)
+	phase := func(name string) {
+		if opts.Phase != nil {
+			opts.Phase(name)
+		}
+	}
+	phase("pages")
 
-	exports, index, err := m.otherFiles(ctx, pages, opts.Workers)
+	exports, index, err := m.otherFiles(ctx, pages, opts.Workers, phase)
 	if err != nil {
 		return stats, err
 	}
@@ -259,15 +268,17 @@ func bundleAssets(theme fs.FS) (map[string][]byte, map[string]string, error) {
 
 // otherFiles renders the files that are not pages: exports, feeds and
 // the search index (its files under search/).
-func (m *Model) otherFiles(ctx context.Context, pages []page, workers int) (map[string][]byte, *search.Index, error) {
+func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
 	files, err := m.exports(pages)
 	if err != nil {
 		return nil, nil, err
 	}
+	phase("exports")
 	index, err := m.searchIndex(ctx, workers)
 	if err != nil {
 		return nil, nil, err
 	}
+	phase("search index")
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}

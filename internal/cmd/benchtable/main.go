@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +46,33 @@ func main() {
 		}
 		return
 	}
+	// Commands are measured from a small process of their own: Linux
+	// keeps the peak memory of a process across exec, so a command started
+	// straight from this one (hundreds of MB after generating a
+	// repository) would report at least this one's peak.
+	if len(os.Args) > 2 && os.Args[1] == "-measure" {
+		os.Exit(launch(os.Args[2:]))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// launch runs cmd, its stderr on ours, and prints its wall time in
+// nanoseconds and its peak memory in KB.
+func launch(cmd []string) int {
+	c := exec.Command(cmd[0], cmd[1:]...)
+	c.Stderr = os.Stderr
+	start := time.Now()
+	if err := c.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	d := time.Since(start)
+	var peak int64
+	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = ru.Maxrss // kilobytes on Linux
+	}
+	fmt.Printf("%d %d\n", d.Nanoseconds(), peak)
+	return 0
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -54,6 +81,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	bin := flags.String("bin", "bin/changebook", "the changebook binary to measure")
 	sizes := flags.String("sizes", "1000,10000", "repository sizes, comma-separated")
 	work := flags.String("work", "", "folder for the repositories and sites (default: a temporary folder, removed after)")
+	historyMax := flags.Int("history-max", 10000, "measure the build with a git history (2 commits a record) up to this many records")
+	browser := flags.Bool("browser", true, "measure the bytes a first search query fetches, in Chromium (runs go test)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -95,19 +124,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 			{"naive reference", []string{self, "-reference", repo, site("ref")}},
 			{"check, cold", []string{*bin, "check", "--no-cache", "--no-history", repo}},
 			{"check, records cached", []string{*bin, "check", "--no-history", "--cache-dir", cache, repo}},
-			{"build, cold, fresh output", []string{*bin, "build", "--no-cache", "--no-history", repo, "-o", site("site")}},
+			{"build, cold, fresh output", []string{*bin, "build", "--no-cache", "--no-history", "--timings", repo, "-o", site("site")}},
+		}
+		if n <= *historyMax {
+			gitRepo := filepath.Join(dir, fmt.Sprintf("git%d", n))
+			fmt.Fprintf(stderr, "generating %d records with a history of %d commits...\n", n, 2*n)
+			if err := synth.WriteHistory(gitRepo, synth.Options{Records: n, Seed: 1, Commits: 2 * n}); err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			rows = append(rows, struct {
+				name string
+				cmd  []string
+			}{fmt.Sprintf("build with history (%d commits)", 2*n), []string{*bin, "build", "--no-cache", gitRepo, "-o", site("gitsite")}})
 		}
 		var ref time.Duration
 		for i, row := range rows {
 			if row.name == "check, records cached" {
 				// Fill the cache first, as the run before would have.
-				if _, _, err := measure(row.cmd); err != nil {
+				if _, _, _, err := measure(row.cmd); err != nil {
 					fmt.Fprintln(stderr, err)
 					return 1
 				}
 			}
 			fmt.Fprintf(stderr, "%d records: %s...\n", n, row.name)
-			d, peak, err := measure(row.cmd)
+			d, peak, log, err := measure(row.cmd)
 			if err != nil {
 				fmt.Fprintln(stderr, err)
 				return 1
@@ -116,6 +157,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 				ref = d
 			}
 			printRow(tw, n, row.name, d, peak, ref)
+			// The build's --timings name its search index phase.
+			if m := searchPhase.FindStringSubmatch(log); m != nil {
+				if d, err := time.ParseDuration(m[1]); err == nil {
+					printRow(tw, n, "  of which search index", d, 0, ref)
+				}
+			}
+		}
+		if *browser {
+			fmt.Fprintf(stderr, "%d records: first search queries in Chromium...\n", n)
+			first, page, err := searchBytes(site("site"))
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.0f KB\t\t\t\t\n", n, "first search query, most bytes fetched", first)
+			fmt.Fprintf(tw, "%d\t%s\t%.0f KB\t\t\t\t\n", n, "search page with facets, most bytes", page)
 		}
 		d, err := previewRebuild(repo)
 		if err != nil {
@@ -123,8 +180,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		printRow(tw, n, "serve: one record saved, page ready", d, 0, ref)
-		os.RemoveAll(site("site"))
-		os.RemoveAll(site("ref"))
+		for _, name := range []string{"site", "ref", "gitsite", "git"} {
+			os.RemoveAll(site(name))
+		}
 	}
 	tw.Flush()
 	return 0
@@ -138,24 +196,54 @@ func printRow(w io.Writer, n int, name string, d time.Duration, peak int64, ref 
 	fmt.Fprintf(w, "%d\t%s\t%s\t%.0f\t%s\t%.2f\t\n", n, name, d.Round(time.Millisecond), float64(n)/d.Seconds(), mem, d.Seconds()/ref.Seconds())
 }
 
-// measure runs a command and returns its wall time and peak resident
-// memory.
-func measure(cmd []string) (time.Duration, int64, error) {
-	c := exec.Command(cmd[0], cmd[1:]...)
-	var stderr bytes.Buffer
-	c.Stderr = &stderr
-	start := time.Now()
-	err := c.Run()
-	d := time.Since(start)
-	// check exits 1 when it finds errors; synthetic records have none.
+var (
+	searchPhase = regexp.MustCompile(`(?m)^search index +(\S+)$`)
+	benchMetric = regexp.MustCompile(`([\d.]+) (max-first-query-KB|max-search-page-KB)`)
+)
+
+// searchBytes runs the browser benchmark of the generator/site package
+// over the site at dir: the most bytes any of its first queries fetched,
+// from the header's box and on the search page with its facets.
+func searchBytes(dir string) (first, page float64, err error) {
+	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^BenchmarkSearchBrowser$", "-benchtime", "1x")
+	c.Env = append(os.Environ(), "CHANGEBOOK_SEARCH_SITE="+dir)
+	out, err := c.CombinedOutput()
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s: %v: %s", strings.Join(cmd, " "), err, stderr.String())
+		return 0, 0, fmt.Errorf("browser benchmark: %v: %s", err, out)
 	}
-	var peak int64
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peak = ru.Maxrss * 1024 // kilobytes on Linux
+	for _, m := range benchMetric.FindAllStringSubmatch(string(out), -1) {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		if m[2] == "max-first-query-KB" {
+			first = v
+		} else {
+			page = v
+		}
 	}
-	return d, peak, nil
+	if first == 0 {
+		return 0, 0, fmt.Errorf("browser benchmark printed no figures: %s", out)
+	}
+	return first, page, nil
+}
+
+// measure runs a command and returns its wall time, peak resident
+// memory and what it wrote on stderr.
+func measure(cmd []string) (time.Duration, int64, string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, 0, "", err
+	}
+	c := exec.Command(self, append([]string{"-measure"}, cmd...)...)
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	// check exits 1 when it finds errors; synthetic records have none.
+	if err := c.Run(); err != nil {
+		return 0, 0, "", fmt.Errorf("%s: %v: %s", strings.Join(cmd, " "), err, stderr.String())
+	}
+	var ns, kb int64
+	if _, err := fmt.Sscan(stdout.String(), &ns, &kb); err != nil {
+		return 0, 0, "", fmt.Errorf("%s: measuring: %v: %q", strings.Join(cmd, " "), err, stdout.String())
+	}
+	return time.Duration(ns), kb * 1024, stderr.String(), nil
 }
 
 // previewRebuild measures, in this process, what serve does after a save:
