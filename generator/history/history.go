@@ -11,12 +11,16 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Commit is one commit that touched a record.
@@ -124,6 +128,9 @@ type Options struct {
 	// configuration repository, with their current content (to tell
 	// uncommitted changes).
 	Records map[string][]byte
+	// Workers is the number of goroutines comparing trees; 0 means one
+	// per core (at most 4) for a long history, one for a short one.
+	Workers int
 }
 
 // Read walks the history of repo once, from HEAD, and returns every
@@ -139,6 +146,10 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		prefix += "/"
 	}
 	h := &History{Files: map[string]*File{}, repo: repo, prefix: prefix}
+	// The walk reads tens of thousands of objects one after the other
+	// through a handle of its own that keeps its pack files open.
+	walker, done := sequentialReader(repo)
+	defer done()
 	mm := readMailmap(repo)
 
 	ref, err := repo.Head()
@@ -169,14 +180,17 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		h.Files[name] = &File{}
 	}
 
-	iter, err := repo.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
+	// The commits first, then their trees: go-git's pack reader, kept
+	// open, returns wrong objects when reads interleave with a log's.
+	var commits []*object.Commit
+	byHash := map[plumbing.Hash]*object.Commit{}
+	iter, err := walker.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
 	if err != nil {
 		return nil, fmt.Errorf("reading the history: %w", err)
 	}
-	defer iter.Close()
-	d := &differ{repo: repo, trees: map[plumbing.Hash]*object.Tree{}}
 	for {
 		if err := ctx.Err(); err != nil {
+			iter.Close()
 			return nil, err
 		}
 		c, err := iter.Next()
@@ -187,29 +201,83 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 			if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
 				break // the clone's boundary
 			}
+			iter.Close()
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
+		commits = append(commits, c)
+		byHash[c.Hash] = c
+	}
+	iter.Close()
+
+	// Which tree each commit is compared with: none for a merge (skip),
+	// the zero hash for a root commit.
+	type step struct {
+		skip   bool
+		parent plumbing.Hash
+	}
+	steps := make([]step, len(commits))
+	for i, c := range commits {
 		h.Commits++
-		if c.NumParents() > 1 {
-			continue
-		}
-		var parentTree plumbing.Hash
-		if c.NumParents() == 1 {
-			parent, err := c.Parent(0)
-			if err != nil {
-				if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
-					continue // the boundary commit: its parent was not fetched
+		switch {
+		case c.NumParents() > 1:
+			steps[i].skip = true
+		case c.NumParents() == 1:
+			parent, ok := byHash[c.ParentHashes[0]]
+			if !ok {
+				if parent, err = c.Parent(0); err != nil {
+					if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
+						steps[i].skip = true // the boundary commit: its parent was not fetched
+						continue
+					}
+					return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 				}
-				return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 			}
-			parentTree = parent.TreeHash
-		} else if h.Shallow {
-			continue // a boundary commit shows as parentless: its changes are unknown
+			steps[i].parent = parent.TreeHash
+		case h.Shallow:
+			steps[i].skip = true // a boundary commit shows as parentless: its changes are unknown
 		}
-		changes, err := d.changes(ctx, c, parentTree)
-		if err != nil {
-			return nil, fmt.Errorf("comparing commit %s with its parent: %w", c.Hash, err)
-		}
+	}
+
+	// The comparisons, most of the pass's time (inflating trees), on
+	// every core: each worker takes a run of consecutive commits, whose
+	// trees share the most, with a reader and a tree cache of its own.
+	changed := make([][]change, len(commits))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4, max(1, len(commits)/256))
+	}
+	workers = min(workers, max(1, len(commits)))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			reader, close := walker, func() {}
+			if w > 0 {
+				reader, close = sequentialReader(repo)
+			}
+			defer close()
+			d := &differ{repo: reader, trees: map[plumbing.Hash]*object.Tree{}}
+			for i := w * len(commits) / workers; i < (w+1)*len(commits)/workers; i++ {
+				if errs[w] = ctx.Err(); errs[w] != nil {
+					return
+				}
+				if steps[i].skip {
+					continue
+				}
+				if changed[i], errs[w] = d.changes(ctx, commits[i], steps[i].parent); errs[w] != nil {
+					errs[w] = fmt.Errorf("comparing commit %s with its parent: %w", commits[i].Hash, errs[w])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	for i, c := range commits {
+		changes := changed[i]
 		var commit *Commit
 		for _, ch := range changes {
 			from, to := ch.from, ch.to
@@ -239,6 +307,7 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	}
 
 	// Uncommitted changes: the working file's blob hash against HEAD's.
+	d := &differ{repo: walker, trees: map[plumbing.Hash]*object.Tree{}}
 	if h.headBlobs, err = d.files(head.TreeHash, prefix); err != nil {
 		return nil, err
 	}
@@ -357,4 +426,29 @@ func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string)
 		}
 	}
 	return out, nil
+}
+
+// sequentialReader returns a handle on repo's objects for one goroutine
+// that keeps its pack files open, and the function that closes them.
+//
+// go-git opens a pack file afresh for every object it reads from one
+// (with a new buffered reader), unless the storage keeps descriptors;
+// a storage that keeps them shares one reader per pack, so it is safe
+// only for reads one at a time. repo itself stays as it was, for the
+// readers that share it across goroutines (record versions).
+func sequentialReader(repo *git.Repository) (*git.Repository, func()) {
+	fsStorage, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return repo, func() {}
+	}
+	// A smaller object cache than go-git's default (96 MiB): the differ
+	// keeps the trees it needs, and up to four readers run at once.
+	st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRU(32*cache.MiByte),
+		filesystem.Options{KeepDescriptors: true, AlternatesFS: fsStorage.Filesystem()})
+	walker, err := git.Open(st, nil)
+	if err != nil {
+		st.Close()
+		return repo, func() {}
+	}
+	return walker, func() { st.Close() }
 }

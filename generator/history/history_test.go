@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/changebook/changebook/internal/synth"
 )
 
 // fakeRepo is a real git repository in a temp folder, written with go-git.
@@ -241,6 +243,58 @@ func TestReadAgreesWithGit(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: %d commits, git log says %d", name, len(got), len(want))
+		}
+	}
+}
+
+// TestReadWorkersAgree reads a packed history of some 490 commits (records
+// signed stage by stage, one sign-off a commit, as synth writes them) with one worker and with
+// three: each worker reads the pack through a handle of its own, and the
+// versions found must be the same, in the same order.
+func TestReadWorkersAgree(t *testing.T) {
+	dir := t.TempDir()
+	if err := synth.WriteHistory(dir, synth.Options{Records: 150, Seed: 1, Commits: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	repo, _, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := map[string][]byte{}
+	files, _ := filepath.Glob(filepath.Join(dir, "changes", "*", "*.md"))
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		records[filepath.ToSlash(rel)], _ = os.ReadFile(f)
+	}
+	read := func(workers int) map[string][]string {
+		h, err := Read(context.Background(), repo, Options{Records: records, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Commits < 400 {
+			t.Fatalf("%d workers: %d commits read, want one per sign-off", workers, h.Commits)
+		}
+		out := map[string][]string{}
+		for name, f := range h.Files {
+			for _, v := range f.Versions {
+				out[name] = append(out[name], v.Commit.Hash+" "+v.Path+" "+v.Blob.String())
+			}
+			if f.Uncommitted {
+				t.Errorf("%d workers: %s uncommitted", workers, name)
+			}
+		}
+		return out
+	}
+	one, three := read(1), read(3)
+	if len(one) != 150 {
+		t.Fatalf("%d records followed, want 150", len(one))
+	}
+	for name, want := range one {
+		if len(want) == 0 {
+			t.Errorf("%s: no versions", name)
+		}
+		if !slices.Equal(three[name], want) {
+			t.Errorf("%s: three workers found %q, one %q", name, three[name], want)
 		}
 	}
 }
