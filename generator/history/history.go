@@ -215,9 +215,9 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		skip   bool
 		parent plumbing.Hash
 	}
+	h.Commits = len(commits)
 	steps := make([]step, len(commits))
 	for i, c := range commits {
-		h.Commits++
 		switch {
 		case c.NumParents() > 1:
 			steps[i].skip = true
@@ -251,11 +251,11 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			reader, close := walker, func() {}
+			reader, release := walker, func() {}
 			if w > 0 {
-				reader, close = sequentialReader(repo)
+				reader, release = sequentialReader(repo)
 			}
-			defer close()
+			defer release()
 			d := &differ{repo: reader, trees: map[plumbing.Hash]*object.Tree{}}
 			for i := w * len(commits) / workers; i < (w+1)*len(commits)/workers; i++ {
 				if errs[w] = ctx.Err(); errs[w] != nil {
