@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/changebook/changebook/internal/browsertest"
@@ -49,6 +51,24 @@ func browser(t testing.TB) context.Context {
 func browserWithin(t testing.TB, limit time.Duration) context.Context {
 	t.Helper()
 	return browsertest.New(t, limit)
+}
+
+// failOnDialogs fails the test for every JavaScript dialog the page
+// opens (the hostile corpus calls alert), dismissing each so that the
+// test goes on and reports them all; it returns their count.
+func failOnDialogs(t *testing.T, ctx context.Context) *atomic.Int32 {
+	t.Helper()
+	var dialogs atomic.Int32
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+			t.Errorf("a %s dialog opened: %q", d.Type, d.Message)
+			go chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &dialogs
 }
 
 const visibleRows = `Array.from(document.querySelectorAll("#changes tbody tr")).filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())`

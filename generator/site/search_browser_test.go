@@ -6,10 +6,8 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -160,14 +158,7 @@ func TestBrowserSearchHostileRecord(t *testing.T) {
 	site := renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)}))
 	srv := serveSite(t, site)
 	ctx := browser(t)
-	var dialogs atomic.Int32
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
-			dialogs.Add(1)
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	dialogs := failOnDialogs(t, ctx)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=zebra"), chromedp.WaitVisible(`[data-search-results] li .snippet mark`))
 	title := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-results] .result-title").textContent`))
 	if !strings.Contains(title, "<script>") {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -207,80 +206,6 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
-}
-
-var schemePattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*):`)
-
-// TestHostileFieldsStayText puts XSS vectors in every text field and the
-// body of a record and asserts that no page of the site gets anything
-// executable: no script but the theme's own, no event handler, no
-// javascript: or data: URL.
-func TestHostileFieldsStayText(t *testing.T) {
-	const x = `<script>alert(1)</script><img src=x onerror=alert(2)>"'><svg onload=alert(3)>`
-	rec := `---
-id: CHG-0009
-title: '` + strings.ReplaceAll(x, "'", "''") + `'
-type: normal
-systems: [api]
-customer_data: true
-pull_request: https://github.com/example/p/pull/9?x="><script>alert(4)</script>
-reason: '` + strings.ReplaceAll(x, "'", "''") + `'
-scope: '` + strings.ReplaceAll(x, "'", "''") + `'
-steps: ['` + strings.ReplaceAll(x, "'", "''") + `']
-risks: [{ id: 'R1', description: '` + strings.ReplaceAll(x, "'", "''") + `', likelihood: low, impact: low, mitigations: [M1] }]
-mitigations: [{ id: 'M1', description: '` + strings.ReplaceAll(x, "'", "''") + `' }]
-rollback: '` + strings.ReplaceAll(x, "'", "''") + `'
-test_plan: '` + strings.ReplaceAll(x, "'", "''") + `'
-communication: '` + strings.ReplaceAll(x, "'", "''") + `'
-related: ['https://example.com/"><script>alert(5)</script>']
-tags: ['` + strings.ReplaceAll(x, "'", "''") + `']
-signoffs:
-  request: { by: alice, date: 2026-03-01, notes: '` + strings.ReplaceAll(x, "'", "''") + `', evidence: 'https://e.example/"onmouseover="alert(6)' }
----
-` + x + "\n\n[click](javascript:alert(7)) ![i](data:image/svg+xml,<svg onload=alert(8)>)\n"
-	out := renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)}))
-	pages := 0
-	for name, data := range out.Files {
-		if !strings.HasSuffix(name, ".html") {
-			continue
-		}
-		pages++
-		doc, err := html.Parse(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		walk(doc, func(n *html.Node) {
-			switch n.Data {
-			case "script":
-				if src := attr(n, "src"); !strings.Contains(src, "assets/main-") || n.FirstChild != nil {
-					t.Errorf("%s: a script that is not the theme's: %s", name, src)
-				}
-			case "iframe", "object", "embed", "svg", "img":
-				if n.Data != "svg" || !strings.Contains(attr(n, "class"), "chart") {
-					t.Errorf("%s: a <%s> element from user text", name, n.Data)
-				}
-			}
-			for _, a := range n.Attr {
-				if strings.HasPrefix(a.Key, "on") {
-					t.Errorf("%s: event handler %s=%q", name, a.Key, a.Val)
-				}
-				if a.Key == "href" || a.Key == "src" {
-					if m := schemePattern.FindStringSubmatch(strings.TrimSpace(a.Val)); m != nil {
-						if s := strings.ToLower(m[1]); s != "http" && s != "https" && s != "mailto" {
-							t.Errorf("%s: %s=%q", name, a.Key, a.Val)
-						}
-					}
-				}
-			}
-		})
-	}
-	page := string(out.Files["changes/CHG-0009/index.html"])
-	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
-		t.Error("the hostile title is not shown as text")
-	}
-	if pages < 10 {
-		t.Errorf("checked %d pages", pages)
-	}
 }
 
 // withFiles copies the folder dir into a MapFS and adds extra files.
