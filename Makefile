@@ -8,7 +8,7 @@ PKGS    := ./...
 # install by hand.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build run test bench bench-go lint fmt clean
+.PHONY: all build run test bench bench-go fuzz lint fmt clean
 
 all: lint test build
 
@@ -40,6 +40,26 @@ bench: build
 ## bench-go: every Go benchmark (per page kind, search in Chromium, history pass...)
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Every fuzz target, as package:target. `make test` runs their seed corpora
+# (the f.Add seeds and testdata/fuzz); `make fuzz` searches for new inputs.
+FUZZ_TARGETS := \
+	./generator/frontmatter:FuzzParse \
+	./generator/record:FuzzParse \
+	./generator/config:FuzzLoad \
+	./generator/check:FuzzCheck \
+	./generator/markdown:FuzzRender \
+	./generator/search:FuzzWords \
+	./generator/site:FuzzRecordPage
+FUZZTIME ?= 1m
+
+## fuzz: run each fuzz target for FUZZTIME (default 1m; FUZZTIME=10m for a release); a finding is saved to the package's testdata/fuzz and fails the run
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; \
+	done
 
 ## lint: formatting, vet and staticcheck
 lint:

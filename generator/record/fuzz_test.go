@@ -1,11 +1,10 @@
 package record
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/internal/hostile"
 )
 
 // FuzzParse holds the parser's promises for any file: no panic, and every
@@ -13,11 +12,8 @@ import (
 // seeds (every example record and a few broken ones); `go test -fuzz
 // FuzzParse ./generator/record` searches.
 func FuzzParse(f *testing.F) {
-	examples, _ := filepath.Glob("../../changes/*.md")
-	for _, p := range examples {
-		if data, err := os.ReadFile(p); err == nil {
-			f.Add(data)
-		}
+	for _, data := range hostile.Records("../../changes") {
+		f.Add(data)
 	}
 	for _, s := range []string{
 		"", "---\n", "---\n---\n", "+++\nid = 1\n+++\n", "{\n\"id\": [1, {\"a\": null}]\n}\n\n",

@@ -52,17 +52,24 @@ func modelOf(t testing.TB, fsys fs.FS) *Model {
 			t.Fatalf("fixture has an error: %s %s [%s]", f.Location(), f.Message, f.Rule)
 		}
 	}
+	return modelWithBodies(t, res.Repository)
+}
+
+// modelWithBodies renders the bodies of a checked repository's records
+// and returns its site model.
+func modelWithBodies(t testing.TB, repo *repository.Repository) *Model {
+	t.Helper()
 	md := markdown.New()
-	links := RecordLinks(res.Repository.Records)
+	links := RecordLinks(repo.Records)
 	bodies := map[string]template.HTML{}
-	for _, r := range res.Repository.Records {
+	for _, r := range repo.Records {
 		out, err := md.Render(r.Body, links(r))
 		if err != nil {
 			t.Fatal(err)
 		}
 		bodies[r.File] = template.HTML(out)
 	}
-	return NewModel(res.Repository.Config, res.Repository.Records, bodies, nil)
+	return NewModel(repo.Config, repo.Records, bodies, nil)
 }
 
 func fixture(t *testing.T) *MemorySink {
@@ -209,7 +216,7 @@ func attr(n *html.Node, key string) string {
 }
 
 // withFiles copies the folder dir into a MapFS and adds extra files.
-func withFiles(t *testing.T, dir string, extra map[string][]byte) fstest.MapFS {
+func withFiles(t testing.TB, dir string, extra map[string][]byte) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
