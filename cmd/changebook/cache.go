@@ -11,7 +11,6 @@ import (
 	"runtime"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -46,7 +45,7 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 		return nil, fmt.Errorf("cannot open repository: %w", err)
 	}
 	o := &openedRepo{root: root}
-	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache, o.load.Limits)
+	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache)
 	if !f.noHistory {
 		src, err := audit.Open(repo)
 		switch {
@@ -86,7 +85,7 @@ func (o *openedRepo) close(e *env) {
 // openCache opens the parse cache of the repository at repo, or returns
 // nil when caching is off or no cache folder can be found: the cache only
 // saves time, so its absence is never an error.
-func openCache(e *env, repo, dir string, off bool, limits frontmatter.Limits) *parsecache.Cache {
+func openCache(e *env, repo, dir string, off bool) *parsecache.Cache {
 	if off {
 		return nil
 	}
@@ -104,15 +103,16 @@ func openCache(e *env, repo, dir string, off bool, limits frontmatter.Limits) *p
 	// One file per repository, so that each file follows its repository's
 	// records and drops what the repository no longer has.
 	name := sha256.Sum256([]byte(abs))
-	return parsecache.Open(filepath.Join(dir, hex.EncodeToString(name[:12])+".gob"), buildIdentity(limits))
+	return parsecache.Open(filepath.Join(dir, hex.EncodeToString(name[:12])+".gob"), buildIdentity())
 }
 
-// buildIdentity names this binary and its parse settings. A released
+// buildIdentity names this binary (the parse limits are part of each
+// entry's key). A released
 // version is named by its version; a development build by its executable's
 // size and time, so that a rebuilt binary never trusts entries made by the
 // code it replaced.
-func buildIdentity(limits frontmatter.Limits) string {
-	id := fmt.Sprintf("%s %s %+v", version(), runtime.Version(), limits)
+func buildIdentity() string {
+	id := fmt.Sprintf("%s %s", version(), runtime.Version())
 	if exe, err := os.Executable(); err == nil {
 		if info, err := os.Stat(exe); err == nil {
 			id += fmt.Sprintf(" %d %d", info.Size(), info.ModTime().UnixNano())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/overlay"
@@ -43,14 +44,7 @@ type Options struct {
 	// Changes, when set, keeps each record's part of the site model
 	// between builds.
 	Changes *site.ChangeCache
-	// MarkdownLimit bounds the time one body may take to render; 0 means
-	// DefaultMarkdownLimit.
-	MarkdownLimit time.Duration
 }
-
-// DefaultMarkdownLimit is generous for any real record: a 1 MiB body of
-// ordinary Markdown renders in about 50 ms here.
-const DefaultMarkdownLimit = 2 * time.Second
 
 // Result is what a build did.
 type Result struct {
@@ -150,10 +144,9 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	errs := make([]error, len(repo.Records))
 	md := markdown.New()
 	links := site.RecordLinks(repo.Records)
-	limit := opts.MarkdownLimit
-	if limit <= 0 {
-		limit = DefaultMarkdownLimit
-	}
+	// The repository's limits.markdown_time, by default 2 s: a 1 MiB
+	// body of ordinary Markdown renders in about 50 ms.
+	limit := repo.Config.Limits.Markdown()
 	if opts.Bodies != nil {
 		opts.Bodies.begin(repo.Records)
 	}
@@ -181,7 +174,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 		if errors.Is(errs[i], markdown.ErrTooSlow) {
 			c := diag.NewCollector(r.File)
 			c.Errorf(diag.Pos{Line: r.BodyLine, Col: 1}, check.RuleBodyTooComplex,
-				"simplify the body: close its links and brackets, or split it; no real record needs this",
+				"simplify the body: close its links and brackets, or split it (limits.markdown_time in "+config.File+" sets the limit)",
 				"the Markdown body did not render within %s", limit)
 			res.Findings = append(res.Findings, c.Findings()...)
 			res.Failed = true

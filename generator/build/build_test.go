@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 )
 
 const recordText = `---
@@ -97,16 +96,21 @@ func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 
 // TestPathologicalBodyStopsTheBuild: a body that the Markdown parser takes
 // quadratic time on is reported with its file and line, and the build
-// stops instead of hanging; nothing is published.
+// stops instead of hanging, at the limit the settings give; nothing is
+// published.
 func TestPathologicalBodyStopsTheBuild(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	slow := recordText + strings.Repeat("[a](", 6000) + "\n"
-	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(slow)}}
-	res, err := Run(context.Background(), fsys, Options{Output: out, MarkdownLimit: 10 * time.Millisecond})
+	fsys := fstest.MapFS{
+		"changebook.yaml":     {Data: []byte("limits: { markdown_time: 10ms }\n")},
+		"changes/CHG-0001.md": {Data: []byte(slow)},
+	}
+	res, err := Run(context.Background(), fsys, Options{Output: out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Failed || len(res.Findings) != 1 || res.Findings[0].Rule != "body-too-complex" || res.Findings[0].File != "changes/CHG-0001.md" || res.Findings[0].Pos.Line == 0 {
+	if !res.Failed || len(res.Findings) != 1 || res.Findings[0].Rule != "body-too-complex" || res.Findings[0].File != "changes/CHG-0001.md" ||
+		res.Findings[0].Pos.Line == 0 || !strings.Contains(res.Findings[0].Message, "within 10ms") {
 		t.Fatalf("result: failed %v, findings %+v", res.Failed, res.Findings)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

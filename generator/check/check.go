@@ -130,6 +130,7 @@ type recordCheck struct {
 }
 
 func (rc *recordCheck) run() {
+	rc.sizes()
 	rc.requiredFields()
 	rc.idPattern()
 	rc.systems()
@@ -245,6 +246,29 @@ func (rc *recordCheck) systems() {
 			rc.c.Errorf(rc.at(fmt.Sprintf("systems[%d]", i)), RuleUnknownSystem,
 				fmt.Sprintf("use a system listed in %s (%s), or add it there", config.File, strings.Join(rc.cfg.Systems, ", ")),
 				"system %q is not listed in %s%s", s, config.File, suggest.DidYouMean(s, rc.cfg.Systems))
+		}
+	}
+}
+
+// sizes holds the record's lists to the limits in the settings: a record
+// with thousands of risks is a generated or hostile file, and every page
+// and export of it would carry them all.
+func (rc *recordCheck) sizes() {
+	f, l := &rc.r.Fields, &rc.cfg.Limits
+	for _, list := range []struct {
+		field    string
+		n, limit int
+	}{
+		{"risks", len(f.Risks), l.Risks}, {"mitigations", len(f.Mitigations), l.Risks}, {"steps", len(f.Steps), l.Steps},
+	} {
+		if list.n > list.limit {
+			key := map[string]string{"mitigations": "risks"}[list.field]
+			if key == "" {
+				key = list.field
+			}
+			rc.c.Errorf(rc.at(list.field), RuleTooManyEntries,
+				fmt.Sprintf("split the change into several records, or raise limits.%s in %s", key, config.File),
+				"%s has %d entries, more than the limit of %d", list.field, list.n, list.limit)
 		}
 	}
 }

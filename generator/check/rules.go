@@ -36,6 +36,7 @@ const (
 	RuleSignoffProvenance      = "signoff-provenance"
 	RuleModifiedAfterClose     = "modified-after-close"
 	RuleBodyTooComplex         = "body-too-complex"
+	RuleTooManyEntries         = "too-many-entries"
 )
 
 // Rule describes one rule for documentation and for SARIF's rule table.
@@ -81,7 +82,8 @@ func Rules() []Rule {
 		{RuleUntested, e, "implementation is signed without tested: true."},
 		{RuleSecurityReview, e, "validation is signed without security_review: passed."},
 		{RuleRequireStatus, e, "The record has not reached the status given with --require."},
-		{RuleBodyTooComplex, e, "The Markdown body did not render within the time limit (found by build and serve)."},
+		{RuleBodyTooComplex, e, "The Markdown body did not render within limits.markdown_time (found by build and serve)."},
+		{RuleTooManyEntries, e, "risks, mitigations or steps has more entries than limits.risks or limits.steps."},
 		{decode.RuleUnknownField, w, "A field is not part of the format (with a suggestion for near misses)."},
 		{RuleUnreferencedMitigation, w, "A mitigation is not referenced by any risk."},
 		{RuleWindowOverlap, w, "Two changes on one system have overlapping windows."},

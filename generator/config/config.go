@@ -5,6 +5,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/changebook/changebook/generator/decode"
 	"github.com/changebook/changebook/generator/diag"
@@ -53,6 +55,7 @@ type Config struct {
 	People    map[string]Person `json:"people,omitempty"`
 	Systems   []string          `json:"systems,omitempty"`
 	Policy    Policy            `json:"policy"`
+	Limits    Limits            `json:"limits"`
 
 	// ID is IDPattern compiled.
 	ID *regexp.Regexp `json:"-"`
@@ -78,6 +81,51 @@ type Policy struct {
 	// RequireSignoffProvenance makes a sign-off committed by someone
 	// other than its signer an error instead of a warning.
 	RequireSignoffProvenance bool `json:"require_signoff_provenance,omitempty"`
+}
+
+// Limits bound the work one record may cause, so that a hostile or broken
+// file gives a finding in milliseconds instead of stalling CI. Defaults
+// are far above any real record.
+type Limits struct {
+	// RecordSize is the largest record file, in bytes.
+	RecordSize int `json:"record_size,omitempty"`
+	// NestingDepth is the deepest nesting of front matter values.
+	NestingDepth int `json:"nesting_depth,omitempty"`
+	// AliasExpansion is the most values a front matter may expand to,
+	// YAML aliases counted at every use.
+	AliasExpansion int `json:"alias_expansion,omitempty"`
+	// Risks and Steps are the most entries of each list in a record.
+	Risks int `json:"risks,omitempty"`
+	Steps int `json:"steps,omitempty"`
+	// MarkdownTime is the longest one body may take to render, as a Go
+	// duration ("2s", "500ms").
+	MarkdownTime string `json:"markdown_time,omitempty"`
+
+	markdownTime time.Duration
+}
+
+// DefaultLimits are the limits of a repository that sets none.
+var DefaultLimits = Limits{
+	RecordSize:     1 << 20,
+	NestingDepth:   frontmatter.DefaultLimits.MaxDepth,
+	AliasExpansion: frontmatter.DefaultLimits.MaxNodes,
+	Risks:          100,
+	Steps:          200,
+	MarkdownTime:   "2s",
+	markdownTime:   2 * time.Second,
+}
+
+// FrontMatter returns the limits front matter decoding enforces.
+func (l Limits) FrontMatter() frontmatter.Limits {
+	return frontmatter.Limits{MaxNodes: l.AliasExpansion, MaxDepth: l.NestingDepth}
+}
+
+// Markdown returns the longest one body may take to render.
+func (l Limits) Markdown() time.Duration {
+	if l.markdownTime <= 0 {
+		return DefaultLimits.markdownTime
+	}
+	return l.markdownTime
 }
 
 // SeparationOfDuties reports whether the separation-of-duties rule is on.
@@ -141,22 +189,41 @@ func (c *Config) applyDefaults() {
 		roles[stage] = rs // an explicit empty list lifts the requirement
 	}
 	c.Policy.StageRoles = roles
+	d := DefaultLimits
+	for _, l := range []struct{ v, def *int }{
+		{&c.Limits.RecordSize, &d.RecordSize}, {&c.Limits.NestingDepth, &d.NestingDepth},
+		{&c.Limits.AliasExpansion, &d.AliasExpansion}, {&c.Limits.Risks, &d.Risks}, {&c.Limits.Steps, &d.Steps},
+	} {
+		if *l.v == 0 {
+			*l.v = *l.def
+		}
+	}
+	if c.Limits.MarkdownTime == "" {
+		c.Limits.MarkdownTime, c.Limits.markdownTime = d.MarkdownTime, d.markdownTime
+	}
 }
 
 // Load reads changebook.yaml from the root of fsys. A missing file is not
 // an error: every setting has a default. The returned Config is always
-// usable; settings that failed to decode keep their defaults.
-func Load(fsys fs.FS, limits frontmatter.Limits) (*Config, []diag.Finding) {
+// usable; settings that failed to decode keep their defaults. The file
+// itself is read within the default limits: its own limits apply to
+// records.
+func Load(fsys fs.FS) (*Config, []diag.Finding) {
 	data, err := fs.ReadFile(fsys, File)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Default(), nil
 	}
 	c := diag.NewCollector(File)
 	if err != nil {
-		c.Errorf(diag.Pos{}, frontmatter.RuleSyntax, "check the file's permissions", "cannot read %s: %v", File, err)
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, frontmatter.RuleSyntax, "check the file's permissions", "cannot read %s: %v", File, err)
 		return Default(), c.Findings()
 	}
-	root, findings := frontmatter.ParseYAML(File, data, limits)
+	if len(data) > DefaultLimits.RecordSize {
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleBadSetting, "keep the settings file to settings: people and systems fit in far less",
+			"%s is larger than %d bytes", File, DefaultLimits.RecordSize)
+		return Default(), c.Findings()
+	}
+	root, findings := frontmatter.ParseYAML(File, data, frontmatter.DefaultLimits)
 	cfg := &Config{Exists: true, Pos: decode.NewMap(root)}
 	if root != nil {
 		decode.Into(root, cfg, cfg.Pos, c)
@@ -192,6 +259,8 @@ func (cfg *Config) validate(c *diag.Collector) {
 		}
 	}
 
+	cfg.validateLimits(c)
+
 	if d := cfg.Policy.EmergencyApprovalDays; d != nil && *d < 0 {
 		c.Errorf(cfg.Pos.Of("policy.emergency_approval_days"), RuleBadSetting, "write a number of days, 0 or more",
 			"policy.emergency_approval_days must not be negative")
@@ -218,6 +287,32 @@ func (cfg *Config) validate(c *diag.Collector) {
 			}
 		}
 	}
+}
+
+// validateLimits refuses limits that are not positive, and sets every
+// refused one back to its default.
+func (cfg *Config) validateLimits(c *diag.Collector) {
+	l, d := &cfg.Limits, DefaultLimits
+	for _, n := range []struct {
+		key    string
+		v, def *int
+	}{
+		{"record_size", &l.RecordSize, &d.RecordSize}, {"nesting_depth", &l.NestingDepth, &d.NestingDepth},
+		{"alias_expansion", &l.AliasExpansion, &d.AliasExpansion}, {"risks", &l.Risks, &d.Risks}, {"steps", &l.Steps, &d.Steps},
+	} {
+		if *n.v < 1 {
+			c.Errorf(cfg.Pos.ValueOf("limits."+n.key), RuleBadSetting, fmt.Sprintf("write a number above 0; the default is %d", *n.def),
+				"limits.%s must be a number above 0, not %d", n.key, *n.v)
+			*n.v = *n.def
+		}
+	}
+	t, err := time.ParseDuration(l.MarkdownTime)
+	if err != nil || t <= 0 {
+		c.Errorf(cfg.Pos.ValueOf("limits.markdown_time"), RuleBadSetting, "write a duration such as 2s or 500ms",
+			"limits.markdown_time must be a positive duration, not %q", l.MarkdownTime)
+		l.MarkdownTime, t = d.MarkdownTime, d.markdownTime
+	}
+	l.markdownTime = t
 }
 
 func knownSorted(roles []string) []string {

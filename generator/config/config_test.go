@@ -4,13 +4,14 @@ import (
 	"slices"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 )
 
 func TestDefaultsWithoutFile(t *testing.T) {
-	cfg, fs := Load(fstest.MapFS{}, frontmatter.Limits{})
+	cfg, fs := Load(fstest.MapFS{})
 	if len(fs) != 0 || cfg.Exists {
 		t.Fatalf("findings %+v, exists %v", fs, cfg.Exists)
 	}
@@ -39,7 +40,7 @@ policy:
     validation: []
     implementation: [developer]
 `
-	cfg, fs := Load(fstest.MapFS{File: {Data: []byte(yaml)}}, frontmatter.Limits{})
+	cfg, fs := Load(fstest.MapFS{File: {Data: []byte(yaml)}})
 	if len(fs) != 0 {
 		t.Fatalf("findings %+v", fs)
 	}
@@ -58,7 +59,7 @@ policy:
 
 func TestBadSettingsKeepDefaults(t *testing.T) {
 	yaml := "id_pattern: '(['\nrecords: /etc\nbase_url: ftp://x\npolicy: { emergency_approval_days: -1 }\n"
-	cfg, fs := Load(fstest.MapFS{File: {Data: []byte(yaml)}}, frontmatter.Limits{})
+	cfg, fs := Load(fstest.MapFS{File: {Data: []byte(yaml)}})
 	var rules []string
 	for _, f := range fs {
 		rules = append(rules, f.Rule)
@@ -69,5 +70,21 @@ func TestBadSettingsKeepDefaults(t *testing.T) {
 	}
 	if cfg.Records != DefaultRecords || cfg.ID.String() != DefaultIDPattern {
 		t.Errorf("invalid settings must fall back to defaults: %q %s", cfg.Records, cfg.ID)
+	}
+}
+
+// TestLimits: without settings every limit has its default; set ones
+// apply, and reach front matter decoding and Markdown rendering.
+func TestLimits(t *testing.T) {
+	def := Default().Limits
+	if def.RecordSize != 1<<20 || def.Risks != 100 || def.Steps != 200 || def.Markdown() != 2*time.Second ||
+		def.FrontMatter() != (frontmatter.Limits{MaxNodes: 20_000, MaxDepth: 64}) {
+		t.Errorf("defaults: %+v", def)
+	}
+	cfg, findings := Load(fstest.MapFS{File: {Data: []byte("limits: { record_size: 2048, alias_expansion: 99, steps: 3, markdown_time: 250ms }\n")}})
+	l := cfg.Limits
+	if len(findings) != 0 || l.RecordSize != 2048 || l.Steps != 3 || l.Risks != 100 || l.Markdown() != 250*time.Millisecond ||
+		l.FrontMatter() != (frontmatter.Limits{MaxNodes: 99, MaxDepth: 64}) {
+		t.Errorf("set limits: %+v, findings %+v", l, findings)
 	}
 }

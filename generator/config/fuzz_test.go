@@ -6,7 +6,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/internal/hostile"
 )
 
@@ -23,7 +22,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("records: ../x\nid_pattern: '('\nbase_url: javascript:alert(1)\npolicy: { stage_roles: { review: [x] } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, findings := Load(fstest.MapFS{File: {Data: data}}, frontmatter.Limits{})
+		cfg, findings := Load(fstest.MapFS{File: {Data: data}})
 		lines := hostile.Lines(data)
 		for _, fd := range findings {
 			if fd.File != File || fd.Rule == "" || fd.Message == "" || fd.Pos.Line < 1 || fd.Pos.Line > lines {

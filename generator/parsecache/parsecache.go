@@ -35,8 +35,18 @@ const formatVersion = 1
 // Sum identifies a file's content.
 type Sum [sha256.Size]byte
 
-// SumOf hashes content.
-func SumOf(content []byte) Sum { return sha256.Sum256(content) }
+// SumOf hashes content together with settings, which names whatever else
+// decides how content parses (the parse limits): an entry made under
+// other settings is never found.
+func SumOf(settings string, content []byte) Sum {
+	h := sha256.New()
+	h.Write([]byte(settings))
+	h.Write([]byte{0})
+	h.Write(content)
+	var s Sum
+	h.Sum(s[:0])
+	return s
+}
 
 // header starts a cache file; a file whose header differs is ignored.
 type header struct {

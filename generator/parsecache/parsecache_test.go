@@ -15,7 +15,7 @@ func entry(id string) record.Cached {
 
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "repo.gob")
-	a, b := SumOf([]byte("a")), SumOf([]byte("b"))
+	a, b := SumOf("", []byte("a")), SumOf("", []byte("b"))
 
 	c := Open(path, "build-1")
 	if _, ok := c.Get(a); ok {
@@ -52,7 +52,7 @@ func TestRoundTrip(t *testing.T) {
 func TestAnotherBuildIsNotTrusted(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "repo.gob")
 	c := Open(path, "build-1")
-	sum := SumOf([]byte("a"))
+	sum := SumOf("", []byte("a"))
 	c.Put(sum, entry("CHG-0001"))
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
@@ -68,10 +68,10 @@ func TestCorruptFileIsAnEmptyCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := Open(path, "build-1")
-	if _, ok := c.Get(SumOf([]byte("a"))); ok {
+	if _, ok := c.Get(SumOf("", []byte("a"))); ok {
 		t.Error("hit in a corrupt cache")
 	}
-	c.Put(SumOf([]byte("a")), entry("CHG-0001"))
+	c.Put(SumOf("", []byte("a")), entry("CHG-0001"))
 	if err := c.Save(); err != nil {
 		t.Fatalf("a corrupt cache must be replaced: %v", err)
 	}
@@ -91,7 +91,7 @@ func TestNothingChangedWritesNothing(t *testing.T) {
 // any Save, or it would parse every record again at every save.
 func TestPutThenGet(t *testing.T) {
 	c := Open(filepath.Join(t.TempDir(), "cache"), "b1")
-	sum := SumOf([]byte("content"))
+	sum := SumOf("", []byte("content"))
 	if _, ok := c.Get(sum); ok {
 		t.Fatal("an empty cache has an entry")
 	}

@@ -5,6 +5,7 @@ package repository
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -27,21 +28,13 @@ const (
 	RuleFileTooLarge  = "file-too-large"
 )
 
-// DefaultMaxFileSize is the largest record file read: far above any real
-// record, small enough that a stray dump in the folder cannot stall a run.
-const DefaultMaxFileSize = 1 << 20
-
-// Options tune loading. The zero value is the default.
+// Options tune loading. The zero value is the default. The limits on
+// each record (size, nesting, alias expansion) are the repository's own,
+// set in its settings file.
 type Options struct {
-	// Limits bound front matter decoding.
-	Limits frontmatter.Limits
-	// MaxFileSize is the largest record file in bytes; 0 means
-	// DefaultMaxFileSize.
-	MaxFileSize int64
 	// Workers is the number of files parsed at once; 0 means GOMAXPROCS.
 	Workers int
-	// Cache, when set, keeps parsed records between runs. It must have
-	// been opened for the same Limits.
+	// Cache, when set, keeps parsed records between runs.
 	Cache *parsecache.Cache
 	// Reuse, when set, keeps the records of a previous load whose files
 	// did not change, for a preview that reloads at every save.
@@ -92,7 +85,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 		// The same settings value, so that what depends on it can tell.
 		cfg, findings = r.Previous.Config, r.Previous.configFindings
 	} else {
-		cfg, findings = config.Load(fsys, opts.Limits)
+		cfg, findings = config.Load(fsys)
 	}
 	repo := &Repository{Config: cfg, Findings: slices.Clone(findings), configFindings: findings}
 
@@ -112,7 +105,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 	if r := opts.Reuse; r != nil && r.Previous != nil && !r.Changed[config.File] {
 		previous = r.Previous.byFile
 	}
-	results, err := parseAll(ctx, fsys, files, opts, previous)
+	results, err := parseAll(ctx, fsys, files, cfg.Limits, opts, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -181,49 +174,67 @@ type result struct {
 // parseAll parses files on every core, taking from previous those of
 // them that did not change. Results are stored by index so the output
 // order does not depend on scheduling.
-func parseAll(ctx context.Context, fsys fs.FS, files []string, opts Options, previous map[string]result) ([]result, error) {
-	maxSize := opts.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
+func parseAll(ctx context.Context, fsys fs.FS, files []string, limits config.Limits, opts Options, previous map[string]result) ([]result, error) {
+	p := parser{limits: limits.FrontMatter(), maxSize: int64(limits.RecordSize), cache: opts.Cache}
+	// The front matter limits decide whether a file parses, so they are
+	// part of what a cached parse is keyed by.
+	p.cacheKey = fmt.Sprintf("%+v", p.limits)
 	results := make([]result, len(files))
 	err := parallel.For(ctx, len(files), opts.Workers, func(i int) {
 		if r, ok := previous[files[i]]; ok && !opts.Reuse.Changed[files[i]] {
 			results[i] = r
 			return
 		}
-		results[i] = parseFile(fsys, files[i], maxSize, opts)
+		results[i] = p.parse(fsys, files[i])
 	})
 	return results, err
 }
 
-func parseFile(fsys fs.FS, name string, maxSize int64, opts Options) result {
+// parser reads and parses record files within the repository's limits.
+type parser struct {
+	limits   frontmatter.Limits
+	maxSize  int64
+	cache    *parsecache.Cache
+	cacheKey string
+}
+
+func (p *parser) parse(fsys fs.FS, name string) result {
 	c := diag.NewCollector(name)
-	data, err := readLimited(fsys, name, maxSize)
+	data, err := readLimited(fsys, name, p.maxSize)
 	if errors.Is(err, errTooLarge) {
-		c.Errorf(diag.Pos{}, RuleFileTooLarge, "split the record, or move attachments out of the records folder",
-			"file is larger than %d bytes, the record size limit", maxSize)
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleFileTooLarge, "split the record, move attachments out of the records folder, or raise limits.record_size in "+config.File,
+			"file is larger than %d bytes, the record size limit", p.maxSize)
 		return result{findings: c.Findings()}
 	}
 	if err != nil {
-		c.Errorf(diag.Pos{}, RuleUnreadable, "check the file's permissions and that it is not a broken link",
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleUnreadable, unreadableHint(err),
 			"cannot read the file: %v", unwrapPathError(err))
 		return result{findings: c.Findings()}
 	}
-	if opts.Cache == nil {
-		r, findings := record.Parse(name, data, opts.Limits)
+	if p.cache == nil {
+		r, findings := record.Parse(name, data, p.limits)
 		return result{record: r, findings: findings}
 	}
-	sum := parsecache.SumOf(data)
-	if cached, ok := opts.Cache.Get(sum); ok {
-		return result{record: record.FromCache(name, data, cached, opts.Limits)}
+	sum := parsecache.SumOf(p.cacheKey, data)
+	if cached, ok := p.cache.Get(sum); ok {
+		return result{record: record.FromCache(name, data, cached, p.limits)}
 	}
-	r, findings := record.Parse(name, data, opts.Limits)
+	r, findings := record.Parse(name, data, p.limits)
 	// Only clean parses are cached, so a hit never has findings to replay.
 	if r != nil && len(findings) == 0 {
-		opts.Cache.Put(sum, r.Cached(data))
+		p.cache.Put(sum, r.Cached(data))
 	}
 	return result{record: r, findings: findings}
+}
+
+// unreadableHint says what to do about a record that cannot be read: a
+// link out of the repository is refused by design (records are read
+// through os.Root), the rest is permissions or a broken link.
+func unreadableHint(err error) string {
+	if strings.Contains(err.Error(), "path escapes from parent") {
+		return "records are read only from inside the repository: copy the file in instead of linking to it"
+	}
+	return "check the file's permissions and that it is not a broken link"
 }
 
 var errTooLarge = errors.New("file too large")

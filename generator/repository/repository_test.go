@@ -2,9 +2,13 @@ package repository
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/changebook/changebook/generator/parsecache"
 )
 
 const minimal = "---\nid: CHG-0001\n---\n"
@@ -42,20 +46,50 @@ func TestLoadWalksTheRecordsFolder(t *testing.T) {
 	}
 }
 
-func TestLoadLimitsFileSize(t *testing.T) {
+// TestLoadLimitsFromSettings: the limits set in changebook.yaml apply,
+// each as a finding naming the file; records within them load.
+func TestLoadLimitsFromSettings(t *testing.T) {
 	fsys := fstest.MapFS{
-		"changes/huge.md": {Data: []byte(minimal + strings.Repeat("x", 2048))},
-		"changes/ok.md":   {Data: []byte(minimal)},
+		"changebook.yaml":    {Data: []byte("limits: { record_size: 1024, nesting_depth: 4, alias_expansion: 40 }\n")},
+		"changes/huge.md":    {Data: []byte(minimal + strings.Repeat("x", 2048))},
+		"changes/deep.md":    {Data: []byte("---\nid: CHG-0002\nx: [[[[[1]]]]]\n---\n")},
+		"changes/aliases.md": {Data: []byte("---\nid: CHG-0003\na: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [*a, *a, *a, *a]\n---\n")},
+		"changes/ok.md":      {Data: []byte(minimal)},
 	}
-	repo, err := Load(context.Background(), fsys, Options{MaxFileSize: 1024})
+	repo, err := Load(context.Background(), fsys, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(repo.Findings) != 1 || repo.Findings[0].Rule != RuleFileTooLarge || repo.Findings[0].File != "changes/huge.md" {
-		t.Fatalf("findings = %+v", repo.Findings)
+	got := map[string]string{}
+	for _, f := range repo.Findings {
+		got[f.File] = fmt.Sprintf("%d %s %s", f.Pos.Line, f.Rule, f.Message)
 	}
-	if repo.Files != 2 || len(repo.Records) != 1 {
-		t.Errorf("files %d, records %d; want 2 and 1", repo.Files, len(repo.Records))
+	want := map[string]string{
+		"changes/huge.md":    "1 file-too-large file is larger than 1024 bytes, the record size limit",
+		"changes/deep.md":    "3 front-matter-limit front matter is nested more than 4 levels deep",
+		"changes/aliases.md": "3 front-matter-limit front matter expands to more than 40 values (alias expansion limit)",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("findings:\n%v\nwant:\n%v", got, want)
+	}
+	if repo.Files != 4 || len(repo.Records) != 1 {
+		t.Errorf("files %d, records %d; want 4 and 1", repo.Files, len(repo.Records))
+	}
+}
+
+// TestCacheFollowsLimits: a record cached while it was within the limits
+// is parsed again, and refused, once the settings lower them.
+func TestCacheFollowsLimits(t *testing.T) {
+	cache := parsecache.Open(filepath.Join(t.TempDir(), "cache.gob"), "test")
+	// signoffs.request.by is nested deeper than two levels.
+	fsys := fstest.MapFS{"changes/deep.md": {Data: []byte("---\nid: CHG-0002\nsignoffs:\n  request: { by: alice, date: 2026-01-01 }\n---\n")}}
+	if repo, err := Load(context.Background(), fsys, Options{Cache: cache}); err != nil || len(repo.Findings) != 0 {
+		t.Fatalf("default limits: %v, %+v", err, repo.Findings)
+	}
+	fsys["changebook.yaml"] = &fstest.MapFile{Data: []byte("limits: { nesting_depth: 2 }\n")}
+	repo, err := Load(context.Background(), fsys, Options{Cache: cache})
+	if err != nil || len(repo.Findings) != 1 || repo.Findings[0].Rule != "front-matter-limit" {
+		t.Errorf("after lowering the nesting limit: %v, %+v", err, repo.Findings)
 	}
 }
 
