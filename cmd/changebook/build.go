@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -64,10 +66,14 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	defer repo.close(e)
 	res, err := build.Run(cmd.Context(), repo.root.FS(), build.Options{
 		Output: opts.output,
+		Source: opts.repo,
 		Load:   repo.load,
 		Check:  check.Options{Now: e.now(), Git: repo.git},
 		Now:    e.now,
 	})
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted: the build stopped and removed its temporary folder; %s was not changed: %w", opts.output, err)
+	}
 	if err != nil {
 		return fmt.Errorf("build failed: %w", err)
 	}

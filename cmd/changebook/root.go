@@ -19,6 +19,9 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // the check failed: findings that fail were reported
 	exitError    = 2 // bad usage, or the tool could not do its work
+	// exitInterrupted is the shells' status for a program ended by
+	// Ctrl-C (128 + SIGINT), so that scripts can tell it from a failure.
+	exitInterrupted = 130
 )
 
 // errFindings is returned by commands whose work succeeded but found
@@ -67,6 +70,9 @@ func execute(ctx context.Context, e *env, args []string) int {
 		return exitOK
 	case errors.Is(err, errFindings):
 		return exitFindings
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
+		return exitInterrupted
 	default:
 		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
 		var ue *usageError

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
+	"path/filepath"
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
@@ -31,6 +32,9 @@ const ThemeFolder = "theme"
 type Options struct {
 	// Output is the folder the site replaces.
 	Output string
+	// Source is the repository's folder on disk, when fsys is one: the
+	// output may then be neither inside its records folder nor hold it.
+	Source string
 	// Load and Check are passed to the check that precedes the build.
 	Load  repository.Options
 	Check check.Options
@@ -74,9 +78,13 @@ type Phase struct {
 // it into opts.Output, atomically.
 func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	var staging *publish.Staging
-	res, err := build(ctx, fsys, opts, func() (site.Sink, error) {
+	res, err := build(ctx, fsys, opts, func(cfg *config.Config) (site.Sink, error) {
+		var keep []string
+		if opts.Source != "" {
+			keep = append(keep, filepath.Join(opts.Source, filepath.FromSlash(cfg.Records)))
+		}
 		var err error
-		staging, err = publish.Stage(opts.Output)
+		staging, err = publish.Stage(opts.Output, keep...)
 		return staging, err
 	})
 	if err != nil {
@@ -201,7 +209,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 
 // build prepares the site and renders every page into the sink that open
 // returns, once the check has passed.
-func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink, error)) (*Result, error) {
+func build(ctx context.Context, fsys fs.FS, opts Options, open func(*config.Config) (site.Sink, error)) (*Result, error) {
 	p, err := Prepare(ctx, fsys, opts)
 	if err != nil {
 		return nil, err
@@ -209,7 +217,7 @@ func build(ctx context.Context, fsys fs.FS, opts Options, open func() (site.Sink
 	if p.Result.Failed {
 		return p.Result, nil
 	}
-	sink, err := open()
+	sink, err := open(p.Repository.Config)
 	if err != nil {
 		return nil, err
 	}

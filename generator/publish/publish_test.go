@@ -1,9 +1,12 @@
 package publish
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -113,5 +116,89 @@ func TestWriteStaysInside(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(out), "escape.html")); !os.IsNotExist(err) {
 		t.Error("a file was written outside the output folder")
+	}
+}
+
+// TestOneBuildAtATime: while a build stages a site, a second one to the
+// same output is refused at once with ErrBusy and writes nothing; once
+// the first ends (committed or aborted) the lock file is gone and the
+// next build goes ahead.
+func TestOneBuildAtATime(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	publish(t, out, map[string]string{"index.html": "v1"})
+	first, err := Stage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Stage(out); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), out+": wait for it to end") {
+		t.Fatalf("second build: %v; want ErrBusy naming %s", err, out)
+	}
+	if err := first.WriteFile("index.html", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "index.html")); got != "v2" {
+		t.Errorf("index.html = %q after the first build", got)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), ".public.lock")); !os.IsNotExist(err) {
+		t.Errorf("lock file left after commit: %v", err)
+	}
+	second, err := Stage(out)
+	if err != nil {
+		t.Fatalf("after the first build ended: %v", err)
+	}
+	second.Abort()
+	if _, err := Stage(out); err != nil {
+		t.Fatalf("after an aborted build: %v", err)
+	}
+}
+
+// TestOutputApartFromRecords: an output inside the records folder, or
+// holding it, under any name (a symbolic link), is refused before
+// anything is created.
+func TestOutputApartFromRecords(t *testing.T) {
+	dir := t.TempDir()
+	records := filepath.Join(dir, "repo", "changes")
+	if err := os.MkdirAll(records, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(records, filepath.Join(dir, "alias")); err != nil {
+		t.Fatal(err)
+	}
+	for out, want := range map[string]string{
+		filepath.Join(records, "site"):        "is inside the records folder",
+		records:                               "is inside the records folder",
+		filepath.Join(dir, "alias", "x", "y"): "is inside the records folder",
+		filepath.Join(dir, "repo"):            "holds the records folder",
+		dir:                                   "holds the records folder",
+	} {
+		if _, err := Stage(out, records); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("-o %s: %v; want %q", out, err, want)
+		}
+	}
+	if entries, _ := os.ReadDir(records); len(entries) != 0 {
+		t.Errorf("something was written in the records folder: %v", entries)
+	}
+	if s, err := Stage(filepath.Join(dir, "repo", "public"), records); err != nil {
+		t.Errorf("an output beside the records: %v", err)
+	} else {
+		s.Abort()
+	}
+}
+
+// TestWriteErrorsSayWhatToDo: a full disk, a size limit and a permission
+// problem each carry the action a user can take, and stay matchable.
+func TestWriteErrorsSayWhatToDo(t *testing.T) {
+	for err, want := range map[error]string{
+		&fs.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}: "the disk is full",
+		&fs.PathError{Op: "write", Path: "x", Err: syscall.EFBIG}:  "a file size limit was reached",
+		&fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}:  "not writable by this user",
+	} {
+		got := explain(err)
+		if !strings.Contains(got.Error(), want) || !errors.Is(got, err.(*fs.PathError).Err) {
+			t.Errorf("%v: %v; want %q, wrapping the cause", err, got, want)
+		}
 	}
 }
