@@ -165,6 +165,7 @@ func TestRulesOnOneRecord(t *testing.T) {
 		{"rollback missing on normal", edit(t, "rollback: |\n  Re-enable the old key in the KMS.\n", ""), Options{}, []string{"1 required-field"}},
 		{"rollback optional on standard", edit(t, "type: normal", "type: standard", "rollback: |\n  Re-enable the old key in the KMS.\n", ""), Options{}, nil},
 		{"javascript url", edit(t, "pull_request: https://github.com/acme/platform/pull/1234", `pull_request: "javascript:alert(1)"`), Options{}, []string{"7 invalid-url"}},
+		{"related urls", edit(t, "tags: [security, keys]", "tags: [security, keys]\nrelated: [https://ok.example/, \"data:text/html,x\", \" javascript:alert(1)\", //no-scheme.example]"), Options{}, []string{"36 invalid-url", "36 invalid-url", "36 invalid-url"}},
 		{"evidence url", edit(t, `evidence: "https://ci.acme.example/runs/991"`, `evidence: "run 991"`), Options{}, []string{"32 invalid-url"}},
 		{"window backwards", edit(t, "end: 2026-11-10T23:00:00Z", "end: 2026-11-10T21:00:00Z"), Options{}, []string{"28 invalid-window"}},
 		{"unknown field", edit(t, "tags: [security, keys]", "tag: [security, keys]"), Options{}, []string{"35 unknown-field"}},

@@ -58,13 +58,13 @@ policy:
 }
 
 func TestBadSettingsKeepDefaults(t *testing.T) {
-	yaml := "id_pattern: '(['\nrecords: /etc\nbase_url: ftp://x\npolicy: { emergency_approval_days: -1 }\n"
+	yaml := "id_pattern: '(['\nrecords: /etc\nbase_url: ftp://x\nrepo_url: javascript:alert(1)\npolicy: { emergency_approval_days: -1 }\n"
 	cfg, fs := Load(fstest.MapFS{File: {Data: []byte(yaml)}})
 	var rules []string
 	for _, f := range fs {
 		rules = append(rules, f.Rule)
 	}
-	want := []string{RuleInvalidRegex, RuleBadSetting, RuleBadSetting, RuleBadSetting}
+	want := []string{RuleInvalidRegex, RuleBadSetting, RuleBadSetting, RuleBadSetting, RuleBadSetting}
 	if !slices.Equal(rules, want) {
 		t.Errorf("rules = %v; want %v", rules, want)
 	}
