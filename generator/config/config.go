@@ -35,10 +35,18 @@ const (
 
 // Defaults.
 const (
-	DefaultTitle                 = "Change records"
-	DefaultRecords               = "changes"
-	DefaultIDPattern             = `^CHG-[0-9]{4,}$`
+	DefaultTitle     = "Change records"
+	DefaultRecords   = "changes"
+	DefaultIDPattern = `^CHG-[0-9]{4,}$`
+	// DefaultDateIDPattern is the id pattern of id_scheme: date.
+	DefaultDateIDPattern         = `^CHG-[0-9]{8}-[0-9]+$`
 	DefaultEmergencyApprovalDays = 2
+)
+
+// The id schemes of `changebook new`.
+const (
+	IDSequence = "sequence"
+	IDDate     = "date"
 )
 
 // Well-known roles: those the default stage_roles ask for, plus the role
@@ -47,15 +55,19 @@ var builtinRoles = []string{"developer", "change-manager", "system-user"}
 
 // Config is the repository's settings, defaults applied.
 type Config struct {
-	Title     string            `json:"title"`
-	BaseURL   string            `json:"base_url,omitempty"`
-	RepoURL   string            `json:"repo_url,omitempty"`
-	Records   string            `json:"records"`
-	IDPattern string            `json:"id_pattern"`
-	People    map[string]Person `json:"people,omitempty"`
-	Systems   []string          `json:"systems,omitempty"`
-	Policy    Policy            `json:"policy"`
-	Limits    Limits            `json:"limits"`
+	Title     string `json:"title"`
+	BaseURL   string `json:"base_url,omitempty"`
+	RepoURL   string `json:"repo_url,omitempty"`
+	Records   string `json:"records"`
+	IDPattern string `json:"id_pattern"`
+	// IDScheme says how `changebook new` numbers records: "sequence"
+	// (CHG-0042, the default) or "date" (CHG-20261123-1), which lets
+	// parallel branches rarely pick the same id.
+	IDScheme string            `json:"id_scheme,omitempty"`
+	People   map[string]Person `json:"people,omitempty"`
+	Systems  []string          `json:"systems,omitempty"`
+	Policy   Policy            `json:"policy"`
+	Limits   Limits            `json:"limits"`
 
 	// ID is IDPattern compiled.
 	ID *regexp.Regexp `json:"-"`
@@ -178,8 +190,14 @@ func (c *Config) applyDefaults() {
 	if c.Records == "" {
 		c.Records = DefaultRecords
 	}
+	if c.IDScheme == "" {
+		c.IDScheme = IDSequence
+	}
 	if c.IDPattern == "" {
 		c.IDPattern = DefaultIDPattern
+		if c.IDScheme == IDDate {
+			c.IDPattern = DefaultDateIDPattern
+		}
 	}
 	if c.Policy.RequireRollback == nil {
 		c.Policy.RequireRollback = []record.ChangeType{record.Normal, record.Emergency}
@@ -242,6 +260,12 @@ func (cfg *Config) validate(c *diag.Collector) {
 		re = regexp.MustCompile(DefaultIDPattern)
 	}
 	cfg.ID = re
+
+	if cfg.IDScheme != IDSequence && cfg.IDScheme != IDDate {
+		c.Errorf(cfg.Pos.ValueOf("id_scheme"), RuleBadSetting, "use sequence (CHG-0042) or date (CHG-20261123-1)",
+			"id_scheme must be sequence or date, not %q", cfg.IDScheme)
+		cfg.IDScheme = IDSequence
+	}
 
 	clean := path.Clean(cfg.Records)
 	if path.IsAbs(cfg.Records) || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(cfg.Records, `\`) {

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/scaffold"
+	"github.com/changebook/changebook/generator/suggest"
+)
+
+type newOptions struct {
+	repo         string
+	id           string
+	typ          string
+	systems      []string
+	customerData string
+	edit         bool
+}
+
+func newNewCmd(e *env) *cobra.Command {
+	opts := &newOptions{}
+	cmd := &cobra.Command{
+		Use:   "new TITLE",
+		Short: "Write the draft of a new change record",
+		Long: `Write the draft of a new change record with the next free id, in the
+records folder, named after its id and title (CHG-0042-short-title.md),
+and print its path.
+
+The draft comes from the records folder's _template.md when there is
+one (a Go template: {{.ID}}, {{yaml .Title}}, {{quote .Title}},
+{{.Type}}, {{list .Systems}}, {{.KnownSystems}}, {{.CustomerData}},
+{{.Date}}), otherwise from the built-in template. Its empty fields are
+what 'changebook check' asks for next.
+
+Ids follow id_scheme in changebook.yaml: sequence (CHG-0042, the
+default) or date (CHG-20261124-1). Two branches that each run 'new' may
+pick the same sequence number: 'check' reports the duplicate when they
+meet, and the date scheme makes it rare.`,
+		Example: `  changebook new "Rotate the API signing key" --type normal --system api
+  changebook new "Patch OpenSSL" --type emergency --system edge --system api --customer-data=true --edit
+  changebook new "Quarterly access review" --repo path/to/repo --id CHG-0100`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
+				return &usageError{err: errors.New("new needs the change's title, in quotes"), command: cmd.CommandPath()}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runNew(cmd, e, opts, strings.TrimSpace(args[0]))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.repo, "repo", ".", "the configuration repository")
+	f.StringVar(&opts.id, "id", "", "the record's id (default: the next free one)")
+	f.StringVar(&opts.typ, "type", string(record.Normal), "standard, normal or emergency")
+	f.StringArrayVar(&opts.systems, "system", nil, "a system the change touches (repeat for several)")
+	f.StringVar(&opts.customerData, "customer-data", "", "true or false: does the change touch customer data? (default: left for you to fill in)")
+	f.BoolVar(&opts.edit, "edit", false, "open the draft in $VISUAL or $EDITOR")
+	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(record.ChangeType("").Enum(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("customer-data", cobra.FixedCompletions([]string{"true", "false"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("system", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		cfg, _ := config.Load(os.DirFS(opts.repo))
+		return cfg.Systems, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
+	if strings.ContainsAny(title, "\r\n") {
+		return fmt.Errorf("the title must be one line")
+	}
+	if !slices.Contains(record.ChangeType("").Enum(), opts.typ) {
+		return &usageError{err: fmt.Errorf("unknown --type %q: use standard, normal or emergency", opts.typ), command: cmd.CommandPath()}
+	}
+	if opts.customerData != "" && opts.customerData != "true" && opts.customerData != "false" {
+		return &usageError{err: fmt.Errorf("--customer-data is true or false, not %q", opts.customerData), command: cmd.CommandPath()}
+	}
+	repo, err := openRepo(e, opts.repo, repoFlags{noHistory: true})
+	if err != nil {
+		return err
+	}
+	defer repo.close(e)
+	loaded, err := repository.Load(cmd.Context(), repo.root.FS(), repo.load)
+	if err != nil {
+		return err
+	}
+	cfg := loaded.Config
+	for _, s := range opts.systems {
+		if len(cfg.Systems) > 0 && !slices.Contains(cfg.Systems, s) {
+			return fmt.Errorf("system %q is not listed in %s%s; listed: %s", s, config.File, suggest.DidYouMean(s, cfg.Systems), strings.Join(cfg.Systems, ", "))
+		}
+	}
+
+	id := opts.id
+	if id == "" {
+		if id, err = scaffold.NextID(cfg, takenIDs(loaded), e.now()); err != nil {
+			return err
+		}
+	} else if !cfg.ID.MatchString(id) {
+		return fmt.Errorf("--id %s does not match id_pattern %q", id, cfg.IDPattern)
+	} else if slices.Contains(takenIDs(loaded), id) {
+		return fmt.Errorf("--id %s is taken by another record", id)
+	}
+
+	tmplName, tmpl := path.Join(cfg.Records, scaffold.TemplateFile), scaffold.DefaultTemplate()
+	if data, err := fs.ReadFile(repo.root.FS(), tmplName); err == nil {
+		tmpl = string(data)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading %s: %w", tmplName, err)
+	} else {
+		tmplName = "built-in"
+	}
+	text, err := scaffold.Render(tmplName, tmpl, scaffold.Data{
+		ID: id, Title: title, Type: opts.typ,
+		Systems: append([]string{}, opts.systems...), KnownSystems: strings.Join(cfg.Systems, ", "),
+		CustomerData: opts.customerData, Date: e.now().Format("2006-01-02"),
+	})
+	if err != nil {
+		return err
+	}
+
+	name := path.Join(cfg.Records, scaffold.FileName(id, title))
+	if err := repo.root.MkdirAll(cfg.Records, 0o755); err != nil {
+		return fmt.Errorf("creating the records folder: %w", err)
+	}
+	f, err := repo.root.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the draft: %w", err)
+	}
+	if _, err := f.Write(text); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the draft: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the draft: %w", err)
+	}
+	file := displayPath(opts.repo, name)
+	fmt.Fprintln(e.stdout, file)
+	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by YOUR-HANDLE\n", file, id, id)
+	if opts.edit {
+		return openEditor(e, filepath.Join(opts.repo, filepath.FromSlash(name)))
+	}
+	return nil
+}
+
+// takenIDs are the ids of every record, and those the names of files
+// that did not parse start with: a broken draft still holds its id.
+func takenIDs(repo *repository.Repository) []string {
+	var ids []string
+	for _, r := range repo.Records {
+		ids = append(ids, r.ID)
+	}
+	for _, f := range repo.Findings {
+		base := strings.TrimSuffix(path.Base(f.File), ".md")
+		for i := len(base); i > 0; i = strings.LastIndexByte(base[:i], '-') {
+			if repo.Config.ID.MatchString(base[:i]) {
+				ids = append(ids, base[:i])
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// openEditor opens file in the user's editor ($VISUAL, then $EDITOR,
+// which may hold arguments such as "code --wait") and waits for it.
+func openEditor(e *env, file string) error {
+	editor := e.getenv("VISUAL")
+	if editor == "" {
+		editor = e.getenv("EDITOR")
+	}
+	words := strings.Fields(editor)
+	if len(words) == 0 {
+		return fmt.Errorf("--edit: set $EDITOR (or $VISUAL) to your editor, such as vim or \"code --wait\"")
+	}
+	cmd := exec.Command(words[0], append(words[1:], file)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, e.stdout, e.stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("--edit: %s: %w", editor, err)
+	}
+	return nil
+}
