@@ -50,7 +50,8 @@ FUZZ_TARGETS := \
 	./generator/check:FuzzCheck \
 	./generator/markdown:FuzzRender \
 	./generator/search:FuzzWords \
-	./generator/site:FuzzRecordPage
+	./generator/site:FuzzRecordPage \
+	./generator/signoff:FuzzAdd
 FUZZTIME ?= 1m
 
 ## fuzz: run each fuzz target for FUZZTIME (default 1m; FUZZTIME=10m for a release); a finding is saved to the package's testdata/fuzz and fails the run

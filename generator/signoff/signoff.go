@@ -270,8 +270,21 @@ func signoffsPair(doc *frontmatter.Document) (int, *frontmatter.Pair) {
 	return -1, nil
 }
 
+// closing returns the line of the delimiter that ends the front matter.
+func (t *text) closing(doc *frontmatter.Document, delim string) (int, error) {
+	for n := doc.Start.Line + 1; n <= len(t.lines); n++ {
+		if strings.TrimRight(t.line(n), " \t") == delim {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("the front matter has no closing %q", delim)
+}
+
 func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
-	closing := doc.BodyLine - 1 // the closing "---"
+	closing, err := t.closing(doc, "---")
+	if err != nil {
+		return err
+	}
 	i, pair := signoffsPair(doc)
 	if pair == nil {
 		t.insert(closing, "signoffs:", "  "+s.yamlEntry())
@@ -311,7 +324,10 @@ var (
 )
 
 func (t *text) addTOML(doc *frontmatter.Document, s Signoff) error {
-	closing := doc.BodyLine - 1 // the closing "+++"
+	closing, err := t.closing(doc, "+++")
+	if err != nil {
+		return err
+	}
 	header, sub := 0, false
 	for n := doc.Start.Line + 1; n < closing; n++ {
 		switch l := t.line(n); {
@@ -343,7 +359,7 @@ func (t *text) addTOML(doc *frontmatter.Document, s Signoff) error {
 		} else {
 			lines = append(lines, s.tomlPairs()...)
 		}
-		if strings.TrimSpace(t.line(closing-1)) != "" {
+		if closing-1 > doc.Start.Line && strings.TrimSpace(t.line(closing-1)) != "" {
 			lines = append([]string{""}, lines...)
 		}
 		t.insert(closing, lines...)
