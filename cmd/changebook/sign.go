@@ -21,6 +21,7 @@ import (
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
+	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/signoff"
 	"github.com/changebook/changebook/generator/suggest"
 )
@@ -76,7 +77,10 @@ holds (check reports sign-offs committed by someone else).`,
 			return nil
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) == 1 {
+			switch len(args) {
+			case 0:
+				return recordIDs(cmd, opts.repo), cobra.ShellCompDirectiveNoFileComp
+			case 1:
 				return stages, cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -108,6 +112,20 @@ holds (check reports sign-offs committed by someone else).`,
 		return cfg.Handles(), cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
+}
+
+// recordIDs lists the ids of the repository's records, each with its
+// title, for shell completion.
+func recordIDs(cmd *cobra.Command, repo string) []string {
+	loaded, err := repository.Load(cmd.Context(), os.DirFS(repo), repository.Options{})
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, r := range loaded.Records {
+		ids = append(ids, r.ID+"\t"+r.Title)
+	}
+	return ids
 }
 
 // stageFlags says which flags belong to which stage.
