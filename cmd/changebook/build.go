@@ -36,10 +36,7 @@ temporary folder beside the output and swapped in only when complete.`,
   changebook build path/to/repo -o /var/www/changes`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.repo = "."
-			if len(args) == 1 {
-				opts.repo = args[0]
-			}
+			opts.repo = repoArg(args)
 			if opts.output == "" {
 				opts.output = filepath.Join(opts.repo, "public")
 			}

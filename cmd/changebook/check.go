@@ -44,10 +44,7 @@ repository cannot be read.`,
   changebook check --since origin/main       # only what this branch changes`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.repo = "."
-			if len(args) == 1 {
-				opts.repo = args[0]
-			}
+			opts.repo = repoArg(args)
 			if !cmd.Flags().Changed("format") && e.getenv("GITHUB_ACTIONS") == "true" {
 				opts.format = string(report.GitHub)
 			}

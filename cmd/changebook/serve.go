@@ -51,10 +51,7 @@ bound address.`,
   changebook serve path/to/repo --port 8080 --open`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.repo = "."
-			if len(args) == 1 {
-				opts.repo = args[0]
-			}
+			opts.repo = repoArg(args)
 			return runServe(cmd.Context(), e, opts)
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,11 +44,62 @@ type exportSignoff struct {
 	Detail   string   `json:"detail,omitempty"`
 	Notes    string   `json:"notes,omitempty"`
 	Evidence string   `json:"evidence,omitempty"`
+	// Commit is the commit that added the sign-off; Provenance says who
+	// made it: signer, other (someone else: CommittedBy), uncommitted,
+	// or unknown (before a shallow clone's history). Both are empty
+	// when git history was not read.
+	Commit      string `json:"commit,omitempty"`
+	Provenance  string `json:"provenance,omitempty"`
+	CommittedBy string `json:"committed_by,omitempty"`
 }
 
-func (m *Model) exportChanges() []exportChange {
+// Provenance codes of the exports.
+const (
+	ProvenanceSigner      = "signer"
+	ProvenanceOther       = "other"
+	ProvenanceUncommitted = "uncommitted"
+	ProvenanceUnknown     = "unknown"
+)
+
+func exportProvenance(v StageView, es *exportSignoff) {
+	p := v.Provenance
+	switch {
+	case p == nil:
+	case !p.Known:
+		es.Provenance = ProvenanceUnknown
+	case p.Commit == nil:
+		es.Provenance = ProvenanceUncommitted
+	case p.BySigner:
+		es.Provenance, es.Commit = ProvenanceSigner, p.Commit.Hash
+	default:
+		es.Provenance, es.Commit, es.CommittedBy = ProvenanceOther, p.Commit.Hash, p.Commit.Author
+	}
+}
+
+// ExportFormats are the formats Export writes.
+var ExportFormats = []string{"csv", "json"}
+
+// Export writes the changes that keep accepts (all when nil), in the
+// format of the site's changes.csv or changes.json: one row per change
+// with every stage's signer, roles, date, detail and provenance.
+func (m *Model) Export(format string, keep func(*Change) bool) ([]byte, error) {
+	changes := m.exportChanges(keep)
+	switch format {
+	case "csv":
+		return changesCSV(changes)
+	case "json":
+		js, err := json.MarshalIndent(changes, "", "  ")
+		return append(js, '\n'), err
+	}
+	return nil, fmt.Errorf("unknown export format %q: use csv or json", format)
+}
+
+func (m *Model) exportChanges(keep func(*Change) bool) []exportChange {
 	out := make([]exportChange, 0, len(m.Changes))
 	for _, c := range m.Changes {
+		if keep != nil && !keep(c) {
+			continue
+		}
 		e := exportChange{
 			ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems,
 			CustomerData: c.Record.CustomerData, PullRequest: c.PullRequest, HighestRisk: string(c.Level), Tags: c.Tags,
@@ -62,6 +114,7 @@ func (m *Model) exportChanges() []exportChange {
 			if s.Person != nil {
 				es.Name, es.Roles = s.Person.Name, s.Person.Roles
 			}
+			exportProvenance(s, &es)
 			e.Signoffs[string(s.Stage)] = es
 		}
 		out = append(out, e)
@@ -73,19 +126,13 @@ func (m *Model) exportChanges() []exportChange {
 // list, for the sitemap.
 func (m *Model) exports(pages []page) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	changes := m.exportChanges()
-
-	js, err := json.MarshalIndent(changes, "", "  ")
-	if err != nil {
-		return nil, err
+	for _, format := range ExportFormats {
+		data, err := m.Export(format, nil)
+		if err != nil {
+			return nil, err
+		}
+		files["changes."+format] = data
 	}
-	files["changes.json"] = append(js, '\n')
-
-	csvData, err := changesCSV(changes)
-	if err != nil {
-		return nil, err
-	}
-	files["changes.csv"] = csvData
 
 	if m.Config.BaseURL != "" {
 		feed, err := m.feed()
@@ -109,7 +156,8 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 	w := csv.NewWriter(&b)
 	header := []string{"id", "title", "type", "status", "systems", "customer_data", "highest_risk", "pull_request", "url"}
 	for _, s := range record.Stages {
-		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail")
+		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail",
+			string(s)+"_commit", string(s)+"_provenance")
 	}
 	if err := w.Write(header); err != nil {
 		return nil, err
@@ -123,10 +171,14 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 		for _, s := range record.Stages {
 			so, ok := c.Signoffs[string(s)]
 			if !ok {
-				row = append(row, "", "", "", "", "")
+				row = append(row, "", "", "", "", "", "", "")
 				continue
 			}
-			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail)
+			provenance := so.Provenance
+			if so.CommittedBy != "" {
+				provenance += ": " + so.CommittedBy
+			}
+			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Commit, provenance)
 		}
 		// Every cell, not only free text: ids, handles and system names
 		// follow patterns the repository chooses.

@@ -70,6 +70,17 @@ func TestRecordPageHistory(t *testing.T) {
 		if strings.Count(page, `<li><time>`) != 4 {
 			t.Errorf("%s: %d commits listed; want 4", repoURL, strings.Count(page, `<li><time>`))
 		}
+		// The exports carry who committed each sign-off.
+		export := string(out.Files["changes.csv"])
+		for _, want := range []string{
+			",2026-03-01,," + strings.Repeat("a", 40) + ",signer,",
+			",2026-03-02,approved," + strings.Repeat("b", 40) + ",other: Alice,",
+			",2026-03-12,successful,,uncommitted\n",
+		} {
+			if !strings.Contains(export, want) {
+				t.Errorf("%s: changes.csv lacks %q", repoURL, want)
+			}
+		}
 		// A record without a trail has no History section.
 		if other := string(out.Files["changes/CHG-0002/index.html"]); strings.Contains(other, "record-history") {
 			t.Errorf("CHG-0002 has a History section without history")

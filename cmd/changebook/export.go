@@ -1,0 +1,253 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/site"
+)
+
+type exportOptions struct {
+	repo     string
+	from, to string
+	format   string
+	output   string
+	status   string
+	system   string
+	repoFlags
+}
+
+func newExportCmd(e *env) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export [REPO]",
+		Short: "Export the population of changes requested in a period, for audit sampling",
+		Long: `Write every change whose request was signed in the period (both ends
+included) as CSV or JSON: one row per change with each stage's signer,
+name, roles, date, detail (decision, tested, security review, outcome),
+the commit that added the sign-off and who made it (signer, other,
+uncommitted, unknown), from git history. This is the population SOC 2
+and ISO 27001 auditors sample from; the site's changes.csv and
+changes.json hold the same columns for every change.
+
+Changes not requested yet have no request date and are not part of any
+period. Records with errors are exported as they are, with a warning.`,
+		Example: `  changebook export --from 2026-01-01 --to 2026-06-30 --format csv > h1-2026.csv
+  changebook export path/to/repo --from 2026-07-01 --format json -o h2-2026.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.repo = repoArg(args)
+			return runExport(cmd, e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.from, "from", "", "first day of the period, YYYY-MM-DD (default: no lower bound)")
+	f.StringVar(&opts.to, "to", "", "last day of the period, YYYY-MM-DD (default: no upper bound)")
+	f.StringVar(&opts.format, "format", "csv", "csv or json")
+	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
+	opts.repoFlags.register(f)
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(site.ExportFormats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func newListCmd(e *env) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "list [REPO]",
+		Short: "List the changes, with their status",
+		Long: `List the changes of the configuration repository REPO (default: the
+current folder), newest first: id, status, type, request date, systems
+and title. --format csv and json write the export's columns instead.`,
+		Example: `  changebook list
+  changebook list --status approved --system api
+  changebook list --format json | jq '.[].id'`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.repo = repoArg(args)
+			return runList(cmd, e, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.status, "status", "", "only changes with this status ("+strings.Join(statusNames(), ", ")+")")
+	f.StringVar(&opts.system, "system", "", "only changes that touch this system")
+	f.StringVar(&opts.format, "format", "table", "table, csv or json")
+	opts.repoFlags.register(f)
+	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(statusNames(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"table"}, site.ExportFormats...), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func repoArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+// changesModel checks the repository and returns its site model with the
+// records' history, and how many records have errors.
+func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) (*site.Model, int, error) {
+	repo, err := openRepo(e, repoPath, flags)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer repo.close(e)
+	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{Now: e.now(), Git: repo.git})
+	if err != nil {
+		return nil, 0, err
+	}
+	repo.historyNotes(e, res.Audit)
+	withErrors := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Severity == diag.Error {
+			withErrors[f.File] = true
+		}
+	}
+	m := site.NewModel(res.Repository.Config, res.Repository.Records, nil, nil)
+	m.AddAudit(res.Audit)
+	return m, len(withErrors), nil
+}
+
+func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
+	if !slices.Contains(site.ExportFormats, opts.format) {
+		return &usageError{err: fmt.Errorf("unknown --format %q: use csv or json", opts.format), command: cmd.CommandPath()}
+	}
+	for flag, v := range map[string]string{"from": opts.from, "to": opts.to} {
+		if _, err := time.Parse("2006-01-02", v); v != "" && err != nil {
+			return &usageError{err: fmt.Errorf("--%s %q is not a date such as 2026-01-01", flag, v), command: cmd.CommandPath()}
+		}
+	}
+	if opts.from != "" && opts.to != "" && opts.to < opts.from {
+		return &usageError{err: fmt.Errorf("--to %s is before --from %s", opts.to, opts.from), command: cmd.CommandPath()}
+	}
+	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
+	if err != nil {
+		return err
+	}
+	n := 0
+	data, err := m.Export(opts.format, func(c *site.Change) bool {
+		req := c.Record.Signoffs.Request
+		if req == nil || req.Date.IsZero() {
+			return false
+		}
+		day := req.Date.Time.UTC().Format("2006-01-02")
+		if req.Date.DateOnly {
+			day = req.Date.String()
+		}
+		in := (opts.from == "" || day >= opts.from) && (opts.to == "" || day <= opts.to)
+		if in {
+			n++
+		}
+		return in
+	})
+	if err != nil {
+		return err
+	}
+	if err := writeOutput(e, opts.output, data); err != nil {
+		return err
+	}
+	period := "at any time"
+	switch {
+	case opts.from != "" && opts.to != "":
+		period = "from " + opts.from + " to " + opts.to
+	case opts.from != "":
+		period = "from " + opts.from
+	case opts.to != "":
+		period = "up to " + opts.to
+	}
+	fmt.Fprintf(e.stderr, "exported %d changes requested %s (of %d records)\n", n, period, len(m.Changes))
+	if withErrors > 0 {
+		fmt.Fprintf(e.stderr, "changebook: warning: %d records have errors: run changebook check\n", withErrors)
+	}
+	return nil
+}
+
+func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
+	formats := append([]string{"table"}, site.ExportFormats...)
+	if !slices.Contains(formats, opts.format) {
+		return &usageError{err: fmt.Errorf("unknown --format %q: use table, csv or json", opts.format), command: cmd.CommandPath()}
+	}
+	if opts.status != "" && !slices.Contains(statusNames(), opts.status) {
+		return &usageError{err: fmt.Errorf("unknown --status %q: use one of %s", opts.status, strings.Join(statusNames(), ", ")), command: cmd.CommandPath()}
+	}
+	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
+	if err != nil {
+		return err
+	}
+	keep := func(c *site.Change) bool {
+		return (opts.status == "" || string(c.Status) == opts.status) && (opts.system == "" || slices.Contains(c.Systems, opts.system))
+	}
+	if opts.format != "table" {
+		data, err := m.Export(opts.format, keep)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(data)
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATUS\tTYPE\tREQUESTED\tSYSTEMS\tTITLE")
+	for _, c := range m.Changes {
+		if !keep(c) {
+			continue
+		}
+		requested := "-"
+		if req := c.Record.Signoffs.Request; req != nil {
+			requested = req.Date.String()
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.Type, requested, strings.Join(c.Systems, ","), oneLine(c.Title))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if withErrors > 0 {
+		fmt.Fprintf(e.stderr, "changebook: warning: %d records have errors: run changebook check\n", withErrors)
+	}
+	return nil
+}
+
+// oneLine keeps a table row on one line and free of terminal escapes.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// writeOutput writes data to the file name, or to stdout when name is
+// empty. A file is written whole or not at all.
+func writeOutput(e *env, name string, data []byte) error {
+	if name == "" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".export-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
