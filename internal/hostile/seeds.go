@@ -7,14 +7,21 @@ import (
 	"strings"
 )
 
-// Records returns the contents of every Markdown file below dir, for the
-// seed corpus of a fuzz target: real records in all three front matter
+// Records returns the contents of every record file below dir (by the
+// format's naming rules: no README.md, no _template.md), for the seed
+// corpus of a fuzz target: real records in all three front matter
 // formats are the best place for a fuzzer to start from. A missing
 // folder gives no seeds.
 func Records(dir string) [][]byte {
 	var out [][]byte
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+		// The naming rules of repository.IsRecordFile, which this package
+		// cannot import: the packages it seeds are below repository.
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if base := d.Name(); strings.HasSuffix(base, ".md") && !strings.EqualFold(base, "README.md") &&
+			!strings.HasPrefix(base, "_") && !strings.HasPrefix(base, ".") {
 			if data, err := os.ReadFile(p); err == nil {
 				out = append(out, data)
 			}
