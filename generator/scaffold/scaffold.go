@@ -147,7 +147,8 @@ func nextInSequence(taken []string) string {
 }
 
 // Slug turns a title into the readable part of a file name: lowercase
-// ASCII words joined by hyphens, at most 6 words and 48 characters.
+// ASCII words joined by hyphens, at most 6 words and 48 characters, not
+// ending on a small word such as "the".
 func Slug(title string) string {
 	var words []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
@@ -157,6 +158,10 @@ func Slug(title string) string {
 			break
 		}
 		words = append(words, w)
+	}
+	// A cut title should not end on a small word: "enable-tls-1-3-on-the".
+	for len(words) > 1 && slices.Contains([]string{"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}, words[len(words)-1]) {
+		words = words[:len(words)-1]
 	}
 	return strings.Join(words, "-")
 }

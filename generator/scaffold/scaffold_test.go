@@ -44,7 +44,8 @@ func TestSlugAndFileName(t *testing.T) {
 	for title, want := range map[string]string{
 		"Rotate the API signing key":                          "CHG-0001-rotate-the-api-signing-key.md",
 		"Patch OpenSSL: CVE-2026-0001 (edge)":                 "CHG-0001-patch-openssl-cve-2026-0001-edge.md",
-		"Upgrade the primary Postgres cluster from 14 to 16!": "CHG-0001-upgrade-the-primary-postgres-cluster-from.md",
+		"Upgrade the primary Postgres cluster from 14 to 16!": "CHG-0001-upgrade-the-primary-postgres-cluster.md",
+		"Enable TLS 1.3 on the edge":                          "CHG-0001-enable-tls-1-3.md",
 		"Überprüfung ***":                                     "CHG-0001-berpr-fung.md",
 		"***":                                                 "CHG-0001.md",
 	} {
