@@ -109,6 +109,9 @@ var formats = []*adrg.Format{
 func Parse(file string, content []byte, limits Limits) (*Document, []diag.Finding) {
 	limits = limits.withDefaults()
 	c := diag.NewCollector(file)
+	if utf16(c, content) {
+		return &Document{Start: diag.Pos{Line: 1, Col: 1}, Body: content, BodyLine: 1}, c.Findings()
+	}
 	content = bytes.TrimPrefix(content, utf8BOM)
 
 	var got capture
@@ -234,6 +237,19 @@ func endDelimiter(start string) string {
 	return ""
 }
 
+// utf16 reports, as a finding, a file that starts with a UTF-16 byte
+// order mark: Windows editors save that way, the YAML parser would
+// silently decode it with positions that match no line of the file, and
+// the splitter would see no front matter at all.
+func utf16(c *diag.Collector, content []byte) bool {
+	if !bytes.HasPrefix(content, []byte{0xFE, 0xFF}) && !bytes.HasPrefix(content, []byte{0xFF, 0xFE}) {
+		return false
+	}
+	c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleSyntax, "save the file as UTF-8 (in most editors: Save with Encoding, UTF-8)",
+		"the file is UTF-16 (it starts with a UTF-16 byte order mark); changebook reads UTF-8")
+	return true
+}
+
 // lineAt returns the 1-based line of byte offset off.
 func lineAt(content []byte, off int) int {
 	return bytes.Count(content[:off], []byte("\n")) + 1
@@ -244,6 +260,9 @@ func lineAt(content []byte, off int) int {
 // front matter. An empty file gives an empty mapping.
 func ParseYAML(file string, content []byte, limits Limits) (*Node, []diag.Finding) {
 	c := diag.NewCollector(file)
+	if utf16(c, content) {
+		return nil, c.Findings()
+	}
 	d := &decoder{c: c, limits: limits.withDefaults()}
 	n := d.yaml(bytes.TrimPrefix(content, utf8BOM))
 	if n != nil && n.Kind == Null {

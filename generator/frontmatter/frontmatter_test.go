@@ -290,3 +290,16 @@ by = "bob"
 		t.Error("locator read a key inside a multi-line string")
 	}
 }
+
+// TestUTF16IsNamed: a UTF-16 file (as Windows editors may save) gets one
+// finding that says so, at its first line, for records and settings.
+func TestUTF16IsNamed(t *testing.T) {
+	utf16le := []byte{0xFF, 0xFE, '-', 0, '-', 0, '-', 0, '\n', 0, 'i', 0, 'd', 0}
+	_, findings := Parse("changes/x.md", utf16le, Limits{})
+	_, settings := ParseYAML("changebook.yaml", append([]byte{0xFE, 0xFF}, " (0000"...), Limits{})
+	for _, fs := range [][]diag.Finding{findings, settings} {
+		if len(fs) != 1 || fs[0].Pos.Line != 1 || !strings.Contains(fs[0].Message, "UTF-16") {
+			t.Errorf("findings: %+v", fs)
+		}
+	}
+}
