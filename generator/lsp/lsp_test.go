@@ -1,0 +1,197 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+)
+
+const settings = `title: Test records
+systems: [api, billing]
+people:
+  alice: { name: Alice Martin, roles: [developer] }
+  bob:   { name: Bob Chen, roles: [change-manager] }
+`
+
+// draft is a record being written: its cursor lines are marked by the
+// tests with their line numbers.
+const draft = `---
+id: CHG-0001
+title: Rotate keys
+type: 
+systems: [api, ]
+customer_data: maybe
+risks:
+  - id: R1
+    likelihood: 
+    
+signoffs:
+  request: { by: , date: 2026-11-02 }
+  evaluation: { by: bob, date: 2026-11-03, decision:  }
+  
+---
+Body.
+`
+
+// client is an editor talking to a Server over a pipe.
+type client struct {
+	t     *testing.T
+	conn  *jsonrpc2.Conn
+	diags chan []diagnostic
+	uri   string
+}
+
+func start(t *testing.T) *client {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "changebook.yaml"), []byte(settings), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "changes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(dir, os.DirFS(dir), func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, b := net.Pipe()
+	go srv.Serve(ctx, a)
+	c := &client{t: t, diags: make(chan []diagnostic, 10), uri: "file://" + filepath.ToSlash(filepath.Join(dir, "changes", "CHG-0001.md"))}
+	c.conn = jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(b, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(
+		func(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+			if req.Method == "textDocument/publishDiagnostics" {
+				var p struct{ Diagnostics []diagnostic }
+				json.Unmarshal(*req.Params, &p)
+				c.diags <- p.Diagnostics
+			}
+			return nil, nil
+		}))
+	t.Cleanup(func() { c.conn.Close(); cancel() })
+	var init struct {
+		Capabilities map[string]any `json:"capabilities"`
+	}
+	if err := c.conn.Call(ctx, "initialize", map[string]any{"rootUri": "file://" + dir}, &init); err != nil || init.Capabilities["completionProvider"] == nil {
+		t.Fatalf("initialize: %v, %+v", err, init)
+	}
+	return c
+}
+
+func (c *client) open(text string) []diagnostic {
+	c.t.Helper()
+	c.conn.Notify(context.Background(), "textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": c.uri, "text": text, "version": 1}})
+	return c.wait()
+}
+
+func (c *client) change(text string) []diagnostic {
+	c.t.Helper()
+	c.conn.Notify(context.Background(), "textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": c.uri, "version": 2},
+		"contentChanges": []map[string]string{{"text": text}}})
+	return c.wait()
+}
+
+func (c *client) wait() []diagnostic {
+	c.t.Helper()
+	select {
+	case d := <-c.diags:
+		return d
+	case <-time.After(30 * time.Second):
+		c.t.Fatal("no diagnostics published")
+		return nil
+	}
+}
+
+// complete asks for completion at line:character and returns the labels.
+func (c *client) complete(line, character int) []string {
+	c.t.Helper()
+	var items []completionItem
+	err := c.conn.Call(context.Background(), "textDocument/completion", map[string]any{
+		"textDocument": map[string]string{"uri": c.uri}, "position": map[string]int{"line": line, "character": character}}, &items)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var labels []string
+	for _, it := range items {
+		labels = append(labels, it.Label)
+	}
+	return labels
+}
+
+// TestDiagnosticsWhileTyping: the check's findings for the document as
+// the editor holds it, at their line and column, fixed ones gone after a
+// change.
+func TestDiagnosticsWhileTyping(t *testing.T) {
+	c := start(t)
+	diags := c.open(draft)
+	found := map[string]diagnostic{}
+	for _, d := range diags {
+		found[d.Code] = d
+	}
+	if d, ok := found["wrong-type"]; !ok || d.Range.Start.Line != 5 || d.Range.Start.Character != 15 || d.Range.End.Character != 20 || d.Severity != severityError {
+		t.Errorf("customer_data: maybe: %+v (all: %+v)", d, diags)
+	}
+	if _, ok := found["required-field"]; !ok {
+		t.Errorf("no required-field finding: %+v", diags)
+	}
+	fixed := strings.Replace(draft, "customer_data: maybe", "customer_data: true", 1)
+	for _, d := range c.change(fixed) {
+		if d.Code == "wrong-type" && d.Range.Start.Line == 5 {
+			t.Errorf("the fixed line is still reported: %+v", d)
+		}
+	}
+}
+
+// TestCompletion: field names the record lacks at each level, and the
+// values of closed fields, systems and signers.
+func TestCompletion(t *testing.T) {
+	c := start(t)
+	c.open(draft)
+	for _, tt := range []struct {
+		name       string
+		line, char int
+		want, not  []string
+	}{
+		{"type values", 3, 6, []string{"standard", "normal", "emergency"}, nil},
+		{"systems", 4, 15, []string{"api", "billing"}, nil},
+		{"risk keys", 9, 4, []string{"description", "impact", "mitigations"}, []string{"id", "likelihood", "title"}},
+		{"likelihood", 8, 16, []string{"low", "medium", "high"}, nil},
+		{"signer", 11, 17, []string{"alice", "bob"}, nil},
+		{"decision", 12, 53, []string{"approved", "rejected", "changes-requested"}, nil},
+		{"stages", 13, 2, []string{"implementation", "validation", "documentation"}, []string{"request", "evaluation"}},
+		{"top level", 10, 0, []string{"reason", "scope", "steps", "mitigations"}, []string{"id", "title", "risks"}},
+		{"body", 15, 0, nil, []string{"reason"}},
+	} {
+		got := c.complete(tt.line, tt.char)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: %v lacks %s", tt.name, got, w)
+			}
+		}
+		for _, n := range tt.not {
+			if slices.Contains(got, n) {
+				t.Errorf("%s: %v offers %s", tt.name, got, n)
+			}
+		}
+	}
+}
+
+func TestHover(t *testing.T) {
+	c := start(t)
+	c.open(draft)
+	var hover struct {
+		Contents struct{ Value string } `json:"contents"`
+	}
+	err := c.conn.Call(context.Background(), "textDocument/hover", map[string]any{
+		"textDocument": map[string]string{"uri": c.uri}, "position": map[string]int{"line": 8, "character": 6}}, &hover)
+	if err != nil || !strings.Contains(hover.Contents.Value, "**likelihood** (low | medium | high): How likely") {
+		t.Errorf("hover on likelihood: %+v, %v", hover, err)
+	}
+}
