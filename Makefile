@@ -51,7 +51,8 @@ FUZZ_TARGETS := \
 	./generator/markdown:FuzzRender \
 	./generator/search:FuzzWords \
 	./generator/site:FuzzRecordPage \
-	./generator/signoff:FuzzAdd
+	./generator/signoff:FuzzAdd \
+	./generator/lsp:FuzzComplete
 FUZZTIME ?= 1m
 
 ## fuzz: run each fuzz target for FUZZTIME (default 1m; FUZZTIME=10m for a release); a finding is saved to the package's testdata/fuzz and fails the run

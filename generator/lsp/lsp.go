@@ -10,6 +10,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/url"
@@ -117,9 +118,16 @@ const (
 	completionField   = 5
 	completionValue   = 12
 	codeMethodUnknown = -32601
+	codeInternal      = -32603
 )
 
-func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) (result any, err error) {
+	// A bug on one request must not end the editor's session.
+	defer func() {
+		if r := recover(); r != nil {
+			result, err = nil, &jsonrpc2.Error{Code: codeInternal, Message: fmt.Sprintf("changebook: %s failed: %v", req.Method, r)}
+		}
+	}()
 	var params json.RawMessage
 	if req.Params != nil {
 		params = *req.Params
@@ -259,6 +267,7 @@ func lineOf(text string, n int) string {
 // utf16Units converts a byte offset in line to the UTF-16 code units in
 // which the protocol counts characters.
 func utf16Units(line string, offset int) int {
+	offset = max(offset, 0)
 	n := 0
 	for _, r := range line[:min(offset, len(line))] {
 		n += len(utf16.Encode([]rune{r}))
@@ -281,7 +290,7 @@ func byteOffset(line string, units int) int {
 // tokenLength is the length in bytes of the word at col of line, at
 // least 1, so that an editor underlines the value a finding is about.
 func tokenLength(line string, col int) int {
-	if col >= len(line) {
+	if col < 0 || col >= len(line) {
 		return 1
 	}
 	rest := line[col:]
