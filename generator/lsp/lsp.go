@@ -44,6 +44,11 @@ type Server struct {
 
 	mu   sync.Mutex
 	docs map[string]string // open documents by URI
+	// prev is the last check's repository, so that a keystroke re-reads
+	// only the document typed in; memo keeps each unchanged record's
+	// findings. Opening or saving a document reads everything again.
+	prev *repository.Repository
+	memo *check.Memo
 }
 
 // New returns a server for the repository in dir, read through fsys.
@@ -56,7 +61,7 @@ func New(dir string, fsys fs.FS, now func() time.Time) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{dir: abs, fsys: fsys, now: now, record: s, docs: map[string]string{}}, nil
+	return &Server{dir: abs, fsys: fsys, now: now, record: s, docs: map[string]string{}, memo: check.NewMemo()}, nil
 }
 
 // Serve answers the client on rwc until it exits or ctx ends.
@@ -142,8 +147,15 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 			},
 			"serverInfo": map[string]string{"name": "changebook"},
 		}, nil
-	case "initialized", "shutdown", "$/setTrace", "$/cancelRequest", "workspace/didChangeConfiguration", "textDocument/didSave":
+	case "initialized", "shutdown", "$/setTrace", "$/cancelRequest", "workspace/didChangeConfiguration":
 		return nil, nil
+	case "textDocument/didSave":
+		var p struct{ TextDocument textDocument }
+		if err := json.Unmarshal(params, &p); err != nil {
+			return nil, err
+		}
+		s.forget()
+		return nil, s.publish(ctx, conn, p.TextDocument.URI)
 	case "exit":
 		return nil, conn.Close()
 	case "textDocument/didOpen":
@@ -152,6 +164,7 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 			return nil, err
 		}
 		s.setDoc(p.TextDocument.URI, p.TextDocument.Text)
+		s.forget()
 		return nil, s.publish(ctx, conn, p.TextDocument.URI)
 	case "textDocument/didChange":
 		var p changeParams
@@ -193,6 +206,14 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 	return nil, &jsonrpc2.Error{Code: codeMethodUnknown, Message: "changebook does not handle " + req.Method}
 }
 
+// forget drops the previous check, so that the next reads every file:
+// files may have changed on disk (a save, a checkout) since.
+func (s *Server) forget() {
+	s.mu.Lock()
+	s.prev = nil
+	s.mu.Unlock()
+}
+
 func (s *Server) setDoc(uri, text string) {
 	s.mu.Lock()
 	s.docs[uri] = text
@@ -221,18 +242,37 @@ func (s *Server) relative(uri string) (string, bool) {
 	return rel, repository.IsRecordFile(rel) || rel == config.File
 }
 
-// publish checks the repository with the open document as the editor
-// holds it, and sends the document's findings.
+// publish sends the findings of the document at uri.
 func (s *Server) publish(ctx context.Context, conn *jsonrpc2.Conn, uri string) error {
+	diags, ok, err := s.diagnose(ctx, uri)
+	if err != nil || !ok {
+		return err
+	}
+	return conn.Notify(ctx, "textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": diags})
+}
+
+// diagnose checks the repository with the open document at uri as the
+// editor holds it, and returns the document's findings; false when the
+// document is not a record or the settings of this repository.
+func (s *Server) diagnose(ctx context.Context, uri string) ([]diagnostic, bool, error) {
 	text, ok := s.doc(uri)
 	rel, inRepo := s.relative(uri)
 	if !ok || !inRepo {
-		return nil
+		return nil, false, nil
 	}
-	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, s.fsys), repository.Options{}, check.Options{Now: s.now()})
+	var load repository.Options
+	s.mu.Lock()
+	if s.prev != nil {
+		load.Reuse = &repository.Reuse{Previous: s.prev, Changed: map[string]bool{rel: true}}
+	}
+	s.mu.Unlock()
+	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, s.fsys), load, check.Options{Now: s.now(), Memo: s.memo})
 	if err != nil {
-		return err
+		return nil, false, err
 	}
+	s.mu.Lock()
+	s.prev = res.Repository
+	s.mu.Unlock()
 	diags := []diagnostic{}
 	for _, f := range res.Findings {
 		if f.File != rel {
@@ -252,7 +292,7 @@ func (s *Server) publish(ctx context.Context, conn *jsonrpc2.Conn, uri string) e
 		end := position{Line: line, Character: utf16Units(lineText, col+tokenLength(lineText, col))}
 		diags = append(diags, diagnostic{Range: rangeLSP{Start: start, End: end}, Severity: severity, Code: f.Rule, Source: "changebook", Message: message})
 	}
-	return conn.Notify(ctx, "textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": diags})
+	return diags, true, nil
 }
 
 // lineOf returns line n (0-based) of text.

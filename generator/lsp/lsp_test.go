@@ -58,6 +58,9 @@ func start(t *testing.T) *client {
 	if err := os.MkdirAll(filepath.Join(dir, "changes"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "changes", "CHG-0002.md"), []byte("---\nid: CHG-0002\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(dir, os.DirFS(dir), func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) })
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +149,12 @@ func TestDiagnosticsWhileTyping(t *testing.T) {
 		if d.Code == "wrong-type" && d.Range.Start.Line == 5 {
 			t.Errorf("the fixed line is still reported: %+v", d)
 		}
+	}
+	// Rules across records see the repository on disk: typing another
+	// record's id is a duplicate at once.
+	dup := c.change(strings.Replace(fixed, "id: CHG-0001", "id: CHG-0002", 1))
+	if !slices.ContainsFunc(dup, func(d diagnostic) bool { return d.Code == "duplicate-id" && d.Range.Start.Line == 1 }) {
+		t.Errorf("no duplicate-id while typing: %+v", dup)
 	}
 }
 
