@@ -84,30 +84,42 @@ var Vectors = []string{
 // it) is not http, https or mailto. allow, when not nil, vouches for
 // elements the page's own theme writes (its script, stylesheet, forms).
 func Inert(page string, allow func(n *html.Node) bool) []string {
+	var problems []string
+	judge := func(tag string, attrs []html.Attribute) {
+		switch tag {
+		case "script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta", "link", "details":
+			problems = append(problems, fmt.Sprintf("a <%s> element", tag))
+		}
+		for _, a := range attrs {
+			key := strings.ToLower(a.Key)
+			if strings.HasPrefix(key, "on") || key == "style" {
+				problems = append(problems, fmt.Sprintf("attribute %s=%q on <%s>", a.Key, a.Val, tag))
+			}
+			switch key {
+			case "href", "src", "action", "formaction", "data", "xlink:href", "poster":
+				if !SafeURL(a.Val) {
+					problems = append(problems, fmt.Sprintf("%s=%q on <%s>", a.Key, a.Val, tag))
+				}
+			}
+		}
+	}
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
-		return []string{"unparsable HTML: " + err.Error()}
+		// The parser refuses what browsers flatten (elements nested more
+		// than 512 deep): judge every tag as the tokenizer reads it.
+		z := html.NewTokenizer(strings.NewReader(page))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+				t := z.Token()
+				judge(t.Data, t.Attr)
+			}
+		}
+		return problems
 	}
-	var problems []string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && (allow == nil || !allow(n)) {
-			switch n.Data {
-			case "script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta", "link", "details":
-				problems = append(problems, fmt.Sprintf("a <%s> element", n.Data))
-			}
-			for _, a := range n.Attr {
-				key := strings.ToLower(a.Key)
-				if strings.HasPrefix(key, "on") || key == "style" {
-					problems = append(problems, fmt.Sprintf("attribute %s=%q on <%s>", a.Key, a.Val, n.Data))
-				}
-				switch key {
-				case "href", "src", "action", "formaction", "data", "xlink:href", "poster":
-					if !SafeURL(a.Val) {
-						problems = append(problems, fmt.Sprintf("%s=%q on <%s>", a.Key, a.Val, n.Data))
-					}
-				}
-			}
+			judge(n.Data, n.Attr)
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)

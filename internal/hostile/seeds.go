@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,12 +33,16 @@ func Records(dir string) [][]byte {
 }
 
 // Lines is the number of lines in data as the most generous editor
-// counts them: "\n", "\r\n" and a lone "\r" (which YAML takes as a line
-// break too) each end a line. A finding's line is never past it.
+// counts them: "\n", "\r\n" and a lone "\r" each end a line, and so do
+// the Unicode line and paragraph separators (U+2028, U+2029) and NEL
+// (U+0085), which YAML takes as line breaks and VS Code shows as such.
 func Lines(data []byte) int {
 	n := 1
-	for i, c := range data {
-		if c == '\n' || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			n++
+		case bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")), bytes.HasPrefix(data[i:], []byte("\u0085")):
 			n++
 		}
 	}
