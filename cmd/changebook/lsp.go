@@ -35,7 +35,7 @@ Editors start it themselves; see the README for Neovim, Helix and VS Code.`,
 			if err != nil {
 				return err
 			}
-			return srv.Serve(cmd.Context(), stdio{os.Stdin, e.stdout})
+			return srv.Serve(cmd.Context(), stdio{e.stdin, e.stdout})
 		},
 	}
 	cmd.Flags().StringVar(&repo, "repo", ".", "the configuration repository")

@@ -31,6 +31,7 @@ var errFindings = errors.New("findings")
 // env is everything commands take from the process, injected so that tests
 // can run commands in-process with their own streams and clock.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
@@ -42,6 +43,7 @@ type env struct {
 
 func osEnv(stdout, stderr io.Writer) *env {
 	return &env{
+		stdin:  os.Stdin,
 		stdout: stdout,
 		stderr: stderr,
 		getenv: os.Getenv,
