@@ -43,7 +43,12 @@ var linksKey = parser.NewContextKey()
 // New returns a Renderer.
 func New() *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		// GitHub Flavored Markdown, with table alignment written as align
+		// attributes: the default writes style attributes, which a
+		// Content-Security-Policy without 'unsafe-inline' blocks, and
+		// which nothing else in a rendered body may carry.
+		goldmark.WithExtensions(extension.Linkify, extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough, extension.TaskList, extension.Footnote),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			// goldmark runs transformers by ascending priority: rewriting

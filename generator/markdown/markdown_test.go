@@ -147,3 +147,13 @@ func TestRenderWithin(t *testing.T) {
 		t.Errorf("6,000 unclosed links within 1 ms: %v; want ErrTooSlow", err)
 	}
 }
+
+// TestTableAlignmentWithoutStyle: column alignment is an align attribute,
+// never an inline style (the fuzzer found goldmark's default style
+// attribute, which a strict Content-Security-Policy blocks).
+func TestTableAlignmentWithoutStyle(t *testing.T) {
+	out := render(t, "| a | b |\n|:--|--:|\n| 1 | 2 |\n")
+	if !strings.Contains(out, `<th align="left">a</th>`) || !strings.Contains(out, `<td align="right">2</td>`) || strings.Contains(out, "style=") {
+		t.Errorf("got:\n%s", out)
+	}
+}
