@@ -100,11 +100,7 @@ holds (check reports sign-offs committed by someone else).`,
 	f.StringVar(&opts.evidence, "evidence", "", "a URL proving the stage (a CI run, a ticket)")
 	f.StringVar(&opts.notes, "notes", "", "a note from the signer")
 	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
-	for flag, values := range map[string][]string{
-		"decision":        record.Decision("").Enum(),
-		"security-review": record.SecurityReview("").Enum(),
-		"outcome":         record.Outcome("").Enum(),
-	} {
+	for flag, values := range closedFlags {
 		cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
 	cmd.RegisterFlagCompletionFunc("by", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -128,6 +124,13 @@ func recordIDs(cmd *cobra.Command, repo string) []string {
 	return ids
 }
 
+// closedFlags are the flags whose values are a closed list of the format.
+var closedFlags = map[string][]string{
+	"decision":        record.Decision("").Enum(),
+	"security-review": record.SecurityReview("").Enum(),
+	"outcome":         record.Outcome("").Enum(),
+}
+
 // stageFlags says which flags belong to which stage.
 var stageFlags = map[string]record.Stage{
 	"decision": record.Evaluation, "tested": record.Implementation,
@@ -141,16 +144,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		}
 	}
 	for flag, value := range map[string]string{"decision": opts.decision, "security-review": opts.securityReview, "outcome": opts.outcome} {
-		var allowed []string
-		switch flag {
-		case "decision":
-			allowed = record.Decision("").Enum()
-		case "security-review":
-			allowed = record.SecurityReview("").Enum()
-		default:
-			allowed = record.Outcome("").Enum()
-		}
-		if value != "" && !slices.Contains(allowed, value) {
+		if allowed := closedFlags[flag]; value != "" && !slices.Contains(allowed, value) {
 			return &usageError{err: fmt.Errorf("--%s is one of %s, not %q", flag, strings.Join(allowed, ", "), value), command: cmd.CommandPath()}
 		}
 	}
@@ -174,7 +168,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	}
 	defer repo.close(e)
 	fsys := repo.root.FS()
-	checkOpts := check.Options{Now: e.now()}
+	checkOpts := check.Options{Now: e.now(), Memo: check.NewMemo()}
 	before, err := check.Run(cmd.Context(), fsys, repo.load, checkOpts)
 	if err != nil {
 		return err
@@ -206,8 +200,12 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	}
 
 	// What check says of the repository with the sign-off: any error in
-	// this record that was not there before is the sign-off's doing.
-	after, err := check.Run(cmd.Context(), overlay.New(fstest.MapFS{r.File: {Data: signed}}, fsys), repo.load, checkOpts)
+	// this record that was not there before is the sign-off's doing. Only
+	// this record is read and checked again; the others' parse and
+	// findings are the first run's.
+	load := repo.load
+	load.Reuse = &repository.Reuse{Previous: before.Repository, Changed: map[string]bool{r.File: true}}
+	after, err := check.Run(cmd.Context(), overlay.New(fstest.MapFS{r.File: {Data: signed}}, fsys), load, checkOpts)
 	if err != nil {
 		return err
 	}

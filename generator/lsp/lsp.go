@@ -496,7 +496,7 @@ func (s *Server) keys(path, present []string) []completionItem {
 func (s *Server) values(path []string) []completionItem {
 	var values []string
 	last := path[len(path)-1]
-	cfg, _ := config.Load(s.fsys)
+	cfg := s.settings()
 	switch {
 	case last == "systems":
 		values = cfg.Systems
@@ -522,6 +522,19 @@ func (s *Server) values(path []string) []completionItem {
 		}
 	}
 	return items
+}
+
+// settings returns the repository's settings as the last check read
+// them, or reads them when no check has run yet.
+func (s *Server) settings() *config.Config {
+	s.mu.Lock()
+	prev := s.prev
+	s.mu.Unlock()
+	if prev != nil {
+		return prev.Config
+	}
+	cfg, _ := config.Load(s.fsys)
+	return cfg
 }
 
 // describe returns the description of the field named on the hovered
