@@ -11,9 +11,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +35,7 @@ import (
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
+	"github.com/changebook/changebook/internal/parallel"
 	"github.com/changebook/changebook/internal/synth"
 )
 
@@ -44,6 +47,17 @@ func main() {
 			fmt.Fprintln(os.Stderr, "reference:", err)
 			os.Exit(1)
 		}
+		return
+	}
+	// The file system's floor, in a process of its own for the same
+	// reason: benchtable -floor SITE OUT.
+	if len(os.Args) == 4 && os.Args[1] == "-floor" {
+		d, err := floor(os.Args[2], os.Args[3])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "floor:", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "wrote in %s\n", d)
 		return
 	}
 	// Commands are measured from a small process of their own: Linux
@@ -82,6 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	sizes := flags.String("sizes", "1000,10000", "repository sizes, comma-separated")
 	work := flags.String("work", "", "folder for the repositories and sites (default: a temporary folder, removed after)")
 	historyMax := flags.Int("history-max", 10000, "measure the build with a git history (2 commits a record) up to this many records")
+	ram := flags.String("ram", defaultRAM(), "a folder on a file system in memory (tmpfs), to measure the build without the disk; empty to skip")
 	browser := flags.Bool("browser", true, "measure the bytes a first search query fetches, in Chromium (runs go test)")
 	if err := flags.Parse(args); err != nil {
 		return 2
@@ -125,6 +140,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			{"check, cold", []string{*bin, "check", "--no-cache", "--no-history", repo}},
 			{"check, records cached", []string{*bin, "check", "--no-history", "--cache-dir", cache, repo}},
 			{"build, cold, fresh output", []string{*bin, "build", "--no-cache", "--no-history", "--timings", repo, "-o", site("site")}},
+			// The disk's share of the row above: the same folders and
+			// files written by a program that renders nothing.
+			{"  file system floor: its files, written only", []string{self, "-floor", site("site"), site("floor")}},
+		}
+		if *ram != "" {
+			rows = append(rows, struct {
+				name string
+				cmd  []string
+			}{"build, cold, output in memory (tmpfs)", []string{*bin, "build", "--no-cache", "--no-history", repo, "-o", filepath.Join(*ram, fmt.Sprintf("changebook-bench-site%d", n))}})
 		}
 		if n <= *historyMax {
 			gitRepo := filepath.Join(dir, fmt.Sprintf("git%d", n))
@@ -156,6 +180,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if i == 0 {
 				ref = d
 			}
+			if m := floorTime.FindStringSubmatch(log); m != nil {
+				// The floor's own time: without reading the site first.
+				if d, err = time.ParseDuration(m[1]); err != nil {
+					fmt.Fprintln(stderr, err)
+					return 1
+				}
+				peak = 0
+			}
 			printRow(tw, n, row.name, d, peak, ref)
 			// The build's --timings name its search index phase.
 			if m := searchPhase.FindStringSubmatch(log); m != nil {
@@ -180,8 +212,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		printRow(tw, n, "serve: one record saved, page ready", d, 0, ref)
-		for _, name := range []string{"site", "ref", "gitsite", "git"} {
+		for _, name := range []string{"site", "ref", "gitsite", "git", "floor"} {
 			os.RemoveAll(site(name))
+		}
+		if *ram != "" {
+			os.RemoveAll(filepath.Join(*ram, fmt.Sprintf("changebook-bench-site%d", n)))
 		}
 	}
 	tw.Flush()
@@ -198,6 +233,7 @@ func printRow(w io.Writer, n int, name string, d time.Duration, peak int64, ref 
 
 var (
 	searchPhase = regexp.MustCompile(`(?m)^search index +(\S+)$`)
+	floorTime   = regexp.MustCompile(`(?m)^wrote in (\S+)$`)
 	benchMetric = regexp.MustCompile(`([\d.]+) (max-first-query-KB|max-search-page-KB)`)
 )
 
@@ -337,4 +373,48 @@ func reference(dir, out string) error {
 		}
 		return os.WriteFile(filepath.Join(out, fmt.Sprintf("%v.html", fields["id"])), page.Bytes(), 0o644)
 	})
+}
+
+// floor writes the files of the site at dir into out, as a build writes
+// its output (a folder per page, on every core) but with their bytes read
+// beforehand: what the file system alone costs a build of that site. It
+// returns the time the writing took.
+func floor(dir, out string) (time.Duration, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files[rel] = data
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	names := slices.Sorted(maps.Keys(files))
+	start := time.Now()
+	errs := make([]error, len(names))
+	parallel.For(context.Background(), len(names), 0, func(i int) {
+		p := filepath.Join(out, names[i])
+		if errs[i] = os.MkdirAll(filepath.Dir(p), 0o755); errs[i] == nil {
+			errs[i] = os.WriteFile(p, files[names[i]], 0o644)
+		}
+	})
+	return time.Since(start), errors.Join(errs...)
+}
+
+// defaultRAM returns /dev/shm when it is a folder this process can write
+// in, as on most Linux systems, and "" otherwise.
+func defaultRAM() string {
+	d, err := os.MkdirTemp("/dev/shm", "changebook-bench-")
+	if err != nil {
+		return ""
+	}
+	os.Remove(d)
+	return "/dev/shm"
 }

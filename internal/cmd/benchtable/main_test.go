@@ -20,8 +20,22 @@ func TestMeasuresRun(t *testing.T) {
 	if err := reference(repo, out); err != nil {
 		t.Fatal(err)
 	}
-	if pages, _ := os.ReadDir(out); len(pages) != 30 {
-		t.Errorf("the reference wrote %d pages; want 30", len(pages))
+	if n := len(pages(t, out)); n != 30 {
+		t.Errorf("the reference wrote %d pages; want 30", n)
+	}
+	// The floor writes the same files under the same names.
+	copied := filepath.Join(dir, "floor")
+	if d, err := floor(out, copied); err != nil || d <= 0 {
+		t.Fatalf("floor: %v, %v", d, err)
+	}
+	for _, page := range pages(t, out) {
+		want, _ := os.ReadFile(filepath.Join(out, page))
+		if got, err := os.ReadFile(filepath.Join(copied, page)); err != nil || string(got) != string(want) {
+			t.Errorf("floor: %s differs (%v)", page, err)
+		}
+	}
+	if n := len(pages(t, copied)); n != 30 {
+		t.Errorf("the floor wrote %d pages; want 30", n)
 	}
 	before, _ := os.ReadFile(filepath.Join(repo, "changebook.yaml"))
 	if d, err := previewRebuild(repo); err != nil || d <= 0 {
@@ -31,4 +45,17 @@ func TestMeasuresRun(t *testing.T) {
 	if string(before) != string(after) {
 		t.Error("the repository changed")
 	}
+}
+
+func pages(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
