@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -21,11 +22,17 @@ field names and of the values of closed fields (type, likelihood,
 decision...), systems and signers, and each field's description on hover.
 Completion reads YAML front matter; diagnostics cover all three formats.
 
-Editors start it themselves; see the README for Neovim, Helix and VS Code.`,
+Editors start it themselves; see the README for Neovim, Helix and VS Code.
+It reads the repository of the editor's workspace (the root or first
+folder the editor names, when it holds changebook.yaml), else the current
+folder; --repo overrides both.`,
 		Example: `  changebook lsp                    # in the configuration repository
   changebook lsp --repo path/to/repo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if repo == "" {
+				repo = "."
+			}
 			root, err := os.OpenRoot(repo)
 			if err != nil {
 				return fmt.Errorf("cannot open repository: %w", err)
@@ -35,10 +42,28 @@ Editors start it themselves; see the README for Neovim, Helix and VS Code.`,
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("repo") {
+				// Editors start servers in a folder of their choosing:
+				// read the repository of the workspace they name.
+				var opened []*os.Root
+				defer func() {
+					for _, r := range opened {
+						r.Close()
+					}
+				}()
+				srv.FollowWorkspace(func(dir string) (fs.FS, error) {
+					r, err := os.OpenRoot(dir)
+					if err != nil {
+						return nil, err
+					}
+					opened = append(opened, r)
+					return r.FS(), nil
+				})
+			}
 			return srv.Serve(cmd.Context(), stdio{e.stdin, e.stdout})
 		},
 	}
-	cmd.Flags().StringVar(&repo, "repo", ".", "the configuration repository")
+	cmd.Flags().StringVar(&repo, "repo", "", "the configuration repository (default: the editor's workspace, else the current folder)")
 	return cmd
 }
 

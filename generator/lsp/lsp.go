@@ -49,6 +49,23 @@ type Server struct {
 	// findings. Opening or saving a document reads everything again.
 	prev *repository.Repository
 	memo *check.Memo
+
+	// open, when set, opens another folder as the repository: the
+	// workspace the editor names at initialize, when it holds the
+	// settings file (see FollowWorkspace).
+	open func(dir string) (fs.FS, error)
+	// warnedOutside is set once the editor has been told that a document
+	// lies outside the repository, so that it is told once.
+	warnedOutside bool
+}
+
+// FollowWorkspace makes the server read the repository the editor names
+// when it starts the server (the initialize request's root or first
+// workspace folder holding a changebook.yaml) instead of the folder it
+// was created with: editors start servers in a folder of their own
+// choosing, often not the repository. open opens a folder's files.
+func (s *Server) FollowWorkspace(open func(dir string) (fs.FS, error)) {
+	s.open = open
 }
 
 // New returns a server for the repository in dir, read through fsys.
@@ -122,6 +139,7 @@ const (
 	severityWarning   = 2
 	completionField   = 5
 	completionValue   = 12
+	messageWarning    = 2
 	codeMethodUnknown = -32601
 	codeInternal      = -32603
 )
@@ -139,6 +157,9 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 	}
 	switch req.Method {
 	case "initialize":
+		if err := s.initialize(params); err != nil {
+			return nil, err
+		}
 		return map[string]any{
 			"capabilities": map[string]any{
 				"textDocumentSync":   map[string]any{"openClose": true, "change": syncFull},
@@ -206,6 +227,70 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 	return nil, &jsonrpc2.Error{Code: codeMethodUnknown, Message: "changebook does not handle " + req.Method}
 }
 
+// initialize moves the server to the editor's workspace when it follows
+// it (FollowWorkspace) and the workspace holds the settings file.
+func (s *Server) initialize(params json.RawMessage) error {
+	if s.open == nil || params == nil {
+		return nil
+	}
+	var p struct {
+		RootURI          string `json:"rootUri"`
+		RootPath         string `json:"rootPath"`
+		WorkspaceFolders []struct {
+			URI string `json:"uri"`
+		} `json:"workspaceFolders"`
+	}
+	if err := json.Unmarshal(params, &p); err != nil {
+		return err
+	}
+	var dirs []string
+	for _, uri := range append([]string{p.RootURI}, folderURIs(p.WorkspaceFolders)...) {
+		if dir, ok := filePath(uri); ok {
+			dirs = append(dirs, dir)
+		}
+	}
+	if p.RootPath != "" {
+		dirs = append(dirs, p.RootPath)
+	}
+	for _, dir := range dirs {
+		fsys, err := s.open(dir)
+		if err != nil {
+			continue
+		}
+		if _, err := fs.Stat(fsys, config.File); err != nil {
+			continue
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.dir, s.fsys, s.prev = abs, fsys, nil
+		s.mu.Unlock()
+		return nil
+	}
+	return nil
+}
+
+func folderURIs(folders []struct {
+	URI string `json:"uri"`
+}) []string {
+	uris := make([]string, len(folders))
+	for i, f := range folders {
+		uris[i] = f.URI
+	}
+	return uris
+}
+
+// filePath returns the path of a file: URI.
+func filePath(uri string) (string, bool) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "file" || u.Path == "" {
+		return "", false
+	}
+	return filepath.FromSlash(u.Path), true
+}
+
 // forget drops the previous check, so that the next reads every file:
 // files may have changed on disk (a save, a checkout) since.
 func (s *Server) forget() {
@@ -230,25 +315,63 @@ func (s *Server) doc(uri string) (string, bool) {
 // relative returns the slash path of the file at uri inside the
 // repository, and false for a file outside it or not a record.
 func (s *Server) relative(uri string) (string, bool) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "file" {
+	rel, inside := s.inside(uri)
+	return rel, inside && (repository.IsRecordFile(rel) || rel == config.File)
+}
+
+// inside returns the slash path of the file at uri in the repository,
+// and false for a file outside it.
+func (s *Server) inside(uri string) (string, bool) {
+	path, ok := filePath(uri)
+	if !ok {
 		return "", false
 	}
-	rel, err := filepath.Rel(s.dir, filepath.FromSlash(u.Path))
+	s.mu.Lock()
+	dir := s.dir
+	s.mu.Unlock()
+	rel, err := filepath.Rel(dir, path)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return "", false
 	}
-	rel = filepath.ToSlash(rel)
-	return rel, repository.IsRecordFile(rel) || rel == config.File
+	return filepath.ToSlash(rel), true
 }
 
-// publish sends the findings of the document at uri.
+// publish sends the findings of the document at uri. The first document
+// outside the repository gets a message instead, once: an editor that
+// started the server in the wrong folder would otherwise show a record
+// with no findings, as if it were right.
 func (s *Server) publish(ctx context.Context, conn *jsonrpc2.Conn, uri string) error {
 	diags, ok, err := s.diagnose(ctx, uri)
-	if err != nil || !ok {
+	if err != nil {
 		return err
 	}
+	if !ok {
+		return s.warnOutside(ctx, conn, uri)
+	}
 	return conn.Notify(ctx, "textDocument/publishDiagnostics", map[string]any{"uri": uri, "diagnostics": diags})
+}
+
+// warnOutside tells the editor, once, that the document at uri is not in
+// the repository, when it is not.
+func (s *Server) warnOutside(ctx context.Context, conn *jsonrpc2.Conn, uri string) error {
+	path, ok := filePath(uri)
+	if !ok {
+		return nil
+	}
+	if _, inside := s.inside(uri); inside {
+		return nil
+	}
+	s.mu.Lock()
+	warned, dir := s.warnedOutside, s.dir
+	s.warnedOutside = true
+	s.mu.Unlock()
+	if warned {
+		return nil
+	}
+	return conn.Notify(ctx, "window/showMessage", map[string]any{
+		"type":    messageWarning,
+		"message": fmt.Sprintf("changebook: %s is not in the repository the server reads (%s), so it is not checked; start the server in the repository, or give it --repo", path, dir),
+	})
 }
 
 // diagnose checks the repository with the open document at uri as the
@@ -266,7 +389,10 @@ func (s *Server) diagnose(ctx context.Context, uri string) ([]diagnostic, bool, 
 		load.Reuse = &repository.Reuse{Previous: s.prev, Changed: map[string]bool{rel: true}}
 	}
 	s.mu.Unlock()
-	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, s.fsys), load, check.Options{Now: s.now(), Memo: s.memo})
+	s.mu.Lock()
+	fsys := s.fsys
+	s.mu.Unlock()
+	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, fsys), load, check.Options{Now: s.now(), Memo: s.memo})
 	if err != nil {
 		return nil, false, err
 	}
@@ -528,12 +654,12 @@ func (s *Server) values(path []string) []completionItem {
 // them, or reads them when no check has run yet.
 func (s *Server) settings() *config.Config {
 	s.mu.Lock()
-	prev := s.prev
+	prev, fsys := s.prev, s.fsys
 	s.mu.Unlock()
 	if prev != nil {
 		return prev.Config
 	}
-	cfg, _ := config.Load(s.fsys)
+	cfg, _ := config.Load(fsys)
 	return cfg
 }
 

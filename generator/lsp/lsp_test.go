@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -43,13 +44,25 @@ Body.
 
 // client is an editor talking to a Server over a pipe.
 type client struct {
-	t     *testing.T
-	conn  *jsonrpc2.Conn
-	diags chan []diagnostic
-	uri   string
+	t        *testing.T
+	conn     *jsonrpc2.Conn
+	diags    chan []diagnostic
+	messages chan string // window/showMessage
+	uri      string
 }
 
+// start starts a server in a repository and a client for it.
 func start(t *testing.T) *client {
+	return startIn(t, func(repo string) (*Server, error) {
+		return New(repo, os.DirFS(repo), fixedNow)
+	})
+}
+
+func fixedNow() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }
+
+// startIn makes a repository, starts the server newServer returns for it,
+// and a client whose workspace is the repository.
+func startIn(t *testing.T, newServer func(repo string) (*Server, error)) *client {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "changebook.yaml"), []byte(settings), 0o644); err != nil {
@@ -61,20 +74,25 @@ func start(t *testing.T) *client {
 	if err := os.WriteFile(filepath.Join(dir, "changes", "CHG-0002.md"), []byte("---\nid: CHG-0002\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(dir, os.DirFS(dir), func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) })
+	srv, err := newServer(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, b := net.Pipe()
 	go srv.Serve(ctx, a)
-	c := &client{t: t, diags: make(chan []diagnostic, 10), uri: "file://" + filepath.ToSlash(filepath.Join(dir, "changes", "CHG-0001.md"))}
+	c := &client{t: t, diags: make(chan []diagnostic, 10), messages: make(chan string, 10), uri: "file://" + filepath.ToSlash(filepath.Join(dir, "changes", "CHG-0001.md"))}
 	c.conn = jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(b, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(
 		func(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
-			if req.Method == "textDocument/publishDiagnostics" {
+			switch req.Method {
+			case "textDocument/publishDiagnostics":
 				var p struct{ Diagnostics []diagnostic }
 				json.Unmarshal(*req.Params, &p)
 				c.diags <- p.Diagnostics
+			case "window/showMessage":
+				var p struct{ Message string }
+				json.Unmarshal(*req.Params, &p)
+				c.messages <- p.Message
 			}
 			return nil, nil
 		}))
@@ -202,5 +220,53 @@ func TestHover(t *testing.T) {
 		"textDocument": map[string]string{"uri": c.uri}, "position": map[string]int{"line": 8, "character": 6}}, &hover)
 	if err != nil || !strings.Contains(hover.Contents.Value, "**likelihood** (low | medium | high): How likely") {
 		t.Errorf("hover on likelihood: %+v, %v", hover, err)
+	}
+}
+
+// TestFollowsTheWorkspace: a server started outside the repository (as
+// editors do, in a folder of their choosing) reads the repository the
+// editor names as its workspace, and checks the record opened there.
+func TestFollowsTheWorkspace(t *testing.T) {
+	elsewhere := t.TempDir()
+	c := startIn(t, func(string) (*Server, error) {
+		srv, err := New(elsewhere, os.DirFS(elsewhere), fixedNow)
+		if err == nil {
+			srv.FollowWorkspace(func(dir string) (fs.FS, error) { return os.DirFS(dir), nil })
+		}
+		return srv, err
+	})
+	diags := c.open(draft)
+	if !slices.ContainsFunc(diags, func(d diagnostic) bool { return d.Code == "wrong-type" }) {
+		t.Errorf("the record in the workspace was not checked: %+v", diags)
+	}
+}
+
+// TestWarnsOfRecordsOutsideTheRepository: without following the
+// workspace, a record outside the server's repository is not checked,
+// and the editor is told why, once, instead of showing no findings as if
+// the record were right.
+func TestWarnsOfRecordsOutsideTheRepository(t *testing.T) {
+	elsewhere := t.TempDir()
+	c := startIn(t, func(string) (*Server, error) { return New(elsewhere, os.DirFS(elsewhere), fixedNow) })
+	c.conn.Notify(context.Background(), "textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": c.uri, "text": draft, "version": 1}})
+	select {
+	case m := <-c.messages:
+		if !strings.Contains(m, "CHG-0001.md is not in the repository") || !strings.Contains(m, elsewhere) || !strings.Contains(m, "--repo") {
+			t.Errorf("message: %s", m)
+		}
+	case d := <-c.diags:
+		t.Fatalf("diagnostics for a record outside the repository: %+v", d)
+	case <-time.After(30 * time.Second):
+		t.Fatal("no message")
+	}
+	c.conn.Notify(context.Background(), "textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": c.uri, "version": 2},
+		"contentChanges": []map[string]string{{"text": draft + "x"}}})
+	// A request answered after the change shows it was handled: no second
+	// message came with it.
+	c.complete(1, 0)
+	select {
+	case m := <-c.messages:
+		t.Errorf("told twice: %s", m)
+	default:
 	}
 }

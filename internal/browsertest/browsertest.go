@@ -7,30 +7,19 @@ package browsertest
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/changebook/changebook/internal/needs"
 )
 
 // Path returns the Chromium to drive: $CHROMIUM, or the first of
 // chromium, chromium-browser and google-chrome on the PATH.
 func Path(t testing.TB) string {
 	t.Helper()
-	for _, name := range []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if name == "" {
-			continue
-		}
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium found; CI must install Debian's chromium")
-	}
-	t.Skip("no Chromium found: install Debian's chromium to run browser tests")
-	return ""
+	return needs.Program(t, "Debian's chromium", os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome")
 }
 
 // New starts a headless Chromium with the flags a container needs (root,
