@@ -23,8 +23,8 @@ type repoFlags struct {
 }
 
 func (f *repoFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.cacheDir, "cache-dir", "", "where parsed records are cached between runs (default: the user cache folder)")
-	fs.BoolVar(&f.noCache, "no-cache", false, "parse every record, without reading or writing the cache")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "where parsed records and old versions' sign-offs are cached between runs (default: the user cache folder)")
+	fs.BoolVar(&f.noCache, "no-cache", false, "parse every record and old version, without reading or writing the cache")
 	fs.BoolVar(&f.noHistory, "no-history", false, "do not read git history: no sign-off provenance, no after-closure findings, no record histories")
 }
 
@@ -54,6 +54,7 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 		case err != nil:
 			o.gitNote = "changebook: warning: " + err.Error() + ": history is not read"
 		default:
+			src.Remember(o.load.Cache)
 			o.git = src
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/history"
+	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -37,6 +38,50 @@ type Source struct {
 	lastSet  string
 	last     *history.History
 	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
+	// cache keeps old versions' sign-offs between runs (nil: none): a git
+	// blob never changes, so its hash is a safe key.
+	cache *parsecache.Cache
+}
+
+// Remember keeps the sign-offs of old versions in cache between runs, so
+// that a build reads and parses only the versions committed since the
+// last one. Reading them is most of the history's cost for a repository
+// whose records have several versions.
+func (s *Source) Remember(cache *parsecache.Cache) {
+	s.cache = cache
+}
+
+// versionKey is the cache key of the sign-offs of the version in blob.
+func versionKey(blob plumbing.Hash) parsecache.Sum {
+	return parsecache.SumOf("sign-offs of git blob", blob[:])
+}
+
+// cachedVersion is an old version's entry in the cache.
+type cachedVersion struct {
+	Signoffs *record.Signoffs // nil: none that parse
+}
+
+// signoffsAt returns the sign-offs of version v (nil: none that parse),
+// from memory, the cache or the version itself.
+func (s *Source) signoffsAt(h *history.History, v history.Version) (*record.Signoffs, error) {
+	if offs, ok := s.versions.Load(v.Blob); ok {
+		return offs.(*record.Signoffs), nil
+	}
+	var cached cachedVersion
+	if s.cache != nil && s.cache.GetValue(versionKey(v.Blob), &cached) {
+		s.versions.Store(v.Blob, cached.Signoffs)
+		return cached.Signoffs, nil
+	}
+	content, err := h.Content(v)
+	if err != nil {
+		return nil, err
+	}
+	offs := signoffsOf(v.Path, content)
+	s.versions.Store(v.Blob, offs)
+	if s.cache != nil {
+		s.cache.PutValue(versionKey(v.Blob), cachedVersion{offs})
+	}
+	return offs, nil
 }
 
 // ErrNotRepository is returned by Open for a folder outside git.
@@ -217,11 +262,7 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 			versions = append(versions, signed{v.Commit, i, &r.Signoffs})
 			continue
 		}
-		if offs, ok := s.versions.Load(v.Blob); ok {
-			versions = append(versions, signed{v.Commit, i, offs.(*record.Signoffs)})
-			continue
-		}
-		content, err := h.Content(v)
+		offs, err := s.signoffsAt(h, v)
 		if errors.Is(err, history.ErrTooLarge) {
 			versions = append(versions, signed{v.Commit, i, nil}) // no sign-offs to read
 			continue
@@ -229,8 +270,6 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 		if err != nil {
 			return nil, err
 		}
-		offs := signoffsOf(v.Path, content)
-		s.versions.Store(v.Blob, offs)
 		versions = append(versions, signed{v.Commit, i, offs})
 	}
 

@@ -11,6 +11,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/changebook/changebook/generator/history"
+	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -86,11 +88,19 @@ func (r *repo) commit(who, file, content string) {
 
 func (r *repo) audit(sub string) *Audit {
 	r.t.Helper()
+	return r.auditCached(sub, nil)
+}
+
+// auditCached reads the trails with a Source that remembers old versions
+// in cache (nil: none).
+func (r *repo) auditCached(sub string, cache *parsecache.Cache) *Audit {
+	r.t.Helper()
 	dir := filepath.Join(r.dir, sub)
 	src, err := Open(dir)
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	src.Remember(cache)
 	fsys := os.DirFS(dir)
 	loaded, err := repository.Load(context.Background(), fsys, repository.Options{})
 	if err != nil {
@@ -246,4 +256,75 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 	if src.last == h || committed.Uncommitted || len(committed.Commits) != 2 || committed.Stages["evaluation"].Commit.Author != "Bob" {
 		t.Errorf("after a commit: history reread %v, uncommitted %v, %d commits", src.last != h, committed.Uncommitted, len(committed.Commits))
 	}
+}
+
+// TestOldVersionsRemembered: the sign-offs of old versions are kept in the
+// parse cache between runs, keyed by their git blob: a later run with a
+// new Source finds them there (and trusts them: an entry changed by hand
+// shows in the provenance, which is how the test knows the cache was
+// read rather than the versions), and gives the same trail as a run
+// without a cache.
+func TestOldVersionsRemembered(t *testing.T) {
+	r := newRepo(t)
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
+	r.commit("Bob", "changes/CHG-0001.md", recordText(request, evaluation))
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation))
+	cachePath := filepath.Join(t.TempDir(), "cache.gob")
+
+	run := func(cache *parsecache.Cache) *Trail {
+		t.Helper()
+		return r.auditCached("", cache).Records["changes/CHG-0001.md"]
+	}
+	uncached := run(nil)
+
+	first := parsecache.Open(cachePath, "test")
+	if got := run(first); !sameProvenance(got, uncached) {
+		t.Fatalf("with an empty cache: %+v; want %+v", got.Stages, uncached.Stages)
+	}
+	if _, added := first.Stats(); added != 2 {
+		t.Errorf("%d old versions cached; want 2", added)
+	}
+	if err := first.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := parsecache.Open(cachePath, "test")
+	if got := run(second); !sameProvenance(got, uncached) {
+		t.Errorf("from the cache: %+v; want %+v", got.Stages, uncached.Stages)
+	}
+	if hits, added := second.Stats(); hits != 2 || added != 0 {
+		t.Errorf("second run: %d hits, %d added; want 2 and 0", hits, added)
+	}
+
+	// Bob's version, as remembered, loses its evaluation sign-off: the
+	// evaluation now seems to come from Alice's later commit.
+	third := parsecache.Open(cachePath, "test")
+	src, _ := Open(r.dir)
+	content, _ := os.ReadFile(filepath.Join(r.dir, "changes", "CHG-0001.md"))
+	h, err := history.Read(context.Background(), src.repo, history.Options{Records: map[string][]byte{"changes/CHG-0001.md": content}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobs := h.Files["changes/CHG-0001.md"].Versions[1]
+	if bobs.Commit.Author != "Bob" {
+		t.Fatalf("version 1 is %s's", bobs.Commit.Author)
+	}
+	third.PutValue(versionKey(bobs.Blob), cachedVersion{Signoffs: &record.Signoffs{}})
+	if got := run(third).Stages["evaluation"]; got.Commit == nil || got.Commit.Author != "Alice" {
+		t.Errorf("the cache was not read: evaluation committed by %+v", got.Commit)
+	}
+}
+
+func sameProvenance(a, b *Trail) bool {
+	if len(a.Stages) != len(b.Stages) {
+		return false
+	}
+	for stage, p := range a.Stages {
+		q := b.Stages[stage]
+		if q == nil || (p.Commit == nil) != (q.Commit == nil) || (p.Commit != nil && p.Commit.Hash != q.Commit.Hash) || p.BySigner != q.BySigner {
+			return false
+		}
+	}
+	return true
 }

@@ -90,31 +90,47 @@ func Open(path, build string) *Cache {
 // one: read from the file, or put since (a preview reloads the same
 // records at every save).
 func (c *Cache) Get(sum Sum) (record.Cached, bool) {
-	c.mu.Lock()
-	raw, ok := c.used[sum]
-	if !ok {
-		raw, ok = c.loaded[sum]
-	}
-	c.mu.Unlock()
 	var e record.Cached
-	if !ok || json.Unmarshal(raw, &e) != nil {
+	if !c.GetValue(sum, &e) {
 		return record.Cached{}, false
 	}
-	c.mu.Lock()
-	c.used[sum] = raw
-	c.mu.Unlock()
 	return e, true
 }
 
 // Put records the entry for content with sum.
 func (c *Cache) Put(sum Sum, e record.Cached) {
-	raw, err := json.Marshal(e)
+	c.PutValue(sum, e)
+}
+
+// GetValue decodes into v (a pointer) the value PutValue stored under key,
+// in this run or an earlier one; false when there is none or it does not
+// decode. Other kinds of entries than parsed records use it, each under
+// keys of its own (SumOf with a settings string naming the kind).
+func (c *Cache) GetValue(key Sum, v any) bool {
+	c.mu.Lock()
+	raw, ok := c.used[key]
+	if !ok {
+		raw, ok = c.loaded[key]
+	}
+	c.mu.Unlock()
+	if !ok || json.Unmarshal(raw, v) != nil {
+		return false
+	}
+	c.mu.Lock()
+	c.used[key] = raw
+	c.mu.Unlock()
+	return true
+}
+
+// PutValue stores v, encoded as JSON, under key.
+func (c *Cache) PutValue(key Sum, v any) {
+	raw, err := json.Marshal(v)
 	if err != nil {
-		return // not cacheable; it will be parsed next time
+		return // not cacheable; it will be computed next time
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.used[sum] = raw
+	c.used[key] = raw
 	c.changed = true
 }
 
