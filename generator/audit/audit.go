@@ -38,15 +38,16 @@ type Source struct {
 	lastSet  string
 	last     *history.History
 	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
-	// cache keeps old versions' sign-offs between runs (nil: none): a git
-	// blob never changes, so its hash is a safe key.
+	// cache keeps what commits changed and old versions' sign-offs
+	// between runs (nil: none): git objects never change, so their
+	// hashes are safe keys.
 	cache *parsecache.Cache
 }
 
-// Remember keeps the sign-offs of old versions in cache between runs, so
-// that a build reads and parses only the versions committed since the
-// last one. Reading them is most of the history's cost for a repository
-// whose records have several versions.
+// Remember keeps in cache, between runs, what each commit changed and the
+// sign-offs of old versions, so that a build compares and reads only what
+// was committed since the last one: comparing trees and reading versions
+// are nearly all of the history's cost.
 func (s *Source) Remember(cache *parsecache.Cache) {
 	s.cache = cache
 }
@@ -230,7 +231,7 @@ func (s *Source) history(ctx context.Context, names []string, read func(only map
 	if err != nil {
 		return nil, err
 	}
-	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents})
+	h, err := history.Read(ctx, s.repo, history.Options{Prefix: s.prefix, Records: contents, Cache: s.cache})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/changebook/changebook/generator/parsecache"
 )
 
 // Commit is one commit that touched a record.
@@ -131,6 +133,21 @@ type Options struct {
 	// Workers is the number of goroutines comparing trees; 0 means one
 	// per core (at most 4) for a long history, one for a short one.
 	Workers int
+	// Cache, when set, keeps between runs what each commit changed (keyed
+	// by the two trees compared, which never change), so that a run
+	// compares only the commits made since the last one.
+	Cache *parsecache.Cache
+}
+
+// cachedChange is a change as the cache keeps it.
+type cachedChange struct {
+	From, To string `json:",omitempty"`
+	Blob     plumbing.Hash
+}
+
+// changesKey is the cache key of the changes from tree parent to tree.
+func changesKey(parent, tree plumbing.Hash) parsecache.Sum {
+	return parsecache.SumOf("files changed between git trees", append(parent[:len(parent):len(parent)], tree[:]...))
 }
 
 // Read walks the history of repo once, from HEAD, and returns every
@@ -238,10 +255,24 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		}
 	}
 
+	// What the cache remembers needs no comparison.
+	changed := make([][]change, len(commits))
+	if opts.Cache != nil {
+		for i, c := range commits {
+			var cached []cachedChange
+			if steps[i].skip || !opts.Cache.GetValue(changesKey(steps[i].parent, c.TreeHash), &cached) {
+				continue
+			}
+			steps[i].skip = true
+			for _, ch := range cached {
+				changed[i] = append(changed[i], change{from: ch.From, to: ch.To, blob: ch.Blob})
+			}
+		}
+	}
+
 	// The comparisons, most of the pass's time (inflating trees), on
 	// every core: each worker takes a run of consecutive commits, whose
 	// trees share the most, with a reader and a tree cache of its own.
-	changed := make([][]change, len(commits))
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4, max(1, len(commits)/256))
@@ -274,6 +305,18 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if opts.Cache != nil {
+		for i, c := range commits {
+			if steps[i].skip {
+				continue // a merge, a boundary, or already cached
+			}
+			cached := make([]cachedChange, len(changed[i]))
+			for j, ch := range changed[i] {
+				cached[j] = cachedChange{From: ch.from, To: ch.to, Blob: ch.blob}
+			}
+			opts.Cache.PutValue(changesKey(steps[i].parent, c.TreeHash), cached)
+		}
 	}
 
 	for i, c := range commits {

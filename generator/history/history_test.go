@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/internal/synth"
 )
 
@@ -296,5 +297,73 @@ func TestReadWorkersAgree(t *testing.T) {
 		if !slices.Equal(three[name], want) {
 			t.Errorf("%s: three workers found %q, one %q", name, three[name], want)
 		}
+	}
+}
+
+// TestReadRemembersWhatCommitsChanged: with a cache, a later read compares
+// only the commits made since (the cache says what the others changed,
+// renames included) and finds the same versions as a read without one;
+// and what the cache says is what the read uses (a doctored entry shows).
+func TestReadRemembersWhatCommitsChanged(t *testing.T) {
+	r := newRepo(t)
+	r.write("changes/CHG-0001.md", "v1\n")
+	r.commit("Alice", "Request CHG-0001")
+	r.write("changes/CHG-0001.md", "v1\nv2\n")
+	r.commit("Carol", "Approve CHG-0001")
+	if err := os.Rename(filepath.Join(r.dir, "changes/CHG-0001.md"), filepath.Join(r.dir, "changes/CHG-0001-rotate-keys.md")); err != nil {
+		t.Fatal(err)
+	}
+	r.commit("Dave", "Rename CHG-0001")
+	r.write("changes/CHG-0002.md", "other\n")
+	r.commit("Erin", "Request CHG-0002")
+	path := filepath.Join(t.TempDir(), "cache.gob")
+	records := []string{"changes/CHG-0001-rotate-keys.md", "changes/CHG-0002.md"}
+	versions := func(cache *parsecache.Cache) string {
+		t.Helper()
+		contents := map[string][]byte{}
+		for _, name := range records {
+			contents[name], _ = os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
+		}
+		h, err := Read(context.Background(), r.repo, Options{Records: contents, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, name := range records {
+			for _, v := range h.Files[name].Versions {
+				out = append(out, name+" "+v.Commit.Author+" "+v.Path+" "+v.Blob.String())
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+
+	first := parsecache.Open(path, "test")
+	if got, want := versions(first), versions(nil); got != want {
+		t.Fatalf("with an empty cache:\n%s\nwant:\n%s", got, want)
+	}
+	if _, added := first.Stats(); added != 4 {
+		t.Errorf("%d commits remembered; want 4", added)
+	}
+	if err := first.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	r.write("changes/CHG-0002.md", "other, approved\n")
+	r.commit("Frank", "Approve CHG-0002")
+	second := parsecache.Open(path, "test")
+	if got, want := versions(second), versions(nil); got != want {
+		t.Errorf("from the cache:\n%s\nwant:\n%s", got, want)
+	}
+	if hits, added := second.Stats(); hits != 4 || added != 1 {
+		t.Errorf("%d commits from the cache, %d compared; want 4 and 1", hits, added)
+	}
+
+	// The cache, doctored, says Frank's commit changed nothing.
+	head, _ := r.repo.Head()
+	frank, _ := r.repo.CommitObject(head.Hash())
+	parent, _ := frank.Parent(0)
+	second.PutValue(changesKey(parent.TreeHash, frank.TreeHash), []cachedChange{})
+	if got := versions(second); strings.Contains(got, "Frank") {
+		t.Errorf("the cache was not read: Frank's version is still there:\n%s", got)
 	}
 }
