@@ -17,7 +17,9 @@ func FuzzAdd(f *testing.F) {
 	for _, data := range hostile.Records("../../changes") {
 		f.Add(data)
 	}
-	for _, s := range []string{yamlRecord, tomlRecord, jsonRecord, "---\nid: CHG-0001\nsignoffs: {}\n---\n"} {
+	for _, s := range []string{yamlRecord, tomlRecord, jsonRecord, "---\nid: CHG-0001\nsignoffs: {}\n---\n",
+		"---\nid: CHG-0001\nsignoffs: {\n  request: { by: alice, date: 2026-11-02, notes: \"}\" }, # }\n}\n---\n",
+		"+++\nid = \"CHG-0001\"\nsignoffs = { request = { by = \"alice\", date = 2026-11-02 } }\n+++\n"} {
 		f.Add([]byte(s))
 	}
 	s := Signoff{Stage: record.Documentation, By: "zoe", Date: "2027-01-01", Outcome: "successful", Notes: "a \"note\": #1"}

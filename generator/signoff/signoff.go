@@ -170,6 +170,11 @@ func (t *text) bytes() []byte { return []byte(strings.Join(t.lines, "")) }
 // line returns line n (1-based) without its ending.
 func (t *text) line(n int) string { return strings.TrimRight(t.lines[n-1], "\r\n") }
 
+// within reports whether p (1-based) is a position in the text.
+func (t *text) within(p diag.Pos) bool {
+	return p.Line >= 1 && p.Line <= len(t.lines) && p.Col >= 1 && p.Col-1 <= len(t.line(p.Line))
+}
+
 // insert puts new lines before line n (1-based).
 func (t *text) insert(n int, lines ...string) {
 	add := make([]string, len(lines))
@@ -291,6 +296,11 @@ func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
 		return nil
 	}
 	v := pair.Value
+	if !t.within(v.Pos) || !t.within(pair.KeyPos) {
+		// YAML breaks lines at a lone carriage return, and this text does
+		// not: the parser's positions would point elsewhere.
+		return fmt.Errorf("the front matter has line breaks changebook sign cannot follow (a carriage return alone?); add the sign-off by hand")
+	}
 	valueText := ""
 	if v.Pos.Line == pair.KeyPos.Line {
 		valueText = strings.TrimSpace(t.line(v.Pos.Line)[v.Pos.Col-1:])
@@ -304,6 +314,10 @@ func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
 		l, at := t.lines[v.Pos.Line-1], v.Pos.Col-1
 		t.lines[v.Pos.Line-1] = strings.TrimRight(l[:at], " ") + l[at+2:]
 		t.insert(pair.KeyPos.Line+1, "  "+s.yamlEntry())
+	case v.Kind == frontmatter.Mapping && strings.HasPrefix(valueText, "{"):
+		// "signoffs: { request: {...} }", on one line or more: the entry
+		// goes before the closing brace.
+		return t.addToFlow(v.Pos.Line, v.Pos.Col, "#", s.yamlEntry())
 	case v.Kind == frontmatter.Mapping && len(v.Pairs) > 0 && v.Pairs[0].KeyPos.Line > pair.KeyPos.Line:
 		indent := v.Pairs[0].KeyPos.Col - 1
 		next := closing
@@ -312,9 +326,103 @@ func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
 		}
 		t.insert(t.endOfBlock(pair.KeyPos.Line, next, "#", indent), strings.Repeat(" ", indent)+s.yamlEntry())
 	default:
-		return fmt.Errorf("signoffs is written on one line; write it as a block (one stage per line) to use changebook sign")
+		return fmt.Errorf("signoffs is written in a form changebook sign does not edit; write it as a block (one stage per line)")
 	}
 	return nil
+}
+
+// addToFlow adds entry as the last member of the flow mapping (YAML) or
+// inline table (TOML) whose opening brace is at line:col (1-based),
+// before its closing brace. Quoted strings and comments (starting with
+// hash after a blank) are skipped over while the braces are matched.
+func (t *text) addToFlow(line, col int, hash, entry string) error {
+	if !t.within(diag.Pos{Line: line, Col: col}) {
+		return fmt.Errorf("the front matter has line breaks changebook sign cannot follow (a carriage return alone?); add the sign-off by hand")
+	}
+	depth := 0
+	lastLine, lastAt := line, col-1 // the last character that is not blank or comment
+	for n := line; n <= len(t.lines); n++ {
+		l := t.line(n)
+		i := 0
+		if n == line {
+			i = col - 1
+		}
+		for ; i < len(l); i++ {
+			c := l[i]
+			switch {
+			case c == ' ' || c == '\t':
+				continue
+			case strings.HasPrefix(l[i:], hash) && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
+				i = len(l) // a comment: the rest of the line
+				continue
+			case c == '"' || c == '\'':
+				end := closingQuote(l, i)
+				if end < 0 {
+					return fmt.Errorf("line %d: a string that does not end on its line", n)
+				}
+				i = end
+			case c == '{' || c == '[':
+				depth++
+			case c == ']':
+				depth--
+			case c == '}':
+				depth--
+				if depth == 0 {
+					t.spliceBefore(n, i, lastLine, lastAt, entry)
+					return nil
+				}
+			}
+			lastLine, lastAt = n, i
+		}
+	}
+	return fmt.Errorf("line %d: the braces of signoffs do not close", line)
+}
+
+// spliceBefore puts entry before the closing brace at line n, index i,
+// given the last character before it (a member's end, a comma or the
+// opening brace) at lastLine, lastAt. A brace on a line of its own gets
+// the entry on a new line above it, as the members are written.
+func (t *text) spliceBefore(n, i, lastLine, lastAt int, entry string) {
+	last := t.line(lastLine)[lastAt]
+	if strings.TrimSpace(t.line(n)[:i]) == "" && lastLine < n && last != '{' {
+		prev := t.line(lastLine)
+		indent := prev[:len(prev)-len(strings.TrimLeft(prev, " \t"))]
+		trailing := ""
+		if last == ',' {
+			trailing = "," // the members end with commas: so does this one
+		} else {
+			raw := t.lines[lastLine-1]
+			t.lines[lastLine-1] = raw[:lastAt+1] + "," + raw[lastAt+1:]
+		}
+		t.insert(n, indent+entry+trailing)
+		return
+	}
+	raw := t.lines[n-1]
+	before := strings.TrimRight(raw[:i], " \t")
+	sep := ", "
+	if last == '{' || last == ',' {
+		sep = " "
+	}
+	t.lines[n-1] = before + sep + entry + " " + raw[i:]
+}
+
+// closingQuote returns the index of the quote that ends the string
+// opening at l[i], or -1. Double quotes escape with a backslash, single
+// quotes by doubling (YAML; TOML's single-quoted strings have no escapes,
+// and cannot hold a single quote at all).
+func closingQuote(l string, i int) int {
+	q := l[i]
+	for j := i + 1; j < len(l); j++ {
+		switch {
+		case q == '"' && l[j] == '\\':
+			j++
+		case l[j] == q && q == '\'' && j+1 < len(l) && l[j+1] == '\'':
+			j++
+		case l[j] == q:
+			return j
+		}
+	}
+	return -1
 }
 
 var (
@@ -349,7 +457,8 @@ func (t *text) addTOML(doc *frontmatter.Document, s Signoff) error {
 		}
 		t.insert(t.endOfBlock(header, next, "#", 1), string(s.Stage)+" = { "+strings.Join(s.tomlPairs(), ", ")+" }")
 	case pair != nil && !sub:
-		return fmt.Errorf("signoffs is written inline; write it as a [signoffs] table to use changebook sign")
+		// "signoffs = { request = {...} }", an inline table (one line).
+		return t.addToFlow(pair.Value.Pos.Line, pair.Value.Pos.Col, "#", string(s.Stage)+" = { "+strings.Join(s.tomlPairs(), ", ")+" }")
 	default:
 		// No [signoffs] table: a table of its own at the end, which TOML
 		// allows after any other table.

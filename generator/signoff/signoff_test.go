@@ -125,12 +125,45 @@ func TestAddToEmptyFlowMapping(t *testing.T) {
 	}
 }
 
+// TestAddToFlowMappings: signoffs written as a YAML flow mapping (on one
+// line or several, with strings and comments holding braces) or a TOML
+// inline table get the entry before their closing brace, and nothing else
+// changes.
+func TestAddToFlowMappings(t *testing.T) {
+	req := Signoff{Stage: record.Request, By: "alice", Date: "2026-11-02"}
+	for name, tt := range map[string]struct{ in, want string }{
+		"yaml, one line": {
+			"---\nid: CHG-0001\nsignoffs: { evaluation: { by: bob, date: 2026-11-03 } }  # {x}\n---\n",
+			"---\nid: CHG-0001\nsignoffs: { evaluation: { by: bob, date: 2026-11-03 }, request: { by: alice, date: 2026-11-02 } }  # {x}\n---\n",
+		},
+		"yaml, lines, braces in strings and comments, trailing comma": {
+			"---\nid: CHG-0001\nsignoffs: {\n  evaluation: { by: bob, date: 2026-11-03, notes: \"a } b\" }, # }\n  implementation: { by: carol, date: 2026-11-04, notes: 'it''s {' },\n}\n---\n",
+			"---\nid: CHG-0001\nsignoffs: {\n  evaluation: { by: bob, date: 2026-11-03, notes: \"a } b\" }, # }\n  implementation: { by: carol, date: 2026-11-04, notes: 'it''s {' },\n  request: { by: alice, date: 2026-11-02 },\n}\n---\n",
+		},
+		"yaml, lines, no trailing comma": {
+			"---\nid: CHG-0001\nsignoffs: {\n    evaluation: { by: bob, date: 2026-11-03 }  # approved\n}\n---\n",
+			"---\nid: CHG-0001\nsignoffs: {\n    evaluation: { by: bob, date: 2026-11-03 },  # approved\n    request: { by: alice, date: 2026-11-02 }\n}\n---\n",
+		},
+		"yaml, empty over lines": {
+			"---\nid: CHG-0001\nsignoffs: {\n}\n---\n",
+			"---\nid: CHG-0001\nsignoffs: {\n request: { by: alice, date: 2026-11-02 } }\n---\n",
+		},
+		"toml inline table": {
+			"+++\nid = \"CHG-0001\"\nsignoffs = { evaluation = { by = \"bob\", date = 2026-11-03, notes = \"}\" } } # }\n+++\n",
+			"+++\nid = \"CHG-0001\"\nsignoffs = { evaluation = { by = \"bob\", date = 2026-11-03, notes = \"}\" }, request = { by = \"alice\", date = 2026-11-02 } } # }\n+++\n",
+		},
+	} {
+		out, err := Add("x.md", []byte(tt.in), req)
+		if err != nil || string(out) != tt.want {
+			t.Errorf("%s: got\n%s(%v); want\n%s", name, out, err, tt.want)
+		}
+	}
+}
+
 func TestAddRefuses(t *testing.T) {
 	req := Signoff{Stage: record.Request, By: "alice", Date: "2026-11-02"}
 	for name, in := range map[string]string{
 		"already signed":  yamlRecord,
-		"yaml flow":       "---\nid: CHG-0001\nsignoffs: { evaluation: { by: bob, date: 2026-11-03 } }\n---\n",
-		"toml inline":     "+++\nid = \"CHG-0001\"\nsignoffs = { evaluation = { by = \"bob\", date = 2026-11-03 } }\n+++\n",
 		"does not parse":  "---\nid: [\n---\n",
 		"explicit null":   "---\nid: CHG-0001\nsignoffs: null\n---\n",
 		"not a mapping":   "---\nid: CHG-0001\nsignoffs: [a]\n---\n",
