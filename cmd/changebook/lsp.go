@@ -20,7 +20,8 @@ func newLSPCmd(e *env) *cobra.Command {
 editors: the check's findings on a record as you type it, completion of
 field names and of the values of closed fields (type, likelihood,
 decision...), systems and signers, and each field's description on hover.
-Completion reads YAML front matter; diagnostics cover all three formats.
+Diagnostics and completion cover YAML, TOML and JSON front matter; hover
+reads YAML.
 
 Editors start it themselves; see the README for Neovim, Helix and VS Code.
 It reads the repository of the editor's workspace (the root or first

@@ -15,6 +15,10 @@ func FuzzComplete(f *testing.F) {
 	f.Add(draft, 11, 17)
 	f.Add("---\n  - { a: {\n- é: [x, ", 2, 9)
 	f.Add("---\nsignoffs:\n  request: { by: \u00e9\u00e9, da", 2, 40)
+	f.Add(tomlDraft, 15, 18)
+	f.Add("+++\n[[a.b]]\nx = { y = { z = \"", 2, 20)
+	f.Add("{\n  \"risks\": [{ \"likelihood\": \"", 1, 30)
+	f.Add("{\"a\\\"{\": [[{\"b\": {\"", 0, 22)
 	srv, err := New(".", fstest.MapFS{"changebook.yaml": {Data: []byte(settings)}}, time.Now)
 	if err != nil {
 		f.Fatal(err)

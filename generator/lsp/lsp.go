@@ -541,6 +541,13 @@ func (s *Server) at(path []string) *jsonschema.Schema {
 
 func (s *Server) complete(p positionParams) []completionItem {
 	text, _ := s.doc(p.TextDocument.URI)
+	if items, isJSON := s.completeJSON(text, p.Position.Line, p.Position.Character); isJSON {
+		return items
+	}
+	if lines, ok := tomlLines(text, p.Position.Line); ok {
+		line := lines[p.Position.Line]
+		return s.completeTOML(lines, p.Position.Line, line[:byteOffset(line, p.Position.Character)])
+	}
 	lines, ok := frontMatterLines(text, p.Position.Line)
 	if !ok {
 		return nil
@@ -559,7 +566,7 @@ func (s *Server) complete(p positionParams) []completionItem {
 		for _, k := range flowKeys.FindAllStringSubmatch(inner, -1) {
 			present = append(present, k[1])
 		}
-		return s.keys(path, present)
+		return s.keys(path, present, ": ")
 	}
 	if m := valueAfter.FindStringSubmatch(before); m != nil {
 		indent := len(m[1]) + len(m[2])
@@ -568,7 +575,7 @@ func (s *Server) complete(p positionParams) []completionItem {
 	if m := keyPrefix.FindStringSubmatch(before); m != nil {
 		indent := len(m[1]) + len(m[2])
 		path := parentPath(lines, p.Position.Line, indent)
-		return s.keys(path, siblings(lines, p.Position.Line, indent))
+		return s.keys(path, siblings(lines, p.Position.Line, indent), ": ")
 	}
 	return nil
 }
@@ -603,7 +610,9 @@ func siblings(lines []string, n, indent int) []string {
 	return keys
 }
 
-func (s *Server) keys(path, present []string) []completionItem {
+// keys returns the fields of the mapping at path that are not present,
+// each inserted with sep after it (": " in YAML, " = " in TOML).
+func (s *Server) keys(path, present []string, sep string) []completionItem {
 	sc := s.at(path)
 	if sc == nil {
 		return nil
@@ -614,7 +623,7 @@ func (s *Server) keys(path, present []string) []completionItem {
 			continue
 		}
 		items = append(items, completionItem{Label: name, Kind: completionField, Detail: typeOf(sc.Properties[name]),
-			Documentation: sc.Properties[name].Description, InsertText: name + ": "})
+			Documentation: sc.Properties[name].Description, InsertText: name + sep})
 	}
 	return items
 }

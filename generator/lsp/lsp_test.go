@@ -133,17 +133,28 @@ func (c *client) wait() []diagnostic {
 // complete asks for completion at line:character and returns the labels.
 func (c *client) complete(line, character int) []string {
 	c.t.Helper()
+	var labels []string
+	for label := range c.completeItems(line, character) {
+		labels = append(labels, label)
+	}
+	return labels
+}
+
+// completeItems asks for completion at line:character and returns the
+// items by label.
+func (c *client) completeItems(line, character int) map[string]completionItem {
+	c.t.Helper()
 	var items []completionItem
 	err := c.conn.Call(context.Background(), "textDocument/completion", map[string]any{
 		"textDocument": map[string]string{"uri": c.uri}, "position": map[string]int{"line": line, "character": character}}, &items)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	var labels []string
+	byLabel := map[string]completionItem{}
 	for _, it := range items {
-		labels = append(labels, it.Label)
+		byLabel[it.Label] = it
 	}
-	return labels
+	return byLabel
 }
 
 // TestDiagnosticsWhileTyping: the check's findings for the document as
@@ -207,6 +218,107 @@ func TestCompletion(t *testing.T) {
 				t.Errorf("%s: %v offers %s", tt.name, got, n)
 			}
 		}
+	}
+}
+
+// tomlDraft is a TOML record being written, its cursor lines at the end
+// of lines 3 to 6, 11, 12, 15 and 16.
+const tomlDraft = `+++
+id = "CHG-0001"
+title = "Rotate keys"
+type = 
+systems = ["api", "
+customer_data = 
+t
+
+[[risks]]
+id = "R1"
+mitigations = ["M1"]
+likelihood = "
+d
+
+[signoffs]
+request = { by = "
+evaluation = { by = "bob", date = 2026-11-03, decision = 
++++
+Body.
+`
+
+// TestCompletionTOML: the same completions in TOML front matter, keys
+// inserted with " = " and string values quoted unless a quote is typed.
+func TestCompletionTOML(t *testing.T) {
+	c := start(t)
+	c.open(tomlDraft)
+	lines := strings.Split(tomlDraft, "\n")
+	for _, tt := range []struct {
+		name string
+		line int
+		want map[string]string // label: text inserted ("" for the label)
+		not  []string
+	}{
+		{"type values", 3, map[string]string{"normal": `"normal"`, "emergency": `"emergency"`}, nil},
+		{"systems, quote typed", 4, map[string]string{"billing": ""}, nil},
+		{"boolean", 5, map[string]string{"true": "", "false": ""}, nil},
+		// mitigations: a risk's key, not yet the record's.
+		{"top-level keys", 6, map[string]string{"tags": "tags = ", "test_plan": "test_plan = ", "mitigations": "mitigations = "}, []string{"title", "type"}},
+		{"likelihood", 11, map[string]string{"low": ""}, nil},
+		{"risk keys", 12, map[string]string{"description": "description = "}, []string{"id", "likelihood", "mitigations"}},
+		{"signer in an inline table", 15, map[string]string{"alice": "", "bob": ""}, nil},
+		{"decision", 16, map[string]string{"approved": `"approved"`}, nil},
+		{"body", 18, nil, []string{"reason"}},
+	} {
+		checkItems(t, tt.name, c.completeItems(tt.line, len(lines[tt.line])), tt.want, tt.not)
+	}
+}
+
+// checkItems checks that got has each label of want, inserting its text,
+// and none of not.
+func checkItems(t *testing.T, name string, got map[string]completionItem, want map[string]string, not []string) {
+	t.Helper()
+	for label, insert := range want {
+		item, ok := got[label]
+		if !ok {
+			t.Errorf("%s: lacks %s: %v", name, label, got)
+		} else if item.InsertText != insert {
+			t.Errorf("%s: %s inserts %q; want %q", name, label, item.InsertText, insert)
+		}
+	}
+	for _, n := range not {
+		if _, ok := got[n]; ok {
+			t.Errorf("%s: offers %s", name, n)
+		}
+	}
+}
+
+// TestCompletionJSON: the same completions in JSON front matter, keys and
+// string values quoted unless the opening quote is typed. | marks the
+// cursor.
+func TestCompletionJSON(t *testing.T) {
+	c := start(t)
+	c.open("{}\n")
+	head := "{\n  \"id\": \"CHG-0001\",\n  \"title\": \"T\",\n"
+	for _, tt := range []struct {
+		name string
+		text string
+		want map[string]string // label: text inserted
+		not  []string
+	}{
+		{"top-level key", head + "  |", map[string]string{"type": `"type": `, "tags": `"tags": `}, []string{"id", "title"}},
+		{"top-level key, quote typed", head + "  \"ty|", map[string]string{"type": `type": `}, []string{"title"}},
+		{"type value", head + "  \"type\": |", map[string]string{"normal": `"normal"`}, nil},
+		{"boolean", head + "  \"customer_data\": |", map[string]string{"true": ""}, nil}, // the label
+		{"systems, quote typed", head + "  \"systems\": [\"api\", \"|", map[string]string{"billing": ""}, nil},
+		{"risk keys", head + "  \"risks\": [{ \"id\": \"R1\", \"mitigations\": [\"M1\"], |", map[string]string{"description": `"description": `}, []string{"id", "mitigations", "title"}},
+		{"likelihood, braces in strings", head + "  \"reason\": \"a { b [\",\n  \"risks\": [{ \"likelihood\": \"|", map[string]string{"low": ""}, nil},
+		{"signer", head + "  \"signoffs\": { \"request\": { \"by\": |", map[string]string{"alice": `"alice"`}, nil},
+		{"stages", head + "  \"signoffs\": { \"request\": { \"by\": \"alice\" }, |", map[string]string{"evaluation": `"evaluation": `}, []string{"request"}},
+		{"body", head + "  \"type\": \"normal\"\n}\nBody |", nil, []string{"reason", "normal"}},
+	} {
+		before, after, _ := strings.Cut(tt.text, "|")
+		c.change(before + after)
+		line := strings.Count(before, "\n")
+		char := len(before) - strings.LastIndex(before, "\n") - 1
+		checkItems(t, tt.name, c.completeItems(line, char), tt.want, tt.not)
 	}
 }
 
