@@ -97,7 +97,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 			fmt.Fprintf(e.stderr, "%-24s %9s\n", p.Name, p.Duration.Round(1e5))
 		}
 	}
-	fmt.Fprintf(e.stdout, "built %d records into %s: %d pages, %d files in %s\n",
-		res.Records, opts.output, res.Pages, res.Files, res.Duration.Round(1e6))
+	fmt.Fprintf(e.stdout, "built %s into %s: %s, %s in %s\n",
+		report.Plural(res.Records, "record"), opts.output, report.Plural(res.Pages, "page"), report.Plural(res.Files, "file"), res.Duration.Round(1e6))
 	return nil
 }

@@ -70,10 +70,11 @@ func Write(w io.Writer, f Format, r *Report, opts Options) error {
 // Summary is the closing line: "checked 42 records: 3 errors, 1 warning".
 func Summary(r *Report) string {
 	e, w := diag.Count(r.Findings)
-	return fmt.Sprintf("checked %s: %s, %s", plural(r.Records, "record"), plural(e, "error"), plural(w, "warning"))
+	return fmt.Sprintf("checked %s: %s, %s", Plural(r.Records, "record"), Plural(e, "error"), Plural(w, "warning"))
 }
 
-func plural(n int, word string) string {
+// Plural writes n and word, with an s unless n is 1: "1 record", "2 records".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

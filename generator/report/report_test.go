@@ -132,3 +132,11 @@ func TestTextQuotesTheLine(t *testing.T) {
 		t.Errorf("got:\n%q\nwant:\n%q", b.String(), want)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 records", 1: "1 record", 2: "2 records"} {
+		if got := Plural(n, "record"); got != want {
+			t.Errorf("Plural(%d) = %q; want %q", n, got, want)
+		}
+	}
+}
