@@ -20,8 +20,7 @@ func newLSPCmd(e *env) *cobra.Command {
 editors: the check's findings on a record as you type it, completion of
 field names and of the values of closed fields (type, likelihood,
 decision...), systems and signers, and each field's description on hover.
-Diagnostics and completion cover YAML, TOML and JSON front matter; hover
-reads YAML.
+All of it works in YAML, TOML and JSON front matter.
 
 Editors start it themselves; see the README for Neovim, Helix and VS Code.
 It reads the repository of the editor's workspace (the root or first

@@ -104,11 +104,7 @@ func (s *Server) completeJSON(text string, line, character int) ([]completionIte
 	if line < 0 || line >= len(lines) {
 		return nil, false
 	}
-	offset := 0
-	for _, l := range lines[:line] {
-		offset += len(l) + 1
-	}
-	offset += byteOffset(lines[line], character)
+	offset := lineStart(lines, line) + byteOffset(lines[line], character)
 	path, present, atValue, inString, ok := jsonContext(text[:offset])
 	if !ok {
 		return nil, strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{")
@@ -137,4 +133,56 @@ func last(stack []*jsonFrame) *jsonFrame {
 		return nil
 	}
 	return stack[len(stack)-1]
+}
+
+// jsonKeyAt returns the path of the first key written on line n of a
+// document with JSON front matter, and false for any other document.
+func jsonKeyAt(text string, n int) ([]string, bool) {
+	if !strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{") {
+		return nil, false
+	}
+	lines := strings.Split(text, "\n")
+	if n < 0 || n >= len(lines) {
+		return nil, true
+	}
+	offset := lineStart(lines, n)
+	// The key is read as the context just after its closing quote.
+	line := lines[n]
+	open := strings.IndexByte(line, '"')
+	if open < 0 {
+		return nil, true
+	}
+	end := closingQuote(line, open)
+	if end < 0 || !strings.HasPrefix(strings.TrimLeft(line[end+1:], " \t"), ":") {
+		return nil, true
+	}
+	path, _, atValue, _, ok := jsonContext(text[:offset+end+1])
+	if !ok || atValue {
+		return nil, true
+	}
+	return append(path, line[open+1:end]), true
+}
+
+// closingQuote returns the index of the double quote that ends the
+// string opening at l[i], or -1.
+func closingQuote(l string, i int) int {
+	for j := i + 1; j < len(l); j++ {
+		switch l[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// lineStart returns the byte offset of line n of the text split into
+// lines at each newline.
+func lineStart(lines []string, n int) int {
+	offset := 0
+	for _, l := range lines[:n] {
+		offset += len(l) + 1
+	}
+	return offset
 }

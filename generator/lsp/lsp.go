@@ -676,21 +676,26 @@ func (s *Server) settings() *config.Config {
 // line.
 func (s *Server) describe(p positionParams) string {
 	text, _ := s.doc(p.TextDocument.URI)
-	lines, ok := frontMatterLines(text, p.Position.Line)
-	if !ok {
+	var path []string
+	if jsonPath, ok := jsonKeyAt(text, p.Position.Line); ok {
+		path = jsonPath
+	} else if lines, ok := tomlLines(text, p.Position.Line); ok {
+		path = tomlKeyAt(lines, p.Position.Line)
+	} else if lines, ok := frontMatterLines(text, p.Position.Line); ok {
+		if m := keyOnLine.FindStringSubmatch(lines[p.Position.Line]); m != nil {
+			indent := len(m[1]) + len(m[2])
+			path = append(parentPath(lines, p.Position.Line, indent), m[3])
+		}
+	}
+	if len(path) == 0 {
 		return ""
 	}
-	m := keyOnLine.FindStringSubmatch(lines[p.Position.Line])
-	if m == nil {
-		return ""
-	}
-	indent := len(m[1]) + len(m[2])
-	path := append(parentPath(lines, p.Position.Line, indent), m[3])
+	key := path[len(path)-1]
 	parent := s.at(path[:len(path)-1])
-	if parent == nil || parent.Properties[m[3]] == nil {
+	if parent == nil || parent.Properties[key] == nil {
 		return ""
 	}
-	return "**" + m[3] + "** (" + typeOf(parent.Properties[m[3]]) + "): " + parent.Properties[m[3]].Description
+	return "**" + key + "** (" + typeOf(parent.Properties[key]) + "): " + parent.Properties[key].Description
 }
 
 func typeOf(s *jsonschema.Schema) string {

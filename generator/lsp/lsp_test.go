@@ -333,6 +333,22 @@ func TestHover(t *testing.T) {
 	if err != nil || !strings.Contains(hover.Contents.Value, "**likelihood** (low | medium | high): How likely") {
 		t.Errorf("hover on likelihood: %+v, %v", hover, err)
 	}
+	// The same field in a TOML [[risks]] table and in a JSON risk.
+	for format, doc := range map[string]struct {
+		text string
+		line int
+	}{
+		"toml": {tomlDraft, 11},
+		"json": {"{\n  \"id\": \"CHG-0001\",\n  \"risks\": [{ \"id\": \"R1\",\n    \"likelihood\": \"low\" }]\n}\n", 3},
+	} {
+		c.change(doc.text)
+		hover.Contents.Value = ""
+		err := c.conn.Call(context.Background(), "textDocument/hover", map[string]any{
+			"textDocument": map[string]string{"uri": c.uri}, "position": map[string]int{"line": doc.line, "character": 6}}, &hover)
+		if err != nil || !strings.Contains(hover.Contents.Value, "**likelihood** (low | medium | high): How likely") {
+			t.Errorf("%s: hover on likelihood: %+v, %v", format, hover, err)
+		}
+	}
 }
 
 // TestFollowsTheWorkspace: a server started outside the repository (as

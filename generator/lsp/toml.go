@@ -89,3 +89,18 @@ func (s *Server) tomlValues(path []string, quoteTyped bool) []completionItem {
 	}
 	return items
 }
+
+// tomlKeyAt returns the path of the key written on line n (the table's
+// path and the key), or nil.
+func tomlKeyAt(lines []string, n int) []string {
+	m := tomlKeyOnLine.FindStringSubmatch(lines[n])
+	if m == nil {
+		return nil
+	}
+	for i := n - 1; i > 0; i-- {
+		if h := tomlHeaderLine.FindStringSubmatch(lines[i]); h != nil {
+			return append(strings.Split(h[1], "."), m[1])
+		}
+	}
+	return []string{m[1]}
+}
