@@ -22,7 +22,7 @@ type jsonFrame struct {
 // open (typed with its opening quote), and false when text is not in a
 // JSON front matter.
 func jsonContext(text string) (path, present []string, atValue, inString, ok bool) {
-	if !strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{") {
+	if !isJSON(text) {
 		return nil, nil, false, false, false
 	}
 	var stack []*jsonFrame
@@ -100,6 +100,9 @@ func jsonContext(text string) (path, present []string, atValue, inString, ok boo
 // front matter is JSON: keys quoted and followed by a colon, string
 // values quoted, unless the opening quote is typed.
 func (s *Server) completeJSON(text string, line, character int) ([]completionItem, bool) {
+	if !isJSON(text) {
+		return nil, false
+	}
 	lines := strings.Split(text, "\n")
 	if line < 0 || line >= len(lines) {
 		return nil, false
@@ -107,7 +110,7 @@ func (s *Server) completeJSON(text string, line, character int) ([]completionIte
 	offset := lineStart(lines, line) + byteOffset(lines[line], character)
 	path, present, atValue, inString, ok := jsonContext(text[:offset])
 	if !ok {
-		return nil, strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{")
+		return nil, true
 	}
 	if atValue {
 		items := s.values(path)
@@ -138,7 +141,7 @@ func last(stack []*jsonFrame) *jsonFrame {
 // jsonKeyAt returns the path of the first key written on line n of a
 // document with JSON front matter, and false for any other document.
 func jsonKeyAt(text string, n int) ([]string, bool) {
-	if !strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{") {
+	if !isJSON(text) {
 		return nil, false
 	}
 	lines := strings.Split(text, "\n")
@@ -185,4 +188,10 @@ func lineStart(lines []string, n int) int {
 		offset += len(l) + 1
 	}
 	return offset
+}
+
+// isJSON reports whether text starts, past blanks, with the brace that
+// opens a JSON front matter.
+func isJSON(text string) bool {
+	return strings.HasPrefix(strings.TrimLeft(text, " \t\r\n"), "{")
 }
