@@ -21,6 +21,11 @@ type BodyCache struct {
 	// byRecord finds a record reused from the previous load (the same
 	// value) without hashing its body again.
 	byRecord map[*record.Record]template.HTML
+	// slow holds the bodies that overran the Markdown time limit: their
+	// abandoned render may still be running, and rendering them again
+	// at every save would start one more each time.
+	slow     map[[sha256.Size]byte]bool
+	slowHits int // how often a body was known too slow, for tests
 }
 
 type bodyKey struct {
@@ -30,7 +35,7 @@ type bodyKey struct {
 
 // NewBodyCache returns an empty cache.
 func NewBodyCache() *BodyCache {
-	return &BodyCache{bodies: map[bodyKey]template.HTML{}, byRecord: map[*record.Record]template.HTML{}}
+	return &BodyCache{bodies: map[bodyKey]template.HTML{}, byRecord: map[*record.Record]template.HTML{}, slow: map[[sha256.Size]byte]bool{}}
 }
 
 // begin starts a build over records: when a record was added, removed,
@@ -74,4 +79,23 @@ func (c *BodyCache) put(r *record.Record, k bodyKey, html template.HTML) {
 	defer c.mu.Unlock()
 	c.bodies[k] = html
 	c.byRecord[r] = html
+}
+
+// tooSlow reports whether the body of key overran the time limit before.
+func (c *BodyCache) tooSlow(k bodyKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.slow[k.sum] {
+		c.slowHits++
+	}
+	return c.slow[k.sum]
+}
+
+// putSlow records that the body of key overran the time limit. A body
+// stays too slow for the cache's life (one preview): rendered again, it
+// would only overrun again, with one more render left running.
+func (c *BodyCache) putSlow(k bodyKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slow[k.sum] = true
 }

@@ -166,13 +166,21 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 			if bodies[i], key, ok = opts.Bodies.get(r); ok {
 				return
 			}
+			if opts.Bodies.tooSlow(key) {
+				errs[i] = markdown.ErrTooSlow
+				return
+			}
 		}
 		html, err := md.RenderWithin(r.Body, links(r), limit)
 		// The markdown package removes raw HTML and unsafe URLs: its
 		// output is the one piece of record text trusted as HTML.
 		bodies[i], errs[i] = template.HTML(html), err
-		if err == nil && opts.Bodies != nil {
+		switch {
+		case opts.Bodies == nil:
+		case err == nil:
 			opts.Bodies.put(r, key, bodies[i])
+		case errors.Is(err, markdown.ErrTooSlow):
+			opts.Bodies.putSlow(key)
 		}
 	}); err != nil {
 		return nil, err
