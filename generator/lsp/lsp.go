@@ -477,14 +477,15 @@ var (
 )
 
 // frontMatterLines returns the document's lines and whether line n is
-// inside its YAML front matter.
-func frontMatterLines(text string, n int) ([]string, bool) {
+// inside a front matter between lines of delim ("---" for YAML, "+++" for
+// TOML).
+func frontMatterLines(text string, n int, delim string) ([]string, bool) {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" || n <= 0 || n >= len(lines) {
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != delim || n <= 0 || n >= len(lines) {
 		return lines, false
 	}
-	for i := 1; i < n; i++ {
-		if strings.TrimSpace(lines[i]) == "---" {
+	for i := 1; i <= n; i++ {
+		if strings.TrimSpace(lines[i]) == delim {
 			return lines, false
 		}
 	}
@@ -544,11 +545,11 @@ func (s *Server) complete(p positionParams) []completionItem {
 	if items, isJSON := s.completeJSON(text, p.Position.Line, p.Position.Character); isJSON {
 		return items
 	}
-	if lines, ok := tomlLines(text, p.Position.Line); ok {
+	if lines, ok := frontMatterLines(text, p.Position.Line, "+++"); ok {
 		line := lines[p.Position.Line]
 		return s.completeTOML(lines, p.Position.Line, line[:byteOffset(line, p.Position.Character)])
 	}
-	lines, ok := frontMatterLines(text, p.Position.Line)
+	lines, ok := frontMatterLines(text, p.Position.Line, "---")
 	if !ok {
 		return nil
 	}
@@ -679,9 +680,9 @@ func (s *Server) describe(p positionParams) string {
 	var path []string
 	if jsonPath, ok := jsonKeyAt(text, p.Position.Line); ok {
 		path = jsonPath
-	} else if lines, ok := tomlLines(text, p.Position.Line); ok {
+	} else if lines, ok := frontMatterLines(text, p.Position.Line, "+++"); ok {
 		path = tomlKeyAt(lines, p.Position.Line)
-	} else if lines, ok := frontMatterLines(text, p.Position.Line); ok {
+	} else if lines, ok := frontMatterLines(text, p.Position.Line, "---"); ok {
 		if m := keyOnLine.FindStringSubmatch(lines[p.Position.Line]); m != nil {
 			indent := len(m[1]) + len(m[2])
 			path = append(parentPath(lines, p.Position.Line, indent), m[3])

@@ -21,21 +21,6 @@ var (
 	tomlInlineKeys = regexp.MustCompile(`([A-Za-z_]+)\s*=`)
 )
 
-// tomlLines returns the document's lines and whether line n is inside its
-// TOML front matter.
-func tomlLines(text string, n int) ([]string, bool) {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "+++" || n <= 0 || n >= len(lines) {
-		return lines, false
-	}
-	for i := 1; i <= n; i++ {
-		if strings.TrimSpace(lines[i]) == "+++" {
-			return lines, false
-		}
-	}
-	return lines, true
-}
-
 func (s *Server) completeTOML(lines []string, n int, before string) []completionItem {
 	// The table the line belongs to: the nearest header above.
 	var path []string

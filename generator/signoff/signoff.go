@@ -62,6 +62,11 @@ func (s Signoff) fields() []field {
 	return fs
 }
 
+// errLineBreaks refuses a front matter whose line breaks YAML counts
+// differently from this package (a lone carriage return): the parser's
+// positions would point elsewhere.
+var errLineBreaks = errors.New("the front matter has line breaks changebook sign cannot follow (a carriage return alone?); add the sign-off by hand")
+
 // ErrSigned is returned when the stage already has a sign-off.
 var ErrSigned = errors.New("already signed")
 
@@ -254,6 +259,10 @@ func (s Signoff) tomlPairs() []string {
 	return parts
 }
 
+func (s Signoff) tomlEntry() string {
+	return string(s.Stage) + " = { " + strings.Join(s.tomlPairs(), ", ") + " }"
+}
+
 func (s Signoff) jsonEntry() string {
 	var parts []string
 	for _, f := range s.fields() {
@@ -297,9 +306,7 @@ func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
 	}
 	v := pair.Value
 	if !t.within(v.Pos) || !t.within(pair.KeyPos) {
-		// YAML breaks lines at a lone carriage return, and this text does
-		// not: the parser's positions would point elsewhere.
-		return fmt.Errorf("the front matter has line breaks changebook sign cannot follow (a carriage return alone?); add the sign-off by hand")
+		return errLineBreaks
 	}
 	valueText := ""
 	if v.Pos.Line == pair.KeyPos.Line {
@@ -337,7 +344,7 @@ func (t *text) addYAML(doc *frontmatter.Document, s Signoff) error {
 // hash after a blank) are skipped over while the braces are matched.
 func (t *text) addToFlow(line, col int, hash, entry string) error {
 	if !t.within(diag.Pos{Line: line, Col: col}) {
-		return fmt.Errorf("the front matter has line breaks changebook sign cannot follow (a carriage return alone?); add the sign-off by hand")
+		return errLineBreaks
 	}
 	depth := 0
 	lastLine, lastAt := line, col-1 // the last character that is not blank or comment
@@ -455,16 +462,16 @@ func (t *text) addTOML(doc *frontmatter.Document, s Signoff) error {
 				break
 			}
 		}
-		t.insert(t.endOfBlock(header, next, "#", 1), string(s.Stage)+" = { "+strings.Join(s.tomlPairs(), ", ")+" }")
+		t.insert(t.endOfBlock(header, next, "#", 1), s.tomlEntry())
 	case pair != nil && !sub:
 		// "signoffs = { request = {...} }", an inline table (one line).
-		return t.addToFlow(pair.Value.Pos.Line, pair.Value.Pos.Col, "#", string(s.Stage)+" = { "+strings.Join(s.tomlPairs(), ", ")+" }")
+		return t.addToFlow(pair.Value.Pos.Line, pair.Value.Pos.Col, "#", s.tomlEntry())
 	default:
 		// No [signoffs] table: a table of its own at the end, which TOML
 		// allows after any other table.
 		lines := []string{"[signoffs." + string(s.Stage) + "]"}
 		if pair == nil {
-			lines = []string{"[signoffs]", string(s.Stage) + " = { " + strings.Join(s.tomlPairs(), ", ") + " }"}
+			lines = []string{"[signoffs]", s.tomlEntry()}
 		} else {
 			lines = append(lines, s.tomlPairs()...)
 		}
