@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os/exec"
 	"runtime"
 	"strconv"
@@ -145,19 +143,16 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		return fmt.Errorf("cannot listen on %s:%d: %w", opts.bind, opts.port, err)
 	}
 	url := "http://" + displayAddr(ln.Addr().(*net.TCPAddr), opts.bind) + "/"
-	httpSrv := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 5 * time.Second,
-		// Requests (the event streams of open pages) end with the command.
-		BaseContext: func(net.Listener) context.Context { return ctx },
-	}
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
 	served := make(chan error, 1)
-	go func() { served <- httpSrv.Serve(ln) }()
+	go func() { served <- srv.Serve(serveCtx, ln, serve.DefaultLimits) }()
 
 	// The output of `changebook build` is no input of the preview.
 	w, err := watch.Start(ctx, opts.repo, watch.Options{Poll: opts.poll, Skip: []string{"public"}})
 	if err != nil {
-		httpSrv.Close()
+		stopServing()
+		<-served
 		return fmt.Errorf("watching %s: %w", opts.repo, err)
 	}
 	fmt.Fprintf(e.stdout, "serving %s at %s (Ctrl-C stops)\n%s\n", opts.repo, url, status)
@@ -171,16 +166,11 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	for {
 		select {
 		case <-ctx.Done():
-			shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			_ = httpSrv.Shutdown(shutdown)
+			<-served
 			fmt.Fprintln(e.stdout, "stopped")
 			return nil
 		case err := <-served:
-			if !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("serving: %w", err)
-			}
-			return nil
+			return fmt.Errorf("serving: %w", err)
 		case err := <-w.Errors:
 			// Events may have been lost (an inotify queue overflow): the
 			// next rebuild reads everything.

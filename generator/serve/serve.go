@@ -14,6 +14,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -23,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/changebook/changebook/generator/diag"
 )
@@ -65,6 +68,9 @@ type Server struct {
 	version  int
 	subs     map[chan int]struct{}
 	hosts    map[string]bool
+	// maxStreams caps the event streams, which are exempt from the time
+	// limits, so that they cannot take every connection; 0 is no cap.
+	maxStreams int
 }
 
 // New returns a server that accepts requests addressed to a local name or
@@ -99,6 +105,60 @@ func (s *Server) Publish(site Site, findings []diag.Finding) {
 		}
 	}
 	s.mu.Unlock()
+}
+
+// Limits bound what one client can hold of the server: without them an
+// idle or slow client keeps its connection, and its file descriptor,
+// forever, and a few hundred of them lock everyone out.
+type Limits struct {
+	ReadHeader time.Duration // to read a request's headers
+	Read       time.Duration // to read a whole request
+	Write      time.Duration // to write an answer (event streams excepted)
+	Idle       time.Duration // a kept-alive connection between requests
+	Conns      int           // connections open at once; more wait to be accepted
+}
+
+// DefaultLimits are generous for a browser on the same machine: pages are
+// small GET requests answered in milliseconds, and a browser opens at most
+// six connections to one host (each open page holds one for its event
+// stream). 128 connections stay well under the smallest common limit of
+// open files (256 on macOS), leaving the rebuilds theirs.
+var DefaultLimits = Limits{
+	ReadHeader: 5 * time.Second,
+	Read:       10 * time.Second,
+	Write:      30 * time.Second,
+	Idle:       60 * time.Second,
+	Conns:      128,
+}
+
+// Serve answers the connections of ln until ctx ends, then stops: the
+// requests under way (the event streams of open pages) end with ctx.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, limits Limits) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: limits.ReadHeader,
+		ReadTimeout:       limits.Read,
+		WriteTimeout:      limits.Write, // lifted by the event streams
+		IdleTimeout:       limits.Idle,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	s.mu.Lock()
+	s.maxStreams = max(1, limits.Conns/2)
+	s.mu.Unlock()
+	// Beyond the cap, connections wait in the kernel's queue until one
+	// ends, which the limits above make soon.
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(netutil.LimitListener(ln, limits.Conns)) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		<-served
+		return nil
+	}
 }
 
 // Version is the number of the current publication.
@@ -218,8 +278,23 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	// The stream lasts as long as the page is open: the write limit (and
+	// the read limit, whose expiry would cancel the request) do not
+	// apply to it; its keep-alives find a page gone.
+	rc := http.NewResponseController(w)
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return
+	}
+	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return
+	}
 	c := make(chan int, 1)
 	s.mu.Lock()
+	if s.maxStreams > 0 && len(s.subs) >= s.maxStreams {
+		s.mu.Unlock()
+		http.Error(w, "too many open pages: close some and reload", http.StatusServiceUnavailable)
+		return
+	}
 	s.subs[c] = struct{}{}
 	v := s.version
 	s.mu.Unlock()
