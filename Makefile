@@ -17,15 +17,20 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/changebook
 
 # The demo: a copy of the example records with a generated git history
-# (this project's own history is not a change-management one).
-DEMO    := $(or $(TMPDIR),/tmp)/changebook-demo
+# (this project's own history is not a change-management one), in a folder
+# of each run's own, so that two previews at once do not share (and
+# delete) one; it is removed when the run ends, Ctrl-C included. The
+# default port is 1313, or the next free one when another preview has it
+# (serve says so); PORT=N asks for one.
+PORT    ?=
 
-## run: serve the example records (with a demo git history) on 127.0.0.1:1313, rebuilding on every save
+## run: serve the example records (with a demo git history) on 127.0.0.1:1313 (or the next free port), rebuilding on every save
 run: build
-	rm -rf $(DEMO)
-	$(GO) run ./internal/cmd/demo -o $(DEMO)
-	@echo "the demo repository is $(DEMO): edit its records and the open pages reload"
-	./$(BIN) serve $(DEMO) --port 1313
+	@demo=$$(mktemp -d "$${TMPDIR:-/tmp}/changebook-demo.XXXXXX") || exit 1; \
+	trap 'rm -rf "$$demo"' EXIT; trap 'exit 130' INT TERM HUP; \
+	$(GO) run ./internal/cmd/demo -o "$$demo" || exit 1; \
+	echo "the demo repository is $$demo: edit its records and the open pages reload (it is removed when this preview stops)"; \
+	$(BIN) serve "$$demo"$(if $(PORT), --port $(PORT))
 
 ## test: the whole suite, with the race detector
 test:

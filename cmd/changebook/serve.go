@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,9 +27,11 @@ import (
 type serveOptions struct {
 	repo string
 	port int
-	bind string
-	open bool
-	poll bool
+	// portSet: --port was given, so no other port will do.
+	portSet bool
+	bind    string
+	open    bool
+	poll    bool
 	repoFlags
 }
 
@@ -50,6 +54,7 @@ bound address.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.repo = repoArg(args)
+			opts.portSet = cmd.Flags().Changed("port")
 			return runServe(cmd.Context(), e, opts)
 		},
 	}
@@ -138,9 +143,12 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 
 	status := rebuild(nil)
 	repo.historyNotes(e, first)
-	ln, err := net.Listen("tcp", net.JoinHostPort(opts.bind, strconv.Itoa(opts.port)))
+	ln, note, err := listen(opts.bind, opts.port, opts.portSet)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s:%d: %w", opts.bind, opts.port, err)
+		return err
+	}
+	if note != "" {
+		fmt.Fprintln(e.stderr, "changebook: "+note)
 	}
 	url := "http://" + displayAddr(ln.Addr().(*net.TCPAddr), opts.bind) + "/"
 	serveCtx, stopServing := context.WithCancel(ctx)
@@ -185,6 +193,42 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 			}
 		}
 	}
+}
+
+// listen listens on bind:port. A port in use (most often by another
+// preview) is an error naming a free port when --port asked for this one
+// (a script or a bookmark relies on it); the default port gives way to the
+// next free one, and the note returned says so.
+func listen(bind string, port int, explicit bool) (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
+	if err == nil {
+		return ln, "", nil
+	}
+	if !errors.Is(err, syscall.EADDRINUSE) || port == 0 {
+		return nil, "", fmt.Errorf("cannot listen on %s: %w", net.JoinHostPort(bind, strconv.Itoa(port)), err)
+	}
+	busy := fmt.Sprintf("port %d is in use (another changebook serve?)", port)
+	ln, err = nextFree(bind, port)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s, and no other port is free on %s: %w", busy, bind, err)
+	}
+	other := ln.Addr().(*net.TCPAddr).Port
+	if explicit {
+		ln.Close()
+		return nil, "", fmt.Errorf("%s: use --port %d", busy, other)
+	}
+	return ln, fmt.Sprintf("%s: serving on port %d instead (--port N chooses one)", busy, other), nil
+}
+
+// nextFree listens on the first free port of the 20 after port, which are
+// easier to remember than any, or else on one the system picks.
+func nextFree(bind string, port int) (net.Listener, error) {
+	for p := port + 1; p <= min(port+20, 65535); p++ {
+		if ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(p))); err == nil {
+			return ln, nil
+		}
+	}
+	return net.Listen("tcp", net.JoinHostPort(bind, "0"))
 }
 
 // displayAddr is the address to print: the bound name, with the port the
