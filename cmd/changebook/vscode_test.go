@@ -109,7 +109,7 @@ func TestVSCode(t *testing.T) {
 		t.Fatalf("code-server did not start:\n%s", log.String())
 	}
 
-	browser := browsertest.New(t, 5*time.Minute)
+	browser := browsertest.NewForeign(t, 5*time.Minute)
 	// The browser lives as long as the context of its first action: start
 	// it on this one, not on a step's shorter one.
 	if err := chromedp.Do(browser); err != nil {

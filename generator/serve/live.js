@@ -1,7 +1,9 @@
 // changebook serve's live reload: the page reloads when a rebuild
 // publishes a new version (keeping its scroll position), and while any
 // record has errors an overlay lists them. Findings are shown as text,
-// never as HTML.
+// never as HTML. It is a script file of its own, and the overlay is
+// styled through the CSSOM, never with style attributes, so that pages
+// run it under their Content-Security-Policy (no inline script or style).
 (() => {
   const script = document.currentScript;
   const version = script ? script.dataset.version : "";

@@ -1,8 +1,10 @@
 package serve
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,10 +13,25 @@ import (
 
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/internal/browsertest"
+	"github.com/changebook/changebook/theme"
 )
 
+// policy is the Content-Security-Policy meta tag of the default theme, so
+// that the live reload's script is tried under the policy of real pages.
+var policy = func() string {
+	layout, err := fs.ReadFile(theme.FS(), "templates/layout.html")
+	if err != nil {
+		panic(err)
+	}
+	tag := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).FindString(string(layout))
+	if tag == "" {
+		panic("the default theme's layout has no Content-Security-Policy")
+	}
+	return tag
+}()
+
 func site(title string) map[string][]byte {
-	page := `<!doctype html><html><head><title>t</title></head><body><h1>` + title + `</h1>` +
+	page := `<!doctype html><html><head><meta charset="utf-8">` + policy + `<title>t</title></head><body><h1>` + title + `</h1>` +
 		strings.Repeat("<p>line</p>", 300) + `</body></html>`
 	return map[string][]byte{"index.html": []byte(page), "404.html": []byte("<!doctype html><body>gone</body>")}
 }
@@ -63,6 +80,34 @@ func TestServeHTTP(t *testing.T) {
 	} {
 		if code, _ := get(tt.path, tt.host, tt.method); code != tt.code {
 			t.Errorf("%s %s (Host %q): %d, want %d", tt.method, tt.path, tt.host, code, tt.code)
+		}
+	}
+}
+
+// TestSecurityHeaders: every answer of the preview, pages and its own
+// resources alike, forbids framing (which only a header can), sniffing
+// and referrers.
+func TestSecurityHeaders(t *testing.T) {
+	s := New("127.0.0.1")
+	s.Publish(Files(site("one")), nil)
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	want := map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Frame-Options":         "DENY",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "no-referrer",
+	}
+	for _, p := range []string{"/", "/nothing", Prefix + "live.js", Prefix + "findings.json"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for k, v := range want {
+			if got := resp.Header.Get(k); got != v {
+				t.Errorf("%s: %s is %q; want %q", p, k, got, v)
+			}
 		}
 	}
 }

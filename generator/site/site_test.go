@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -333,5 +334,80 @@ func TestChangeCache(t *testing.T) {
 		if c.Record == edited && c.Body != "<p>Edited.</p>" {
 			t.Errorf("%s: the cache kept the old body %q", c.ID, c.Body)
 		}
+	}
+}
+
+// TestEveryPageHasAPolicy: every page of the site carries a strict
+// Content-Security-Policy in a meta tag, ahead of everything it governs,
+// and has no inline script, style or handler that the policy would block.
+func TestEveryPageHasAPolicy(t *testing.T) {
+	want := map[string]string{
+		"default-src":  "'none'",
+		"script-src":   "'self'",
+		"style-src":    "'self'",
+		"img-src":      "'self' https:",
+		"connect-src":  "'self'",
+		"font-src":     "'self'",
+		"manifest-src": "'self'",
+		"object-src":   "'none'",
+		"base-uri":     "'none'",
+		"form-action":  "'self'",
+	}
+	out := fixture(t)
+	pages := 0
+	for name, data := range out.Files {
+		if path.Ext(name) != ".html" {
+			continue
+		}
+		pages++
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var head *html.Node
+		var inline []string
+		for n := range doc.Descendants() {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			if n.Data == "head" {
+				head = n
+			}
+			if n.Data == "style" || (n.Data == "script" && attr(n, "src") == "") {
+				inline = append(inline, "<"+n.Data+">")
+			}
+			for _, a := range n.Attr {
+				if a.Key == "style" || strings.HasPrefix(a.Key, "on") {
+					inline = append(inline, n.Data+" "+a.Key+"=")
+				}
+			}
+		}
+		if len(inline) > 0 {
+			t.Errorf("%s: inline %v, which the policy blocks", name, inline)
+		}
+		// The policy governs only what follows it: it comes right after
+		// the character set.
+		var first []*html.Node
+		for c := head.FirstChild; c != nil && len(first) < 2; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				first = append(first, c)
+			}
+		}
+		if len(first) < 2 || attr(first[0], "charset") == "" || first[1].Data != "meta" || attr(first[1], "http-equiv") != "Content-Security-Policy" {
+			t.Errorf("%s: the head does not open with the character set and the policy", name)
+			continue
+		}
+		got := map[string]string{}
+		for _, d := range strings.Split(attr(first[1], "content"), ";") {
+			if fields := strings.Fields(d); len(fields) > 0 {
+				got[fields[0]] = strings.Join(fields[1:], " ")
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: the policy is %v; want %v", name, got, want)
+		}
+	}
+	if pages < 10 {
+		t.Errorf("only %d pages", pages)
 	}
 }
