@@ -16,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,6 +122,12 @@ func notify(ctx context.Context, root string, opts Options, events chan<- string
 	if err != nil {
 		return err
 	}
+	// The files and folders watched, by their paths relative to root. A
+	// folder that goes (deleted, or moved out: `mv changes/2026-q2 /tmp`)
+	// is one event naming the folder, none for its files; they are
+	// reported from here, so a rebuild drops their records as it does for
+	// a deleted file.
+	files, dirs := map[string]bool{}, map[string]bool{}
 	// addTree watches dir and the folders under it. For a folder that
 	// just appeared, files may have been written into it before the watch
 	// was in place: found lists them, to be reported as changed.
@@ -140,13 +147,36 @@ func notify(ctx context.Context, root string, opts Options, events chan<- string
 				return nil
 			}
 			if !d.IsDir() {
+				files[rel] = true
 				if found != nil {
 					*found = append(*found, rel)
 				}
 				return nil
 			}
+			dirs[rel] = true
 			return fw.Add(p)
 		})
+	}
+	// removeTree forgets the folder rel and what it held, stops watching
+	// it (a folder moved elsewhere would otherwise still report its
+	// changes, under the name it had here) and returns its files.
+	removeTree := func(rel string) []string {
+		var gone []string
+		prefix := rel + "/"
+		for name := range files {
+			if strings.HasPrefix(name, prefix) {
+				gone = append(gone, name)
+				delete(files, name)
+			}
+		}
+		for name := range dirs {
+			if name == rel || strings.HasPrefix(name, prefix) {
+				delete(dirs, name)
+				_ = fw.Remove(filepath.Join(root, filepath.FromSlash(name))) // a deleted folder's watch is gone already
+			}
+		}
+		slices.Sort(gone)
+		return gone
 	}
 	if err := addTree(root, nil); err != nil {
 		fw.Close()
@@ -172,13 +202,22 @@ func notify(ctx context.Context, root string, opts Options, events chan<- string
 					continue
 				}
 				changed := []string{rel}
-				// A new folder (mkdir, or a checkout creating one): watch it
-				// and what it already holds.
-				if ev.Has(fsnotify.Create) {
+				switch {
+				case ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename):
+					if dirs[rel] {
+						changed = append(changed, removeTree(rel)...)
+					} else {
+						delete(files, rel)
+					}
+				case ev.Has(fsnotify.Create):
+					// A new folder (mkdir, one moved in, or a checkout
+					// creating one): watch it and what it already holds.
 					if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
 						if err := addTree(ev.Name, &changed); err != nil {
 							sendErr(errs, err)
 						}
+					} else {
+						files[rel] = true
 					}
 				}
 				for _, name := range changed {

@@ -204,3 +204,80 @@ func TestWatchTree(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchFolders: a folder moved out reports every file it held (file
+// notifications name only the folder), and what is then written in it
+// elsewhere is not reported; a folder moved in, or renamed, reports
+// its files under their new names.
+func TestWatchFolders(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "notify", true: "poll"}[poll], func(t *testing.T) {
+			dir, outside := t.TempDir(), t.TempDir()
+			write := func(p, content string) {
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+			write(in("changes/keep.md"), "k")
+			write(in("changes/2026-q2/x.md"), "x")
+			write(in("changes/2026-q2/sub/y.md"), "y")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			w, err := Start(ctx, dir, Options{Poll: poll, Interval: 20 * time.Millisecond, Quiet: 30 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			expect := func(what string, want ...string) {
+				t.Helper()
+				deadline := time.After(5 * time.Second)
+				for {
+					ok := true
+					for _, n := range want {
+						ok = ok && seen[n]
+					}
+					if ok {
+						clear(seen)
+						return
+					}
+					select {
+					case b := <-w.C:
+						for _, n := range b {
+							seen[n] = true
+						}
+					case <-deadline:
+						t.Fatalf("%s: saw %v, want %v", what, seen, want)
+					}
+				}
+			}
+			rename := func(from, to string) {
+				t.Helper()
+				if err := os.Rename(from, to); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(50 * time.Millisecond) // poll's first snapshot
+
+			rename(in("changes/2026-q2"), filepath.Join(outside, "2026-q2"))
+			expect("a folder moved out", "changes/2026-q2/x.md", "changes/2026-q2/sub/y.md")
+
+			write(filepath.Join(outside, "2026-q2/x.md"), "x, edited elsewhere")
+			write(in("changes/keep.md"), "k2")
+			expect("an edit after", "changes/keep.md")
+			if seen["changes/2026-q2/x.md"] {
+				t.Error("a file of the folder moved out was reported after it left")
+			}
+
+			rename(filepath.Join(outside, "2026-q2"), in("changes/2026-q3"))
+			expect("a folder moved in", "changes/2026-q3/x.md", "changes/2026-q3/sub/y.md")
+
+			rename(in("changes/2026-q3"), in("changes/2026-q4"))
+			expect("a folder renamed", "changes/2026-q3/x.md", "changes/2026-q3/sub/y.md", "changes/2026-q4/x.md", "changes/2026-q4/sub/y.md")
+
+			write(in("changes/2026-q4/sub/y.md"), "y, edited")
+			expect("an edit in the renamed folder", "changes/2026-q4/sub/y.md")
+		})
+	}
+}
