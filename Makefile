@@ -27,7 +27,7 @@ PORT    ?=
 ## run: serve the example records (with a demo git history) on 127.0.0.1:1313 (or the next free port), rebuilding on every save
 run: build
 	@demo=$$(mktemp -d "$${TMPDIR:-/tmp}/changebook-demo.XXXXXX") || exit 1; \
-	trap 'rm -rf "$$demo"' EXIT; trap 'exit 130' INT TERM HUP; \
+	trap 'rm -rf "$$demo"' EXIT; trap : INT TERM HUP; \
 	$(GO) run ./internal/cmd/demo -o "$$demo" || exit 1; \
 	echo "the demo repository is $$demo: edit its records and the open pages reload (it is removed when this preview stops)"; \
 	$(BIN) serve "$$demo"$(if $(PORT), --port $(PORT))
