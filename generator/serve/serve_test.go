@@ -160,7 +160,15 @@ func TestBrowserLiveReload(t *testing.T) {
 	s.Publish(nil, []diag.Finding{{File: "changes/CHG-0001.md", Pos: diag.Pos{Line: 4, Col: 7}, Severity: diag.Error,
 		Rule: "invalid-value", Message: "`type` is <b>urgent</b>", Hint: "use one of: standard, normal, emergency"}})
 	wait(`document.querySelector(".changebook-overlay") !== null`)
-	overlay := text(`document.querySelector(".changebook-overlay").textContent`)
+	// Read it until it is there: on a loaded machine the page was seen to
+	// reload once more between the poll above and this read (the test
+	// then read a null overlay), which is no fault of the page's.
+	var overlay string
+	for deadline := time.Now().Add(10 * time.Second); overlay == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(".changebook-overlay") || {}).textContent || ""`)); err == nil {
+			overlay = v
+		}
+	}
 	if !strings.Contains(overlay, "changes/CHG-0001.md:4:7") || !strings.Contains(overlay, "`type` is <b>urgent</b>") {
 		t.Errorf("overlay: %q", overlay)
 	}
