@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/parsecache"
@@ -67,8 +69,24 @@ func (o *openedRepo) historyNotes(e *env, a *audit.Audit) {
 	if o.gitNote != "" {
 		fmt.Fprintln(e.stderr, o.gitNote)
 	}
-	if a != nil && a.Shallow {
-		fmt.Fprintln(e.stderr, "changebook: warning: shallow repository: history incomplete; use fetch-depth: 0 (record creation dates and older sign-offs' provenance are shown as unknown)")
+	if a == nil {
+		return
+	}
+	if a.Shallow {
+		begins := ""
+		if a.Boundary != nil {
+			begins = " begins at " + a.Boundary.Short() + " (" + a.Boundary.When.Format("2006-01-02") + ")"
+		}
+		fmt.Fprintf(e.stderr, "changebook: warning: shallow repository: history%s, incomplete; use fetch-depth: 0 (creation dates and the provenance of sign-offs already there are shown as unknown)\n", begins)
+	}
+	bySubmodule := map[string]int{}
+	for _, t := range a.Records {
+		if t.Submodule != "" {
+			bySubmodule[t.Submodule]++
+		}
+	}
+	for _, sub := range slices.Sorted(maps.Keys(bySubmodule)) {
+		fmt.Fprintf(e.stderr, "note: %d record(s) inside the git submodule %s, whose history is not read: their provenance is shown as unknown\n", bySubmodule[sub], sub)
 	}
 }
 

@@ -54,6 +54,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"commit": cmdCommit,
+			"clone":  cmdClone,
 			"fetch":  cmdFetch,
 		},
 	})
@@ -105,6 +106,18 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	sig := &object.Signature{Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)}
 	_, err = wt.Commit(args[2], &git.CommitOptions{Author: sig, Committer: sig})
+	ts.Check(err)
+}
+
+// cmdClone makes a shallow clone of the script's repository with go-git,
+// as CI's default checkout does: "clone DEPTH DIR" (DIR under $WORK).
+func cmdClone(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: clone DEPTH DIR")
+	}
+	depth, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	_, err = git.PlainClone(ts.MkAbs(args[1]), false, &git.CloneOptions{URL: "file://" + ts.Getenv("WORK"), Depth: depth})
 	ts.Check(err)
 }
 

@@ -119,19 +119,29 @@ func Open(dir string) (*Source, error) {
 
 // Audit is the audit trail of every record.
 type Audit struct {
-	Shallow bool
-	Head    *history.Commit
-	Commits int
+	// Shallow is true in a shallow clone; Boundary is then its newest
+	// boundary commit, where (part of) its history begins.
+	Shallow  bool
+	Boundary *history.Commit
+	Head     *history.Commit
+	Commits  int
 	// Records maps a record's file to its trail.
 	Records map[string]*Trail
 }
 
 // Trail is one record's audit trail.
 type Trail struct {
-	// Versions are the commits that touched the record, newest first.
+	// Commits are the commits known to have touched the record, newest
+	// first (a shallow clone's boundary is not one of them).
 	Commits []*history.Commit
-	// Created is nil when unknown (shallow clone, never committed).
+	// Created is nil when unknown (never committed, or already at a
+	// shallow clone's boundary); Modified is nil when no commit after
+	// the boundary changed the record.
 	Created, Modified *history.Commit
+	// Boundary is the shallow clone's boundary commit where the record's
+	// known history begins: it already held the record, added there or
+	// at any time before. nil when the record's history is complete.
+	Boundary *history.Commit
 	// Uncommitted is true when the working file differs from HEAD's.
 	Uncommitted bool
 	// Stages holds the provenance of each signed stage.
@@ -139,6 +149,22 @@ type Trail struct {
 	// AfterClose lists the commits that changed the record after the
 	// commit that added its documentation sign-off, newest first.
 	AfterClose []*history.Commit
+	// AfterCloseComplete is false when the record was already closed at a
+	// shallow clone's boundary, or its history is not read: edits before
+	// it are unknown.
+	AfterCloseComplete bool
+	// Submodule is the git submodule that holds the record, whose history
+	// is not read: then nothing of the trail is known.
+	Submodule string
+}
+
+// Unknown says, for a page, why nothing of the record's history is
+// known; "" when some is.
+func (t *Trail) Unknown() string {
+	if t.Submodule == "" {
+		return ""
+	}
+	return "The record is inside the git submodule " + t.Submodule + ", whose history is not read: its commits and who committed its sign-offs are unknown."
 }
 
 // Provenance says who put a sign-off in the record.
@@ -146,7 +172,10 @@ type Provenance struct {
 	// Commit added the sign-off as it is now; nil when it is not
 	// committed yet, or when a shallow clone cannot tell.
 	Commit *history.Commit
-	// Known is false when a shallow clone's boundary hides the commit.
+	// Known is false when history cannot tell who committed the
+	// sign-off: it is already in the record at a shallow clone's
+	// boundary (Boundary), which may or may not be the commit that added
+	// it.
 	Known bool
 	// BySigner is true when the commit's author email is the signer's
 	// email in changebook.yaml.
@@ -154,6 +183,12 @@ type Provenance struct {
 	// SignerEmail is the email the author was compared with ("" when
 	// changebook.yaml gives none).
 	SignerEmail string
+	// Boundary is the shallow clone's boundary commit that already has
+	// the sign-off, when that is why it is not known.
+	Boundary *history.Commit
+	// Submodule is the git submodule that holds the record, when that is
+	// why it is not known.
+	Submodule string
 }
 
 // Read reads the trails of records, whose files are in fsys (the
@@ -195,6 +230,9 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 		trails[i], errs[i] = s.trail(h, cfg, records[i])
 	}); err != nil {
 		return nil, err
+	}
+	if len(h.Boundaries) > 0 {
+		a.Boundary = h.Boundaries[0]
 	}
 	for i, r := range records {
 		if errs[i] != nil {
@@ -241,16 +279,29 @@ func (s *Source) history(ctx context.Context, names []string, read func(only map
 
 func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, error) {
 	f := h.Files[r.File]
-	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(h.Shallow), Modified: f.Modified(), Stages: map[record.Stage]*Provenance{}}
+	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(), Modified: f.Modified(), Boundary: f.Boundary(),
+		Stages: map[record.Stage]*Provenance{}, AfterCloseComplete: true}
 	for _, v := range f.Versions {
-		t.Commits = append(t.Commits, v.Commit)
+		if !v.Boundary {
+			t.Commits = append(t.Commits, v.Commit)
+		}
+	}
+	if f.Submodule != "" {
+		t.Submodule, t.AfterCloseComplete = f.Submodule, false
+		for _, stage := range record.Stages {
+			if r.Signoffs.Of(stage) != nil {
+				t.Stages[stage] = &Provenance{Submodule: f.Submodule}
+			}
+		}
+		return t, nil
 	}
 
 	// The sign-offs of each version, oldest first.
 	type signed struct {
-		commit *history.Commit
-		index  int // in f.Versions
-		offs   *record.Signoffs
+		commit   *history.Commit
+		index    int // in f.Versions
+		offs     *record.Signoffs
+		boundary bool
 	}
 	var versions []signed
 	for i := len(f.Versions) - 1; i >= 0; i-- {
@@ -260,18 +311,18 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 		}
 		if i == 0 && !f.Uncommitted {
 			// HEAD's version is the file as read: its sign-offs are known.
-			versions = append(versions, signed{v.Commit, i, &r.Signoffs})
+			versions = append(versions, signed{v.Commit, i, &r.Signoffs, v.Boundary})
 			continue
 		}
 		offs, err := s.signoffsAt(h, v)
 		if errors.Is(err, history.ErrTooLarge) {
-			versions = append(versions, signed{v.Commit, i, nil}) // no sign-offs to read
+			versions = append(versions, signed{v.Commit, i, nil, v.Boundary}) // no sign-offs to read
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		versions = append(versions, signed{v.Commit, i, offs})
+		versions = append(versions, signed{v.Commit, i, offs, v.Boundary})
 	}
 
 	docIndex := -1
@@ -284,21 +335,23 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 		if person, ok := cfg.People[now.By]; ok {
 			p.SignerEmail = strings.ToLower(person.Email)
 		}
-		for k, v := range versions {
+		for _, v := range versions {
 			if v.offs == nil {
 				continue
 			}
 			if s := v.offs.Of(stage); s != nil && s.By == now.By && s.Date.String() == now.Date.String() {
-				if k == 0 && h.Shallow {
-					// It may be older than the clone's boundary.
-					p.Known = false
+				if stage == record.Documentation {
+					docIndex = v.index
+					t.AfterCloseComplete = !v.boundary
+				}
+				if v.boundary {
+					// Added at the boundary or at any time before it, by
+					// anyone: the clone cannot tell.
+					p.Known, p.Boundary = false, v.commit
 					break
 				}
 				p.Commit = v.commit
 				p.BySigner = p.SignerEmail != "" && v.commit.Email == p.SignerEmail
-				if stage == record.Documentation {
-					docIndex = v.index
-				}
 				break
 			}
 		}

@@ -329,3 +329,60 @@ func sameProvenance(a, b *Trail) bool {
 	}
 	return true
 }
+
+// TestShallowCloneSaysWhatItCannotKnow: in a shallow clone, a sign-off
+// already in the record at the clone's boundary commit may have been
+// added there or long before, by anyone: its provenance is unknown, and
+// so is the record's creation. A sign-off added by a commit after the
+// boundary is proven, and so are edits after a closure the boundary
+// already shows.
+func TestShallowCloneSaysWhatItCannotKnow(t *testing.T) {
+	r := newRepo(t)
+	id := func(n, text string) string { return strings.Replace(text, "CHG-0001", n, 1) }
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
+	// Alice commits Bob's evaluation: the full history shows it.
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation))
+	r.commit("Alice", "changes/CHG-0003.md", id("CHG-0003", recordText(request, evaluation, implementation, validation, documentation)))
+	// The boundary of a clone of depth 3.
+	r.commit("Alice", "changes/CHG-0002.md", id("CHG-0002", recordText(request)))
+	r.commit("Bob", "changes/CHG-0001.md", recordText(request, evaluation, implementation))
+	r.commit("Bob", "changes/CHG-0003.md", id("CHG-0003", strings.Replace(recordText(request, evaluation, implementation, validation, documentation), "Body.", "Body, edited.", 1)))
+
+	full := r.audit("")
+	if full.Shallow || full.Records["changes/CHG-0001.md"].Stages["evaluation"].Commit.Author != "Alice" {
+		t.Fatalf("full clone: %+v", full.Records["changes/CHG-0001.md"].Stages["evaluation"])
+	}
+
+	dir := t.TempDir()
+	if _, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 3}); err != nil {
+		t.Fatal(err)
+	}
+	shallow := (&repo{t: t, dir: dir}).audit("")
+	if !shallow.Shallow || shallow.Boundary == nil || shallow.Boundary.Subject != "edit by Alice" || shallow.Boundary.When.Day() != 5 {
+		t.Fatalf("shallow %v, boundary %+v; want the fifth commit", shallow.Shallow, shallow.Boundary)
+	}
+	one := shallow.Records["changes/CHG-0001.md"]
+	for _, stage := range []record.Stage{record.Request, record.Evaluation} {
+		if p := one.Stages[stage]; p == nil || p.Known || p.Commit != nil || p.Boundary == nil || p.Boundary.Hash != shallow.Boundary.Hash {
+			t.Errorf("CHG-0001 %s, in the record at the boundary: %+v; want unknown at the boundary", stage, p)
+		}
+	}
+	if p := one.Stages[record.Implementation]; p == nil || !p.Known || p.Commit == nil || p.Commit.Author != "Bob" || p.BySigner {
+		t.Errorf("CHG-0001 implementation, added after the boundary: %+v; want committed by Bob", p)
+	}
+	if one.Created != nil || one.Uncommitted || one.Boundary == nil || len(one.Commits) != 1 || one.Commits[0].Author != "Bob" {
+		t.Errorf("CHG-0001: created %+v, uncommitted %v, boundary %+v, commits %+v; want creation unknown and Bob's one commit", one.Created, one.Uncommitted, one.Boundary, one.Commits)
+	}
+	two := shallow.Records["changes/CHG-0002.md"]
+	if p := two.Stages[record.Request]; p == nil || p.Known || two.Created != nil || two.Modified != nil || len(two.Commits) != 0 {
+		t.Errorf("CHG-0002, added at the boundary commit itself: request %+v, created %+v, modified %+v, commits %d; want all unknown", p, two.Created, two.Modified, len(two.Commits))
+	}
+	three := shallow.Records["changes/CHG-0003.md"]
+	if len(three.AfterClose) != 1 || three.AfterClose[0].Author != "Bob" || three.AfterCloseComplete {
+		t.Errorf("CHG-0003, closed before the boundary and edited after: after closure %+v (complete %v); want Bob's edit, earlier ones unknown", three.AfterClose, three.AfterCloseComplete)
+	}
+	if !full.Records["changes/CHG-0003.md"].AfterCloseComplete {
+		t.Error("the full clone's list of edits after closure is not complete")
+	}
+}

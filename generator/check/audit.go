@@ -26,6 +26,21 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 		c := diag.NewCollector(r.File)
 		for _, stage := range record.Stages {
 			p := t.Stages[stage]
+			if p != nil && !p.Known && p.Boundary != nil && cfg.Policy.RequireSignoffProvenance {
+				// The policy asks for proof; a shallow clone has none.
+				c.Errorf(r.At("signoffs."+string(stage)), RuleSignoffProvenance,
+					"check out the whole history: actions/checkout with fetch-depth: 0 (GitLab: GIT_DEPTH: 0), or git fetch --unshallow",
+					"who committed the %s sign-off by %s cannot be proven: the record already has it at %s (%s), where this shallow clone's history begins, and policy.require_signoff_provenance asks for proof",
+					stage, r.Signoffs.Of(stage).By, p.Boundary.Short(), p.Boundary.When.Format("2006-01-02"))
+				continue
+			}
+			if p != nil && !p.Known && p.Submodule != "" && cfg.Policy.RequireSignoffProvenance {
+				c.Errorf(r.At("signoffs."+string(stage)), RuleSignoffProvenance,
+					"keep records in the configuration repository's own git history, not in a submodule",
+					"who committed the %s sign-off by %s cannot be proven: the record is inside the git submodule %s, whose history is not read, and policy.require_signoff_provenance asks for proof",
+					stage, r.Signoffs.Of(stage).By, p.Submodule)
+				continue
+			}
 			if p == nil || p.Commit == nil || p.SignerEmail == "" || p.BySigner {
 				continue
 			}
@@ -41,9 +56,13 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 			for _, cm := range t.AfterClose {
 				list = append(list, fmt.Sprintf("%s by %s on %s", cm.Short(), cm.Author, cm.When.Format("2006-01-02")))
 			}
+			earlier := ""
+			if !t.AfterCloseComplete && t.Boundary != nil {
+				earlier = fmt.Sprintf(" (and any before %s, where this shallow clone's history begins)", t.Boundary.Short())
+			}
 			c.Warnf(r.At("signoffs.documentation"), RuleModifiedAfterClose,
 				"a documented change is evidence: record follow-up work as a new change that names this one in related",
-				"changed after it was closed, in %d commit(s): %s", len(list), strings.Join(list, "; "))
+				"changed after it was closed, in %d commit(s): %s%s", len(list), strings.Join(list, "; "), earlier)
 		}
 		findings = append(findings, c.Findings()...)
 	}

@@ -5,6 +5,8 @@
 package history
 
 import (
+	"bytes"
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
@@ -45,31 +49,53 @@ type Version struct {
 	// Blob is the file's content hash in that commit; zero when the
 	// commit deleted it.
 	Blob plumbing.Hash
+	// Boundary is true for the file as a shallow clone's boundary commit
+	// holds it: that commit is where the clone's history begins, not
+	// necessarily a commit that changed the file (it may be much older,
+	// and by anyone).
+	Boundary bool
 }
 
-// File is the history of one record file, newest version first.
+// File is the history of one record file, newest version first; a
+// version at a shallow clone's boundary, if any, is the last.
 type File struct {
 	Versions []Version
 	// Uncommitted is true when the file in the working tree differs from
 	// HEAD's, or is not in HEAD at all.
 	Uncommitted bool
+	// Submodule is the path, relative to the configuration repository,
+	// of the git submodule that holds the file, when one does: its
+	// history is the submodule's, which is not read, so the file has no
+	// versions and is not "uncommitted" either.
+	Submodule string
 }
 
-// Created is the commit that added the file, nil when unknown (a shallow
-// clone, or a file never committed).
-func (f *File) Created(shallow bool) *Commit {
-	if shallow || len(f.Versions) == 0 {
+// Created is the commit that added the file, nil when unknown: a file
+// never committed, or one already at a shallow clone's boundary (added
+// there or before it).
+func (f *File) Created() *Commit {
+	if len(f.Versions) == 0 || f.Versions[len(f.Versions)-1].Boundary {
 		return nil
 	}
 	return f.Versions[len(f.Versions)-1].Commit
 }
 
-// Modified is the last commit that changed the file, nil when none.
+// Modified is the last commit that changed the file, nil when none or
+// when no commit after a shallow clone's boundary did.
 func (f *File) Modified() *Commit {
-	if len(f.Versions) == 0 {
+	if len(f.Versions) == 0 || f.Versions[0].Boundary {
 		return nil
 	}
 	return f.Versions[0].Commit
+}
+
+// Boundary is the shallow clone's boundary commit the file's oldest
+// known version is at, nil when its history is complete.
+func (f *File) Boundary() *Commit {
+	if len(f.Versions) == 0 || !f.Versions[len(f.Versions)-1].Boundary {
+		return nil
+	}
+	return f.Versions[len(f.Versions)-1].Commit
 }
 
 // History is what git says about the records of a repository.
@@ -77,6 +103,9 @@ type History struct {
 	// Shallow is true in a shallow clone: history before its boundary is
 	// missing, so "created" and provenance older than it are unknown.
 	Shallow bool
+	// Boundaries are a shallow clone's boundary commits, the oldest it
+	// has (their parents were not fetched), newest first.
+	Boundaries []*Commit
 	// Head is the commit checked out.
 	Head *Commit
 	// Files maps a record's path (slash-separated, relative to the
@@ -95,7 +124,7 @@ type History struct {
 // HEAD moves. records must be the files the history was read for.
 func (h *History) Refresh(records map[string][]byte) {
 	for name, content := range records {
-		if f := h.Files[name]; f != nil {
+		if f := h.Files[name]; f != nil && f.Submodule == "" {
 			f.Uncommitted = h.headBlobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content)
 		}
 	}
@@ -180,9 +209,13 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD: %w", err)
 	}
-	if shallow, err := repo.Storer.Shallow(); err == nil && len(shallow) > 0 {
-		h.Shallow = true
+	shallow := map[plumbing.Hash]bool{}
+	if hashes, err := repo.Storer.Shallow(); err == nil {
+		for _, hash := range hashes {
+			shallow[hash] = true
+		}
 	}
+	h.Shallow = len(shallow) > 0
 	head, err := repo.CommitObject(ref.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD's commit: %w", err)
@@ -199,35 +232,19 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 
 	// The commits first, then their trees: go-git's pack reader, kept
 	// open, returns wrong objects when reads interleave with a log's.
-	var commits []*object.Commit
-	byHash := map[plumbing.Hash]*object.Commit{}
-	iter, err := walker.Log(&git.LogOptions{From: head.Hash, Order: git.LogOrderCommitterTime})
+	commits, boundary, err := walk(ctx, walker, head, shallow)
 	if err != nil {
-		return nil, fmt.Errorf("reading the history: %w", err)
+		return nil, err
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			iter.Close()
-			return nil, err
-		}
-		c, err := iter.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
-				break // the clone's boundary
-			}
-			iter.Close()
-			return nil, fmt.Errorf("reading the history: %w", err)
-		}
-		commits = append(commits, c)
+	byHash := make(map[plumbing.Hash]*object.Commit, len(commits))
+	for _, c := range commits {
 		byHash[c.Hash] = c
 	}
-	iter.Close()
 
 	// Which tree each commit is compared with: none for a merge (skip),
-	// the zero hash for a root commit.
+	// the zero hash for a root commit and for a shallow clone's boundary,
+	// whose files are then all listed: what the clone holds of each record
+	// at the commit where its history begins.
 	type step struct {
 		skip   bool
 		parent plumbing.Hash
@@ -236,22 +253,17 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	steps := make([]step, len(commits))
 	for i, c := range commits {
 		switch {
+		case boundary[c.Hash]:
 		case c.NumParents() > 1:
 			steps[i].skip = true
 		case c.NumParents() == 1:
 			parent, ok := byHash[c.ParentHashes[0]]
 			if !ok {
 				if parent, err = c.Parent(0); err != nil {
-					if h.Shallow && errors.Is(err, plumbing.ErrObjectNotFound) {
-						steps[i].skip = true // the boundary commit: its parent was not fetched
-						continue
-					}
 					return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 				}
 			}
 			steps[i].parent = parent.TreeHash
-		case h.Shallow:
-			steps[i].skip = true // a boundary commit shows as parentless: its changes are unknown
 		}
 	}
 
@@ -340,7 +352,7 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 			if to == "" {
 				blob = plumbing.ZeroHash // deleted here
 			}
-			f.Versions = append(f.Versions, Version{Commit: commit, Path: name, Blob: blob})
+			f.Versions = append(f.Versions, Version{Commit: commit, Path: name, Blob: blob, Boundary: boundary[c.Hash]})
 			if from != "" && to != "" && from != to {
 				// Renamed here from "from": older commits know it by that name.
 				delete(alias, to)
@@ -349,13 +361,75 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		}
 	}
 
+	for _, c := range commits {
+		if boundary[c.Hash] {
+			h.Boundaries = append(h.Boundaries, toCommit(c, mm))
+		}
+	}
+	if h.Shallow {
+		// A version at a boundary stands for "this commit or any before
+		// it": it is the oldest, whatever the committer times of several
+		// boundaries say.
+		for _, f := range h.Files {
+			slices.SortStableFunc(f.Versions, func(a, b Version) int {
+				switch {
+				case a.Boundary == b.Boundary:
+					return 0
+				case a.Boundary:
+					return 1
+				}
+				return -1
+			})
+		}
+	}
+
 	// Uncommitted changes: the working file's blob hash against HEAD's.
 	d := &differ{repo: walker, trees: map[plumbing.Hash]*object.Tree{}}
 	if h.headBlobs, err = d.files(head.TreeHash, prefix); err != nil {
 		return nil, err
 	}
+	if err := h.findSubmodules(d, head.TreeHash); err != nil {
+		return nil, err
+	}
 	h.Refresh(opts.Records)
 	return h, nil
+}
+
+// findSubmodules marks the records HEAD does not have that are inside a
+// git submodule (a gitlink entry in HEAD's tree): the superproject's
+// history knows only which commit of the submodule it pins, never the
+// files, so without this every one of them would be called uncommitted.
+// Only the folders of records missing from HEAD are looked up, each once.
+func (h *History) findSubmodules(d *differ, root plumbing.Hash) error {
+	tree, err := d.tree(root)
+	if err != nil {
+		return err
+	}
+	gitlink := map[string]bool{} // folder (git tree path) -> is a submodule
+	for name, f := range h.Files {
+		if _, ok := h.headBlobs[name]; ok {
+			continue
+		}
+		full := h.prefix + name
+		for i := range len(full) {
+			if full[i] != '/' {
+				continue
+			}
+			dir := full[:i]
+			is, seen := gitlink[dir]
+			if !seen {
+				e, err := tree.FindEntry(dir)
+				is = err == nil && e.Mode == filemode.Submodule
+				gitlink[dir] = is
+			}
+			if is {
+				f.Submodule = strings.TrimPrefix(dir, h.prefix)
+				f.Uncommitted = false
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // Uncommitted returns those of files (relative to the folder prefix of
@@ -387,6 +461,67 @@ func Uncommitted(repo *git.Repository, prefix string, fsys fs.FS, files []string
 		}
 	}
 	return out, nil
+}
+
+// walk returns the commits reachable from head, newest first by committer
+// time, and those of them at a shallow clone's boundary (listed in
+// .git/shallow, or whose parent is missing from a shallow clone): go-git's
+// log stops with an error at the first commit whose parent was not
+// fetched, without returning that commit, and leaves the other branches
+// of the history unread.
+func walk(ctx context.Context, repo *git.Repository, head *object.Commit, shallow map[plumbing.Hash]bool) ([]*object.Commit, map[plumbing.Hash]bool, error) {
+	boundary := map[plumbing.Hash]bool{}
+	seen := map[plumbing.Hash]bool{head.Hash: true}
+	queue := &byTime{head}
+	var out []*object.Commit
+	for queue.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		c := heap.Pop(queue).(*object.Commit)
+		out = append(out, c)
+		if shallow[c.Hash] {
+			boundary[c.Hash] = true
+			continue
+		}
+		for _, ph := range c.ParentHashes {
+			if seen[ph] {
+				continue
+			}
+			p, err := repo.CommitObject(ph)
+			if errors.Is(err, plumbing.ErrObjectNotFound) && len(shallow) > 0 {
+				boundary[c.Hash] = true
+				continue
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading the history: commit %s: %w", ph, err)
+			}
+			seen[ph] = true
+			heap.Push(queue, p)
+		}
+	}
+	return out, boundary, nil
+}
+
+// byTime is a heap of commits, the newest by committer time on top (the
+// order of go-git's LogOrderCommitterTime), ties broken by hash so that
+// every run visits them in the same order.
+type byTime []*object.Commit
+
+func (q byTime) Len() int { return len(q) }
+func (q byTime) Less(i, j int) bool {
+	if a, b := q[i].Committer.When, q[j].Committer.When; !a.Equal(b) {
+		return a.After(b)
+	}
+	return bytes.Compare(q[i].Hash[:], q[j].Hash[:]) < 0
+}
+func (q byTime) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *byTime) Push(x any)   { *q = append(*q, x.(*object.Commit)) }
+func (q *byTime) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
 }
 
 func toCommit(c *object.Commit, mm mailmap) *Commit {

@@ -120,7 +120,7 @@ func TestReadFollowsEditsAndRenames(t *testing.T) {
 	if got := authors(f); got != "Dave,Carol,Alice" {
 		t.Errorf("CHG-0001's commits by %s; want Dave,Carol,Alice", got)
 	}
-	if c := f.Created(h.Shallow); c == nil || c.Author != "Alice" || c.Subject != "Request CHG-0001" || c.When.Day() != 1 {
+	if c := f.Created(); c == nil || c.Author != "Alice" || c.Subject != "Request CHG-0001" || c.When.Day() != 1 {
 		t.Errorf("created: %+v", c)
 	}
 	if m := f.Modified(); m == nil || m.Author != "Dave" {
@@ -184,7 +184,7 @@ func TestReadUncommittedAndMailmap(t *testing.T) {
 	if !one.Uncommitted || !two.Uncommitted || len(two.Versions) != 0 {
 		t.Errorf("uncommitted: %v, %v (versions %d)", one.Uncommitted, two.Uncommitted, len(two.Versions))
 	}
-	if c := one.Created(false); c.Author != "Alice Martin" || c.Email != "alice@corp.example" {
+	if c := one.Created(); c.Author != "Alice Martin" || c.Email != "alice@corp.example" {
 		t.Errorf(".mailmap not applied: %s <%s>", c.Author, c.Email)
 	}
 	if n, e := parseMailmap("Bob Stone <bob@example.com>").resolve("bob", "BOB@example.com"); n != "Bob Stone" || e != "BOB@example.com" {
@@ -209,8 +209,8 @@ func TestReadShallowClone(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := h.Files["changes/CHG-0001.md"]
-	if !h.Shallow || f.Created(h.Shallow) != nil {
-		t.Errorf("shallow %v, created %+v; want shallow and created unknown", h.Shallow, f.Created(h.Shallow))
+	if !h.Shallow || f.Created() != nil {
+		t.Errorf("shallow %v, created %+v; want shallow and created unknown", h.Shallow, f.Created())
 	}
 }
 
@@ -365,5 +365,68 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 	second.PutValue(changesKey(parent.TreeHash, frank.TreeHash), []cachedChange{})
 	if got := versions(second); strings.Contains(got, "Frank") {
 		t.Errorf("the cache was not read: Frank's version is still there:\n%s", got)
+	}
+}
+
+// TestReadShallowMerge: a shallow clone of a merge has several boundary
+// commits. go-git's log stops at the first one it meets, without it and
+// without the others; every commit the clone holds must be read, and each
+// record's content at a boundary kept as a version that says so.
+func TestReadShallowMerge(t *testing.T) {
+	r := newRepo(t)
+	r.write("changes/base.md", "base\n")
+	base := r.commit("Alice", "base")
+	r.write("changes/a.md", "a1\n")
+	r.commit("Alice", "a1")
+	r.write("changes/a.md", "a2\n")
+	a2 := r.commit("Alice", "a2")
+	if err := r.wt.Checkout(&git.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/b.md", "b1\n")
+	b1 := r.commit("Bob", "b1")
+	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/b.md", "b1\n")
+	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
+	sig := &object.Signature{Name: "Carol", Email: "carol@example.com", When: when}
+	if _, err := r.wt.Commit("merge", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	clone, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contents := map[string][]byte{}
+	for _, name := range []string{"changes/a.md", "changes/b.md", "changes/base.md"} {
+		contents[name], _ = os.ReadFile(filepath.Join(dir, name))
+	}
+	h, err := Read(context.Background(), clone, Options{Records: contents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boundaries []string
+	for _, c := range h.Boundaries {
+		boundaries = append(boundaries, c.Subject)
+	}
+	// go-git's depth 2 from the merge holds a2 (whose parent a1 was not
+	// fetched), b1 and base (at depth 2 through b1, and the root).
+	if h.Commits != 4 || !slices.Equal(boundaries, []string{"a2", "base"}) {
+		t.Fatalf("%d commits, boundaries %v; want 4 commits, boundaries a2 and base", h.Commits, boundaries)
+	}
+	if a := h.Files["changes/a.md"]; len(a.Versions) != 1 || !a.Versions[0].Boundary || a.Versions[0].Commit.Subject != "a2" || a.Created() != nil || a.Modified() != nil || a.Boundary() == nil {
+		t.Errorf("a.md: versions %+v; want one, at the boundary a2, creation unknown", a.Versions)
+	}
+	if b := h.Files["changes/b.md"]; len(b.Versions) != 1 || b.Versions[0].Boundary || b.Created() == nil || b.Created().Subject != "b1" || b.Boundary() != nil {
+		t.Errorf("b.md, added after the boundary: versions %+v; want created by b1", b.Versions)
+	}
+	if f := h.Files["changes/base.md"]; len(f.Versions) != 2 || !f.Versions[0].Boundary || !f.Versions[1].Boundary {
+		t.Errorf("base.md, in both boundaries: %+v", f.Versions)
 	}
 }

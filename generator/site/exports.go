@@ -51,6 +51,11 @@ type exportSignoff struct {
 	Commit      string `json:"commit,omitempty"`
 	Provenance  string `json:"provenance,omitempty"`
 	CommittedBy string `json:"committed_by,omitempty"`
+	// UnknownBecause says why the provenance is unknown: the sign-off is
+	// already in the record at a shallow clone's boundary commit (which
+	// may or may not have added it), or the record is in a git submodule
+	// (whose history is not read). Short and free of commas, for the CSV.
+	UnknownBecause string `json:"unknown_because,omitempty"`
 }
 
 // Provenance codes of the exports.
@@ -67,6 +72,12 @@ func exportProvenance(v StageView, es *exportSignoff) {
 	case p == nil:
 	case !p.Known:
 		es.Provenance = ProvenanceUnknown
+		switch {
+		case p.Boundary != nil:
+			es.UnknownBecause = "already at shallow clone boundary " + p.Boundary.Short()
+		case p.Submodule != "":
+			es.UnknownBecause = "in git submodule " + p.Submodule
+		}
 	case p.Commit == nil:
 		es.Provenance = ProvenanceUncommitted
 	case p.BySigner:
@@ -177,6 +188,9 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 			provenance := so.Provenance
 			if so.CommittedBy != "" {
 				provenance += ": " + so.CommittedBy
+			}
+			if so.UnknownBecause != "" {
+				provenance += ": " + so.UnknownBecause
 			}
 			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Commit, provenance)
 		}

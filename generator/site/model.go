@@ -75,6 +75,9 @@ type Change struct {
 	// History and AfterClose are the trail's commits as the page shows
 	// them, newest first.
 	History, AfterClose []CommitView
+	// Boundary is the shallow clone's boundary commit where the record's
+	// known history begins; nil when it is complete.
+	Boundary *CommitView
 }
 
 // CommitView is a commit as a record page shows it.
@@ -110,6 +113,9 @@ type StageView struct {
 	Provenance *audit.Provenance
 	// Committed is the commit that added the sign-off, when known.
 	Committed *CommitView
+	// Boundary is the shallow clone's boundary commit that already has
+	// the sign-off, when that is why who committed it is unknown.
+	Boundary *CommitView
 }
 
 // ProvenanceNote says who committed the sign-off, for the timeline.
@@ -118,8 +124,13 @@ func (v StageView) ProvenanceNote() string {
 	switch {
 	case p == nil:
 		return ""
+	case !p.Known && p.Boundary != nil:
+		// The boundary commit may have added it, or any commit before.
+		return "who committed it is unknown: the record already has it where this shallow clone's history begins"
+	case !p.Known && p.Submodule != "":
+		return "who committed it is unknown: the record is inside the git submodule " + p.Submodule + ", whose history is not read"
 	case !p.Known:
-		return "committed before this clone's history begins"
+		return "who committed it is unknown"
 	case p.Commit == nil:
 		return "not committed yet"
 	case p.BySigner:
@@ -380,12 +391,20 @@ func (m *Model) AddAudit(a *audit.Audit) {
 				v := m.commitView(p.Commit)
 				c.Stages[i].Committed = &v
 			}
+			if p != nil && p.Boundary != nil {
+				v := m.commitView(p.Boundary)
+				c.Stages[i].Boundary = &v
+			}
 		}
 		for _, cm := range c.Trail.Commits {
 			c.History = append(c.History, m.commitView(cm))
 		}
 		for _, cm := range c.Trail.AfterClose {
 			c.AfterClose = append(c.AfterClose, m.commitView(cm))
+		}
+		if b := c.Trail.Boundary; b != nil {
+			v := m.commitView(b)
+			c.Boundary = &v
 		}
 	}
 }
