@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,4 +70,81 @@ func TestWorkflows(t *testing.T) {
 	if _, err := os.Stat("../../.github/pull_request_template.md"); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestCheckoutsFetchTheHistory holds every checkout in the workflows this
+// repository ships, and in the README's YAML examples (whole workflows or
+// a few steps), to fetch-depth: 0: actions/checkout clones one commit by
+// default, and in such a clone no sign-off's provenance can be proven.
+func TestCheckoutsFetchTheHistory(t *testing.T) {
+	blocks := map[string][]byte{}
+	files, _ := filepath.Glob("../../.github/workflows/*.yml")
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks[p] = data
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fence := regexp.MustCompile("(?ms)^```ya?ml\n(.*?)^```")
+	for _, m := range fence.FindAllSubmatchIndex(readme, -1) {
+		block := readme[m[2]:m[3]]
+		if bytes.Contains(block, []byte("actions/checkout")) {
+			line := bytes.Count(readme[:m[2]], []byte("\n")) + 1
+			blocks[fmt.Sprintf("README.md, the YAML block at line %d", line)] = block
+		}
+	}
+	checkouts := 0
+	for name, data := range blocks {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for _, step := range checkoutSteps(&doc) {
+			checkouts++
+			if depth := stepInput(step, "fetch-depth"); depth != "0" {
+				t.Errorf("%s, line %d: actions/checkout without fetch-depth: 0 (got %q): a shallow clone cannot prove any sign-off's provenance", name, step.Line, depth)
+			}
+		}
+	}
+	if checkouts < 6 {
+		t.Errorf("found %d checkouts; the workflows and the README have at least 6", checkouts)
+	}
+}
+
+// checkoutSteps returns the mappings under n whose uses is actions/checkout.
+func checkoutSteps(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "uses" && strings.HasPrefix(n.Content[i+1].Value, "actions/checkout@") {
+				out = append(out, n)
+			}
+		}
+	}
+	for _, c := range n.Content {
+		out = append(out, checkoutSteps(c)...)
+	}
+	return out
+}
+
+// stepInput returns the value of a step's with.key, "" when not given.
+func stepInput(step *yaml.Node, key string) string {
+	for i := 0; i+1 < len(step.Content); i += 2 {
+		if step.Content[i].Value != "with" {
+			continue
+		}
+		with := step.Content[i+1]
+		for j := 0; j+1 < len(with.Content); j += 2 {
+			if with.Content[j].Value == key {
+				return with.Content[j+1].Value
+			}
+		}
+	}
+	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/changebook/changebook/generator/history"
@@ -384,5 +385,63 @@ func TestShallowCloneSaysWhatItCannotKnow(t *testing.T) {
 	}
 	if !full.Records["changes/CHG-0003.md"].AfterCloseComplete {
 		t.Error("the full clone's list of edits after closure is not complete")
+	}
+}
+
+// TestSubmoduleRecordsAreUnknown: records inside a git submodule are not
+// in the configuration repository's history (it pins a commit of the
+// submodule, never its files): their provenance is unknown, never
+// "uncommitted".
+func TestSubmoduleRecordsAreUnknown(t *testing.T) {
+	sub := newRepo(t)
+	sub.commit("Bob", "CHG-0002.md", strings.Replace(recordText(request, evaluation), "CHG-0001", "CHG-0002", 1))
+
+	r := newRepo(t)
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
+	// go-git cannot add a submodule: the gitlink goes into the index by
+	// hand, as git submodule add leaves it.
+	subRepo, err := git.PlainClone(filepath.Join(r.dir, "changes", "team"), false, &git.CloneOptions{URL: "file://" + sub.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subHead, err := subRepo.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(r.dir, ".gitmodules"), []byte("[submodule \"changes/team\"]\n\tpath = changes/team\n\turl = "+sub.dir+"\n"), 0o644)
+	if _, err := r.wt.Add(".gitmodules"); err != nil {
+		t.Fatal(err)
+	}
+	super, err := git.PlainOpen(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := super.Storer.Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := idx.Add("changes/team")
+	e.Mode, e.Hash = filemode.Submodule, subHead.Hash()
+	if err := super.Storer.SetIndex(idx); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Alice", Email: "alice@example.com", When: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
+	if _, err := r.wt.Commit("Add the team's records as a submodule", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		t.Fatal(err)
+	}
+
+	a := r.audit("")
+	tr := a.Records["changes/team/CHG-0002.md"]
+	if tr == nil || tr.Uncommitted || tr.Submodule != "changes/team" || tr.Unknown() == "" || len(tr.Commits) != 0 || tr.Created != nil {
+		t.Fatalf("trail of a record in a submodule: %+v", tr)
+	}
+	for _, stage := range []record.Stage{record.Request, record.Evaluation} {
+		if p := tr.Stages[stage]; p == nil || p.Known || p.Commit != nil || p.Submodule != "changes/team" {
+			t.Errorf("%s: %+v; want unknown, in the submodule", stage, p)
+		}
+	}
+	if p := a.Records["changes/CHG-0001.md"].Stages[record.Request]; p == nil || p.Commit == nil || !p.BySigner {
+		t.Errorf("the record beside the submodule: %+v", p)
 	}
 }
