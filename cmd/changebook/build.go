@@ -65,7 +65,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		Output: opts.output,
 		Source: opts.repo,
 		Load:   repo.load,
-		Check:  check.Options{Now: e.now(), Git: repo.git},
+		Check:  check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory},
 		Now:    e.now,
 	})
 	if errors.Is(err, context.Canceled) {

@@ -39,6 +39,9 @@ type openedRepo struct {
 	git  *audit.Source
 	// gitNote says why there is no history, when there is none.
 	gitNote string
+	// noHistory says why the history is not read ("" when it is), for
+	// the policy that needs it.
+	noHistory string
 }
 
 func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
@@ -48,13 +51,17 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 	}
 	o := &openedRepo{root: root}
 	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache)
-	if !f.noHistory {
+	if f.noHistory {
+		o.noHistory = "--no-history was given"
+	} else {
 		src, err := audit.Open(repo)
 		switch {
 		case audit.IsNotRepository(err):
 			o.gitNote = "note: " + repo + " is not in a git repository: sign-off provenance and record histories are not shown"
+			o.noHistory = repo + " is not in a git repository"
 		case err != nil:
 			o.gitNote = "changebook: warning: " + err.Error() + ": history is not read"
+			o.noHistory = "the git history cannot be read (" + err.Error() + ")"
 		default:
 			src.Remember(o.load.Cache)
 			o.git = src

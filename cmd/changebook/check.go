@@ -102,6 +102,8 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		Now:     e.now(),
 		Require: record.Status(opts.require),
 		Git:     repo.git,
+		// The gate: a policy that needs history fails without it.
+		NoHistory: repo.noHistory,
 	})
 	if err != nil {
 		return err

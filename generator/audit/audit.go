@@ -149,10 +149,10 @@ type Trail struct {
 	// AfterClose lists the commits that changed the record after the
 	// commit that added its documentation sign-off, newest first.
 	AfterClose []*history.Commit
-	// AfterCloseComplete is false when the record was already closed at a
-	// shallow clone's boundary, or its history is not read: edits before
-	// it are unknown.
-	AfterCloseComplete bool
+	// AfterCloseIncomplete is true when the record was already closed at
+	// a shallow clone's boundary: edits after closure made before the
+	// boundary are unknown. (False, the zero value, for a full history.)
+	AfterCloseIncomplete bool
 	// Submodule is the git submodule that holds the record, whose history
 	// is not read: then nothing of the trail is known.
 	Submodule string
@@ -280,14 +280,14 @@ func (s *Source) history(ctx context.Context, names []string, read func(only map
 func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record) (*Trail, error) {
 	f := h.Files[r.File]
 	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(), Modified: f.Modified(), Boundary: f.Boundary(),
-		Stages: map[record.Stage]*Provenance{}, AfterCloseComplete: true}
+		Stages: map[record.Stage]*Provenance{}}
 	for _, v := range f.Versions {
 		if !v.Boundary {
 			t.Commits = append(t.Commits, v.Commit)
 		}
 	}
 	if f.Submodule != "" {
-		t.Submodule, t.AfterCloseComplete = f.Submodule, false
+		t.Submodule = f.Submodule
 		for _, stage := range record.Stages {
 			if r.Signoffs.Of(stage) != nil {
 				t.Stages[stage] = &Provenance{Submodule: f.Submodule}
@@ -342,7 +342,7 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 			if s := v.offs.Of(stage); s != nil && s.By == now.By && s.Date.String() == now.Date.String() {
 				if stage == record.Documentation {
 					docIndex = v.index
-					t.AfterCloseComplete = !v.boundary
+					t.AfterCloseIncomplete = v.boundary
 				}
 				if v.boundary {
 					// Added at the boundary or at any time before it, by

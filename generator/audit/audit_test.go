@@ -380,10 +380,10 @@ func TestShallowCloneSaysWhatItCannotKnow(t *testing.T) {
 		t.Errorf("CHG-0002, added at the boundary commit itself: request %+v, created %+v, modified %+v, commits %d; want all unknown", p, two.Created, two.Modified, len(two.Commits))
 	}
 	three := shallow.Records["changes/CHG-0003.md"]
-	if len(three.AfterClose) != 1 || three.AfterClose[0].Author != "Bob" || three.AfterCloseComplete {
-		t.Errorf("CHG-0003, closed before the boundary and edited after: after closure %+v (complete %v); want Bob's edit, earlier ones unknown", three.AfterClose, three.AfterCloseComplete)
+	if len(three.AfterClose) != 1 || three.AfterClose[0].Author != "Bob" || !three.AfterCloseIncomplete {
+		t.Errorf("CHG-0003, closed before the boundary and edited after: after closure %+v (incomplete %v); want Bob's edit, earlier ones unknown", three.AfterClose, three.AfterCloseIncomplete)
 	}
-	if !full.Records["changes/CHG-0003.md"].AfterCloseComplete {
+	if full.Records["changes/CHG-0003.md"].AfterCloseIncomplete {
 		t.Error("the full clone's list of edits after closure is not complete")
 	}
 }

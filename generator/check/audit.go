@@ -57,7 +57,7 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 				list = append(list, fmt.Sprintf("%s by %s on %s", cm.Short(), cm.Author, cm.When.Format("2006-01-02")))
 			}
 			earlier := ""
-			if !t.AfterCloseComplete && t.Boundary != nil {
+			if t.AfterCloseIncomplete && t.Boundary != nil {
 				earlier = fmt.Sprintf(" (and any before %s, where this shallow clone's history begins)", t.Boundary.Short())
 			}
 			c.Warnf(r.At("signoffs.documentation"), RuleModifiedAfterClose,

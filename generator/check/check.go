@@ -37,6 +37,11 @@ type Options struct {
 	Git *audit.Source
 	// Audit is the records' history; Run fills it from Git.
 	Audit *audit.Audit
+	// NoHistory, when set, says why a gate runs without git history
+	// ("--no-history was given"): with policy.require_signoff_provenance
+	// that is an error, since no sign-off's provenance can be proven. An
+	// editor, which never reads history, leaves it empty.
+	NoHistory string
 	// NoLineText leaves out the quoted source line of each finding, which
 	// only the text report shows (a preview lists findings without it).
 	NoLineText bool
@@ -114,6 +119,12 @@ func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.
 	}
 	if opts.Audit != nil {
 		findings = append(findings, auditFindings(cfg, records, opts.Audit)...)
+	} else if opts.NoHistory != "" && cfg.Policy.RequireSignoffProvenance {
+		c := diag.NewCollector(config.File)
+		c.Errorf(cfg.Pos.ValueOf("policy.require_signoff_provenance"), RuleSignoffProvenance,
+			"run in the configuration repository's git clone, with its whole history (fetch-depth: 0), and without --no-history",
+			"policy.require_signoff_provenance asks for proof of who committed each sign-off, but %s: none can be proven", opts.NoHistory)
+		findings = append(findings, c.Findings()...)
 	}
 	findings = append(findings, duplicateIDs(records)...)
 	findings = append(findings, overlappingWindows(records)...)

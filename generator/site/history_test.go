@@ -87,3 +87,64 @@ func TestRecordPageHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordPageUnknownHistory: what a shallow clone's boundary or a git
+// submodule hides is said to be unknown on the page and in the exports,
+// never "not committed yet".
+func TestRecordPageUnknownHistory(t *testing.T) {
+	res, err := check.Run(context.Background(), os.DirFS("testdata/repo"), repository.Options{}, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boundary := &history.Commit{Hash: strings.Repeat("e", 40), Author: "Eve", Email: "eve@example.com",
+		When: time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC), Subject: "Merge"}
+	a := &audit.Audit{Shallow: true, Boundary: boundary, Records: map[string]*audit.Trail{
+		"changes/CHG-0001.md": {
+			Boundary: boundary, AfterCloseIncomplete: true,
+			Stages: map[record.Stage]*audit.Provenance{
+				record.Request:       {Boundary: boundary},
+				record.Documentation: {Boundary: boundary},
+			},
+		},
+		"changes/CHG-0002.md": {
+			Submodule: "changes/team",
+			Stages:    map[record.Stage]*audit.Provenance{record.Request: {Submodule: "changes/team"}},
+		},
+	}}
+	m := NewModel(res.Repository.Config, res.Repository.Records, nil, nil)
+	m.AddAudit(a)
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
+		t.Fatal(err)
+	}
+	one, two := string(out.Files["changes/CHG-0001/index.html"]), string(out.Files["changes/CHG-0002/index.html"])
+	for _, want := range []string{
+		`who committed it is unknown: the record already has it where this shallow clone&#39;s history begins · <a href="https://github.com/example/records/commit/` + boundary.Hash + `"><code>eeeeeeeeee</code></a>, <time>2026-03-30</time>`,
+		`This shallow clone's history begins at <a href="https://github.com/example/records/commit/` + boundary.Hash + `"><code>eeeeeeeeee</code></a> (<time>2026-03-30</time>), which already has the record`,
+		`No commit since then has changed it.`,
+		`whether it was amended after closure before then is unknown`,
+	} {
+		if !strings.Contains(one, want) {
+			t.Errorf("the page of a record at the boundary lacks %s", want)
+		}
+	}
+	for _, want := range []string{
+		`who committed it is unknown: the record is inside the git submodule changes/team, whose history is not read`,
+		`The record is inside the git submodule changes/team, whose history is not read`,
+	} {
+		if !strings.Contains(two, want) {
+			t.Errorf("the page of a record in a submodule lacks %s", want)
+		}
+	}
+	for name, page := range map[string]string{"CHG-0001": one, "CHG-0002": two} {
+		if strings.Contains(strings.ToLower(page), "not committed yet") {
+			t.Errorf("%s: the page says not committed yet", name)
+		}
+	}
+	export := string(out.Files["changes.csv"])
+	for _, want := range []string{",,unknown: already at shallow clone boundary eeeeeeeeee,", ",,unknown: in git submodule changes/team,"} {
+		if !strings.Contains(export, want) {
+			t.Errorf("changes.csv lacks %q", want)
+		}
+	}
+}
