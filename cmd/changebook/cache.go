@@ -126,10 +126,47 @@ func openCache(e *env, repo, dir string, off bool) *parsecache.Cache {
 	if err != nil {
 		return nil
 	}
+	secret, err := cacheSecret(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "changebook: warning: the parse cache is not used: %v\n", err)
+		return nil
+	}
+	if secret == nil {
+		return nil
+	}
 	// One file per repository, so that each file follows its repository's
 	// records and drops what the repository no longer has.
 	name := sha256.Sum256([]byte(abs))
-	return parsecache.Open(filepath.Join(dir, hex.EncodeToString(name[:12])+".gob"), buildIdentity())
+	return parsecache.Open(filepath.Join(dir, hex.EncodeToString(name[:12])+".gob"), buildIdentity(), secret)
+}
+
+// cacheKeyVar names the environment variable that gives the parse
+// cache's secret, for CI jobs on fresh machines that restore the cache.
+const cacheKeyVar = "CHANGEBOOK_CACHE_KEY"
+
+// cacheSecret returns the key of the parse cache's MACs, nil (no cache,
+// silently) when there is no user config folder. The secret is kept out
+// of the cache folder, so that a cache file restored or copied without it
+// (a CI cache, say, written by a job that did not hold the secret) is
+// never trusted: $CHANGEBOOK_CACHE_KEY when set (a CI secret, at least 32
+// characters), else a random secret made once per user in the user config
+// folder, mode 0600.
+func cacheSecret(e *env) ([]byte, error) {
+	if v := e.getenv(cacheKeyVar); v != "" {
+		if len(v) < 32 {
+			return nil, fmt.Errorf("%s is shorter than 32 characters (make one with: openssl rand -hex 32)", cacheKeyVar)
+		}
+		sum := sha256.Sum256([]byte("changebook cache key\x00" + v))
+		return sum[:], nil
+	}
+	if e.userConfigDir == nil {
+		return nil, nil
+	}
+	base, err := e.userConfigDir()
+	if err != nil {
+		return nil, nil
+	}
+	return parsecache.Secret(filepath.Join(base, "changebook", "cache-secret"))
 }
 
 // buildIdentity names this binary (the parse limits are part of each

@@ -37,6 +37,8 @@ func TestScripts(t *testing.T) {
 			// testscript sets HOME to a folder that does not exist; give the
 			// parse cache a real place so scripts exercise it.
 			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
+			// The cache's secret lives apart from it, in the config folder.
+			env.Setenv("XDG_CONFIG_HOME", env.WorkDir+"/.config")
 			// A free port for scripts that start `changebook serve`.
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
@@ -49,7 +51,7 @@ func TestScripts(t *testing.T) {
 			if _, err := git.PlainInit(env.WorkDir, false); err != nil {
 				return err
 			}
-			return os.WriteFile(env.WorkDir+"/.gitignore", []byte(".cache/\npublic/\n"), 0o644)
+			return os.WriteFile(env.WorkDir+"/.gitignore", []byte(".cache/\n.config/\npublic/\n"), 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,

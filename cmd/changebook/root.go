@@ -39,6 +39,9 @@ type env struct {
 	isTerminal func(w io.Writer) bool
 	// userCacheDir is where caches go by default (os.UserCacheDir).
 	userCacheDir func() (string, error)
+	// userConfigDir holds the parse cache's secret, apart from the cache
+	// (os.UserConfigDir); nil: none.
+	userConfigDir func() (string, error)
 }
 
 func osEnv(stdout, stderr io.Writer) *env {
@@ -52,7 +55,8 @@ func osEnv(stdout, stderr io.Writer) *env {
 			f, ok := w.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
 		},
-		userCacheDir: os.UserCacheDir,
+		userCacheDir:  os.UserCacheDir,
+		userConfigDir: os.UserConfigDir,
 	}
 }
 

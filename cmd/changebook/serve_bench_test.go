@@ -50,6 +50,7 @@ func BenchmarkServeSaveToPage(b *testing.B) {
 			out := &lockedBuffer{}
 			e := osEnv(out, io.Discard)
 			e.userCacheDir = func() (string, error) { return filepath.Join(dir, ".cache"), nil }
+			e.userConfigDir = func() (string, error) { return filepath.Join(dir, ".config"), nil }
 			done := make(chan error, 1)
 			go func() {
 				done <- runServe(ctx, e, &serveOptions{repo: dir, port: 0, bind: "127.0.0.1", repoFlags: repoFlags{noHistory: true}})

@@ -279,7 +279,7 @@ func TestOldVersionsRemembered(t *testing.T) {
 	}
 	uncached := run(nil)
 
-	first := parsecache.Open(cachePath, "test")
+	first := parsecache.Open(cachePath, "test", []byte("changebook test cache secret"))
 	if got := run(first); !sameProvenance(got, uncached) {
 		t.Fatalf("with an empty cache: %+v; want %+v", got.Stages, uncached.Stages)
 	}
@@ -291,7 +291,7 @@ func TestOldVersionsRemembered(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second := parsecache.Open(cachePath, "test")
+	second := parsecache.Open(cachePath, "test", []byte("changebook test cache secret"))
 	if got := run(second); !sameProvenance(got, uncached) {
 		t.Errorf("from the cache: %+v; want %+v", got.Stages, uncached.Stages)
 	}
@@ -301,7 +301,7 @@ func TestOldVersionsRemembered(t *testing.T) {
 
 	// Bob's version, as remembered, loses its evaluation sign-off: the
 	// evaluation now seems to come from Alice's later commit.
-	third := parsecache.Open(cachePath, "test")
+	third := parsecache.Open(cachePath, "test", []byte("changebook test cache secret"))
 	src, _ := Open(r.dir)
 	content, _ := os.ReadFile(filepath.Join(r.dir, "changes", "CHG-0001.md"))
 	h, err := history.Read(context.Background(), src.repo, history.Options{Records: map[string][]byte{"changes/CHG-0001.md": content}})

@@ -73,14 +73,14 @@ func BenchmarkCheck10k(b *testing.B) {
 func BenchmarkCheck10kCached(b *testing.B) {
 	root := writeSynthetic(b, 10_000)
 	path := filepath.Join(b.TempDir(), "cache.gob")
-	cache := parsecache.Open(path, "bench")
+	cache := parsecache.Open(path, "bench", []byte("changebook test cache secret"))
 	runClean(b, root, repository.Options{Cache: cache})
 	if err := cache.Save(); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		cache := parsecache.Open(path, "bench")
+		cache := parsecache.Open(path, "bench", []byte("changebook test cache secret"))
 		runClean(b, root, repository.Options{Cache: cache})
 		if hits, added := cache.Stats(); hits != 10_000 || added != 0 {
 			b.Fatalf("cache hits %d, added %d; want 10000, 0", hits, added)

@@ -337,7 +337,7 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 		return strings.Join(out, "\n")
 	}
 
-	first := parsecache.Open(path, "test")
+	first := parsecache.Open(path, "test", []byte("changebook test cache secret"))
 	if got, want := versions(first), versions(nil); got != want {
 		t.Fatalf("with an empty cache:\n%s\nwant:\n%s", got, want)
 	}
@@ -350,7 +350,7 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 
 	r.write("changes/CHG-0002.md", "other, approved\n")
 	r.commit("Frank", "Approve CHG-0002")
-	second := parsecache.Open(path, "test")
+	second := parsecache.Open(path, "test", []byte("changebook test cache secret"))
 	if got, want := versions(second), versions(nil); got != want {
 		t.Errorf("from the cache:\n%s\nwant:\n%s", got, want)
 	}

@@ -1,36 +1,48 @@
 // Package parsecache remembers decoded records between runs, keyed by the
 // SHA-256 of each file's content, so that an unchanged record is not parsed
 // again. YAML parsing is most of the cost of a check (about 200 µs a
-// record with yaml.v3); a cache hit costs a hash, a lookup and decoding a
-// little JSON.
+// record with yaml.v3); a cache hit costs a hash, a lookup, a MAC and
+// decoding a little JSON.
 //
 // Entries are stored as JSON, the same encoding the record types are
 // designed for (gob would turn a *bool false into nil), inside a gob file
-// of raw bytes: loading the file is one read, and each entry is decoded by
-// the worker that asks for it, on every core.
+// of raw bytes: loading the file is one read, and each entry is checked
+// and decoded by the worker that asks for it, on every core.
 //
-// The cache is an optimisation and never a source of truth: an entry is
-// used only for a file whose bytes hash to its key, entries written by
-// another build of changebook are ignored, and a missing, unreadable or
-// corrupt cache file simply means an empty cache.
+// The cache is an optimisation and never a source of truth. What decides
+// a gate (a security review "failed" cached as "passed") must not be
+// forgeable by whoever can write the cache file, so each entry carries an
+// HMAC-SHA256 of this build's identity, its key (the hash of the exact
+// input bytes) and its value, under a secret that lives outside the cache
+// folder (see Secret). An entry is used only when its MAC verifies: a
+// damaged, edited or moved entry, one made by another build of
+// changebook, or a cache file restored from a machine with another secret
+// is dropped and computed again. Whoever holds the secret (the same
+// account, or a CI job given it) can forge entries; that account can edit
+// the records and the binary too.
 package parsecache
 
 import (
 	"bufio"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/changebook/changebook/generator/record"
 )
 
 // formatVersion changes whenever the file layout or record.Cached does.
-const formatVersion = 1
+// Version 2 added a MAC to every entry.
+const formatVersion = 2
 
 // Sum identifies a file's content.
 type Sum [sha256.Size]byte
@@ -56,21 +68,34 @@ type header struct {
 
 // Cache holds the entries of one repository. It is safe for concurrent use.
 type Cache struct {
-	path  string
-	build string
+	path   string
+	build  string
+	secret []byte
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// loaded holds the file's entries, each its MAC then its value, not
+	// yet verified; used holds values verified or computed in this run.
 	loaded  map[Sum][]byte
 	used    map[Sum][]byte
 	changed bool
 }
 
+// MinSecret is the shortest secret Open accepts.
+const MinSecret = 16
+
 // Open reads the cache file at path. build identifies the changebook binary
-// and the parse settings (limits) the entries were made with: entries from
-// another build are not trusted. A missing or unusable file gives an empty
-// cache; only Save reports I/O errors.
-func Open(path, build string) *Cache {
-	c := &Cache{path: path, build: build, loaded: map[Sum][]byte{}, used: map[Sum][]byte{}}
+// and the parse settings (limits) the entries were made with, and secret
+// (at least MinSecret bytes; see Secret) keys the MAC of every entry:
+// entries from another build, or made under another secret, are not
+// trusted. A missing or unusable file gives an empty cache, and so does a
+// secret too short to trust (the entries of this run are kept in memory,
+// never saved); only Save reports I/O errors.
+func Open(path, build string, secret []byte) *Cache {
+	c := &Cache{path: path, build: build, secret: secret, loaded: map[Sum][]byte{}, used: map[Sum][]byte{}}
+	if len(secret) < MinSecret {
+		c.path = ""
+		return c
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return c
@@ -84,6 +109,31 @@ func Open(path, build string) *Cache {
 	}
 	c.loaded = entries
 	return c
+}
+
+// mac is the MAC of the entry under key with value: the build is part of
+// it, so that an entry is bound to the binary as well as to the input.
+func (c *Cache) mac(key Sum, value []byte) []byte {
+	m := hmac.New(sha256.New, c.secret)
+	m.Write([]byte("changebook parse cache entry\x00"))
+	m.Write([]byte(c.build))
+	m.Write([]byte{0})
+	m.Write(key[:])
+	m.Write(value)
+	return m.Sum(nil)
+}
+
+// verified returns the value of a stored entry, or false when its MAC
+// does not match.
+func (c *Cache) verified(key Sum, stored []byte) ([]byte, bool) {
+	if len(stored) < sha256.Size {
+		return nil, false
+	}
+	value := stored[sha256.Size:]
+	if !hmac.Equal(stored[:sha256.Size], c.mac(key, value)) {
+		return nil, false
+	}
+	return value, true
 }
 
 // Get returns the entry for content with sum, if the cache has a usable
@@ -109,10 +159,12 @@ func (c *Cache) Put(sum Sum, e record.Cached) {
 func (c *Cache) GetValue(key Sum, v any) bool {
 	c.mu.Lock()
 	raw, ok := c.used[key]
-	if !ok {
-		raw, ok = c.loaded[key]
-	}
+	stored, inFile := c.loaded[key]
 	c.mu.Unlock()
+	if !ok && inFile {
+		// Damaged or forged: dropped, and computed again by the caller.
+		raw, ok = c.verified(key, stored)
+	}
 	if !ok || json.Unmarshal(raw, v) != nil {
 		return false
 	}
@@ -141,10 +193,11 @@ func (c *Cache) PutValue(key Sum, v any) {
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.changed && len(c.used) == len(c.loaded) {
+	if c.path == "" || !c.changed && len(c.used) == len(c.loaded) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+	// Only this account reads or writes its cache.
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
 		return fmt.Errorf("saving the parse cache: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(c.path), filepath.Base(c.path)+".*.tmp")
@@ -154,7 +207,11 @@ func (c *Cache) Save() error {
 	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
 	w := bufio.NewWriter(tmp)
 	enc := gob.NewEncoder(w)
-	err = errors.Join(enc.Encode(header{formatVersion, c.build}), enc.Encode(c.used), w.Flush(), tmp.Close())
+	stored := make(map[Sum][]byte, len(c.used))
+	for key, value := range c.used {
+		stored[key] = append(c.mac(key, value), value...)
+	}
+	err = errors.Join(enc.Encode(header{formatVersion, c.build}), enc.Encode(stored), w.Flush(), tmp.Close())
 	if err == nil {
 		err = os.Rename(tmp.Name(), c.path)
 	}
@@ -175,4 +232,69 @@ func (c *Cache) Stats() (hits, added int) {
 		}
 	}
 	return hits, len(c.used) - hits
+}
+
+// secretSize is the size of a secret Secret creates.
+const secretSize = 32
+
+// Secret returns the secret kept in the file at path, creating it (32
+// bytes from crypto/rand, mode 0600, in a folder made 0700) when there is
+// none. It belongs outside the cache folder: a cache restored from
+// elsewhere (a CI cache, a copied home folder) without its secret then
+// never verifies. A file that is not a regular file, has another size, or
+// that other users may read or write (on Unix) is refused: a secret they
+// can read is no secret.
+func Secret(path string) ([]byte, error) {
+	secret, err := readSecret(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return secret, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the cache secret: %w", err)
+	}
+	secret = make([]byte, secretSize)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, fmt.Errorf("creating the cache secret: %w", err)
+	}
+	// Written whole under a temporary name, then linked into place: a
+	// concurrent run sees no secret or the whole of one, and when two
+	// create one at once, the second takes the first's.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".cache-secret-*")
+	if err != nil {
+		return nil, fmt.Errorf("creating the cache secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(secret)
+	if err = errors.Join(err, tmp.Chmod(0o600), tmp.Sync(), tmp.Close()); err != nil {
+		return nil, fmt.Errorf("creating the cache secret: %w", err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return readSecret(path)
+	} else if err != nil {
+		return nil, fmt.Errorf("creating the cache secret: %w", err)
+	}
+	return secret, nil
+}
+
+func readSecret(path string) ([]byte, error) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !info.Mode().IsRegular():
+		return nil, fmt.Errorf("the cache secret %s is not a regular file", path)
+	case runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0:
+		return nil, fmt.Errorf("the cache secret %s may be read or written by other users (mode %v): chmod 600 it, or remove it", path, info.Mode().Perm())
+	case info.Size() != secretSize:
+		return nil, fmt.Errorf("the cache secret %s is %d bytes, not %d: remove it and a new one is made", path, info.Size(), secretSize)
+	}
+	secret, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(secret) != secretSize {
+		return nil, fmt.Errorf("the cache secret %s changed while read", path)
+	}
+	return secret, nil
 }

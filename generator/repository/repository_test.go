@@ -80,7 +80,7 @@ func TestLoadLimitsFromSettings(t *testing.T) {
 // TestCacheFollowsLimits: a record cached while it was within the limits
 // is parsed again, and refused, once the settings lower them.
 func TestCacheFollowsLimits(t *testing.T) {
-	cache := parsecache.Open(filepath.Join(t.TempDir(), "cache.gob"), "test")
+	cache := parsecache.Open(filepath.Join(t.TempDir(), "cache.gob"), "test", []byte("changebook test cache secret"))
 	// signoffs.request.by is nested deeper than two levels.
 	fsys := fstest.MapFS{"changes/deep.md": {Data: []byte("---\nid: CHG-0002\nsignoffs:\n  request: { by: alice, date: 2026-01-01 }\n---\n")}}
 	if repo, err := Load(context.Background(), fsys, Options{Cache: cache}); err != nil || len(repo.Findings) != 0 {
