@@ -1,33 +1,47 @@
 // Package publish writes a rendered site to its output folder so that the
-// folder is only ever the previous site or the new one, whole: files are
-// written to a temporary folder beside the output, through os.Root so that
-// no path can land outside it, and the two folders are swapped by rename
-// only once everything is written. A failed or cancelled build removes its
-// temporary folder and leaves the previous site untouched. One build at a
-// time writes to an output: a second one is refused while the first holds
-// the output's lock.
+// folder is only ever the previous site or the new one, whole, even when
+// the build is killed: files are written to a temporary folder beside the
+// output, through os.Root so that no path can land outside it, and the two
+// folders trade places in one step (on Linux, renameat2 with
+// RENAME_EXCHANGE) only once everything is written. A failed or cancelled
+// build removes its temporary folder and leaves the previous site
+// untouched; what a killed one leaves, the next build of the same output
+// removes. One build at a time writes to an output: a second one is
+// refused while the first holds the output's lock.
 package publish
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 
-	"github.com/gofrs/flock"
+	"github.com/changebook/changebook/internal/lockfile"
 )
 
-// Marker is written at the root of every output folder. A folder that
-// exists without it was not written by changebook, and is never replaced:
-// `-o .` must not be able to swap a repository away.
+// Marker is written at the root of every output folder, and of every
+// temporary one from its creation. A folder that exists without it was
+// not written by changebook, and is never replaced or removed: `-o .`
+// must not be able to swap a repository away.
 const Marker = ".changebook-site"
 
 const markerText = "This folder is written by `changebook build`. Every build replaces all of it.\n"
+
+// The steps of Commit, in order, as reported to Staging.step.
+const (
+	stepWritten    = "written"     // the temporary folder is complete
+	stepExchanged  = "exchanged"   // it and the output traded places
+	stepMovedAside = "moved-aside" // fallback: the output moved to tmp.old
+	stepMovedIn    = "moved-in"    // fallback: the temporary folder moved in
+)
 
 // Staging is a site being written: files go to a temporary folder beside
 // the output until Commit swaps it in, or Abort removes it.
@@ -35,8 +49,13 @@ type Staging struct {
 	out  string
 	tmp  string
 	root *os.Root
-	lock *flock.Flock
+	lock *lockfile.Lock
 	dirs sync.Map // folders already created
+
+	// Test seams: noExchange forces the two-rename swap; step, when set,
+	// is called after each step of Commit (a test kills the build there).
+	noExchange bool
+	step       func(string)
 }
 
 // ErrBusy is returned by Stage while another build writes to the output.
@@ -45,7 +64,8 @@ var ErrBusy = errors.New("another changebook build is writing to this output")
 // Stage prepares to replace the folder out. It refuses a folder that
 // changebook did not write, an output inside or around any of the folders
 // in keep (the records folder: a site there would mix with the records),
-// and an output another build is writing to.
+// and an output another build is writing to. It removes what builds of
+// out that were killed left beside it.
 func Stage(out string, keep ...string) (*Staging, error) {
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -65,56 +85,89 @@ func Stage(out string, keep ...string) (*Staging, error) {
 		return nil, err
 	}
 	if err := checkReplaceable(out); err != nil {
-		unlock(lock)
+		lock.Unlock()
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
+	removeLeftovers(parent, base)
+	tmp, err := mkdirTemp(parent, base)
 	if err != nil {
-		unlock(lock)
+		lock.Unlock()
 		return nil, fmt.Errorf("cannot create a temporary folder beside %s: %w", out, explain(err))
 	}
 	root, err := os.OpenRoot(tmp)
 	if err == nil {
 		err = os.Chmod(tmp, 0o755)
 	}
+	if err == nil {
+		// Marked from the start, so that a build killed while writing
+		// leaves a folder the next one can tell as changebook's.
+		err = root.WriteFile(Marker, []byte(markerText), 0o644)
+	}
 	if err != nil {
+		if root != nil {
+			root.Close()
+		}
 		os.RemoveAll(tmp)
-		unlock(lock)
-		return nil, err
+		lock.Unlock()
+		return nil, fmt.Errorf("writing the site: %w", explain(err))
 	}
 	return &Staging{out: out, tmp: tmp, root: root, lock: lock}, nil
 }
 
-// lockOutput takes the lock of the output folder out: a file beside it,
-// held with flock(2) (LockFileEx on Windows) until the build ends, so
-// that the system releases it even when the build is killed. It never
-// waits: a second build is told at once.
-func lockOutput(out string) (*flock.Flock, error) {
-	path := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock")
-	l := flock.New(path)
-	ok, err := l.TryLock()
+// lockOutput takes the lock of the output folder out, a file beside it,
+// until the build ends. It never waits: a second build is told at once.
+func lockOutput(out string) (*lockfile.Lock, error) {
+	l, err := lockfile.TryLock(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock"))
+	if errors.Is(err, lockfile.ErrHeld) {
+		return nil, fmt.Errorf("%w %s: wait for it to end, then build again", ErrBusy, out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %w", out, explain(err))
-	}
-	// The build that held the lock removes its file before it lets go:
-	// if it did so between our open and our lock, we hold a file nobody
-	// else will see, and another build may hold the new one.
-	held, err1 := l.Stat()
-	now, err2 := os.Stat(path)
-	if ok && (err1 != nil || err2 != nil || !os.SameFile(held, now)) {
-		l.Close()
-		ok = false
-	}
-	if !ok {
-		return nil, fmt.Errorf("%w %s: wait for it to end, then build again", ErrBusy, out)
 	}
 	return l, nil
 }
 
-// unlock removes the lock file, then releases it (see lockOutput).
-func unlock(l *flock.Flock) {
-	os.Remove(l.Path())
-	l.Close()
+// mkdirTemp creates the temporary folder of a build of parent/base, named
+// so that removeLeftovers recognises it: .<base>.tmp-<16 hex digits>.
+func mkdirTemp(parent, base string) (string, error) {
+	for {
+		var b [8]byte
+		rand.Read(b[:])
+		dir := filepath.Join(parent, "."+base+".tmp-"+hex.EncodeToString(b[:]))
+		err := os.Mkdir(dir, 0o700)
+		if !errors.Is(err, fs.ErrExist) {
+			return dir, err
+		}
+	}
+}
+
+// removeLeftovers removes what killed builds of parent/base left beside
+// it: temporary folders (a new site being written, or the previous one
+// about to be removed), each a full copy of a site. The caller holds the
+// output's lock, so no live build is writing any of them. Only what is
+// provably changebook's goes: a folder (not a link) with the name of one
+// and its marker, or an empty one. Whatever cannot be removed is left to
+// the next build: this one does not need it gone.
+func removeLeftovers(parent, base string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	// The digits are those of mkdirTemp or, from builds before it, of
+	// os.MkdirTemp; ".old" is the fallback swap's previous site.
+	name := regexp.MustCompile(`^\.` + regexp.QuoteMeta(base) + `\.tmp-[0-9a-f]+(\.old)?$`)
+	for _, e := range entries {
+		if !e.IsDir() || !name.MatchString(e.Name()) {
+			continue
+		}
+		dir := filepath.Join(parent, e.Name())
+		marker, err := os.Lstat(filepath.Join(dir, Marker))
+		if err == nil && marker.Mode().IsRegular() {
+			os.RemoveAll(dir)
+			continue
+		}
+		os.Remove(dir) // only if empty
+	}
 }
 
 // checkApart refuses an output folder inside dir or holding it.
@@ -190,23 +243,30 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 
 // Commit swaps the written site in place of the output folder.
 func (s *Staging) Commit() error {
-	err := s.root.WriteFile(Marker, []byte(markerText), 0o644)
-	if cerr := s.root.Close(); err == nil {
-		err = cerr
-	}
-	defer unlock(s.lock)
-	if err != nil {
+	defer s.lock.Unlock()
+	if err := s.root.Close(); err != nil {
 		os.RemoveAll(s.tmp)
 		return fmt.Errorf("writing the site: %w", explain(err))
 	}
-	return swap(s.tmp, s.out)
+	step := s.step
+	if step == nil {
+		step = func(string) {}
+	}
+	step(stepWritten)
+	err := s.swap(step)
+	// The swap is in the parent folder's entries: make it durable.
+	if d, derr := os.Open(filepath.Dir(s.out)); derr == nil {
+		d.Sync()
+		d.Close()
+	}
+	return err
 }
 
 // Abort removes everything written; the output folder is untouched.
 func (s *Staging) Abort() {
 	s.root.Close()
 	os.RemoveAll(s.tmp)
-	unlock(s.lock)
+	s.lock.Unlock()
 }
 
 // checkReplaceable refuses to replace anything but a folder changebook
@@ -235,28 +295,50 @@ func checkReplaceable(out string) error {
 	return nil
 }
 
-// swap puts the folder tmp in the place of out. Two renames: out moves
-// aside, tmp moves in; the old site is removed last.
-func swap(tmp, out string) error {
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(out, old); err != nil {
+// swap puts the temporary folder in the place of the output. Where the
+// system can, the two trade places in one rename (RENAME_EXCHANGE): at
+// every moment the output is a whole site, and a build killed after it
+// leaves the previous site under the temporary name, for the next build
+// to remove. Elsewhere two renames, out aside then tmp in, with a moment
+// between them when there is no output.
+func (s *Staging) swap(step func(string)) error {
+	tmp, out := s.tmp, s.out
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tmp, out); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("replacing %s: %w", out, err)
+		}
+		step(stepMovedIn)
+		return nil
+	}
+	if !s.noExchange {
+		err := exchange(tmp, out)
+		if err == nil {
+			step(stepExchanged)
+			if err := os.RemoveAll(tmp); err != nil {
+				return fmt.Errorf("removing the previous site %s: %w", tmp, err)
+			}
+			return nil
+		}
+		if !errors.Is(err, errNoExchange) {
 			os.RemoveAll(tmp)
 			return fmt.Errorf("replacing %s: %w", out, err)
 		}
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			_ = os.Rename(old, out) // put the previous site back
-		}
+	old := tmp + ".old"
+	if err := os.Rename(out, old); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("replacing %s: %w", out, err)
 	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("removing the previous site %s: %w", old, err)
-		}
+	step(stepMovedAside)
+	if err := os.Rename(tmp, out); err != nil {
+		_ = os.Rename(old, out) // put the previous site back
+		os.RemoveAll(tmp)
+		return fmt.Errorf("replacing %s: %w", out, err)
+	}
+	step(stepMovedIn)
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("removing the previous site %s: %w", old, err)
 	}
 	return nil
 }
