@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,55 +32,97 @@ func changebookCommand(t *testing.T, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// TestInterruptedBuildLeavesTheSite sends Ctrl-C (SIGINT) to a build
-// while it writes its pages: the build ends with status 130 and says so,
-// its temporary folder and lock are gone, and the published site is the
-// previous one, byte for byte.
+// TestInterruptedBuildLeavesTheSite sends Ctrl-C (SIGINT), SIGTERM (a
+// service manager, a CI runner's timeout) and SIGHUP (a closed terminal)
+// to a build while it writes its pages: the build ends with status 128 +
+// the signal and says so, its temporary folder and lock are gone, and the
+// published site is the previous one, byte for byte.
 func TestInterruptedBuildLeavesTheSite(t *testing.T) {
-	dir := t.TempDir()
-	repo, out := filepath.Join(dir, "repo"), filepath.Join(dir, "public")
-	// Enough records that the build is still writing when the signal
-	// comes, under the race detector or not.
+	dir, repo, out := bigRepo(t)
+	before := snapshot(t, out)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		cmd := changebookCommand(t, "build", repo, "-o", out, "--no-history")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		startWriting(t, cmd, dir)
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 128+int(sig) {
+			t.Fatalf("%v: %v; want exit status %d\n%s", sig, err, 128+int(sig), stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "interrupted: the build stopped and removed its temporary folder; "+out+" was not changed") {
+			t.Errorf("%v: stderr does not say what happened:\n%s", sig, stderr.String())
+		}
+		if left := staging(t, dir); len(left) > 0 {
+			t.Errorf("%v: left behind: %v", sig, left)
+		}
+		if after := snapshot(t, out); after != before {
+			t.Errorf("%v: the published site changed", sig)
+		}
+	}
+}
+
+// TestKilledBuildIsCleanedUpByTheNext kills a build (SIGKILL: it can do
+// nothing more) while it writes its pages: the published site is the
+// previous one, and the next build publishes a whole site and removes
+// the temporary folder and lock file the killed one left.
+func TestKilledBuildIsCleanedUpByTheNext(t *testing.T) {
+	dir, repo, out := bigRepo(t)
+	before := snapshot(t, out)
+	cmd := changebookCommand(t, "build", repo, "-o", out, "--no-history")
+	startWriting(t, cmd, dir)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if after := snapshot(t, out); after != before {
+		t.Error("the published site changed")
+	}
+	if b, err := changebookCommand(t, "build", repo, "-o", out, "--no-history").CombinedOutput(); err != nil {
+		t.Fatalf("the next build: %v\n%s", err, b)
+	}
+	if left := staging(t, dir); len(left) > 0 {
+		t.Errorf("left behind after the next build: %v", left)
+	}
+	snapshot(t, out) // the site is whole: its pages read back
+	if _, err := os.Stat(filepath.Join(out, ".changebook-site")); err != nil {
+		t.Error(err)
+	}
+}
+
+// bigRepo writes a repository large enough that a build is still writing
+// when a signal comes, under the race detector or not, and builds it once
+// into dir/public: the previous site of the test.
+func bigRepo(t *testing.T) (dir, repo, out string) {
+	t.Helper()
+	dir = t.TempDir()
+	repo, out = filepath.Join(dir, "repo"), filepath.Join(dir, "public")
 	if err := synth.WriteDir(repo, synth.Options{Records: 1000, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := changebookCommand(t, "build", repo, "-o", out, "--no-history").CombinedOutput(); err != nil {
 		t.Fatalf("first build: %v\n%s", err, b)
 	}
-	before := snapshot(t, out)
+	return dir, repo, out
+}
 
-	cmd := changebookCommand(t, "build", repo, "-o", out, "--no-history")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+// startWriting starts a build and returns once it writes its pages: its
+// temporary folder appears once the check has passed.
+func startWriting(t *testing.T, cmd *exec.Cmd, dir string) {
+	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The temporary folder appears once the check has passed and pages
-	// start to be written: interrupt then.
 	deadline := time.Now().Add(2 * time.Minute)
-	for len(staging(t, dir)) == 0 {
+	for !slices.ContainsFunc(staging(t, dir), func(p string) bool { return strings.Contains(p, ".tmp-") }) {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
 			t.Fatal("the build never started writing")
 		}
 		time.Sleep(2 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
-		t.Fatalf("interrupted build: %v; want exit status %d\n%s", err, exitInterrupted, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "interrupted: the build stopped and removed its temporary folder; "+out+" was not changed") {
-		t.Errorf("stderr does not say what happened:\n%s", stderr.String())
-	}
-	if left := staging(t, dir); len(left) > 0 {
-		t.Errorf("left behind: %v", left)
-	}
-	if after := snapshot(t, out); after != before {
-		t.Error("the published site changed")
 	}
 }
 
@@ -118,4 +162,30 @@ func snapshot(t *testing.T, site string) string {
 		b.Write(data)
 	}
 	return b.String()
+}
+
+// TestHangupIgnoredUnderNohup: a build started with SIGHUP ignored
+// (`nohup changebook build`) keeps it ignored, and publishes through a
+// hangup.
+func TestHangupIgnoredUnderNohup(t *testing.T) {
+	nohup, err := exec.LookPath("nohup")
+	if err != nil {
+		t.Skip("no nohup")
+	}
+	dir, repo, out := bigRepo(t)
+	cmd := changebookCommand(t, "build", repo, "-o", out, "--no-history")
+	cmd.Args = append([]string{nohup}, cmd.Args...)
+	cmd.Path = nohup
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	startWriting(t, cmd, dir)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("nohup build after a hangup: %v\n%s", err, stderr.String())
+	}
+	if left := staging(t, dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +21,8 @@ const (
 	exitFindings = 1 // the check failed: findings that fail were reported
 	exitError    = 2 // bad usage, or the tool could not do its work
 	// exitInterrupted is the shells' status for a program ended by
-	// Ctrl-C (128 + SIGINT), so that scripts can tell it from a failure.
+	// Ctrl-C (128 + SIGINT), so that scripts can tell it from a failure;
+	// SIGTERM and SIGHUP give 128 + theirs (see stopSignals).
 	exitInterrupted = 130
 )
 
@@ -62,9 +64,53 @@ func osEnv(stdout, stderr io.Writer) *env {
 
 // run executes the command line args and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := notifyContext(context.Background(), stopSignals...)
 	defer stop()
 	return execute(ctx, osEnv(stdout, stderr), args)
+}
+
+// stopSignals end a run cleanly, by cancelling its context: Ctrl-C, a
+// service manager's or CI runner's SIGTERM, a closed terminal's SIGHUP.
+// Their default, dying at once, would leave a build's temporary site and
+// a sign's temporary file behind.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// signalled is the cause of a context cancelled by a signal.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string { return s.sig.String() + " signal received" }
+
+// status is the shells' exit status of a program ended by the signal.
+func (s signalled) status() int {
+	if n, ok := s.sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return exitInterrupted
+}
+
+// notifyContext is signal.NotifyContext, but the context's cause says
+// which signal came, for the exit status. A signal the process was
+// started with ignored stays ignored: `nohup changebook build` must not
+// stop on a hangup (Notify would install a handler for it).
+func notifyContext(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	for _, s := range sigs {
+		if !signal.Ignored(s) {
+			signal.Notify(ch, s)
+		}
+	}
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalled{s})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(nil)
+	}
 }
 
 func execute(ctx context.Context, e *env, args []string) int {
@@ -78,6 +124,9 @@ func execute(ctx context.Context, e *env, args []string) int {
 		return exitFindings
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
+		if s, ok := context.Cause(ctx).(signalled); ok {
+			return s.status()
+		}
 		return exitInterrupted
 	default:
 		fmt.Fprintf(e.stderr, "changebook: %v\n", err)
