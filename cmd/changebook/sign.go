@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing/fstest"
@@ -24,6 +30,7 @@ import (
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/signoff"
 	"github.com/changebook/changebook/generator/suggest"
+	"github.com/changebook/changebook/internal/lockfile"
 )
 
 type signOptions struct {
@@ -37,10 +44,15 @@ type signOptions struct {
 	evidence       string
 	notes          string
 	color          string
+	// beforeReplace, a test seam, is called once the signed text is
+	// written beside the record, before it replaces the record.
+	beforeReplace func()
 }
 
-func newSignCmd(e *env) *cobra.Command {
-	opts := &signOptions{}
+func newSignCmd(e *env) *cobra.Command { return signCommand(e, &signOptions{}) }
+
+// signCommand is the sign command with its options, which tests set.
+func signCommand(e *env, opts *signOptions) *cobra.Command {
 	stages := make([]string, len(record.Stages))
 	for i, s := range record.Stages {
 		stages[i] = string(s)
@@ -58,6 +70,12 @@ stage's role, a stage signed before the one it follows, an evaluator who
 requested or implemented the change, a stage after a rejection, an
 implementation without --tested, a validation without --security-review
 passed, a request without pull_request.
+
+The record is replaced by rename, from a temporary file beside it; a
+second sign of the record waits for the first. A record changed while
+sign works on it (an editor saved it) is not replaced, nor is a
+read-only one; a record that is a link is signed in the file it points
+to.
 
 --by defaults to the person in changebook.yaml whose email is your git
 user.email. Commit the change as the signer, so that its provenance
@@ -190,7 +208,28 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	if opts.tested {
 		s.Tested = &opts.tested
 	}
-	content, err := fs.ReadFile(fsys, r.File)
+
+	// The file to change: the record's, or the one its link points to
+	// (renaming over a link would turn it into a file).
+	target, err := recordTarget(opts.repo, r.File)
+	if err != nil {
+		return err
+	}
+	if err := checkWritable(repo.root, target, displayPath(opts.repo, target)); err != nil {
+		return err
+	}
+	// One sign of a record at a time: a second one waits, then reads what
+	// the first wrote (its stage then shows as signed). The check above
+	// may have read the file before the first one's sign-off; the text
+	// signed is read under the lock, and any error its check shows that
+	// the first check did not is refused, never let through.
+	lock, err := lockRecord(cmd.Context(), e, opts.repo, target)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	removeDeadTemps(repo.root, target)
+	content, err := readRecord(repo.root, target)
 	if err != nil {
 		return err
 	}
@@ -219,17 +258,24 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		fmt.Fprintf(e.stderr, "sign refused: check would reject this sign-off; %s was not changed\n", displayPath(opts.repo, r.File))
 		return errFindings
 	}
-	if err := writeFileAtomic(repo, r.File, signed); err != nil {
-		return err
-	}
-
 	status := ""
 	for _, a := range after.Repository.Records {
 		if a.File == r.File {
+			if a.ID != r.ID { // edited between the check and the lock
+				return fmt.Errorf("%s: %w", displayPath(opts.repo, r.File), errChangedWhileSigning)
+			}
 			status = string(a.Status())
 		}
 	}
-	fmt.Fprintf(e.stdout, "signed %s of %s by %s on %s in %s: the change is %s\n", stage, r.ID, by, date, displayPath(opts.repo, r.File), status)
+	if err := replaceRecord(repo.root, target, content, signed, opts.beforeReplace); err != nil {
+		return fmt.Errorf("%s: %w", displayPath(opts.repo, target), err)
+	}
+
+	where := displayPath(opts.repo, r.File)
+	if target != r.File {
+		where += " (a link to " + displayPath(opts.repo, target) + ")"
+	}
+	fmt.Fprintf(e.stdout, "signed %s of %s by %s on %s in %s: the change is %s\n", stage, r.ID, by, date, where, status)
 	if p, ok := cfg.People[by]; ok && p.Email != "" {
 		if email := gitUserEmail(opts.repo); !strings.EqualFold(email, p.Email) {
 			fmt.Fprintf(e.stderr, "commit it as the signer so that its provenance holds:\n  git commit --author %q\n", p.Name+" <"+p.Email+">")
@@ -285,22 +331,171 @@ func newErrors(before, after []diag.Finding, file string) []diag.Finding {
 	return added
 }
 
-// writeFileAtomic replaces name inside the repository: the new text goes
-// to a temporary file beside it, which is renamed over it, so an editor
-// or a crash never sees half a record. The file keeps its mode.
-func writeFileAtomic(repo *openedRepo, name string, data []byte) error {
-	info, err := repo.root.Stat(name)
+// errChangedWhileSigning refuses to replace a record whose bytes are no
+// longer those that were signed: an editor saved it meanwhile.
+var errChangedWhileSigning = errors.New("the file changed while signing; run sign again (it was not signed, and keeps its new text)")
+
+// readRecord reads the record file name, for signing it.
+func readRecord(root *os.Root, name string) ([]byte, error) {
+	return root.ReadFile(name)
+}
+
+// recordTarget returns the file that the record file name (relative to
+// the repository repo) is, after following every symbolic link in its
+// path, relative to the repository. The loader reads records only inside
+// the repository; a target outside it is refused all the same.
+func recordTarget(repo, name string) (string, error) {
+	base, err := filepath.EvalSymlinks(repo)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(repo, filepath.FromSlash(name)))
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(base, real)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("%s is a link leading out of the repository: sign the file itself", displayPath(repo, name))
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// checkWritable refuses a record that is not a regular file, or that the
+// user may not write. Replacing it needs only the folder's permission,
+// so the file's is checked here: by the system (open for writing, which
+// changes nothing), and by its mode, for root, whom the system lets
+// write anything.
+func checkWritable(root *os.Root, name, display string) error {
+	info, err := root.Lstat(name)
 	if err != nil {
 		return err
 	}
-	tmp := path.Join(path.Dir(name), "."+path.Base(name)+".changebook-sign")
-	if err := repo.root.WriteFile(tmp, data, info.Mode().Perm()); err != nil {
-		repo.root.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", name, err)
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file: sign only changes regular files", display)
 	}
-	if err := repo.root.Rename(tmp, name); err != nil {
-		repo.root.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", name, err)
+	readOnly := info.Mode().Perm()&0o222 == 0
+	if !readOnly {
+		f, err := root.OpenFile(name, os.O_WRONLY, 0)
+		if errors.Is(err, fs.ErrPermission) {
+			readOnly = true
+		} else if err == nil {
+			f.Close()
+		}
+	}
+	if readOnly {
+		return fmt.Errorf("%s is read-only: sign does not replace it; make it writable (chmod u+w) to sign it", display)
+	}
+	return nil
+}
+
+// lockRecord takes the lock of the record file name (relative to the
+// repository repo): a file beside it, removed when sign ends, taken over
+// from a sign that was killed. It waits for another sign of the record to
+// end, up to a minute.
+func lockRecord(ctx context.Context, e *env, repo, name string) (*lockfile.Lock, error) {
+	dir, base := path.Split(name)
+	file := filepath.Join(repo, filepath.FromSlash(dir), "."+base+".changebook-sign.lock")
+	l, err := lockfile.TryLock(file)
+	if errors.Is(err, lockfile.ErrHeld) {
+		fmt.Fprintf(e.stderr, "waiting for another changebook sign of %s to end\n", displayPath(repo, name))
+		wait, cancel := context.WithTimeoutCause(ctx, time.Minute, errors.New("still held after a minute"))
+		defer cancel()
+		l, err = lockfile.Wait(wait, file, 20*time.Millisecond)
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock %s for signing: %w (lock file %s)", displayPath(repo, name), err, file)
+	}
+	return l, nil
+}
+
+// tempName is the name of a temporary file of a sign of the record base:
+// hidden, the record's name, .changebook-sign- and a suffix of 16 hex
+// digits (tempSuffix), so that removeDeadTemps knows it.
+func tempName(base, suffix string) string { return "." + base + ".changebook-sign-" + suffix }
+
+var tempSuffix = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// removeDeadTemps removes the temporary files that signs of the record
+// name killed before their rename left beside it. The caller holds the
+// record's lock: no live sign is writing one.
+func removeDeadTemps(root *os.Root, name string) {
+	dir, base := path.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := fs.ReadDir(root.FS(), path.Clean(dir))
+	if err != nil {
+		return
+	}
+	prefix := tempName(base, "")
+	for _, e := range entries {
+		if n := e.Name(); e.Type().IsRegular() && strings.HasPrefix(n, prefix) && tempSuffix.MatchString(n[len(prefix):]) {
+			root.Remove(path.Join(dir, n))
+		}
+	}
+}
+
+// replaceRecord replaces the record file name with data, provided it
+// still holds old, the text that was signed. The new text goes to a
+// temporary file of its own beside it (with the record's permissions),
+// synced, then renamed over it, and the folder synced: an editor, another
+// sign or a crash never sees half a record. An editor's save meanwhile is
+// not lost: the file is read again just before the rename and, changed,
+// kept as it is (the instant between that read and the rename is the
+// only one left, as an editor takes no lock).
+func replaceRecord(root *os.Root, name string, old, data []byte, beforeReplace func()) (err error) {
+	info, err := root.Lstat(name)
+	if err != nil {
+		return err
+	}
+	dir, base := path.Split(name)
+	var tmp string
+	var f *os.File
+	for {
+		var b [8]byte
+		rand.Read(b[:])
+		tmp = path.Join(dir, tempName(base, hex.EncodeToString(b[:])))
+		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			root.Remove(tmp)
+		}
+	}()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(info.Mode().Perm())
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if beforeReplace != nil {
+		beforeReplace()
+	}
+	if now, err := readRecord(root, name); err != nil || !bytes.Equal(now, old) {
+		return errChangedWhileSigning
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		return err
+	}
+	if d, err := root.Open(path.Clean(dir + ".")); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return nil
 }

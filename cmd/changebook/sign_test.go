@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/record"
+)
+
+const signConfig = `title: Test records
+people:
+  alice: { name: Alice Martin, email: alice@acme.example, roles: [developer] }
+  bob:   { name: Bob Chen, email: bob@acme.example, roles: [change-manager] }
+`
+
+const signRecord = `---
+id: CHG-0001
+title: Rotate the API signing key
+type: standard
+systems: [api]
+customer_data: false
+pull_request: https://github.com/acme/p/pull/1
+reason: r
+scope: s
+steps: [one]
+risks: [{ id: R1, description: d, likelihood: low, impact: low, mitigations: [M1] }]
+mitigations: [{ id: M1, description: m }]
+signoffs:
+---
+Body, untouched.
+`
+
+// signRepo writes a repository with one unsigned record and returns its
+// folder and the record's path.
+func signRepo(t *testing.T) (dir, file string) {
+	t.Helper()
+	dir = t.TempDir()
+	file = filepath.Join(dir, "changes", "CHG-0001.md")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "changebook.yaml"), []byte(signConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(signRecord), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file
+}
+
+// signLeftovers lists what a sign writes beside the record and the
+// repository while it runs: its temporary file and its lock.
+func signLeftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var left []string
+	for _, pattern := range []string{"changes/.*", ".*.lock", ".changebook-sign*"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pattern))
+		left = append(left, m...)
+	}
+	return left
+}
+
+// TestConcurrentSignsOfOneStage runs eight signs of one stage at once,
+// each with its own date, again and again: exactly one succeeds, the
+// others are told the stage is signed, and the record holds exactly the
+// winner's sign-off and its body once.
+func TestConcurrentSignsOfOneStage(t *testing.T) {
+	const signers = 8
+	for round := range 5 {
+		dir, file := signRepo(t)
+		codes := make([]int, signers)
+		stderrs := make([]string, signers)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range signers {
+			wg.Go(func() {
+				e, _, stderr := testEnv(nil, false)
+				<-start
+				codes[i] = execute(context.Background(), e, []string{"sign", "CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", fmt.Sprintf("2026-11-%02d", i+1)})
+				stderrs[i] = stderr.String()
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		winner := -1
+		for i, code := range codes {
+			switch {
+			case code == exitOK && winner < 0:
+				winner = i
+			case code == exitOK:
+				t.Errorf("round %d: signs %d and %d both succeeded", round, winner, i)
+			case code != exitError || !strings.Contains(stderrs[i], "request of CHG-0001 is already signed by alice"):
+				t.Errorf("round %d: sign %d: exit %d\n%s", round, i, code, stderrs[i])
+			}
+		}
+		if winner < 0 {
+			t.Fatalf("round %d: no sign succeeded: %v\n%s", round, codes, strings.Join(stderrs, "\n"))
+		}
+		content, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Replace(signRecord, "signoffs:\n", fmt.Sprintf("signoffs:\n  request: { by: alice, date: 2026-11-%02d }\n", winner+1), 1)
+		if string(content) != want {
+			t.Errorf("round %d: the record is\n%s\nwant\n%s", round, content, want)
+		}
+		if r, findings := record.Parse(file, content, frontmatter.Limits{}); r == nil || len(findings) > 0 || r.Signoffs.Of(record.Request) == nil {
+			t.Errorf("round %d: the record does not parse with its sign-off: %v", round, findings)
+		}
+		if left := signLeftovers(t, dir); len(left) > 0 {
+			t.Errorf("round %d: left behind: %v", round, left)
+		}
+	}
+}
+
+// TestSignRefusesWhenTheFileChanges: an editor saves the record while
+// sign works on it (in place, or by renaming a new file over it, as most
+// editors do). Sign refuses, and the file keeps the editor's bytes.
+func TestSignRefusesWhenTheFileChanges(t *testing.T) {
+	for _, byRename := range []bool{false, true} {
+		dir, file := signRepo(t)
+		edited := strings.Replace(signRecord, "Body, untouched.", "Body, edited while sign ran.", 1)
+		e, _, stderr := testEnv(nil, false)
+		cmd := signCommand(e, &signOptions{beforeReplace: func() {
+			target := file
+			if byRename {
+				target = file + ".swp"
+			}
+			if err := os.WriteFile(target, []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if byRename {
+				if err := os.Rename(target, file); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}})
+		cmd.SetArgs([]string{"CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"})
+		cmd.SetOut(e.stdout)
+		cmd.SetErr(e.stderr)
+		err := cmd.ExecuteContext(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "changes/CHG-0001.md: the file changed while signing; run sign again") {
+			t.Errorf("byRename=%v: %v; want a refusal\n%s", byRename, err, stderr)
+		}
+		if got, _ := os.ReadFile(file); string(got) != edited {
+			t.Errorf("byRename=%v: the editor's save was lost; the file is\n%s", byRename, got)
+		}
+		if left := signLeftovers(t, dir); len(left) > 0 {
+			t.Errorf("byRename=%v: left behind: %v", byRename, left)
+		}
+	}
+}
+
+// TestSignRespectsReadOnlyRecords: a record nobody may write is not
+// replaced (root could, as the rename needs only the folder's write
+// permission), and says how to sign it.
+func TestSignRespectsReadOnlyRecords(t *testing.T) {
+	dir, file := signRepo(t)
+	if err := os.Chmod(file, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	e, _, stderr := testEnv(nil, false)
+	code := execute(context.Background(), e, []string{"sign", "CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"})
+	if code != exitError || !strings.Contains(stderr.String(), "changes/CHG-0001.md is read-only: sign does not replace it; make it writable (chmod u+w) to sign it") {
+		t.Errorf("exit %d; want %d and a refusal\n%s", code, exitError, stderr)
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(file); string(got) != signRecord || info.Mode().Perm() != 0o444 {
+		t.Errorf("the read-only record was changed (mode %v):\n%s", info.Mode(), got)
+	}
+}
+
+// TestSignFollowsALink: a record that is a symbolic link (inside the
+// repository) is signed in the file it points to; the link stays a link.
+func TestSignFollowsALink(t *testing.T) {
+	dir, file := signRepo(t)
+	target := filepath.Join(dir, "archive", "CHG-0001.md")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(file, target); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../archive/CHG-0001.md", file); err != nil {
+		t.Fatal(err)
+	}
+	e, stdout, stderr := testEnv(nil, false)
+	if code := execute(context.Background(), e, []string{"sign", "CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"}); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout.String(), "in "+displayPath(dir, "changes/CHG-0001.md")+" (a link to "+displayPath(dir, "archive/CHG-0001.md")+")") {
+		t.Errorf("stdout does not name the file signed:\n%s", stdout)
+	}
+	info, err := os.Lstat(file)
+	if err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file: %v, %v", info.Mode(), err)
+	}
+	if got, _ := os.ReadFile(target); !strings.Contains(string(got), "request: { by: alice, date: 2026-11-02 }") {
+		t.Errorf("the link's target was not signed:\n%s", got)
+	}
+	if left := signLeftovers(t, dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// TestSignRemovesWhatAKilledSignLeft: a sign killed before its rename
+// leaves its lock file and temporary file beside the record; the next
+// sign of the record takes the lock, removes both, and keeps a file that
+// only looks like one of them.
+func TestSignRemovesWhatAKilledSignLeft(t *testing.T) {
+	dir, file := signRepo(t)
+	changes := filepath.Dir(file)
+	gone := []string{".CHG-0001.md.changebook-sign.lock", ".CHG-0001.md.changebook-sign-0123456789abcdef"}
+	kept := []string{".CHG-0001.md.changebook-sign-notes", ".CHG-0002.md.changebook-sign-0123456789abcdef"}
+	for _, name := range append(gone, kept...) {
+		if err := os.WriteFile(filepath.Join(changes, name), []byte("half a record"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, _, stderr := testEnv(nil, false)
+	if code := execute(context.Background(), e, []string{"sign", "CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"}); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, name := range gone {
+		if _, err := os.Lstat(filepath.Join(changes, name)); !os.IsNotExist(err) {
+			t.Errorf("%s is left: %v", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Lstat(filepath.Join(changes, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+}
