@@ -80,6 +80,10 @@ type signalled struct{ sig os.Signal }
 
 func (s signalled) Error() string { return s.sig.String() + " signal received" }
 
+// Is makes a signal a cancellation, whichever of the context's error or
+// cause a command returns.
+func (s signalled) Is(target error) bool { return target == context.Canceled }
+
 // status is the shells' exit status of a program ended by the signal.
 func (s signalled) status() int {
 	if n, ok := s.sig.(syscall.Signal); ok {

@@ -405,8 +405,11 @@ func lockRecord(ctx context.Context, e *env, repo, name string) (*lockfile.Lock,
 			return nil, context.Cause(ctx)
 		}
 	}
+	if errors.Is(err, lockfile.ErrHeld) {
+		return nil, fmt.Errorf("another changebook sign of %s still runs after a minute: wait for it to end, then sign again", displayPath(repo, name))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot lock %s for signing: %w (lock file %s)", displayPath(repo, name), err, file)
+		return nil, fmt.Errorf("cannot lock %s for signing: %w", displayPath(repo, name), err)
 	}
 	return l, nil
 }

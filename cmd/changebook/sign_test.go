@@ -7,10 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/lockfile"
 )
 
 const signConfig = `title: Test records
@@ -240,5 +243,47 @@ func TestSignRemovesWhatAKilledSignLeft(t *testing.T) {
 		if _, err := os.Lstat(filepath.Join(changes, name)); err != nil {
 			t.Errorf("%s was removed: %v", name, err)
 		}
+	}
+}
+
+// TestSignWaitsForAnotherSign: while another sign holds the record's
+// lock, a sign waits and says so, then signs once the lock is let go; a
+// sign interrupted while it waits (SIGTERM) ends with 143 and changes
+// nothing.
+func TestSignWaitsForAnotherSign(t *testing.T) {
+	dir, file := signRepo(t)
+	lockPath := filepath.Join(dir, "changes", ".CHG-0001.md.changebook-sign.lock")
+	held, err := lockfile.TryLock(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"sign", "CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"}
+
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(100*time.Millisecond, func() { cancel(signalled{syscall.SIGTERM}) })
+	e, _, stderr := testEnv(nil, false)
+	if code := execute(ctx, e, args); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("interrupted while waiting: exit %d; want 143\n%s", code, stderr)
+	}
+	if got, _ := os.ReadFile(file); string(got) != signRecord {
+		t.Errorf("an interrupted sign changed the record:\n%s", got)
+	}
+
+	done := make(chan int)
+	e, _, stderr = testEnv(nil, false)
+	go func() { done <- execute(context.Background(), e, args) }()
+	time.Sleep(100 * time.Millisecond)
+	if got, _ := os.ReadFile(file); string(got) != signRecord {
+		t.Errorf("a sign wrote while another held the lock:\n%s", got)
+	}
+	held.Unlock()
+	if code := <-done; code != exitOK {
+		t.Fatalf("after the lock was let go: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "waiting for another changebook sign of "+displayPath(dir, "changes/CHG-0001.md")+" to end") {
+		t.Errorf("the wait was not told:\n%s", stderr)
+	}
+	if got, _ := os.ReadFile(file); !strings.Contains(string(got), "request: { by: alice, date: 2026-11-02 }") {
+		t.Errorf("not signed after the wait:\n%s", got)
 	}
 }
