@@ -287,3 +287,44 @@ func TestSignWaitsForAnotherSign(t *testing.T) {
 		t.Errorf("not signed after the wait:\n%s", got)
 	}
 }
+
+// TestConcurrentSignsWithAWideWindow holds each sign for 30 ms between
+// writing its temporary file and replacing the record, where two signs
+// sharing one temporary name overwrote each other's text: still exactly
+// one succeeds, and the record is the winner's, whole.
+func TestConcurrentSignsWithAWideWindow(t *testing.T) {
+	const signers = 4
+	dir, file := signRepo(t)
+	errs := make([]error, signers)
+	var wg sync.WaitGroup
+	for i := range signers {
+		wg.Go(func() {
+			e, _, _ := testEnv(nil, false)
+			cmd := signCommand(e, &signOptions{beforeReplace: func() { time.Sleep(30 * time.Millisecond) }})
+			cmd.SetArgs([]string{"CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", fmt.Sprintf("2026-11-%02d", i+1)})
+			cmd.SetOut(e.stdout)
+			cmd.SetErr(e.stderr)
+			errs[i] = cmd.ExecuteContext(context.Background())
+		})
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner < 0:
+			winner = i
+		case err == nil:
+			t.Errorf("signs %d and %d both succeeded", winner, i)
+		case !strings.Contains(err.Error(), "already signed"):
+			t.Errorf("sign %d: %v", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no sign succeeded: %v", errs)
+	}
+	content, _ := os.ReadFile(file)
+	want := strings.Replace(signRecord, "signoffs:\n", fmt.Sprintf("signoffs:\n  request: { by: alice, date: 2026-11-%02d }\n", winner+1), 1)
+	if string(content) != want {
+		t.Errorf("the record is\n%s\nwant\n%s", content, want)
+	}
+}
