@@ -184,7 +184,8 @@ func TestSignRespectsReadOnlyRecords(t *testing.T) {
 }
 
 // TestSignFollowsALink: a record that is a symbolic link (inside the
-// repository) is signed in the file it points to; the link stays a link.
+// repository) is signed in the file it points to, which keeps its mode;
+// the link stays a link.
 func TestSignFollowsALink(t *testing.T) {
 	dir, file := signRepo(t)
 	target := filepath.Join(dir, "archive", "CHG-0001.md")
@@ -195,6 +196,9 @@ func TestSignFollowsALink(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("../archive/CHG-0001.md", file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(target, 0o640); err != nil {
 		t.Fatal(err)
 	}
 	e, stdout, stderr := testEnv(nil, false)
@@ -210,6 +214,9 @@ func TestSignFollowsALink(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(target); !strings.Contains(string(got), "request: { by: alice, date: 2026-11-02 }") {
 		t.Errorf("the link's target was not signed:\n%s", got)
+	}
+	if info, err := os.Stat(target); err != nil || info.Mode().Perm() != 0o640 {
+		t.Errorf("the signed file's mode is %v (%v); want its own, -rw-r-----", info.Mode(), err)
 	}
 	if left := signLeftovers(t, dir); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
