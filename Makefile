@@ -50,6 +50,7 @@ bench-go:
 # (the f.Add seeds and testdata/fuzz); `make fuzz` searches for new inputs.
 FUZZ_TARGETS := \
 	./generator/frontmatter:FuzzParse \
+	./generator/frontmatter:FuzzNesting \
 	./generator/record:FuzzParse \
 	./generator/config:FuzzLoad \
 	./generator/check:FuzzCheck \

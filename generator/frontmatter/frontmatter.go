@@ -191,11 +191,17 @@ func (d *decoder) count(pos diag.Pos, depth int) error {
 		return errBudget
 	}
 	if depth > d.limits.MaxDepth {
-		d.c.Errorf(pos, RuleLimit, "flatten the nested values",
-			"front matter is nested more than %d levels deep", d.limits.MaxDepth)
+		d.tooDeep(pos)
 		return errBudget
 	}
 	return nil
+}
+
+// tooDeep reports nesting beyond the depth limit, found in the decoded tree
+// or, for TOML, by the scan that runs before the parser.
+func (d *decoder) tooDeep(pos diag.Pos) {
+	d.c.Errorf(pos, RuleLimit, "flatten the nested values (each part of a dotted key is a level too)",
+		"front matter is nested more than %d levels deep", d.limits.MaxDepth)
 }
 
 // addPair adds p to the mapping n. A duplicate key is reported with both

@@ -2,6 +2,7 @@ package frontmatter
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/changebook/changebook/generator/diag"
@@ -55,5 +56,50 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		walk(doc.Root)
+	})
+}
+
+// FuzzNesting holds the depth limit's promises on the TOML and JSON paths
+// (and YAML's), seeded with the bomb shapes: nesting, dotted keys and
+// headers, long keys, thousands of keys on one line. Under a small limit
+// (so that the fuzzer explores around it): every finding has a line; what
+// a parse allocates stays a small multiple of the input; and the TOML scan
+// that rejects deep texts before the parser never rejects one whose tree
+// is within the limit.
+func FuzzNesting(f *testing.F) {
+	for _, b := range hostile.Bombs(2_000) {
+		f.Add([]byte(b.Src))
+	}
+	for _, s := range []string{
+		"+++\na.b.c = 1\n[x.y]\nz = [[1], {a.b = 2}]\n[[t.u]]\nv = 'a.b[c{'\n+++\n",
+		"+++\n\"a.b\".'c.d'.e = \"\"\"\n[[{{\n\"\"\" # [[\n+++\n",
+		"+++\n" + strings.Repeat("k", 5_000) + " = 1\n+++\n",
+		"{\n\"" + strings.Repeat("k", 5_000) + "\": [[{\"a\": []}]]\n}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	const depth = 8
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fs []diag.Finding
+		var doc *Document
+		got := allocated(func() { doc, fs = Parse("x.md", data, Limits{MaxDepth: depth}) })
+		if limit := uint64(256*len(data) + 4<<20); got > limit {
+			t.Fatalf("allocated %d KB for %d bytes", got>>10, len(data))
+		}
+		lines := hostile.Lines(data)
+		for _, f := range fs {
+			if f.Pos.Line < 1 || f.Pos.Line > lines {
+				t.Fatalf("finding off the file's %d lines: %+v", lines, f)
+			}
+		}
+		if doc.Format != TOML || len(fs) != 1 || fs[0].Rule != RuleLimit {
+			return
+		}
+		// Rejected for depth: without the limit (the input is small), the
+		// tree must be deeper than the limit, or not decode at all.
+		deep, all := Parse("x.md", data, Limits{MaxDepth: 1 << 20})
+		if len(all) == 0 && deep.Root != nil && treeDepth(deep.Root) <= depth {
+			t.Fatalf("rejected as deeper than %d, but the tree is %d deep", depth, treeDepth(deep.Root))
+		}
 	})
 }

@@ -17,7 +17,7 @@ type jsonParser struct {
 	d     *decoder
 	data  []byte
 	dec   *json.Decoder
-	lines lineIndex
+	lines *lineIndex
 }
 
 func (d *decoder) json(data []byte) *Node {

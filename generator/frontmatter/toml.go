@@ -14,6 +14,10 @@ import (
 )
 
 func (d *decoder) toml(data []byte) *Node {
+	if off := tomlTooDeep(data, d.limits.MaxDepth); off >= 0 {
+		d.tooDeep(newLineIndex(data, d.lineOffset).pos(off))
+		return nil
+	}
 	var v map[string]any
 	if _, err := toml.Decode(string(data), &v); err != nil {
 		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()

@@ -35,7 +35,7 @@ func (p tomlPositions) keyPos(path string) diag.Pos {
 type tomlLocator struct {
 	src         []byte
 	i           int
-	lines       lineIndex
+	lines       *lineIndex
 	places      tomlPositions
 	arrayTables map[string]int // header path -> elements seen, for [[name]]
 }

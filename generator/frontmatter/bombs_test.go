@@ -1,0 +1,116 @@
+package frontmatter
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/internal/hostile"
+)
+
+// allocated returns the bytes f allocates on the heap.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestBombsCostLinearly: every bomb shape of 100 KB is rejected with its
+// rule, and what decoding it allocates grows linearly with its size (four
+// times the text, at most about four times the bytes) and stays a small
+// multiple of it. Bytes allocated do not flake on a busy machine the way a
+// time would; before the depth pre-scan 20,000 nested TOML inline tables
+// took 54 s and 15.7 GB, and 10,000 keys on one line took a third of a
+// second counting columns from the line's start for each.
+func TestBombsCostLinearly(t *testing.T) {
+	small, large := hostile.Bombs(25_000), hostile.Bombs(100_000)
+	for i, b := range large {
+		t.Run(b.Name, func(t *testing.T) {
+			var fs []diag.Finding
+			got := allocated(func() { _, fs = Parse("x.md", []byte(b.Src), Limits{}) })
+			if b.Rule != "" && (len(fs) == 0 || fs[0].Rule != b.Rule) {
+				t.Errorf("findings %.300v; want %s first", fs, b.Rule)
+			}
+			for _, f := range fs {
+				if f.Pos.Line < 1 {
+					t.Errorf("finding without a line: %+v", f)
+				}
+			}
+			if limit := uint64(256*len(b.Src) + 4<<20); got > limit {
+				t.Errorf("allocated %d MB for %d KB; want under %d MB", got>>20, len(b.Src)>>10, limit>>20)
+			}
+			quarter := allocated(func() { Parse("x.md", []byte(small[i].Src), Limits{}) })
+			if got > 6*quarter+1<<20 {
+				t.Errorf("allocated %d KB for %d KB but %d KB for %d KB: more than linear", got>>10, len(b.Src)>>10, quarter>>10, len(small[i].Src)>>10)
+			}
+		})
+	}
+}
+
+// treeDepth is the depth the decoder's budget counts: the root is 0, each
+// value one more than the mapping or list it is in.
+func treeDepth(n *Node) int {
+	d := 0
+	for _, c := range n.Items {
+		d = max(d, treeDepth(c)+1)
+	}
+	for _, p := range n.Pairs {
+		d = max(d, treeDepth(p.Value)+1)
+	}
+	return d
+}
+
+// TestTOMLDepthScanCountsLikeTheDecoder: at the limit a TOML text passes,
+// one level deeper it gets the limit finding, whatever the nesting is made
+// of; brackets, braces and dots inside strings and comments count for
+// nothing.
+func TestTOMLDepthScanCountsLikeTheDecoder(t *testing.T) {
+	const max = 6
+	noise := "s1 = \"[[{{a.b.c\" # [[{{ a.b\ns2 = 'x.y[{'\ns3 = \"\"\"\n[[[{{{\na.b.c.d.e.f.g = 1\n\"\"\"\ns4 = '''\n]]]}}}[[[\n'''\n"
+	shapes := map[string]func(depth int) string{
+		// a value at depth d: d key parts...
+		"dotted-key": func(d int) string { return strings.Repeat("a.", d-1) + "a = 1\n" },
+		"quoted-dotted-key": func(d int) string {
+			return strings.Repeat(`"a.b".`, d-1) + "'c' = 1\n"
+		},
+		// ...or a header of h parts and a key of d-h parts...
+		"header": func(d int) string { return "[" + strings.Repeat("a.", d-2) + "a]\nb = 1\n" },
+		// ...or an array of tables (its element is a level)...
+		"array-table": func(d int) string { return "[[" + strings.Repeat("a.", d-3) + "a]]\nb = 1\n" },
+		// ...or arrays, whose elements are a level each...
+		"arrays": func(d int) string { return "a = " + strings.Repeat("[", d-1) + "1" + strings.Repeat("]", d-1) + "\n" },
+		"empty-arrays": func(d int) string {
+			return "a = " + strings.Repeat("[", d) + strings.Repeat("]", d) + "\n"
+		},
+		// ...or inline tables with dotted keys inside.
+		"inline-tables": func(d int) string {
+			return "a = " + strings.Repeat("{ b.c = ", (d-1)/2) + "1" + strings.Repeat(" }", (d-1)/2) + "\n"
+		},
+		"mixed": func(d int) string {
+			return "[x]\na = [ { b = [ " + strings.Repeat("[", d-5) + "1" + strings.Repeat("]", d-5) + " ] } ]\n"
+		},
+	}
+	for name, shape := range shapes {
+		t.Run(name, func(t *testing.T) {
+			at := shape(max)
+			doc, fs := Parse("x.md", []byte("+++\n"+noise+at+"+++\n"), Limits{MaxDepth: max})
+			if len(fs) != 0 {
+				t.Fatalf("at the limit: %+v", fs)
+			}
+			if d := treeDepth(doc.Root); d > max {
+				t.Fatalf("the shape is %d deep", d)
+			}
+			over := shape(max + 2)
+			_, fs = Parse("x.md", []byte("+++\n"+noise+over+"+++\n"), Limits{MaxDepth: max})
+			if len(fs) != 1 || fs[0].Rule != RuleLimit || fs[0].Pos.Line < 11 {
+				t.Fatalf("over the limit: %+v", fs)
+			}
+			if off := tomlTooDeep([]byte(noise+over), max); off < 0 {
+				t.Errorf("the scan let it through to the parser")
+			}
+		})
+	}
+}
