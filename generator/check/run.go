@@ -38,7 +38,9 @@ func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options)
 		}
 	}
 	findings := append(repo.Findings, Records(repo.Config, repo.Records, opts)...)
-	diag.Sort(findings)
+	// At most diag.MaxPerRule findings of a rule per file, the rest
+	// counted: every report and the exit status see the same findings.
+	findings = diag.Limit(findings)
 	if !opts.NoLineText {
 		diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity says whether a finding fails a check.
@@ -50,9 +51,24 @@ type Finding struct {
 	Message  string // what is wrong, in one sentence
 	Hint     string // how to fix it, in one sentence
 	// LineText is the text of the line Pos points at, when known, so
-	// that reports can show the problem in context.
+	// that reports can show the problem in context. Of a long line it is
+	// a window around Pos.Col (see AddLineText).
 	LineText string
+	// LineStart is the column of LineText's first character in the line:
+	// more than 1 when the window leaves out the line's start.
+	LineStart int
+	// LineMore says that the line goes on after LineText.
+	LineMore bool
+	// Omitted, when above zero, makes this finding stand for that many
+	// findings of its rule and severity in its file that are not listed:
+	// see Limit. Count counts them.
+	Omitted int
 }
+
+// MaxPerRule is the most findings of one rule listed for one file; the
+// rest are counted in one closing finding (see Limit). A file with 15,000
+// unknown systems is better told "and 14,900 more" than listed in full.
+const MaxPerRule = 100
 
 // Location renders the finding's place as "file:line:col", "file:line" or
 // "file", the form editors and terminals turn into links.
@@ -81,16 +97,71 @@ func Sort(fs []Finding) {
 	})
 }
 
-// Count returns the number of errors and warnings in fs.
+// Count returns the number of errors and warnings in fs, those that a
+// closing finding stands for included.
 func Count(fs []Finding) (errors, warnings int) {
 	for _, f := range fs {
+		n := max(f.Omitted, 1)
 		if f.Severity == Error {
-			errors++
+			errors += n
 		} else {
-			warnings++
+			warnings += n
 		}
 	}
 	return errors, warnings
+}
+
+// omittedKey is what one closing finding stands for.
+type omittedKey struct {
+	file, rule string
+	sev        Severity
+}
+
+// Limit returns fs, sorted (see Sort), with at most MaxPerRule findings of
+// each rule for each file: the others of a rule and severity become one
+// closing finding, at the place of the first one left out, whose Omitted
+// says how many it stands for, so that counts and exit statuses stay those
+// of every finding. Closing findings already in fs (from a Collector) are
+// merged into it.
+func Limit(fs []Finding) []Finding {
+	shown := map[omittedKey]int{}
+	closing := map[omittedKey]*Finding{}
+	var order []omittedKey
+	out := fs[:0:0]
+	for _, f := range fs {
+		k := omittedKey{f.File, f.Rule, f.Severity}
+		n := 1
+		if f.Omitted > 0 {
+			n = f.Omitted
+		} else if shown[omittedKey{f.File, f.Rule, 0}] < MaxPerRule {
+			shown[omittedKey{f.File, f.Rule, 0}]++
+			out = append(out, f)
+			continue
+		}
+		c := closing[k]
+		if c == nil {
+			c = &Finding{File: f.File, Pos: f.Pos, Rule: f.Rule, Severity: f.Severity}
+			closing[k] = c
+			order = append(order, k)
+		}
+		c.Omitted += n
+	}
+	for _, k := range order {
+		c := closing[k]
+		c.Message = fmt.Sprintf("%d more %s of rule %s in this file, not listed: only the first %d findings of each rule are",
+			c.Omitted, plural(c.Omitted, c.Severity.String()), c.Rule, MaxPerRule)
+		c.Hint = "fix the findings listed, then check again to see the next ones"
+		out = append(out, *c)
+	}
+	Sort(out)
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // Collector gathers findings for one file. Its zero value is not usable; use
@@ -98,6 +169,11 @@ func Count(fs []Finding) (errors, warnings int) {
 type Collector struct {
 	file     string
 	findings []Finding
+	// Findings past MaxPerRule of a rule are only counted, so that a file
+	// with 50,000 duplicate keys holds 100 findings, not 50,000.
+	perRule map[string]int
+	omitted map[omittedKey]*Finding
+	order   []omittedKey
 }
 
 // NewCollector returns a Collector whose findings name file.
@@ -113,7 +189,30 @@ func (c *Collector) Warnf(pos Pos, rule, hint, format string, args ...any) {
 	c.add(Warning, pos, rule, hint, format, args...)
 }
 
+// Full reports whether rule has reached MaxPerRule findings, after which
+// the next ones are only counted: a rule may then skip costly work on them
+// (suggestions) that nobody will read.
+func (c *Collector) Full(rule string) bool { return c.perRule[rule] >= MaxPerRule }
+
 func (c *Collector) add(sev Severity, pos Pos, rule, hint, format string, args ...any) {
+	if c.perRule == nil {
+		c.perRule = map[string]int{}
+	}
+	if c.Full(rule) {
+		k := omittedKey{c.file, rule, sev}
+		o := c.omitted[k]
+		if o == nil {
+			if c.omitted == nil {
+				c.omitted = map[omittedKey]*Finding{}
+			}
+			o = &Finding{File: c.file, Pos: pos, Rule: rule, Severity: sev}
+			c.omitted[k] = o
+			c.order = append(c.order, k)
+		}
+		o.Omitted++
+		return
+	}
+	c.perRule[rule]++
 	c.findings = append(c.findings, Finding{
 		File:     c.file,
 		Pos:      pos,
@@ -124,8 +223,21 @@ func (c *Collector) add(sev Severity, pos Pos, rule, hint, format string, args .
 	})
 }
 
-// Findings returns what has been collected so far.
-func (c *Collector) Findings() []Finding { return c.findings }
+// Findings returns what has been collected so far, with one finding for
+// each rule and severity whose findings past MaxPerRule were only counted
+// (Limit gives it its message).
+func (c *Collector) Findings() []Finding {
+	if len(c.order) == 0 {
+		return c.findings
+	}
+	out := slices.Clip(c.findings)
+	for _, k := range c.order {
+		o := *c.omitted[k]
+		o.Message = fmt.Sprintf("%d more %s of rule %s, not listed", o.Omitted, plural(o.Omitted, o.Severity.String()), o.Rule)
+		out = append(out, o)
+	}
+	return out
+}
 
 // HasErrors reports whether any collected finding is an error.
 func (c *Collector) HasErrors() bool {
@@ -133,26 +245,98 @@ func (c *Collector) HasErrors() bool {
 	return e > 0
 }
 
+// An excerpt of a long line is a window of this many characters, starting
+// this many before the finding's column.
+const (
+	excerptWidth  = 120
+	excerptBefore = 40
+)
+
 // AddLineText fills LineText for findings that point at a line, reading
 // each file once through read. Files that cannot be read are left as they
 // are: the findings themselves already say what is wrong.
+//
+// Of a line longer than excerptWidth characters, LineText is a window
+// around the finding's column (LineStart and LineMore say what is cut), and
+// the windows of one line are slices of one copy of it: 15,000 findings on
+// a 1 MB line once made 15,000 copies of it and ran out of memory. The
+// findings of a file are visited in line and column order, so finding the
+// windows walks each line once.
 func AddLineText(fs []Finding, read func(file string) ([]byte, error)) {
-	cache := map[string][][]byte{}
+	byFile := map[string][]int{}
+	var files []string
 	for i := range fs {
 		f := &fs[i]
 		if f.Pos.Line <= 0 || f.LineText != "" {
 			continue
 		}
-		lines, ok := cache[f.File]
-		if !ok {
-			if data, err := read(f.File); err == nil {
-				data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-				lines = bytes.Split(data, []byte("\n"))
-			}
-			cache[f.File] = lines
+		if _, ok := byFile[f.File]; !ok {
+			files = append(files, f.File)
 		}
-		if f.Pos.Line <= len(lines) {
-			f.LineText = strings.TrimRight(string(lines[f.Pos.Line-1]), "\r")
+		byFile[f.File] = append(byFile[f.File], i)
+	}
+	for _, file := range files {
+		data, err := read(file)
+		if err != nil {
+			continue
+		}
+		data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+		idx := byFile[file]
+		slices.SortFunc(idx, func(a, b int) int {
+			return cmp.Or(cmp.Compare(fs[a].Pos.Line, fs[b].Pos.Line), cmp.Compare(fs[a].Pos.Col, fs[b].Pos.Col))
+		})
+		var (
+			lineNo, start = 1, 0 // the line at data[start:]
+			line          string // its text, converted once
+			converted     bool
+			cur           cursor
+		)
+		for _, i := range idx {
+			f := &fs[i]
+			for lineNo < f.Pos.Line && start <= len(data) {
+				n := bytes.IndexByte(data[start:], '\n')
+				if n < 0 {
+					start = len(data) + 1 // past the last line
+					break
+				}
+				start += n + 1
+				lineNo++
+				converted = false
+			}
+			if start > len(data) {
+				break // this finding and the next ones point past the end
+			}
+			if !converted {
+				end := bytes.IndexByte(data[start:], '\n')
+				if end < 0 {
+					end = len(data) - start
+				}
+				line = strings.TrimRight(string(data[start:start+end]), "\r")
+				converted, cur = true, cursor{col: 1}
+			}
+			f.LineText, f.LineStart, f.LineMore = cur.window(line, f.Pos.Col)
 		}
 	}
+}
+
+// cursor walks a line by characters: byte offset off is column col.
+type cursor struct{ off, col int }
+
+// window returns the excerpt of line for a finding at column col. The
+// cursor only moves forward: findings come in column order.
+func (c *cursor) window(line string, col int) (text string, start int, more bool) {
+	if len(line) <= excerptWidth { // bytes: fewer characters still
+		return line, 1, false
+	}
+	for c.col < col-excerptBefore && c.off < len(line) {
+		_, size := utf8.DecodeRuneInString(line[c.off:])
+		c.off += size
+		c.col++
+	}
+	end := c.off
+	for n := 0; n < excerptWidth && end < len(line); n++ {
+		_, size := utf8.DecodeRuneInString(line[end:])
+		end += size
+	}
+	return line[c.off:end], c.col, end < len(line)
 }

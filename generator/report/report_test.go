@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -39,7 +40,7 @@ func TestText(t *testing.T) {
 	got := write(t, Text, Options{})
 	want := "changes/a.md:7:3: error: required field `reason` is missing [required-field]\n" +
 		"    hint: add `reason: |`\n" +
-		"changes/b,c:d.md:2: warning: 100% wrong\nsecond line [unknown-field]\n" +
+		"changes/b,c:d.md:2: warning: 100% wrong\\nsecond line [unknown-field]\n" +
 		"changebook.yaml: warning: no people [roles-not-checked]\n" +
 		"    hint: add people\n" +
 		"checked 2 records: 1 error, 2 warnings\n"
@@ -138,5 +139,94 @@ func TestPlural(t *testing.T) {
 		if got := Plural(n, "record"); got != want {
 			t.Errorf("Plural(%d) = %q; want %q", n, got, want)
 		}
+	}
+}
+
+// hostileFinding carries, in its file name, message, hint and source line,
+// what an attacker would write to take over a terminal or a CI log: a
+// terminal title (OSC 0), a clipboard write (OSC 52), a screen clear, a
+// forged summary and a forged GitHub workflow command after a line break.
+func hostileFinding() diag.Finding {
+	return diag.Finding{
+		File: "changes/x\n::error file=fake.md,line=1::forged\r.md", Pos: diag.Pos{Line: 3, Col: 25}, Rule: "x", Severity: diag.Error,
+		Message:  "bad \x1b]0;pwned\x07 value\x1b[2J\nchecked 0 records: 0 errors, 0 warnings",
+		Hint:     "\u202eevil\x9b31m \xff",
+		LineText: "title: \x1b]52;c;ZXZpbA==\x07 end",
+	}
+}
+
+// TestTextEscapesControlCharacters: nothing a record or file name holds
+// reaches the terminal raw; the caret stays under its column after the
+// escapes; no output line starts a workflow command.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, Text, &Report{Records: 1, Findings: []diag.Finding{hostileFinding()}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	assertInert(t, out)
+	lines := strings.Split(out, "\n")
+	if len(lines) != 6 { // finding, excerpt, caret, hint, summary, ""
+		t.Fatalf("%d lines; want 5:\n%s", len(lines)-1, out)
+	}
+	if strings.Index(lines[2], "^") != strings.Index(lines[1], "end") {
+		t.Errorf("caret not under its column:\n%s\n%s", lines[1], lines[2])
+	}
+	for _, want := range []string{`changes/x\n::error file=fake.md,line=1::forged\r.md:3:25`, `bad \x1b]0;pwned\x07 value\x1b[2J\nchecked 0`, `\u202eevil\x9b31m \xff`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in:\n%s", want, out)
+		}
+	}
+}
+
+// TestGitHubEscapesControlCharacters: the workflow commands follow
+// GitHub's escaping (%, CR and LF; in properties also : and ,), and other
+// control characters are shown escaped: one command line per finding.
+func TestGitHubEscapesControlCharacters(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, GitHub, &Report{Records: 1, Findings: []diag.Finding{hostileFinding()}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	assertInert(t, out)
+	want := "::error file=changes/x%0A%3A%3Aerror file=fake.md%2Cline=1%3A%3Aforged%0D.md,line=3,col=25,title=changebook x::" +
+		`bad \x1b]0;pwned\x07 value\x1b[2J%0Achecked 0 records: 0 errors, 0 warnings%0Ahint: \u202eevil\x9b31m \xff` + "\n"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// assertInert fails on any control character but the line ends, and on
+// an output line that GitHub would read as a workflow command, but the
+// first of the github format.
+func assertInert(t *testing.T, out string) {
+	t.Helper()
+	for i, r := range out {
+		if r != '\n' && (r < 0x20 || r == 0x7f || (0x80 <= r && r < 0xa0) || r == 0x202e || r == utf8.RuneError) {
+			t.Fatalf("raw control character %U at byte %d of:\n%q", r, i, out)
+		}
+	}
+	for i, line := range strings.Split(out, "\n") {
+		if i > 0 && strings.HasPrefix(strings.TrimSpace(line), "::") {
+			t.Errorf("line %d is a workflow command: %s", i+1, line)
+		}
+	}
+}
+
+// TestTextShowsAWindowOfALongLine: a window of a long line is shown with
+// "…" where it is cut, and the caret under the finding's column.
+func TestTextShowsAWindowOfALongLine(t *testing.T) {
+	f := diag.Finding{File: "a.md", Pos: diag.Pos{Line: 2, Col: 5003}, Rule: "x", Message: "m",
+		LineText: "aé\x1b" + strings.Repeat("b", 100), LineStart: 5000, LineMore: true}
+	var b bytes.Buffer
+	if err := Write(&b, Text, &Report{Findings: []diag.Finding{f}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if want := "    2 | …aé\\x1b" + strings.Repeat("b", 100) + "…"; lines[1] != want {
+		t.Errorf("excerpt %q; want %q", lines[1], want)
+	}
+	if want := "      |        ^"; lines[2] != want {
+		t.Errorf("caret %q; want %q", lines[2], want)
 	}
 }
