@@ -303,3 +303,27 @@ func TestUTF16IsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestBadBytesInYAMLPointAtTheirLine: a control character or a byte that
+// is not UTF-8 deep in a YAML front matter is reported at its own line and
+// column (yaml.v3 says neither, and the finding used to point at line 2).
+func TestBadBytesInYAMLPointAtTheirLine(t *testing.T) {
+	filler := strings.Repeat("k: v\n", 34)
+	for name, tt := range map[string]struct {
+		line, want string
+		col        int
+	}{
+		"escape":        {"title: x\x1b]0;pwned\x07", "control character U+001B", 9},
+		"nul":           {"title: ééé\x00", "control character U+0000", 11},
+		"invalid-utf-8": {"title: \xff\xfe", "byte 0xff, which is not UTF-8,", 8},
+		"c1":            {"title: a\u009b", "control character U+009B", 9},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := "---\nid: CHG-1\n" + filler[:len(filler)-5] + tt.line + "\n---\n" // the bad line is line 36
+			f := parseOne(t, src, RuleSyntax)
+			if f.Pos != at(36, tt.col) || !strings.Contains(f.Message, tt.want) {
+				t.Errorf("at %v: %s; want line 36, column %d, %q", f.Pos, f.Message, tt.col, tt.want)
+			}
+		})
+	}
+}

@@ -2,9 +2,11 @@ package frontmatter
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -29,6 +31,10 @@ func (d *decoder) yaml(data []byte) *Node {
 			// the last; point at the last line the user can see instead.
 			line = min(line, max(countLines(data), 1))
 			pos, msg = diag.Pos{Line: line + d.lineOffset, Col: 1}, m[2]
+		} else if off, what := firstUnprintable(data); off >= 0 {
+			// yaml.v3's reader refuses a control character or a byte that
+			// is not UTF-8 without saying where: find it.
+			pos, msg = newLineIndex(data, d.lineOffset).pos(off), what+" is not allowed"
 		}
 		d.c.Errorf(pos, RuleSyntax, "fix the YAML syntax at this line (indentation, a missing \":\" or an unclosed quote)",
 			"invalid YAML: %s", msg)
@@ -143,4 +149,23 @@ func countLines(data []byte) int {
 		n++
 	}
 	return n
+}
+
+// firstUnprintable returns the offset of the first character that YAML
+// does not allow in a document (a control character other than tab and
+// line breaks, a byte that is not UTF-8, U+FFFE or U+FFFF, a byte order
+// mark after the start), with its description, or -1.
+func firstUnprintable(data []byte) (int, string) {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return i, fmt.Sprintf("byte 0x%02x, which is not UTF-8,", data[i])
+		case r == 0x09 || r == 0x0a || r == 0x0d || r == 0x85:
+		case r < 0x20 || (0x7f <= r && r < 0xa0) || (0xd800 <= r && r < 0xe000) || r == 0xfffe || r == 0xffff || (r == 0xfeff && i > 0):
+			return i, fmt.Sprintf("control character U+%04X", r)
+		}
+		i += size
+	}
+	return -1, ""
 }
