@@ -1,12 +1,14 @@
 package check
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/overlap"
 	"github.com/changebook/changebook/generator/record"
 )
 
@@ -40,16 +42,18 @@ func duplicateIDs(records []*record.Record) []diag.Finding {
 	return findings
 }
 
-type windowed struct {
-	r          *record.Record
-	start, end record.Date
-}
+// overlapNames is how many of the changes a window overlaps its finding
+// names.
+const overlapNames = 3
 
-// overlappingWindows warns about two live changes on one system whose
-// implementation windows overlap. Each system's windows are sorted by start
-// and swept, so the cost grows with the overlaps, not with pairs.
+// overlappingWindows warns about live changes on one system whose
+// implementation windows overlap: one finding per record and system, with
+// how many changes it overlaps and the first few, so that 1,000 changes in
+// one window give 1,000 findings, not the 2 million pairs they once did
+// (see package overlap for a detection that is not quadratic either).
 func overlappingWindows(records []*record.Record) []diag.Finding {
-	bySystem := map[string][]windowed{}
+	bySystem := map[string][]*record.Record{}
+	var systems []string
 	for _, r := range records {
 		w := r.Window
 		if w == nil || w.Start.IsZero() || w.End.IsZero() || !w.Start.Before(w.End) {
@@ -59,23 +63,41 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 			continue
 		}
 		for _, s := range r.SystemSet() {
-			bySystem[s] = append(bySystem[s], windowed{r, w.Start, w.End})
+			if bySystem[s] == nil {
+				systems = append(systems, s)
+			}
+			bySystem[s] = append(bySystem[s], r)
 		}
 	}
 	var findings []diag.Finding
-	warn := func(a, b windowed, system string) {
-		c := diag.NewCollector(a.r.File)
-		c.Warnf(a.r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the two changes can run together",
-			"window %s to %s on %s overlaps %s (%s to %s)", a.start, a.end, system, b.r.ID, b.start, b.end)
-		findings = append(findings, c.Findings()...)
-	}
-	for system, ws := range bySystem {
-		slices.SortFunc(ws, func(a, b windowed) int { return a.start.Time.Compare(b.start.Time) })
-		for i := range ws {
-			for j := i + 1; j < len(ws) && ws[j].start.Before(ws[i].end); j++ {
-				warn(ws[i], ws[j], system)
-				warn(ws[j], ws[i], system)
+	for _, system := range systems {
+		rs := bySystem[system]
+		ws := make([]overlap.Window, len(rs))
+		for i, r := range rs {
+			ws[i] = overlap.Window{Start: r.Window.Start.Time, End: r.Window.End.Time}
+		}
+		for i, g := range overlap.Find(ws, overlapNames) {
+			if g.Count == 0 {
+				continue
 			}
+			r := rs[i]
+			names := make([]string, len(g.First))
+			for k, j := range g.First {
+				o := rs[j]
+				names[k] = fmt.Sprintf("%s (%s to %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
+			}
+			list := strings.Join(names, ", ")
+			if more := g.Count - len(names); more > 0 {
+				list += fmt.Sprintf(" and %d more", more)
+			}
+			what := "1 other change"
+			if g.Count > 1 {
+				what = fmt.Sprintf("%d other changes", g.Count)
+			}
+			c := diag.NewCollector(r.File)
+			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
+				"window %s to %s on %s overlaps %s: %s", r.Window.Start, r.Window.End, system, what, list)
+			findings = append(findings, c.Findings()...)
 		}
 	}
 	return findings

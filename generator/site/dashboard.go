@@ -18,9 +18,12 @@ type Dashboard struct {
 	InProgress      []*Change
 	InProgressCount int
 	RecentlyClosed  []*Change
-	Upcoming        []*Change
-	HeatMap         template.HTML
-	PerMonth        template.HTML
+	// Upcoming lists the earliest upcoming windows, at most
+	// upcomingLimit; UpcomingCount counts them all.
+	Upcoming      []*Change
+	UpcomingCount int
+	HeatMap       template.HTML
+	PerMonth      template.HTML
 }
 
 // Count is a number of changes with one value of a field.
@@ -35,6 +38,7 @@ type Count struct {
 const (
 	recentLimit   = 10
 	progressLimit = 25
+	upcomingLimit = 25
 )
 
 func (m *Model) dashboard() Dashboard {
@@ -67,6 +71,8 @@ func (m *Model) dashboard() Dashboard {
 	slices.SortStableFunc(d.RecentlyClosed, func(a, b *Change) int { return b.Closed.Time.Compare(a.Closed.Time) })
 	d.RecentlyClosed = d.RecentlyClosed[:min(len(d.RecentlyClosed), recentLimit)]
 	slices.SortStableFunc(d.Upcoming, func(a, b *Change) int { return a.Window.Start.Time.Compare(b.Window.Start.Time) })
+	d.UpcomingCount = len(d.Upcoming)
+	d.Upcoming = d.Upcoming[:min(len(d.Upcoming), upcomingLimit)]
 	d.InProgressCount = len(d.InProgress)
 	d.InProgress = d.InProgress[:min(len(d.InProgress), progressLimit)]
 	d.HeatMap = m.heatMap()

@@ -1,6 +1,11 @@
 package site
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/changebook/changebook/generator/record"
+)
 
 func TestDashboardListsTheLatestInProgress(t *testing.T) {
 	d := syntheticModel(t, 200).dashboard()
@@ -9,5 +14,39 @@ func TestDashboardListsTheLatestInProgress(t *testing.T) {
 	}
 	if d.InProgress[0].ID < d.InProgress[len(d.InProgress)-1].ID {
 		t.Errorf("in progress not newest first: %s ... %s", d.InProgress[0].ID, d.InProgress[len(d.InProgress)-1].ID)
+	}
+}
+
+// TestOverlapsAreBounded: 1,000 live changes on one system in one window
+// each name the first overlapShown others and count the rest (each listed
+// all 999 before, found by comparing every pair, a million links a page
+// set); a change on two systems counts the changes it overlaps once.
+func TestOverlapsAreBounded(t *testing.T) {
+	m := syntheticModel(t, 1000)
+	w := &record.Window{Start: record.Date{Time: time.Date(2026, 11, 10, 22, 0, 0, 0, time.UTC)}, End: record.Date{Time: time.Date(2026, 11, 10, 23, 0, 0, 0, time.UTC)}}
+	var live []*Change
+	for _, c := range m.Changes {
+		c.Window, c.Overlap, c.OverlapCount = w, nil, 0
+		if c.Status != record.StatusRejected && c.Status != record.StatusChangesReq {
+			live = append(live, c)
+		}
+	}
+	// Every change on both systems: one overlap per pair, not two.
+	m.Systems = []*System{{Name: "a", Changes: m.Changes}, {Name: "b", Changes: m.Changes}}
+	m.findOverlaps()
+	for _, c := range live {
+		if len(c.Overlap) != overlapShown || c.OverlapCount != len(live)-1 || !c.OverlapAtLeast || c.OverlapMore() != len(live)-1-overlapShown {
+			t.Fatalf("%s: %d named, %d counted (at least: %v); want %d named of %d", c.ID, len(c.Overlap), c.OverlapCount, c.OverlapAtLeast, overlapShown, len(live)-1)
+		}
+	}
+	// Three changes: exact, across two systems.
+	three := live[:3]
+	m.Systems = []*System{{Name: "a", Changes: three}, {Name: "b", Changes: three}}
+	for _, c := range live {
+		c.Overlap, c.OverlapCount, c.OverlapAtLeast = nil, 0, false
+	}
+	m.findOverlaps()
+	if c := three[0]; len(c.Overlap) != 2 || c.OverlapCount != 2 || c.OverlapAtLeast {
+		t.Errorf("%s: %d named, %d counted (at least: %v); want 2 exactly", c.ID, len(c.Overlap), c.OverlapCount, c.OverlapAtLeast)
 	}
 }

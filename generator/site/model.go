@@ -11,6 +11,7 @@ import (
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/history"
+	"github.com/changebook/changebook/generator/overlap"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -64,7 +65,13 @@ type Change struct {
 	Path      string        // "changes/CHG-0042/"
 	Body      template.HTML // the rendered Markdown (sanitised by the markdown package)
 	Stages    []StageView
-	Overlap   []*Change // live changes on a shared system with an overlapping window
+	// Overlap holds the first (at most overlapShown) live changes on a
+	// shared system whose window overlaps this one's, by start;
+	// OverlapCount counts them all, OverlapAtLeast when that is a lower
+	// bound (see findOverlaps).
+	Overlap        []*Change
+	OverlapCount   int
+	OverlapAtLeast bool
 	// Requested and Closed are the request and documentation dates.
 	Requested, Closed record.Date
 	// Trail is the record's history from git; nil without one.
@@ -437,32 +444,69 @@ func stageDetail(s *record.Signoffs, stage record.Stage) string {
 	return ""
 }
 
+// overlapShown is how many overlapping changes a page names, and
+// overlapListed how many of each system findOverlaps asks for: enough to
+// count distinct changes across a change's systems in every real case.
+const (
+	overlapShown  = 5
+	overlapListed = 64
+)
+
 // findOverlaps flags live changes on a shared system whose windows overlap,
-// the same condition as the window-overlap rule of check.
+// the same condition as the window-overlap rule of check, found the same
+// way (package overlap: not quadratic, however many overlap). A change on
+// several systems may overlap one other change on each: its count is of
+// distinct changes when every system has at most overlapListed of them,
+// else the largest count of one system, marked as a lower bound.
 func (m *Model) findOverlaps() {
+	type found struct {
+		seen  map[*Change]bool
+		list  []*Change
+		most  int
+		count bool // every system listed all its overlaps
+	}
+	byChange := map[*Change]*found{}
 	for _, s := range m.Systems {
-		var ws []*Change
+		var cs []*Change
+		var ws []overlap.Window
 		for _, c := range s.Changes {
 			if w := c.Window; w != nil && !w.Start.IsZero() && w.Start.Before(w.End) &&
 				c.Status != record.StatusRejected && c.Status != record.StatusChangesReq {
-				ws = append(ws, c)
+				cs = append(cs, c)
+				ws = append(ws, overlap.Window{Start: w.Start.Time, End: w.End.Time})
 			}
 		}
-		slices.SortFunc(ws, func(a, b *Change) int { return a.Window.Start.Time.Compare(b.Window.Start.Time) })
-		for i := range ws {
-			for j := i + 1; j < len(ws) && ws[j].Window.Start.Before(ws[i].Window.End); j++ {
-				addOnce(&ws[i].Overlap, ws[j])
-				addOnce(&ws[j].Overlap, ws[i])
+		for i, g := range overlap.Find(ws, overlapListed) {
+			if g.Count == 0 {
+				continue
 			}
+			f := byChange[cs[i]]
+			if f == nil {
+				f = &found{seen: map[*Change]bool{}, count: true}
+				byChange[cs[i]] = f
+			}
+			f.most = max(f.most, g.Count)
+			f.count = f.count && g.Count <= overlapListed
+			for _, j := range g.First {
+				if !f.seen[cs[j]] {
+					f.seen[cs[j]] = true
+					f.list = append(f.list, cs[j])
+				}
+			}
+		}
+	}
+	for c, f := range byChange {
+		slices.SortStableFunc(f.list, func(a, b *Change) int { return a.Window.Start.Time.Compare(b.Window.Start.Time) })
+		c.Overlap = f.list[:min(len(f.list), overlapShown)]
+		c.OverlapCount, c.OverlapAtLeast = len(f.list), false
+		if !f.count {
+			c.OverlapCount, c.OverlapAtLeast = max(f.most, len(f.list)), true
 		}
 	}
 }
 
-func addOnce(list *[]*Change, c *Change) {
-	if !slices.Contains(*list, c) {
-		*list = append(*list, c)
-	}
-}
+// OverlapMore is how many overlapping changes the page does not name.
+func (c *Change) OverlapMore() int { return c.OverlapCount - len(c.Overlap) }
 
 // idKey is an id split into its prefix and its number without zeros, so
 // that ids compare with their numbers as numbers: CHG-10000 comes after

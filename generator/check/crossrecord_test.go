@@ -1,0 +1,60 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/repository"
+)
+
+// TestWindowOverlapsAreGrouped: 1,000 changes on one system in one window
+// give one finding each, naming how many others it overlaps and the first
+// three (they gave 999,000 findings, 2 per pair); a window that overlaps
+// one change says so in the singular.
+func TestWindowOverlapsAreGrouped(t *testing.T) {
+	files := map[string]string{}
+	for i := range 1000 {
+		files[fmt.Sprintf("changes/CHG-%04d.md", i+1000)] = strings.Replace(validRecord, "id: CHG-0042", fmt.Sprintf("id: CHG-%04d", i+1000), 1)
+	}
+	res := run(t, files)
+	var overlaps []diag.Finding
+	for _, f := range res {
+		if f.Rule == RuleWindowOverlap {
+			overlaps = append(overlaps, f)
+		}
+	}
+	if len(overlaps) != 1000 {
+		t.Fatalf("%d window-overlap findings; want 1000", len(overlaps))
+	}
+	want := "window 2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z on webhook-dispatcher overlaps 999 other changes: " +
+		"CHG-1001 (2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z), CHG-1002 (2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z), " +
+		"CHG-1003 (2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z) and 996 more"
+	if overlaps[0].File != "changes/CHG-1000.md" || overlaps[0].Message != want {
+		t.Errorf("first finding %s: %s\nwant: %s", overlaps[0].File, overlaps[0].Message, want)
+	}
+
+	two := run(t, map[string]string{"changes/a.md": validRecord, "changes/b.md": strings.Replace(validRecord, "id: CHG-0042", "id: CHG-0043", 1)})
+	for _, f := range two {
+		if f.Rule == RuleWindowOverlap && !strings.Contains(f.Message, "overlaps 1 other change: CHG-004") {
+			t.Errorf("%s: %s", f.File, f.Message)
+		}
+	}
+}
+
+// run checks files with testConfig and returns the findings.
+func run(t *testing.T, files map[string]string) []diag.Finding {
+	t.Helper()
+	fsys := fstest.MapFS{"changebook.yaml": {Data: []byte(testConfig)}}
+	for name, content := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(content)}
+	}
+	res, err := Run(context.Background(), fsys, repository.Options{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings
+}
