@@ -31,8 +31,8 @@ type worstShape struct {
 
 // worstShapes returns the worst inputs under the size limits: every bomb
 // of internal/hostile at about 800 KB (under the 1 MiB record limit), 15,000
-// unknown systems and 19,000 unknown fields on one line of about 1 MB, and
-// 1,000 records on one system in one window.
+// unknown systems and 19,000 unknown fields on one line of about 1 MB,
+// lists of 500,000 values, and 1,000 records on one system in one window.
 func worstShapes() []worstShape {
 	cfg := &fstest.MapFile{Data: []byte("systems: [api, billing, postgres]\n")}
 	one := func(name, src string) worstShape {
@@ -52,6 +52,13 @@ func worstShapes() []worstShape {
 		fields[i] = fmt.Sprintf("unknown-field-with-a-long-name-%012d: 1", i)
 	}
 	shapes = append(shapes, one("unknown-fields-one-line", "---\n{"+strings.Join(fields, ", ")+"}\n---\n"))
+	// Wide rather than deep: the node budget (20,000 values) applies once
+	// the YAML library has built its tree of all 500,000; the heap this
+	// takes is yaml.v3's and is the largest of these shapes.
+	shapes = append(shapes, one("yaml-wide-flow-one-line", "---\na: ["+strings.Repeat("1,", 500_000)+"1]\n---\n"))
+	shapes = append(shapes, one("yaml-wide-flow-under-the-refusal", "---\na: ["+strings.Repeat("1,", 199_000)+"1]\n---\n"))
+	shapes = append(shapes, one("yaml-wide-block", "---\na:\n"+strings.Repeat("- 1\n", 250_000)+"---\n"))
+	shapes = append(shapes, one("json-wide-one-line", "{\n\"a\": ["+strings.Repeat("1,", 500_000)+"1]\n}\n"))
 	overlaps := fstest.MapFS{"changebook.yaml": cfg}
 	for i := 1; i <= 1000; i++ {
 		id := fmt.Sprintf("CHG-%04d", i)

@@ -114,3 +114,22 @@ func TestTOMLDepthScanCountsLikeTheDecoder(t *testing.T) {
 		})
 	}
 }
+
+// TestWideTextsAreRefusedUnparsed: a YAML or TOML list of 500,000 values is
+// refused before its library builds a tree of it (yaml.v3's took 95 MB),
+// while 1 MB of prose with 100,000 commas still decodes.
+func TestWideTextsAreRefusedUnparsed(t *testing.T) {
+	for _, src := range []string{
+		"---\na: [" + strings.Repeat("1,", 500_000) + "1]\n---\n",
+		"---\na:\n" + strings.Repeat("- 1\n", 250_000) + "---\n",
+		"+++\na = [" + strings.Repeat("1,", 500_000) + "1]\n+++\n",
+	} {
+		var fs []diag.Finding
+		got := allocated(func() { _, fs = Parse("x.md", []byte(src), Limits{}) })
+		if len(fs) != 1 || fs[0].Rule != RuleLimit || got > 8<<20 {
+			t.Errorf("%.20q: %d KB allocated, findings %+v", src, got>>10, fs)
+		}
+	}
+	prose := "---\nreason: |\n" + strings.Repeat("  one, two, three, four, five, six, seven, eight, nine, ten\n", 10_000) + "---\n"
+	parseOK(t, prose)
+}

@@ -197,6 +197,27 @@ func (d *decoder) count(pos diag.Pos, depth int) error {
 	return nil
 }
 
+// wideFactor is how many times MaxNodes the lines and commas of a YAML or
+// TOML text may number before it is refused unparsed.
+const wideFactor = 10
+
+// tooWide refuses, before the YAML or TOML library builds its own tree of
+// it, a text with so many lines and commas that it cannot be within the
+// node budget by any reasonable margin: the budget is applied while
+// converting that tree, and yaml.v3's tree of a 1 MB list of 500,000
+// values alone takes about 95 MB. Each value needs a line or a comma of
+// its own, but for a few on one line ("a: b" in a flow mapping), so the
+// count is a bound that prose (whose commas count too) stays far below.
+func (d *decoder) tooWide(data []byte) bool {
+	marks := bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte(","))
+	if marks <= wideFactor*d.limits.MaxNodes {
+		return false
+	}
+	d.c.Errorf(diag.Pos{Line: d.lineOffset + 1, Col: 1}, RuleLimit, "split the lists into several records, or shorten them",
+		"front matter is too large to decode: %d lines and commas, more than %d times the limit of %d values", marks, wideFactor, d.limits.MaxNodes)
+	return true
+}
+
 // tooDeep reports nesting beyond the depth limit, found in the decoded tree
 // or, for TOML, by the scan that runs before the parser.
 func (d *decoder) tooDeep(pos diag.Pos) {

@@ -18,6 +18,9 @@ func (d *decoder) toml(data []byte) *Node {
 		d.tooDeep(newLineIndex(data, d.lineOffset).pos(off))
 		return nil
 	}
+	if d.tooWide(data) {
+		return nil
+	}
 	var v map[string]any
 	if _, err := toml.Decode(string(data), &v); err != nil {
 		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()

@@ -17,6 +17,9 @@ import (
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func (d *decoder) yaml(data []byte) *Node {
+	if d.tooWide(data) {
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()

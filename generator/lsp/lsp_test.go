@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/changebook/changebook/internal/hostile"
 )
 
 const settings = `title: Test records
@@ -396,5 +398,23 @@ func TestWarnsOfRecordsOutsideTheRepository(t *testing.T) {
 	case m := <-c.messages:
 		t.Errorf("told twice: %s", m)
 	default:
+	}
+}
+
+// TestBombsAreDiagnosedAtOnce: the language server checks through the same
+// guarded parser as check: each bomb shape of 40 KB (a 40 KB dotted key
+// blocked it for 9 s) gets its limit or duplicate-key diagnostic well
+// within a keystroke's patience, and the next edit is answered too.
+func TestBombsAreDiagnosedAtOnce(t *testing.T) {
+	c := start(t)
+	for _, b := range hostile.Bombs(40_000) {
+		start := time.Now()
+		diags := c.change(b.Src)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%s: %v", b.Name, took)
+		}
+		if !slices.ContainsFunc(diags, func(d diagnostic) bool { return d.Code == b.Rule }) {
+			t.Errorf("%s: no %s diagnostic in %.300v", b.Name, b.Rule, diags)
+		}
 	}
 }

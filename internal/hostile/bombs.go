@@ -29,7 +29,7 @@ func Bombs(size int) []Bomb {
 		{"toml-dotted-header", "+++\n[" + strings.Repeat("a.", n*5) + "a]\nb = 1\n+++\n", limit},
 		{"toml-dotted-array-header", "+++\n[[" + strings.Repeat("a.", n*5) + "a]]\nb = 1\n+++\n", limit},
 		{"toml-dotted-inline-key", "+++\na = {" + strings.Repeat("a.", n*5) + "a = 1}\n+++\n", limit},
-		{"toml-wide-array-one-line", "+++\na = [" + strings.Repeat("1, ", n*3) + "1]\n+++\n", limit},
+		{"toml-wide-array-one-line", "+++\na = [" + strings.Repeat("1,", n*5) + "1]\n+++\n", limit},
 		{"json-arrays", "{\n\"a\": " + strings.Repeat("[", n*5) + strings.Repeat("]", n*5) + "\n}\n", limit},
 		{"json-objects", "{\n\"a\": " + strings.Repeat(`{"a":`, n*2) + "1" + strings.Repeat("}", n*2) + "\n}\n", limit},
 		{"json-duplicate-keys-one-line", "{\n\"id\": \"x\", " + strings.Repeat(`"a": 1, `, n) + "\"b\": 2\n}\n", dup},
