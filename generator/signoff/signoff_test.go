@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/hostile"
 )
 
 const yamlRecord = `---
@@ -205,5 +207,21 @@ func TestAddToEveryExample(t *testing.T) {
 	}
 	if signed < 3 {
 		t.Errorf("signed %d examples", signed)
+	}
+}
+
+// TestAddRefusesBombsAtOnce: sign parses through the guarded front matter
+// parser before it edits anything, so every bomb shape of 100 KB is
+// refused as a record that does not parse, in milliseconds.
+func TestAddRefusesBombsAtOnce(t *testing.T) {
+	for _, b := range hostile.Bombs(100_000) {
+		start := time.Now()
+		_, err := Add("changes/x.md", []byte(b.Src), Signoff{Stage: record.Request, By: "alice", Date: "2026-11-02"})
+		if err == nil || !strings.Contains(err.Error(), "does not parse") {
+			t.Errorf("%s: %v", b.Name, err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%s: %v", b.Name, took)
+		}
 	}
 }
