@@ -26,16 +26,25 @@ func duplicateIDs(records []*record.Record) []diag.Finding {
 		if len(rs) < 2 {
 			continue
 		}
+		// Each names the first few others and counts the rest: 1,000
+		// records with one id would otherwise name 999,000 files.
 		for _, r := range rs {
 			var others []string
 			for _, o := range rs {
+				if len(others) == overlapNames {
+					break
+				}
 				if o != r {
 					others = append(others, fmt.Sprintf("%s:%d", o.File, o.At("id").Line))
 				}
 			}
+			list := strings.Join(others, ", ")
+			if more := len(rs) - 1 - len(others); more > 0 {
+				list += fmt.Sprintf(" and %d more", more)
+			}
 			c := diag.NewCollector(r.File)
 			c.Errorf(r.At("id"), RuleDuplicateID, "give one of the records the next free id",
-				"id %s is also used by %s", id, strings.Join(others, ", "))
+				"id %s is also used by %s", id, list)
 			findings = append(findings, c.Findings()...)
 		}
 	}

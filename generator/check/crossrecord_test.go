@@ -45,6 +45,28 @@ func TestWindowOverlapsAreGrouped(t *testing.T) {
 	}
 }
 
+// TestDuplicateIDsNameTheFirstOthers: 1,000 records with one id each name
+// three of the others and count the rest, instead of all 999.
+func TestDuplicateIDsNameTheFirstOthers(t *testing.T) {
+	files := map[string]string{}
+	for i := range 1000 {
+		files[fmt.Sprintf("changes/CHG-%04d.md", i+1000)] = validRecord
+	}
+	var n int
+	for _, f := range run(t, files) {
+		if f.Rule != RuleDuplicateID {
+			continue
+		}
+		n++
+		if !strings.HasSuffix(f.Message, " and 996 more") || strings.Count(f.Message, ".md:") != 3 {
+			t.Fatalf("%s: %s", f.File, f.Message)
+		}
+	}
+	if n != 1000 {
+		t.Errorf("%d duplicate-id findings; want 1000", n)
+	}
+}
+
 // run checks files with testConfig and returns the findings.
 func run(t *testing.T, files map[string]string) []diag.Finding {
 	t.Helper()
