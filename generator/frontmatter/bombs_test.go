@@ -116,7 +116,8 @@ func TestTOMLDepthScanCountsLikeTheDecoder(t *testing.T) {
 }
 
 // TestWideTextsAreRefusedUnparsed: a YAML or TOML list of 500,000 values is
-// refused before its library builds a tree of it (yaml.v3's took 95 MB),
+// refused before its library builds a tree of it (yaml.v3's took 95 MB;
+// what the splitter allocates is a small part of that),
 // while 1 MB of prose with 100,000 commas still decodes.
 func TestWideTextsAreRefusedUnparsed(t *testing.T) {
 	for _, src := range []string{
@@ -126,7 +127,7 @@ func TestWideTextsAreRefusedUnparsed(t *testing.T) {
 	} {
 		var fs []diag.Finding
 		got := allocated(func() { _, fs = Parse("x.md", []byte(src), Limits{}) })
-		if len(fs) != 1 || fs[0].Rule != RuleLimit || got > 8<<20 {
+		if len(fs) != 1 || fs[0].Rule != RuleLimit || got > 32<<20 {
 			t.Errorf("%.20q: %d KB allocated, findings %+v", src, got>>10, fs)
 		}
 	}
