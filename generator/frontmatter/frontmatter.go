@@ -151,7 +151,7 @@ func Parse(file string, content []byte, limits Limits) (*Document, []diag.Findin
 	if got.format == JSON {
 		offset = delimLine - 1
 	}
-	d := &decoder{c: c, lineOffset: offset, limits: limits}
+	d := &decoder{c: c, lineOffset: offset, limits: limits, format: got.format}
 	switch got.format {
 	case YAML:
 		doc.Root = d.yaml(got.data)
@@ -177,6 +177,7 @@ type decoder struct {
 	c          *diag.Collector
 	lineOffset int
 	limits     Limits
+	format     Format
 	nodes      int
 }
 
@@ -186,8 +187,7 @@ var errBudget = errors.New("budget exceeded")
 func (d *decoder) count(pos diag.Pos, depth int) error {
 	d.nodes++
 	if d.nodes > d.limits.MaxNodes {
-		d.c.Errorf(pos, RuleLimit, "remove YAML anchors and aliases that expand to huge trees",
-			"front matter expands to more than %d values (alias expansion limit)", d.limits.MaxNodes)
+		d.tooMany(pos)
 		return errBudget
 	}
 	if depth > d.limits.MaxDepth {
@@ -216,6 +216,18 @@ func (d *decoder) tooWide(data []byte) bool {
 	d.c.Errorf(diag.Pos{Line: d.lineOffset + 1, Col: 1}, RuleLimit, "split the lists into several records, or shorten them",
 		"front matter is too large to decode: %d lines and commas, more than %d times the limit of %d values", marks, wideFactor, d.limits.MaxNodes)
 	return true
+}
+
+// tooMany reports a front matter of more values than the budget; only
+// YAML can get there through aliases, which its hint names.
+func (d *decoder) tooMany(pos diag.Pos) {
+	if d.format == YAML {
+		d.c.Errorf(pos, RuleLimit, "remove YAML anchors and aliases that expand to huge trees, or split the lists into several records",
+			"front matter expands to more than %d values (alias expansion limit)", d.limits.MaxNodes)
+		return
+	}
+	d.c.Errorf(pos, RuleLimit, "split the lists into several records, or shorten them",
+		"front matter has more than %d values (limits.alias_expansion)", d.limits.MaxNodes)
 }
 
 // tooDeep reports nesting beyond the depth limit, found in the decoded tree

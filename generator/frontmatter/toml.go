@@ -14,8 +14,13 @@ import (
 )
 
 func (d *decoder) toml(data []byte) *Node {
-	if off := tomlTooDeep(data, d.limits.MaxDepth); off >= 0 {
+	off, values := tomlTooDeep(data, d.limits.MaxDepth)
+	if off >= 0 {
 		d.tooDeep(newLineIndex(data, d.lineOffset).pos(off))
+		return nil
+	}
+	if values > d.limits.MaxNodes {
+		d.tooMany(diag.Pos{Line: d.lineOffset + 1, Col: 1})
 		return nil
 	}
 	if d.tooWide(data) {

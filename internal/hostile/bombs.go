@@ -1,6 +1,9 @@
 package hostile
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Bomb is a front matter whose cost used to grow faster than its size.
 type Bomb struct {
@@ -33,6 +36,19 @@ func Bombs(size int) []Bomb {
 		{"json-arrays", "{\n\"a\": " + strings.Repeat("[", n*5) + strings.Repeat("]", n*5) + "\n}\n", limit},
 		{"json-objects", "{\n\"a\": " + strings.Repeat(`{"a":`, n*2) + "1" + strings.Repeat("}", n*2) + "\n}\n", limit},
 		{"json-duplicate-keys-one-line", "{\n\"id\": \"x\", " + strings.Repeat(`"a": 1, `, n) + "\"b\": 2\n}\n", dup},
+		// Many values each nested just under the depth limit, 400 of them
+		// (24,400 values, past the budget of 20,000) whatever the size: the
+		// TOML library built the whole tree (1 MB: 3 s, 1 GB) before the
+		// node budget saw it.
+		{"toml-many-deep-inline-tables", "+++\n" + manyLines(400, func(i int) string {
+			return "k" + strconv.Itoa(i) + " = " + strings.Repeat("{b=", 60) + "1" + strings.Repeat("}", 60)
+		}) + "+++\n", limit},
+		{"json-many-deep-objects", "{\n" + manyLines(400, func(i int) string {
+			return `"k` + strconv.Itoa(i) + `": ` + strings.Repeat(`{"b":`, 60) + "1" + strings.Repeat("}", 60) + ","
+		}) + "\"z\": 1\n}\n", limit},
+		{"yaml-many-deep-flow-mappings", "---\n" + manyLines(400, func(i int) string {
+			return "k" + strconv.Itoa(i) + ": " + strings.Repeat("{b: ", 60) + "1" + strings.Repeat("}", 60)
+		}) + "---\n", limit},
 		// yaml.v3 refuses more than 10,000 levels itself, quickly.
 		{"yaml-flow-sequences", "---\na: " + strings.Repeat("[", min(n*5, 9000)) + strings.Repeat("]", min(n*5, 9000)) + "\n---\n", limit},
 		{"yaml-flow-mappings", "---\na: " + strings.Repeat("{a: ", min(n*2, 9000)) + "1" + strings.Repeat("}", min(n*2, 9000)) + "\n---\n", limit},
@@ -41,6 +57,15 @@ func Bombs(size int) []Bomb {
 		{"yaml-block-mappings", "---\n" + blockYAML(300) + "---\n", limit},
 		{"yaml-duplicate-keys-one-line", "---\nb: {" + strings.Repeat("a: 1, ", n) + "c: 2}\n---\n", dup},
 	}
+}
+
+// manyLines is n lines, line(i) each.
+func manyLines(n int, line func(i int) string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(line(i) + "\n")
+	}
+	return b.String()
 }
 
 func blockYAML(depth int) string {
