@@ -61,7 +61,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		return err
 	}
 	defer repo.close(e)
-	res, err := build.Run(cmd.Context(), repo.root.FS(), build.Options{
+	res, err := build.Run(cmd.Context(), repo.fsys, build.Options{
 		Output: opts.output,
 		Source: opts.repo,
 		Load:   repo.load,

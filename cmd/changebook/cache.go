@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
 )
 
@@ -35,6 +37,9 @@ func (f *repoFlags) register(fs *pflag.FlagSet) {
 // repository when it has one.
 type openedRepo struct {
 	root *os.Root
+	// fsys reads the folder within bounds: only regular files and
+	// folders, never blocking in open (repofs).
+	fsys fs.FS
 	load repository.Options
 	git  *audit.Source
 	// gitNote says why there is no history, when there is none.
@@ -49,7 +54,7 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open repository: %w", err)
 	}
-	o := &openedRepo{root: root}
+	o := &openedRepo{root: root, fsys: repofs.New(root)}
 	o.load.Cache = openCache(e, repo, f.cacheDir, f.noCache)
 	if f.noHistory {
 		o.noHistory = "--no-history was given"

@@ -98,7 +98,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	if opts.since != "" && repo.git == nil {
 		return fmt.Errorf("--since needs a git repository: %s", strings.TrimPrefix(repo.gitNote, "note: "))
 	}
-	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{
+	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{
 		Now:     e.now(),
 		Require: record.Status(opts.require),
 		Git:     repo.git,
@@ -116,7 +116,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		for i, r := range res.Repository.Records {
 			files[i] = r.File
 		}
-		changed, err := repo.git.ChangedSince(cmd.Context(), opts.since, repo.root.FS(), files)
+		changed, err := repo.git.ChangedSince(cmd.Context(), opts.since, repo.fsys, files)
 		if err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) 
 		return nil, 0, err
 	}
 	defer repo.close(e)
-	res, err := check.Run(cmd.Context(), repo.root.FS(), repo.load, check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory})
+	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory})
 	if err != nil {
 		return nil, 0, err
 	}

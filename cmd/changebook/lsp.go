@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/lsp"
+	"github.com/changebook/changebook/generator/repofs"
 )
 
 func newLSPCmd(e *env) *cobra.Command {
@@ -38,7 +39,7 @@ folder; --repo overrides both.`,
 				return fmt.Errorf("cannot open repository: %w", err)
 			}
 			defer root.Close()
-			srv, err := lsp.New(repo, root.FS(), e.now)
+			srv, err := lsp.New(repo, repofs.New(root), e.now)
 			if err != nil {
 				return err
 			}
@@ -57,7 +58,7 @@ folder; --repo overrides both.`,
 						return nil, err
 					}
 					opened = append(opened, r)
-					return r.FS(), nil
+					return repofs.New(r), nil
 				})
 			}
 			return srv.Serve(cmd.Context(), stdio{e.stdin, e.stdout})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/scaffold"
 	"github.com/changebook/changebook/generator/suggest"
@@ -92,7 +93,7 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 		return err
 	}
 	defer repo.close(e)
-	loaded, err := repository.Load(cmd.Context(), repo.root.FS(), repo.load)
+	loaded, err := repository.Load(cmd.Context(), repo.fsys, repo.load)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	}
 
 	tmplName, tmpl := path.Join(cfg.Records, scaffold.TemplateFile), scaffold.DefaultTemplate()
-	if data, err := fs.ReadFile(repo.root.FS(), tmplName); err == nil {
+	if data, err := repofs.ReadFile(repo.fsys, tmplName, int64(cfg.Limits.RecordSize)); err == nil {
 		tmpl = string(data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("reading %s: %w", tmplName, err)

@@ -99,7 +99,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 			}
 			load.Reuse = &repository.Reuse{Previous: previous, Changed: set}
 		}
-		p, err := build.Prepare(ctx, repo.root.FS(), build.Options{
+		p, err := build.Prepare(ctx, repo.fsys, build.Options{
 			Load:    load,
 			Check:   check.Options{Now: e.now(), Git: repo.git, NoLineText: true, Memo: memo},
 			Bodies:  bodies,

@@ -26,6 +26,7 @@ import (
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/signoff"
@@ -185,7 +186,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		return err
 	}
 	defer repo.close(e)
-	fsys := repo.root.FS()
+	fsys := repo.fsys
 	checkOpts := check.Options{Now: e.now(), Memo: check.NewMemo()}
 	before, err := check.Run(cmd.Context(), fsys, repo.load, checkOpts)
 	if err != nil {
@@ -229,7 +230,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	}
 	defer lock.Unlock()
 	removeDeadTemps(repo.root, target)
-	content, err := readRecord(repo.root, target)
+	content, err := readRecord(repo.root, target, int64(cfg.Limits.RecordSize))
 	if err != nil {
 		return err
 	}
@@ -335,9 +336,10 @@ func newErrors(before, after []diag.Finding, file string) []diag.Finding {
 // longer those that were signed: an editor saved it meanwhile.
 var errChangedWhileSigning = errors.New("the file changed while signing; run sign again (it was not signed, and keeps its new text)")
 
-// readRecord reads the record file name, for signing it.
-func readRecord(root *os.Root, name string) ([]byte, error) {
-	return root.ReadFile(name)
+// readRecord reads the record file name, for signing it: a regular file of
+// at most limit bytes, as the loader reads records.
+func readRecord(root *os.Root, name string, limit int64) ([]byte, error) {
+	return repofs.ReadFile(repofs.New(root), name, limit)
 }
 
 // recordTarget returns the file that the record file name (relative to
@@ -490,7 +492,9 @@ func replaceRecord(root *os.Root, name string, old, data []byte, beforeReplace f
 	if beforeReplace != nil {
 		beforeReplace()
 	}
-	if now, err := readRecord(root, name); err != nil || !bytes.Equal(now, old) {
+	// A file grown past the old text is changed: reading one byte more
+	// tells it without reading what may have been appended.
+	if now, err := readRecord(root, name, int64(len(old))+1); err != nil || !bytes.Equal(now, old) {
 		return errChangedWhileSigning
 	}
 	if err := root.Rename(tmp, name); err != nil {

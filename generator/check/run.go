@@ -6,7 +6,9 @@ import (
 	"io/fs"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
 )
 
@@ -42,7 +44,11 @@ func Run(ctx context.Context, fsys fs.FS, load repository.Options, opts Options)
 	// counted: every report and the exit status see the same findings.
 	findings = diag.Limit(findings)
 	if !opts.NoLineText {
-		diag.AddLineText(findings, func(file string) ([]byte, error) { return fs.ReadFile(fsys, file) })
+		// The excerpts read each file again: within the same bounds as the
+		// parser (a file too large for it has no excerpt), and never a
+		// special file, which could block or never end.
+		limit := int64(max(repo.Config.Limits.RecordSize, config.DefaultLimits.RecordSize))
+		diag.AddLineText(findings, func(file string) ([]byte, error) { return repofs.ReadFile(fsys, file, limit) })
 	}
 	return &Result{Repository: repo, Findings: findings, Audit: opts.Audit}, nil
 }

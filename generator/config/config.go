@@ -20,6 +20,7 @@ import (
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/suggest"
 )
 
@@ -227,16 +228,24 @@ func (c *Config) applyDefaults() {
 // itself is read within the default limits: its own limits apply to
 // records.
 func Load(fsys fs.FS) (*Config, []diag.Finding) {
-	data, err := fs.ReadFile(fsys, File)
+	data, err := repofs.ReadFile(fsys, File, int64(DefaultLimits.RecordSize))
 	if errors.Is(err, fs.ErrNotExist) {
 		return Default(), nil
 	}
 	c := diag.NewCollector(File)
-	if err != nil {
-		c.Errorf(diag.Pos{Line: 1, Col: 1}, frontmatter.RuleSyntax, "check the file's permissions", "cannot read %s: %v", File, err)
+	if err != nil && !errors.Is(err, repofs.ErrTooLarge) {
+		hint := "check the file's permissions"
+		if errors.Is(err, repofs.ErrNotRegular) {
+			hint = "make " + File + " a regular file, or remove it to use the defaults"
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, frontmatter.RuleSyntax, hint, "cannot read %s: %v", File, err)
 		return Default(), c.Findings()
 	}
-	if len(data) > DefaultLimits.RecordSize {
+	if err != nil {
 		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleBadSetting, "keep the settings file to settings: people and systems fit in far less",
 			"%s is larger than %d bytes", File, DefaultLimits.RecordSize)
 		return Default(), c.Findings()

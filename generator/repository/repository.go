@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -18,6 +17,7 @@ import (
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
@@ -200,8 +200,8 @@ type parser struct {
 
 func (p *parser) parse(fsys fs.FS, name string) result {
 	c := diag.NewCollector(name)
-	data, err := readLimited(fsys, name, p.maxSize)
-	if errors.Is(err, errTooLarge) {
+	data, err := repofs.ReadFile(fsys, name, p.maxSize)
+	if errors.Is(err, repofs.ErrTooLarge) {
 		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleFileTooLarge, "split the record, move attachments out of the records folder, or raise limits.record_size in "+config.File,
 			"file is larger than %d bytes, the record size limit", p.maxSize)
 		return result{findings: c.Findings()}
@@ -231,44 +231,13 @@ func (p *parser) parse(fsys fs.FS, name string) result {
 // link out of the repository is refused by design (records are read
 // through os.Root), the rest is permissions or a broken link.
 func unreadableHint(err error) string {
+	if errors.Is(err, repofs.ErrNotRegular) {
+		return "a record is a regular file: remove this one from the records folder, or rename it so that it does not end in .md"
+	}
 	if strings.Contains(err.Error(), "path escapes from parent") {
 		return "records are read only from inside the repository: copy the file in instead of linking to it"
 	}
 	return "check the file's permissions and that it is not a broken link"
-}
-
-var errTooLarge = errors.New("file too large")
-
-func readLimited(fsys fs.FS, name string, maxSize int64) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Size the buffer from Stat to read in one go, but read one byte past
-	// the limit anyway: the size may change under us.
-	size := int64(512)
-	if info, err := f.Stat(); err == nil {
-		size = min(info.Size(), maxSize) + 1
-	}
-	data := make([]byte, 0, size)
-	for int64(len(data)) <= maxSize {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := f.Read(data[len(data):min(int64(cap(data)), maxSize+1)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(len(data)) > maxSize {
-		return nil, errTooLarge
-	}
-	return data, nil
 }
 
 // unwrapPathError drops the path from fs errors: findings already name it.

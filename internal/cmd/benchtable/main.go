@@ -33,6 +33,7 @@ import (
 	"github.com/changebook/changebook/generator/build"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/internal/parallel"
@@ -318,7 +319,7 @@ func previewRebuild(dir string) (time.Duration, error) {
 		if previous != nil {
 			opts.Load.Reuse = &repository.Reuse{Previous: previous, Changed: map[string]bool{rel: true}}
 		}
-		p, err := build.Prepare(context.Background(), root.FS(), opts)
+		p, err := build.Prepare(context.Background(), repofs.New(root), opts)
 		if err != nil {
 			return 0, err
 		}
