@@ -52,6 +52,20 @@ func (o *FS) open(name string) (fs.File, error) {
 	return o.lower.Open(name)
 }
 
+// ReadFile reads name from the upper layer, or else from the lower one,
+// each through its own ReadFile: a layer that bounds its reads (the
+// repository's, which reads only regular files and only so much of them)
+// keeps its bounds.
+func (o *FS) ReadFile(name string) ([]byte, error) {
+	if o.upper != nil {
+		data, err := fs.ReadFile(o.upper, name)
+		if !errors.Is(err, fs.ErrNotExist) {
+			return data, err
+		}
+	}
+	return fs.ReadFile(o.lower, name)
+}
+
 // dir is an open folder listing the entries of both layers.
 type dir struct {
 	fs.File

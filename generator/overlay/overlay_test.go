@@ -1,6 +1,7 @@
 package overlay
 
 import (
+	"errors"
 	"io/fs"
 	"testing"
 	"testing/fstest"
@@ -28,5 +29,32 @@ func TestOverlay(t *testing.T) {
 	}
 	if _, err := fs.ReadFile(New(nil, lower), "t/a.html"); err != nil {
 		t.Errorf("nil upper layer: %v", err)
+	}
+}
+
+// bounded is a layer whose ReadFile refuses what its Open would give
+// whole, as the repository's file system refuses a file past its limit.
+type bounded struct{ fstest.MapFS }
+
+var errBound = errors.New("past the bound")
+
+func (b bounded) ReadFile(name string) ([]byte, error) {
+	if _, err := b.MapFS.Stat(name); err != nil {
+		return nil, err
+	}
+	return nil, errBound
+}
+
+// TestReadFileKeepsTheLayersBounds: a read of the overlay goes through
+// the layer's own ReadFile, so that a theme file is read within the
+// bounds of the repository's file system.
+func TestReadFileKeepsTheLayersBounds(t *testing.T) {
+	lower := fstest.MapFS{"t/a.html": {Data: []byte("lower a")}}
+	o := New(bounded{fstest.MapFS{"t/b.html": {Data: []byte("huge")}}}, lower)
+	if _, err := fs.ReadFile(o, "t/b.html"); !errors.Is(err, errBound) {
+		t.Errorf("upper file read past the layer's bound: %v", err)
+	}
+	if got, err := fs.ReadFile(o, "t/a.html"); err != nil || string(got) != "lower a" {
+		t.Errorf("lower file: %q, %v", got, err)
 	}
 }
