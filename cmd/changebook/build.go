@@ -61,6 +61,9 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		return err
 	}
 	defer repo.close(e)
+	if err := repo.requireRecords(opts.repo, cmd.CommandPath()); err != nil {
+		return err
+	}
 	res, err := build.Run(cmd.Context(), repo.fsys, build.Options{
 		Output: opts.output,
 		Source: opts.repo,

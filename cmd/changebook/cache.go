@@ -5,6 +5,7 @@ import (
 
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -14,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
@@ -73,6 +75,43 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 		}
 	}
 	return o, nil
+}
+
+// requireRecords refuses a folder whose records folder is missing, is not
+// a folder or cannot be read: check would pass it ("checked 0 records")
+// and export would hand an auditor an empty population. Such a folder is
+// not a configuration repository, so this is exit status 2, saying what
+// is missing, like a repository that cannot be opened. An empty records
+// folder is a repository with no records yet. command names the command
+// for the hint ("changebook check").
+func (o *openedRepo) requireRecords(repo, command string) error {
+	cfg, _ := config.Load(o.fsys)
+	err := repository.CheckFolder(o.fsys, cfg.Records)
+	if err == nil {
+		return nil
+	}
+	name := repo
+	if repo == "." {
+		if abs, err := filepath.Abs(repo); err == nil {
+			name = abs
+		}
+	}
+	var nf *repository.NotFolderError
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !cfg.Exists:
+		return fmt.Errorf("%s is not a configuration repository: it has no %s and no records folder %q (run changebook in the repository, or name it: %s path/to/repo)",
+			name, config.File, cfg.Records, command)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot open repository %s: its records folder %q does not exist: create it, or set records in %s to the folder that holds your records",
+			name, cfg.Records, displayPath(repo, config.File))
+	case errors.As(err, &nf):
+		return fmt.Errorf("cannot open repository %s: its records folder %q is %s, not a folder", name, cfg.Records, repofs.Kind(nf.Mode))
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot open repository %s: cannot read its records folder %q: %v", name, cfg.Records, err)
 }
 
 // historyNotes tells, on stderr, what the history could not say: no git

@@ -36,7 +36,7 @@ column, a rule id and a hint on how to fix it.
 
 Exit status: 0 when nothing fails, 1 when findings fail the check
 (errors, or warnings with --strict), 2 on bad usage or when the
-repository cannot be read.`,
+repository cannot be read (a folder with no records folder is not one).`,
 		Example: `  changebook check
   changebook check path/to/repo --strict
   changebook check --require documented      # every record must be closed
@@ -95,6 +95,9 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		return err
 	}
 	defer repo.close(e)
+	if err := repo.requireRecords(opts.repo, cmd.CommandPath()); err != nil {
+		return err
+	}
 	if opts.since != "" && repo.git == nil {
 		return fmt.Errorf("--since needs a git repository: %s", strings.TrimPrefix(repo.gitNote, "note: "))
 	}

@@ -101,6 +101,9 @@ func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) 
 		return nil, 0, err
 	}
 	defer repo.close(e)
+	if err := repo.requireRecords(repoPath, cmd.CommandPath()); err != nil {
+		return nil, 0, err
+	}
 	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory})
 	if err != nil {
 		return nil, 0, err

@@ -73,6 +73,9 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		return err
 	}
 	defer repo.close(e)
+	if err := repo.requireRecords(opts.repo, "changebook serve"); err != nil {
+		return err
+	}
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit

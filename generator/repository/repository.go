@@ -59,6 +59,12 @@ type Repository struct {
 	Files int
 	// Findings are the problems met while loading (syntax, types...).
 	Findings []diag.Finding
+	// RecordsErr says why the records folder could not be listed (it is
+	// missing, is not a folder, cannot be read), as CheckFolder does; it
+	// is also a finding. A repository without its records folder has
+	// nothing to check or publish, which a command must not take for an
+	// empty population.
+	RecordsErr error
 
 	// byFile is what each record file gave, and configFindings what the
 	// settings gave, for a later Reuse.
@@ -91,6 +97,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 
 	files, err := listRecords(fsys, cfg.Records, opts.Reuse)
 	if err != nil {
+		repo.RecordsErr = err
 		c := diag.NewCollector(config.File)
 		hint := "create the folder, or set records in " + config.File + " to the folder that holds your records"
 		c.Errorf(cfg.Pos.Of("records"), RuleRecordsFolder, hint, "cannot read the records folder %q: %v", cfg.Records, unwrapPathError(err))
@@ -144,8 +151,33 @@ func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, error) {
 	return slices.Sorted(maps.Keys(reuse.Previous.byFile)), nil
 }
 
+// NotFolderError is the error of a records folder that is something else.
+type NotFolderError struct {
+	Mode fs.FileMode
+}
+
+func (e *NotFolderError) Error() string { return "it is " + repofs.Kind(e.Mode) + ", not a folder" }
+
+// CheckFolder reports whether dir, the records folder, can be listed: nil,
+// or why not (fs.ErrNotExist, a NotFolderError, permissions...).
+func CheckFolder(fsys fs.FS, dir string) error {
+	info, err := fs.Stat(fsys, dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return &fs.PathError{Op: "open", Path: dir, Err: &NotFolderError{Mode: info.Mode().Type()}}
+	}
+	return nil
+}
+
 // recordFiles lists the record files below dir, sorted.
 func recordFiles(fsys fs.FS, dir string) ([]string, error) {
+	// A records folder that is a file would be walked as a list of one
+	// file that is not a record: zero records, and a gate that passes.
+	if err := CheckFolder(fsys, dir); err != nil {
+		return nil, err
+	}
 	var files []string
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -3,6 +3,7 @@ package repository
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,5 +157,33 @@ func TestLoadReusesUnchangedRecords(t *testing.T) {
 	}
 	if got := ids(fourth); got != "CHG-0021,CHG-0030" {
 		t.Errorf("after the settings changed, every record is read again: %s", got)
+	}
+}
+
+// TestLoadRecordsFolderIsAFolder: a records "folder" that is a file is
+// not an empty folder: it is a finding, and RecordsErr says why, as for a
+// missing folder; an empty folder is neither.
+func TestLoadRecordsFolderIsAFolder(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fsys fstest.MapFS
+		want string
+	}{
+		"file":    {fstest.MapFS{"changes": {Data: []byte("x")}}, `cannot read the records folder "changes": it is a regular file, not a folder`},
+		"missing": {fstest.MapFS{"notes.txt": {Data: []byte("x")}}, `cannot read the records folder "changes": file does not exist`},
+		"empty":   {fstest.MapFS{"changes": {Mode: fs.ModeDir}}, ""},
+	} {
+		repo, err := Load(context.Background(), tc.fsys, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, f := range repo.Findings {
+			if f.Rule == RuleRecordsFolder {
+				got = f.Message
+			}
+		}
+		if got != tc.want || (repo.RecordsErr != nil) != (tc.want != "") {
+			t.Errorf("%s: finding %q, RecordsErr %v; want %q", name, got, repo.RecordsErr, tc.want)
+		}
 	}
 }
