@@ -70,6 +70,9 @@ type Repository struct {
 	// settings gave, for a later Reuse.
 	byFile         map[string]result
 	configFindings []diag.Finding
+	// refused are the findings of the walk itself (folder links), kept
+	// with the list of files it gave.
+	refused []diag.Finding
 }
 
 // IsRecordFile reports whether the file at name (slash-separated) is a
@@ -95,7 +98,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 	}
 	repo := &Repository{Config: cfg, Findings: slices.Clone(findings), configFindings: findings}
 
-	files, err := listRecords(fsys, cfg.Records, opts.Reuse)
+	files, refused, err := listRecords(fsys, cfg.Records, opts.Reuse)
 	if err != nil {
 		repo.RecordsErr = err
 		c := diag.NewCollector(config.File)
@@ -105,6 +108,8 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 		return repo, nil
 	}
 	repo.Files = len(files)
+	repo.refused = refused
+	repo.Findings = append(repo.Findings, refused...)
 
 	// Settings decide how records parse (the records folder, limits):
 	// when they change, nothing of the previous load is kept.
@@ -130,7 +135,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 // listRecords lists the record files below dir, sorted. A reload that
 // knows what changed walks the folder again only when the list may have
 // changed: a changed record file that is new or gone, or changed settings.
-func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, error) {
+func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, []diag.Finding, error) {
 	if reuse == nil || reuse.Previous == nil || reuse.Previous.byFile == nil || reuse.Changed[config.File] {
 		return recordFiles(fsys, dir)
 	}
@@ -139,6 +144,9 @@ func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, error) {
 		prefix = ""
 	}
 	for name := range reuse.Changed {
+		if slices.ContainsFunc(reuse.Previous.refused, func(f diag.Finding) bool { return f.File == name }) {
+			return recordFiles(fsys, dir)
+		}
 		if !IsRecordFile(name) || !strings.HasPrefix(name, prefix) {
 			continue
 		}
@@ -148,7 +156,7 @@ func listRecords(fsys fs.FS, dir string, reuse *Reuse) ([]string, error) {
 			return recordFiles(fsys, dir)
 		}
 	}
-	return slices.Sorted(maps.Keys(reuse.Previous.byFile)), nil
+	return slices.Sorted(maps.Keys(reuse.Previous.byFile)), reuse.Previous.refused, nil
 }
 
 // NotFolderError is the error of a records folder that is something else.
@@ -171,31 +179,72 @@ func CheckFolder(fsys fs.FS, dir string) error {
 	return nil
 }
 
-// recordFiles lists the record files below dir, sorted.
-func recordFiles(fsys fs.FS, dir string) ([]string, error) {
+// recordFiles lists the record files below dir, sorted, and refuses what
+// the walk does not enter: links to folders, links out of the repository,
+// subfolders it cannot list, each a finding naming it. The error is for
+// dir itself, which cannot be listed.
+//
+// Links to folders are not followed, inside the repository or out: a
+// folder reached through a link has no git history under the link's path
+// (its records would show as uncommitted), the same records could be
+// listed twice, and a link to a parent folder would loop. A record file
+// may be a link inside the repository (os.Root follows it, and refuses
+// one that leads out), and so may the records folder itself.
+func recordFiles(fsys fs.FS, dir string) ([]string, []diag.Finding, error) {
 	// A records folder that is a file would be walked as a list of one
 	// file that is not a record: zero records, and a gate that passes.
 	if err := CheckFolder(fsys, dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var files []string
+	var refused []diag.Finding
+	refuse := func(name, hint, format string, args ...any) {
+		c := diag.NewCollector(name)
+		c.Errorf(diag.Pos{}, RuleUnreadable, hint, format, args...)
+		refused = append(refused, c.Findings()...)
+	}
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
+			if p == dir {
+				return err
 			}
+			// A subfolder that cannot be listed: the rest of the walk goes on.
+			refuse(p, "check the folder's permissions", "cannot read the folder: %v", unwrapPathError(err))
 			return nil
 		}
-		if IsRecordFile(p) {
+		hidden := p != dir && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir():
+			if hidden {
+				return fs.SkipDir
+			}
+		case IsRecordFile(p):
 			files = append(files, p)
+		case d.Type()&fs.ModeSymlink != 0 && !hidden:
+			info, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil && escapes(err):
+				refuse(p, "move what it leads to into the repository, or remove the link",
+					"is a link leading out of the repository: records are read only from inside it, so what it leads to is not read")
+			case err == nil && info.IsDir():
+				refuse(p, "move the folder here instead of linking to it, or set records in "+config.File+" to the folder itself",
+					"is a link to a folder: folders under the records folder are not followed through links, so its records are not read")
+			case err != nil && !errors.Is(err, fs.ErrNotExist):
+				refuse(p, "fix or remove the link", "cannot follow the link: %v", unwrapPathError(err))
+			}
+			// A link to a file that is not a record, or to nothing, is
+			// not a record, as a file of that name would not be.
 		}
 		return nil
 	})
 	slices.Sort(files)
-	return files, err
+	return files, refused, err
+}
+
+// escapes reports whether err is os.Root's refusal of a path that leads
+// out of the repository (an unexported error, known by its text).
+func escapes(err error) bool {
+	return strings.Contains(err.Error(), "path escapes from parent")
 }
 
 type result struct {
@@ -266,7 +315,7 @@ func unreadableHint(err error) string {
 	if errors.Is(err, repofs.ErrNotRegular) {
 		return "a record is a regular file: remove this one from the records folder, or rename it so that it does not end in .md"
 	}
-	if strings.Contains(err.Error(), "path escapes from parent") {
+	if escapes(err) {
 		return "records are read only from inside the repository: copy the file in instead of linking to it"
 	}
 	return "check the file's permissions and that it is not a broken link"

@@ -99,3 +99,57 @@ func TestLoadRefusesSpecialSettings(t *testing.T) {
 		t.Errorf("%d records; want the one record, under the default settings", len(repo.Records))
 	}
 }
+
+// TestLoadRefusesFolderLinks: a link to a folder under the records folder
+// is not followed, and says so with its name, whether it leads out of the
+// repository (refused like a file link that does) or inside it (its
+// records would have no git history under that path, could be counted
+// twice, and a link to a parent would loop). A records folder that is
+// itself a link inside the repository is followed.
+func TestLoadRefusesFolderLinks(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "repo")
+	writeFile(t, filepath.Join(top, "elsewhere", "CHG-0009.md"), minimal)
+	writeFile(t, filepath.Join(dir, "archive", "CHG-0008.md"), minimal)
+	writeFile(t, filepath.Join(dir, "real", "CHG-0001.md"), minimal)
+	writeFile(t, filepath.Join(dir, "notes.txt"), "not a record")
+	for link, target := range map[string]string{
+		"changes":          "real",
+		"real/outside":     "../../elsewhere",
+		"real/inside":      "../archive",
+		"real/loop":        ".",
+		"real/notes":       "../notes.txt",
+		"real/dangling":    "nowhere",
+		"real/.hidden":     "../../elsewhere",
+		"real/outside.txt": "../../elsewhere/CHG-0009.md",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo := loadWithin(t, dir)
+	got := map[string]string{}
+	for _, f := range repo.Findings {
+		if f.Rule != RuleUnreadable {
+			t.Errorf("finding %+v; want %s", f, RuleUnreadable)
+		}
+		got[f.File] = f.Message
+	}
+	want := map[string]string{
+		"changes/outside":     "is a link leading out of the repository: records are read only from inside it, so what it leads to is not read",
+		"changes/outside.txt": "is a link leading out of the repository: records are read only from inside it, so what it leads to is not read",
+		"changes/inside":      "is a link to a folder: folders under the records folder are not followed through links, so its records are not read",
+		"changes/loop":        "is a link to a folder: folders under the records folder are not followed through links, so its records are not read",
+	}
+	for file, msg := range want {
+		if got[file] != msg {
+			t.Errorf("%s: %q; want %q", file, got[file], msg)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("findings %v; want only those on the four links", got)
+	}
+	if len(repo.Records) != 1 || repo.Records[0].File != "changes/CHG-0001.md" {
+		t.Errorf("records %d; want changes/CHG-0001.md alone", len(repo.Records))
+	}
+}
