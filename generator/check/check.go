@@ -127,6 +127,7 @@ func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.
 		findings = append(findings, c.Findings()...)
 	}
 	findings = append(findings, duplicateIDs(records)...)
+	findings = append(findings, pageCollisions(cfg, records)...)
 	findings = append(findings, overlappingWindows(records)...)
 	findings = append(findings, rolesNotChecked(cfg, records)...)
 	return findings

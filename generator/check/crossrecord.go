@@ -9,6 +9,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/overlap"
+	"github.com/changebook/changebook/generator/pagename"
 	"github.com/changebook/changebook/generator/record"
 )
 
@@ -131,4 +132,89 @@ func rolesNotChecked(cfg *config.Config, records []*record.Record) []diag.Findin
 		"list everyone who signs stages under `people` in "+config.File+", with their roles",
 		"roles not checked: %s, so signers and their roles cannot be verified", where)
 	return c.Findings()
+}
+
+// nameUse is one use of an id, handle or system name that gets a page.
+type nameUse struct {
+	name, file string
+	pos        diag.Pos
+}
+
+// pageCollisions reports the ids, system names and handles that would
+// share one page folder with another: the same name but for case (one
+// folder on macOS and Windows, whose file systems ignore it), or but for
+// characters the slug replaces ("a b" and "a-b"). The build would write
+// both pages into one folder, so each use of such a name is an error,
+// here rather than at the build, so that the gate stops it.
+func pageCollisions(cfg *config.Config, records []*record.Record) []diag.Finding {
+	var ids, systems, people []nameUse
+	for _, r := range records {
+		if r.ID != "" {
+			ids = append(ids, nameUse{r.ID, r.File, r.At("id")})
+		}
+		seen := map[string]bool{}
+		for i, s := range r.Systems {
+			if !seen[s] {
+				seen[s] = true
+				systems = append(systems, nameUse{s, r.File, r.At(fmt.Sprintf("systems[%d]", i))})
+			}
+		}
+	}
+	for _, h := range cfg.Handles() {
+		people = append(people, nameUse{h, config.File, cfg.Pos.Of("people." + h)})
+	}
+	var findings []diag.Finding
+	findings = append(findings, collisions("id", "changes", ids, "give one of the records another id")...)
+	findings = append(findings, collisions("system", "systems", systems,
+		"use one spelling of the name in every record (a systems list in "+config.File+" holds them to it)")...)
+	findings = append(findings, collisions("person", "people", people, "give one of the two people another handle")...)
+	return findings
+}
+
+// collisions reports each use of a name whose page folder another name's
+// would be, naming the first use of up to three of the others.
+func collisions(kind, section string, uses []nameUse, hint string) []diag.Finding {
+	first := map[string]nameUse{}  // name -> its first use
+	names := map[string][]string{} // key -> its names, in order of first use
+	for _, u := range uses {
+		if _, ok := first[u.name]; ok {
+			continue
+		}
+		first[u.name] = u
+		k := pagename.Key(pagename.Slug(u.name))
+		names[k] = append(names[k], u.name)
+	}
+	var findings []diag.Finding
+	for _, u := range uses {
+		group := names[pagename.Key(pagename.Slug(u.name))]
+		if len(group) < 2 {
+			continue
+		}
+		var others []string
+		var other string
+		for _, n := range group {
+			if n == u.name {
+				continue
+			}
+			if other == "" {
+				other = n
+			}
+			if len(others) < 3 {
+				o := first[n]
+				others = append(others, fmt.Sprintf("%s %q (%s:%d)", kind, n, o.file, o.pos.Line))
+			}
+		}
+		if more := len(group) - 1 - len(others); more > 0 {
+			others = append(others, fmt.Sprintf("%d more", more))
+		}
+		why := "page folders do not tell case apart on every file system"
+		if pagename.Slug(u.name) == pagename.Slug(other) {
+			why = "in page folders, characters other than letters, digits, '-', '_' and '.' become '-'"
+		}
+		c := diag.NewCollector(u.file)
+		c.Errorf(u.pos, RulePageCollision, hint, "%s %q would share its page folder, %s/%s/, with %s: %s",
+			kind, u.name, section, pagename.Slug(u.name), strings.Join(others, ", "), why)
+		findings = append(findings, c.Findings()...)
+	}
+	return findings
 }

@@ -37,6 +37,7 @@ const (
 	RuleModifiedAfterClose     = "modified-after-close"
 	RuleBodyTooComplex         = "body-too-complex"
 	RuleTooManyEntries         = "too-many-entries"
+	RulePageCollision          = "page-collision"
 )
 
 // Rule describes one rule for documentation and for SARIF's rule table.
@@ -84,6 +85,7 @@ func Rules() []Rule {
 		{RuleRequireStatus, e, "The record has not reached the status given with --require."},
 		{RuleBodyTooComplex, e, "The Markdown body did not render within limits.markdown_time (found by build and serve)."},
 		{RuleTooManyEntries, e, "risks, mitigations or steps has more entries than limits.risks or limits.steps."},
+		{RulePageCollision, e, "Two ids, system names or handles would share one page folder of the site."},
 		{decode.RuleUnknownField, w, "A field is not part of the format (with a suggestion for near misses)."},
 		{RuleUnreferencedMitigation, w, "A mitigation is not referenced by any risk."},
 		{RuleWindowOverlap, w, "A change's window overlaps those of other live changes on one of its systems (one finding per record and system)."},

@@ -12,6 +12,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/overlap"
+	"github.com/changebook/changebook/generator/pagename"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -534,21 +535,7 @@ func splitNumber(id string) (prefix, number string) {
 	return id[:i], number
 }
 
-// slug makes a name safe as one path segment: ids, handles and system
-// names become folder names, and none may climb out of its folder.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	out := strings.Trim(b.String(), ".")
-	if out == "" {
-		return "-"
-	}
-	return out
-}
+// slug names the page folder of an id, handle or system name: see
+// pagename.Slug, which the check uses too to report two names that would
+// share one.
+func slug(s string) string { return pagename.Slug(s) }
