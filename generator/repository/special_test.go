@@ -4,17 +4,23 @@ package repository
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/changebook/changebook/generator/repofs"
 )
 
 // loadWithin loads the repository in dir through os.Root, as the commands
-// do, and fails the test when loading does not end within a few seconds:
-// a named pipe opened for reading waits for a writer forever.
+// do (through repofs.New), and through os.Root's own file system, whose
+// Open blocks on a named pipe; both must give the same findings. It fails
+// the test when loading does not end within a few seconds: a named pipe
+// opened for reading waits for a writer forever.
 func loadWithin(t *testing.T, dir string) *Repository {
 	t.Helper()
 	root, err := os.OpenRoot(dir)
@@ -22,21 +28,27 @@ func loadWithin(t *testing.T, dir string) *Repository {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	done := make(chan *Repository, 1)
-	go func() {
-		repo, err := Load(context.Background(), root.FS(), Options{})
-		if err != nil {
-			t.Error(err)
+	var repos []*Repository
+	for _, fsys := range []fs.FS{repofs.New(root), root.FS()} {
+		done := make(chan *Repository, 1)
+		go func() {
+			repo, err := Load(context.Background(), fsys, Options{})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- repo
+		}()
+		select {
+		case repo := <-done:
+			repos = append(repos, repo)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Load through %T did not end within 10s", fsys)
 		}
-		done <- repo
-	}()
-	select {
-	case repo := <-done:
-		return repo
-	case <-time.After(10 * time.Second):
-		t.Fatal("Load did not end within 10s")
-		return nil
 	}
+	if a, b := fmt.Sprint(repos[0].Findings), fmt.Sprint(repos[1].Findings); a != b {
+		t.Errorf("findings through repofs.New:\n%s\nthrough os.Root.FS:\n%s", a, b)
+	}
+	return repos[0]
 }
 
 func writeFile(t *testing.T, name, data string) {
