@@ -273,7 +273,7 @@ func TestEveryRuleIsCatalogued(t *testing.T) {
 		"emergency-approval", "signoff-date-order", "stage-after-rejection", "unknown-signer", "signer-role",
 		"separation-of-duties", "untested-implementation", "security-review", "invalid-url", "invalid-window",
 		"unknown-field", "require-status", "duplicate-key", "duplicate-id", "window-overlap", "roles-not-checked",
-		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax"} {
+		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax", "page-collision"} {
 		if !ids[id] {
 			t.Errorf("rule %s is not in Rules()", id)
 		}
