@@ -187,3 +187,34 @@ func TestLoadRecordsFolderIsAFolder(t *testing.T) {
 		}
 	}
 }
+
+// lockedFS cannot list one folder, as a folder without read permission.
+type lockedFS struct {
+	fstest.MapFS
+	locked string
+}
+
+func (l lockedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == l.locked {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return l.MapFS.ReadDir(name)
+}
+
+// TestLoadGoesOnPastAnUnreadableSubfolder: a subfolder that cannot be
+// listed is one finding naming it; the other records load (it used to
+// stop the whole walk as if the records folder could not be read).
+func TestLoadGoesOnPastAnUnreadableSubfolder(t *testing.T) {
+	fsys := lockedFS{fstest.MapFS{
+		"changes/a.md":        {Data: []byte(minimal)},
+		"changes/locked/b.md": {Data: []byte(minimal)},
+	}, "changes/locked"}
+	repo, err := Load(context.Background(), fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Findings) != 1 || repo.Findings[0].File != "changes/locked" || repo.Findings[0].Rule != RuleUnreadable ||
+		repo.Findings[0].Message != "cannot read the folder: permission denied" || repo.RecordsErr != nil || len(repo.Records) != 1 {
+		t.Errorf("findings %+v, RecordsErr %v, %d records; want one on changes/locked and a.md loaded", repo.Findings, repo.RecordsErr, len(repo.Records))
+	}
+}
