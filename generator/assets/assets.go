@@ -7,6 +7,7 @@
 package assets
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -116,8 +117,14 @@ func fromFS(fsys fs.FS) api.Plugin {
 // imports leave out.
 func withExtension(fsys fs.FS, p string) (string, error) {
 	for _, candidate := range []string{p, p + ".ts", p + "/index.ts"} {
-		if info, err := fs.Stat(fsys, candidate); err == nil && !info.IsDir() {
+		info, err := fs.Stat(fsys, candidate)
+		if err == nil && !info.IsDir() {
 			return candidate, nil
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// There, but not readable (a named pipe in theme/): say so,
+			// not that it is missing.
+			return "", err
 		}
 	}
 	return "", fmt.Errorf("%s: no such file in the theme", p)
