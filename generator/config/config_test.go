@@ -2,10 +2,12 @@ package config
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 )
@@ -75,6 +77,33 @@ func TestBadSettingsKeepDefaults(t *testing.T) {
 
 // TestLimits: without settings every limit has its default; set ones
 // apply, and reach front matter decoding and Markdown rendering.
+// TestLimitsHaveCeilings: a setting above a limit's ceiling is an error on
+// its line and the ceiling is used, since the settings are as untrusted as
+// the records (nesting_depth: 100000 reopened the TOML bombs).
+func TestLimitsHaveCeilings(t *testing.T) {
+	src := "limits:\n  nesting_depth: 100000\n  record_size: 1000000000\n  alias_expansion: 99999999\n" +
+		"  risks: 1000000\n  steps: 1000000\n  markdown_time: 1h\n"
+	cfg, findings := Load(fstest.MapFS{File: {Data: []byte(src)}})
+	if cfg.Limits.FrontMatter() != (frontmatter.Limits{MaxNodes: 200_000, MaxDepth: 256}) || cfg.Limits.RecordSize != 16<<20 ||
+		cfg.Limits.Risks != 10_000 || cfg.Limits.Steps != 10_000 || cfg.Limits.Markdown() != time.Minute {
+		t.Errorf("limits above their ceilings: %+v", cfg.Limits)
+	}
+	lines := map[int]bool{}
+	for _, f := range findings {
+		if f.Rule != RuleBadSetting || f.Severity != diag.Error || !strings.Contains(f.Message, "at most") {
+			t.Errorf("finding %+v; want an invalid-setting error saying the ceiling", f)
+		}
+		lines[f.Pos.Line] = true
+	}
+	if len(findings) != 6 || len(lines) != 6 {
+		t.Errorf("%d findings on %d lines; want one on each of the 6 lines: %+v", len(findings), len(lines), findings)
+	}
+	// At the ceilings themselves, nothing is said.
+	if _, findings := Load(fstest.MapFS{File: {Data: []byte("limits: { nesting_depth: 256, record_size: 16777216, markdown_time: 1m }\n")}}); len(findings) != 0 {
+		t.Errorf("at the ceilings: %+v", findings)
+	}
+}
+
 func TestLimits(t *testing.T) {
 	def := Default().Limits
 	if def.RecordSize != 1<<20 || def.Risks != 100 || def.Steps != 200 || def.Markdown() != 2*time.Second ||

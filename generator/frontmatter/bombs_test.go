@@ -108,7 +108,7 @@ func TestTOMLDepthScanCountsLikeTheDecoder(t *testing.T) {
 			if len(fs) != 1 || fs[0].Rule != RuleLimit || fs[0].Pos.Line < 11 {
 				t.Fatalf("over the limit: %+v", fs)
 			}
-			if off, _ := tomlTooDeep([]byte(noise+over), max); off < 0 {
+			if tomlTooDeep([]byte(noise+over), max).deepAt < 0 {
 				t.Errorf("the scan let it through to the parser")
 			}
 		})
