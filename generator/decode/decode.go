@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -53,6 +54,7 @@ func (e *RuleError) Error() string { return e.Message }
 // record would dominate decoding time and memory.
 type Map struct {
 	once    sync.Once
+	loaded  atomic.Bool // load ran
 	load    func() *frontmatter.Node
 	root    *frontmatter.Node
 	invalid map[string]bool
@@ -78,9 +80,14 @@ func (m *Map) Unload(load func() *frontmatter.Node) {
 }
 
 func (m *Map) tree() *frontmatter.Node {
-	m.once.Do(func() { m.root = m.load() })
+	m.once.Do(func() { m.root = m.load(); m.loaded.Store(true) })
 	return m.root
 }
+
+// Loaded reports whether a lazy Map's tree was built, that is whether its
+// record was parsed again for a position: a check of unchanged, clean
+// records from the cache should parse none.
+func (m *Map) Loaded() bool { return m.loaded.Load() }
 
 // Of returns the position of path, or of its nearest written ancestor, so a
 // finding about a missing field points at the mapping that lacks it.
