@@ -1,6 +1,8 @@
 package site
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +50,29 @@ func TestOverlapsAreBounded(t *testing.T) {
 	m.findOverlaps()
 	if c := three[0]; len(c.Overlap) != 2 || c.OverlapCount != 2 || c.OverlapAtLeast {
 		t.Errorf("%s: %d named, %d counted (at least: %v); want 2 exactly", c.ID, len(c.Overlap), c.OverlapCount, c.OverlapAtLeast)
+	}
+}
+
+// TestRecordPageNamesOverlaps: a record whose window overlaps others' on a
+// shared system says so on its page, naming the first and counting the
+// rest (the default theme once asked the page, not the change, for the
+// count, and every build with two overlapping windows failed).
+func TestRecordPageNamesOverlaps(t *testing.T) {
+	extra := map[string][]byte{}
+	for i := 2; i <= 8; i++ {
+		id := fmt.Sprintf("CHG-01%02d", i)
+		extra["changes/"+id+".md"] = []byte("---\nid: " + id + "\ntitle: Overlapping change\ntype: standard\nsystems: [api]\ncustomer_data: false\n" +
+			"pull_request: https://github.com/example/p/pull/9\nreason: r\nscope: s\nsteps: [s]\n" +
+			"risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: m }]\n" +
+			"window: { start: 2026-03-10T22:30:00Z, end: 2026-03-10T23:30:00Z }\n" +
+			"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\n")
+	}
+	site := renderRepo(t, withFiles(t, "testdata/repo", extra))
+	page := string(site.Files["changes/CHG-0001/index.html"])
+	if !strings.Contains(page, "The window overlaps") || !strings.Contains(page, "CHG-0108") {
+		t.Errorf("the record page does not name its overlaps:\n%s", page)
+	}
+	if more := len(extra) - overlapShown; !strings.Contains(page, fmt.Sprintf("and %d more", more)) {
+		t.Errorf("the record page does not count the %d overlaps it does not name", more)
 	}
 }
