@@ -114,7 +114,13 @@ type History struct {
 	// Commits is the number of commits read.
 	Commits int
 
-	repo      *git.Repository
+	repo *git.Repository
+	// contentMu serialises Content: it is called from every core, and
+	// go-git's file-system storage is not safe for concurrent use (with
+	// both a pack and loose objects, half the checks of a working
+	// repository ended with "object not found"). Reading a version is a
+	// small part of its caller's work, which stays parallel.
+	contentMu sync.Mutex
 	prefix    string                   // the configuration repository's folder in the git tree, "" or "sub/dir/"
 	headBlobs map[string]plumbing.Hash // HEAD's content of every file under prefix
 }
@@ -539,6 +545,8 @@ var ErrTooLarge = errors.New("larger than a record may be")
 
 // Content returns a version's bytes.
 func (h *History) Content(v Version) ([]byte, error) {
+	h.contentMu.Lock()
+	defer h.contentMu.Unlock()
 	blob, err := h.repo.BlobObject(v.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("%s at %s: %w", path.Base(v.Path), v.Commit.Short(), err)
