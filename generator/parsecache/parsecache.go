@@ -31,11 +31,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"syscall"
 
 	"github.com/changebook/changebook/generator/record"
 )
@@ -83,6 +85,10 @@ type Cache struct {
 // MinSecret is the shortest secret Open accepts.
 const MinSecret = 16
 
+// maxFile bounds what Open reads: a cache of 100,000 records is about
+// 200 MB.
+const maxFile = 2 << 30
+
 // Open reads the cache file at path. build identifies the changebook binary
 // and the parse settings (limits) the entries were made with, and secret
 // (at least MinSecret bytes; see Secret) keys the MAC of every entry:
@@ -96,12 +102,18 @@ func Open(path, build string, secret []byte) *Cache {
 		c.path = ""
 		return c
 	}
-	f, err := os.Open(path)
+	// Non-blocking, and only a regular file: a named pipe in its place (a
+	// cache restored from elsewhere can hold one) hung every check, past
+	// SIGTERM, waiting for a writer.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return c
 	}
 	defer f.Close()
-	dec := gob.NewDecoder(bufio.NewReader(f))
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return c
+	}
+	dec := gob.NewDecoder(bufio.NewReader(io.LimitReader(f, maxFile)))
 	var h header
 	var entries map[Sum][]byte
 	if dec.Decode(&h) != nil || h != (header{formatVersion, build}) || dec.Decode(&entries) != nil {
