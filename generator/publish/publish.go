@@ -107,7 +107,7 @@ func Stage(out string, keep ...string) (*Staging, error) {
 		if root != nil {
 			root.Close()
 		}
-		os.RemoveAll(tmp)
+		removeSite(tmp)
 		lock.Unlock()
 		return nil, fmt.Errorf("writing the site: %w", explain(err))
 	}
@@ -163,11 +163,43 @@ func removeLeftovers(parent, base string) {
 		dir := filepath.Join(parent, e.Name())
 		marker, err := os.Lstat(filepath.Join(dir, Marker))
 		if err == nil && marker.Mode().IsRegular() {
-			os.RemoveAll(dir)
+			removeSite(dir)
 			continue
 		}
 		os.Remove(dir) // only if empty
 	}
+}
+
+// removeSite removes the folder dir of a site, its marker last: a build
+// killed while removing one (the previous site after the swap, a
+// temporary one) leaves a folder that still says it is changebook's, for
+// the next build to remove. os.RemoveAll takes the entries in whatever
+// order the folder lists them, and a kill after the marker went left a
+// near-whole copy of the site that no later build would touch.
+func removeSite(dir string) error {
+	return removeSiteWith(dir, os.RemoveAll)
+}
+
+// removeSiteWith is removeSite removing each entry with remove.
+func removeSiteWith(dir string, remove func(string) error) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return os.RemoveAll(dir)
+	}
+	for _, e := range entries {
+		if e.Name() != Marker {
+			if err := remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, Marker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.Remove(dir)
 }
 
 // checkApart refuses an output folder inside dir or holding it.
@@ -245,7 +277,7 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 func (s *Staging) Commit() error {
 	defer s.lock.Unlock()
 	if err := s.root.Close(); err != nil {
-		os.RemoveAll(s.tmp)
+		removeSite(s.tmp)
 		return fmt.Errorf("writing the site: %w", explain(err))
 	}
 	step := s.step
@@ -265,7 +297,7 @@ func (s *Staging) Commit() error {
 // Abort removes everything written; the output folder is untouched.
 func (s *Staging) Abort() {
 	s.root.Close()
-	os.RemoveAll(s.tmp)
+	removeSite(s.tmp)
 	s.lock.Unlock()
 }
 
@@ -305,7 +337,7 @@ func (s *Staging) swap(step func(string)) error {
 	tmp, out := s.tmp, s.out
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(tmp, out); err != nil {
-			os.RemoveAll(tmp)
+			removeSite(tmp)
 			return fmt.Errorf("replacing %s: %w", out, err)
 		}
 		step(stepMovedIn)
@@ -315,29 +347,29 @@ func (s *Staging) swap(step func(string)) error {
 		err := exchange(tmp, out)
 		if err == nil {
 			step(stepExchanged)
-			if err := os.RemoveAll(tmp); err != nil {
+			if err := removeSite(tmp); err != nil {
 				return fmt.Errorf("removing the previous site %s: %w", tmp, err)
 			}
 			return nil
 		}
 		if !errors.Is(err, errNoExchange) {
-			os.RemoveAll(tmp)
+			removeSite(tmp)
 			return fmt.Errorf("replacing %s: %w", out, err)
 		}
 	}
 	old := tmp + ".old"
 	if err := os.Rename(out, old); err != nil {
-		os.RemoveAll(tmp)
+		removeSite(tmp)
 		return fmt.Errorf("replacing %s: %w", out, err)
 	}
 	step(stepMovedAside)
 	if err := os.Rename(tmp, out); err != nil {
 		_ = os.Rename(old, out) // put the previous site back
-		os.RemoveAll(tmp)
+		removeSite(tmp)
 		return fmt.Errorf("replacing %s: %w", out, err)
 	}
 	step(stepMovedIn)
-	if err := os.RemoveAll(old); err != nil {
+	if err := removeSite(old); err != nil {
 		return fmt.Errorf("removing the previous site %s: %w", old, err)
 	}
 	return nil
