@@ -152,7 +152,7 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	}
 	file := displayPath(opts.repo, name)
 	fmt.Fprintln(e.stdout, file)
-	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by YOUR-HANDLE\n", file, id, id)
+	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by YOUR-HANDLE\n", file, id, shellQuote(id))
 	if opts.edit {
 		return openEditor(e, filepath.Join(opts.repo, filepath.FromSlash(name)))
 	}

@@ -279,7 +279,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	fmt.Fprintf(e.stdout, "signed %s of %s by %s on %s in %s: the change is %s\n", stage, r.ID, by, date, where, status)
 	if p, ok := cfg.People[by]; ok && p.Email != "" {
 		if email := gitUserEmail(opts.repo); !strings.EqualFold(email, p.Email) {
-			fmt.Fprintf(e.stderr, "commit it as the signer so that its provenance holds:\n  git commit --author %q\n", p.Name+" <"+p.Email+">")
+			fmt.Fprintf(e.stderr, "commit it as the signer so that its provenance holds:\n  git commit --author %s\n", shellQuote(p.Name+" <"+p.Email+">"))
 		}
 	}
 	return nil
