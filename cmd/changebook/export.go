@@ -13,6 +13,7 @@ import (
 
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/site"
 )
 
@@ -207,7 +208,14 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 		if req := c.Record.Signoffs.Request; req != nil {
 			requested = req.Date.String()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.Type, requested, strings.Join(c.Systems, ","), oneLine(c.Title))
+		// Every cell is record text: shown with its control characters
+		// escaped, as findings are (an id or a system could hold a
+		// terminal escape).
+		cells := []string{c.ID, string(c.Status), string(c.Type), requested, strings.Join(c.Systems, ","), c.Title}
+		for i := range cells {
+			cells[i] = report.Visible(cells[i])
+		}
+		fmt.Fprintln(w, strings.Join(cells, "\t"))
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -216,16 +224,6 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 		fmt.Fprintf(e.stderr, "changebook: warning: %d records have errors: run changebook check\n", withErrors)
 	}
 	return nil
-}
-
-// oneLine keeps a table row on one line and free of terminal escapes.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // writeOutput writes data to the file name, or to stdout when name is

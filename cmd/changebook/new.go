@@ -16,6 +16,7 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
+	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/scaffold"
 	"github.com/changebook/changebook/generator/suggest"
@@ -113,6 +114,12 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 		return fmt.Errorf("--id %s does not match id_pattern %q", id, cfg.IDPattern)
 	} else if slices.Contains(takenIDs(loaded), id) {
 		return fmt.Errorf("--id %s is taken by another record", id)
+	}
+	// The id names the file and is printed: one with control characters
+	// (an id_pattern that allows them, and the next id after a hostile
+	// one) would put them in a file name and on the terminal.
+	if report.Visible(id) != id {
+		return fmt.Errorf("the id %s holds control characters: give one with --id, and tighten id_pattern", report.Visible(id))
 	}
 
 	tmplName, tmpl := path.Join(cfg.Records, scaffold.TemplateFile), scaffold.DefaultTemplate()
