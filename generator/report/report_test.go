@@ -230,3 +230,18 @@ func TestTextShowsAWindowOfALongLine(t *testing.T) {
 		t.Errorf("caret %q; want %q", lines[2], want)
 	}
 }
+
+// TestSARIFLocationsAreURIs: a file's place in SARIF is a URI reference,
+// so a name with "#", "?", "%", a space or a line break is escaped rather
+// than cut or decoded into another name by the consumer.
+func TestSARIFLocationsAreURIs(t *testing.T) {
+	var b bytes.Buffer
+	r := &Report{Tool: "changebook", Version: "test", Records: 1, Findings: []diag.Finding{{
+		File: "changes/a b#c%d?e\n::error::x.md", Pos: diag.Pos{Line: 1, Col: 1}, Rule: "required-field", Severity: diag.Error, Message: "m", Hint: "h"}}}
+	if err := Write(&b, SARIF, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"uri": "changes/a%20b%23c%25d%3Fe%0A::error::x.md"`; !strings.Contains(b.String(), want) {
+		t.Errorf("SARIF location not escaped; want %s in\n%s", want, b.String())
+	}
+}

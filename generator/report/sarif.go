@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"net/url"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -34,7 +35,11 @@ func writeSARIF(w io.Writer, r *Report) error {
 		if f.Hint != "" {
 			text += "\nHint: " + f.Hint
 		}
-		loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File))
+		// The location is a URI reference (RFC 3986): a file name with
+		// "#", "?", "%", a space or a control character is escaped, or
+		// consumers would cut it or decode it into something else.
+		uri := (&url.URL{Path: f.File}).EscapedPath()
+		loc := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 		if f.Pos.Line > 0 {
 			region := sarif.NewRegion().WithStartLine(f.Pos.Line)
 			if f.Pos.Col > 0 {
