@@ -324,45 +324,66 @@ class Postings {
   }
 }
 
-function decodePostings(b: Uint8Array, docs: number): Map<string, Postings> {
-  const out = new Map<string, Postings>();
-  if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBP1") throw new Error("search index: bad postings shard");
-  let pos = 4;
-  const uvarint = (): number => {
+// A position in a postings shard and what reads from it. The position is a
+// field, not a variable of decodePostings that a nested reader function
+// changes: with that shape the bitmap views were now and then taken one
+// byte early (at the varint of their size), once the page had run other
+// queries, as if the position were read before the call that moved it.
+class Reader {
+  pos = 0;
+  constructor(readonly b: Uint8Array) {}
+
+  uvarint(): number {
     let v = 0;
     let shift = 0;
     for (;;) {
-      const byte = b[pos++];
+      const byte = this.b[this.pos++];
       v += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return v;
       shift += 7;
     }
-  };
+  }
+
+  byte(): number {
+    return this.b[this.pos++];
+  }
+
+  // The next n bytes, as a view.
+  bytes(n: number, keep: number): Uint8Array {
+    const start = this.pos;
+    this.pos = start + n;
+    return this.b.subarray(start, start + keep);
+  }
+}
+
+function decodePostings(b: Uint8Array, docs: number): Map<string, Postings> {
+  const out = new Map<string, Postings>();
+  if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBP1") throw new Error("search index: bad postings shard");
+  const r = new Reader(b);
+  r.pos = 4;
   const decoder = new TextDecoder();
-  while (pos < b.length) {
-    const len = uvarint();
-    const term = decoder.decode(b.subarray(pos, pos + len));
-    pos += len;
+  while (r.pos < b.length) {
+    const len = r.uvarint();
+    const term = decoder.decode(r.bytes(len, len));
     const lists: (Uint32Array | Uint8Array | null)[] = [];
     const bitmap: boolean[] = [];
     for (let c = 0; c < 3; c++) {
-      const n = uvarint();
+      const n = r.uvarint();
       if (n === 0) {
         lists.push(null);
         bitmap.push(false);
         continue;
       }
-      const kind = b[pos++];
+      const kind = r.byte();
       if (kind === 1) {
-        const size = uvarint();
-        lists.push(b.subarray(pos, pos + Math.min(size, Math.ceil(docs / 8))));
+        const size = r.uvarint();
+        lists.push(r.bytes(size, Math.min(size, Math.ceil(docs / 8))));
         bitmap.push(true);
-        pos += size;
       } else {
         const list = new Uint32Array(n);
         let prev = 0;
         for (let i = 0; i < n; i++) {
-          prev += uvarint();
+          prev += r.uvarint();
           list[i] = prev;
         }
         lists.push(list);
