@@ -230,4 +230,15 @@ func TestEventStreamOutlivesTheLimits(t *testing.T) {
 	if code := stream(); code != http.StatusServiceUnavailable {
 		t.Errorf("stream %d of a cap of %d: %d, want 503", limits.Conns/2+1, limits.Conns/2, code)
 	}
+	// A refused stream's connection is closed with the answer, not kept
+	// alive to the idle limit: a page that kept reconnecting held a slot
+	// each time, and 130 of them kept a page waiting 51 s.
+	refused, err := http.Get("http://" + addr + Prefix + "events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused.Body.Close()
+	if refused.StatusCode != http.StatusServiceUnavailable || !refused.Close {
+		t.Errorf("a refused stream: %d, connection closed %v; want 503 and closed", refused.StatusCode, refused.Close)
+	}
 }

@@ -301,6 +301,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.maxStreams > 0 && len(s.subs) >= s.maxStreams {
 		s.mu.Unlock()
+		// Closed with the answer: kept alive, each refused page's retry
+		// would hold a connection to the idle limit.
+		w.Header().Set("Connection", "close")
 		http.Error(w, "too many open pages: close some and reload", http.StatusServiceUnavailable)
 		return
 	}
