@@ -13,8 +13,10 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 all: lint test build
 
 ## build: compile the binary into bin/
+# -buildvcs=auto stamps the commit, so that --version names it, even where
+# GOFLAGS turns stamping off.
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/changebook
+	$(GO) build -trimpath -buildvcs=auto -o $(BIN) ./cmd/changebook
 
 # The demo: a copy of the example records with a generated git history
 # (this project's own history is not a change-management one), in a folder

@@ -172,10 +172,55 @@ ISO 27001 A.8.32) and publishes them as a website.`,
 	return root
 }
 
-// version reports the module version the binary was built from.
+// releaseVersion is set by a release build
+// (-ldflags "-X main.releaseVersion=v1.2.0") and wins over what the build
+// information says.
+var releaseVersion string
+
+// version reports what the binary was built from.
 func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
+	info, _ := debug.ReadBuildInfo()
+	return versionOf(info, releaseVersion)
+}
+
+// versionOf is the version a binary with build information info (nil:
+// none) reports: the release's, else the module version (go install
+// module@v1.2.0), else the commit it was built from (make build, go build
+// in a clone), else "dev".
+func versionOf(info *debug.BuildInfo, release string) string {
+	if release != "" {
+		return release
 	}
-	return "dev"
+	if info == nil {
+		return "dev"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var revision, when string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if revision == "" {
+		return "dev"
+	}
+	if len(revision) > 12 {
+		revision = revision[:12]
+	}
+	v := "dev " + revision
+	if t, err := time.Parse(time.RFC3339, when); err == nil {
+		v += " (" + t.UTC().Format("2006-01-02") + ")"
+	}
+	if modified {
+		v += " with uncommitted changes"
+	}
+	return v
 }
