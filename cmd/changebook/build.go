@@ -10,6 +10,7 @@ import (
 
 	"github.com/changebook/changebook/generator/build"
 	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/report"
 )
 
@@ -101,6 +102,6 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "built %s into %s: %s, %s in %s\n",
-		report.Plural(res.Records, "record"), opts.output, report.Plural(res.Pages, "page"), report.Plural(res.Files, "file"), res.Duration.Round(1e6))
+		diag.Plural(res.Records, "record"), opts.output, diag.Plural(res.Pages, "page"), diag.Plural(res.Files, "file"), res.Duration.Round(1e6))
 	return nil
 }

@@ -168,9 +168,9 @@ func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
 	case opts.to != "":
 		period = "up to " + opts.to
 	}
-	fmt.Fprintf(e.stderr, "exported %d changes requested %s (of %d records)\n", n, period, len(m.Changes))
+	fmt.Fprintf(e.stderr, "exported %s requested %s (of %s)\n", diag.Plural(n, "change"), period, diag.Plural(len(m.Changes), "record"))
 	if withErrors > 0 {
-		fmt.Fprintf(e.stderr, "changebook: warning: %d records have errors: run changebook check\n", withErrors)
+		fmt.Fprintf(e.stderr, "changebook: warning: %s: run changebook check\n", recordsWithErrors(withErrors))
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 		return err
 	}
 	if withErrors > 0 {
-		fmt.Fprintf(e.stderr, "changebook: warning: %d records have errors: run changebook check\n", withErrors)
+		fmt.Fprintf(e.stderr, "changebook: warning: %s: run changebook check\n", recordsWithErrors(withErrors))
 	}
 	return nil
 }
@@ -251,4 +251,12 @@ func writeOutput(e *env, name string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)
+}
+
+// recordsWithErrors says how many records have errors.
+func recordsWithErrors(n int) string {
+	if n == 1 {
+		return "1 record has errors"
+	}
+	return diag.Plural(n, "record") + " have errors"
 }

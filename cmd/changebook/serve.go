@@ -127,8 +127,8 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		srv.Publish(current, res.Findings)
 		errs, warns := diag.Count(res.Findings)
-		status := fmt.Sprintf("%s  %d records, rebuilt in %s: %d errors, %d warnings",
-			time.Now().Format("15:04:05"), res.Records, time.Since(start).Round(time.Millisecond), errs, warns)
+		status := fmt.Sprintf("%s  %s, rebuilt in %s: %s, %s",
+			time.Now().Format("15:04:05"), diag.Plural(res.Records, "record"), time.Since(start).Round(time.Millisecond), diag.Plural(errs, "error"), diag.Plural(warns, "warning"))
 		shown := 0
 		for _, f := range res.Findings {
 			if f.Severity != diag.Error {

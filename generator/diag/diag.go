@@ -148,8 +148,8 @@ func Limit(fs []Finding) []Finding {
 	}
 	for _, k := range order {
 		c := closing[k]
-		c.Message = fmt.Sprintf("%d more %s of rule %s in this file, not listed: only the first %d findings of each rule are",
-			c.Omitted, plural(c.Omitted, c.Severity.String()), c.Rule, MaxPerRule)
+		c.Message = fmt.Sprintf("%s of rule %s in this file, not listed: only the first %d findings of each rule are",
+			Plural(c.Omitted, "more "+c.Severity.String()), c.Rule, MaxPerRule)
 		c.Hint = "fix the findings listed, then check again to see the next ones"
 		out = append(out, *c)
 	}
@@ -157,11 +157,14 @@ func Limit(fs []Finding) []Finding {
 	return out
 }
 
-func plural(n int, word string) string {
+// Plural writes n and word, with an s unless n is 1: "1 record", "2
+// records", "3 more errors". Every count in changebook's messages goes
+// through it, so none says "1 errors".
+func Plural(n int, word string) string {
 	if n == 1 {
-		return word
+		return "1 " + word
 	}
-	return word + "s"
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // Collector gathers findings for one file. Its zero value is not usable; use
@@ -233,7 +236,7 @@ func (c *Collector) Findings() []Finding {
 	out := slices.Clip(c.findings)
 	for _, k := range c.order {
 		o := *c.omitted[k]
-		o.Message = fmt.Sprintf("%d more %s of rule %s, not listed", o.Omitted, plural(o.Omitted, o.Severity.String()), o.Rule)
+		o.Message = fmt.Sprintf("%s of rule %s, not listed", Plural(o.Omitted, "more "+o.Severity.String()), o.Rule)
 		out = append(out, o)
 	}
 	return out

@@ -152,3 +152,11 @@ func TestLimitKeepsTheFirstOfEachRule(t *testing.T) {
 		t.Errorf("closing findings: %+v", closing)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 records", 1: "1 record", 2: "2 records"} {
+		if got := Plural(n, "record"); got != want {
+			t.Errorf("Plural(%d) = %q; want %q", n, got, want)
+		}
+	}
+}

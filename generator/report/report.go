@@ -71,15 +71,7 @@ func Write(w io.Writer, f Format, r *Report, opts Options) error {
 // Summary is the closing line: "checked 42 records: 3 errors, 1 warning".
 func Summary(r *Report) string {
 	e, w := diag.Count(r.Findings)
-	return fmt.Sprintf("checked %s: %s, %s", Plural(r.Records, "record"), Plural(e, "error"), Plural(w, "warning"))
-}
-
-// Plural writes n and word, with an s unless n is 1: "1 record", "2 records".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return fmt.Sprintf("checked %s: %s, %s", diag.Plural(r.Records, "record"), diag.Plural(e, "error"), diag.Plural(w, "warning"))
 }
 
 const (

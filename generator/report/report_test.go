@@ -134,14 +134,6 @@ func TestTextQuotesTheLine(t *testing.T) {
 	}
 }
 
-func TestPlural(t *testing.T) {
-	for n, want := range map[int]string{0: "0 records", 1: "1 record", 2: "2 records"} {
-		if got := Plural(n, "record"); got != want {
-			t.Errorf("Plural(%d) = %q; want %q", n, got, want)
-		}
-	}
-}
-
 // hostileFinding carries, in its file name, message, hint and source line,
 // what an attacker would write to take over a terminal or a CI log: a
 // terminal title (OSC 0), a clipboard write (OSC 52), a screen clear, a
