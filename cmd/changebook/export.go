@@ -15,6 +15,7 @@ import (
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/site"
+	"github.com/changebook/changebook/generator/suggest"
 )
 
 type exportOptions struct {
@@ -181,11 +182,27 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 		return &usageError{err: fmt.Errorf("unknown --format %q: use table, csv or json", opts.format), command: cmd.CommandPath()}
 	}
 	if opts.status != "" && !slices.Contains(statusNames(), opts.status) {
-		return &usageError{err: fmt.Errorf("unknown --status %q: use one of %s", opts.status, strings.Join(statusNames(), ", ")), command: cmd.CommandPath()}
+		return &usageError{err: fmt.Errorf("unknown --status %q%s: use one of %s", opts.status, suggest.DidYouMean(opts.status, statusNames()), strings.Join(statusNames(), ", ")), command: cmd.CommandPath()}
 	}
 	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err
+	}
+	// A system that is neither listed in the settings nor touched by any
+	// change is a typo far more often than an empty answer, and an empty
+	// table with status 0 hides it.
+	if opts.system != "" {
+		known := slices.Clone(m.Config.Systems)
+		for _, s := range m.Systems {
+			if !slices.Contains(known, s.Name) {
+				known = append(known, s.Name)
+			}
+		}
+		slices.Sort(known)
+		if !slices.Contains(known, opts.system) {
+			return &usageError{err: fmt.Errorf("no change touches system %q%s: the systems known are %s",
+				report.Visible(opts.system), suggest.DidYouMean(opts.system, known), strings.Join(known, ", ")), command: cmd.CommandPath()}
+		}
 	}
 	keep := func(c *site.Change) bool {
 		return (opts.status == "" || string(c.Status) == opts.status) && (opts.system == "" || slices.Contains(c.Systems, opts.system))
