@@ -159,7 +159,13 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	}
 	file := displayPath(opts.repo, name)
 	fmt.Fprintln(e.stdout, file)
-	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by YOUR-HANDLE\n", file, id, shellQuote(id))
+	// The requester is most often whoever writes the draft: the person
+	// whose email is git's user.email, when changebook.yaml has one.
+	by := "YOUR-HANDLE"
+	if h, err := signerFromGit(opts.repo, cfg); err == nil {
+		by = shellQuote(h)
+	}
+	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by %s\n", file, id, shellQuote(id), by)
 	if opts.edit {
 		return openEditor(e, filepath.Join(opts.repo, filepath.FromSlash(name)))
 	}
