@@ -151,6 +151,7 @@ func (rc *recordCheck) run() {
 	rc.urls()
 	rc.stageOrder()
 	rc.dateOrder()
+	rc.futureDates()
 	rc.emergencyApproval()
 	rc.afterRejection()
 	rc.signers()
@@ -462,6 +463,26 @@ func (rc *recordCheck) dateOrder() {
 				fmt.Sprintf("fix the date: `%s` cannot be signed before `%s`", stage, prevStage),
 				"`%s` is dated %s, before `%s` on %s", stage, cur.Date, prevStage, prev.Date)
 		}
+	}
+}
+
+// futureDates reports sign-offs dated after today: a sign-off records an
+// approval that was given, and one dated ahead (sign --date 2030-01-01)
+// would claim what has not happened. A day of grace allows for signers
+// east of the checking machine, whose today is its tomorrow.
+func (rc *recordCheck) futureDates() {
+	if rc.opts.Now.IsZero() {
+		return
+	}
+	latest := rc.opts.Now.Add(24 * time.Hour)
+	for _, stage := range record.Stages {
+		s := rc.r.Signoffs.Of(stage)
+		if s == nil || s.Date.IsZero() || !s.Date.Time.After(latest) {
+			continue
+		}
+		rc.c.Errorf(rc.value("signoffs."+string(stage)+".date"), RuleFutureSignoff,
+			"date the sign-off the day it was given",
+			"`%s` is dated %s, in the future (today is %s)", stage, s.Date, rc.opts.Now.Format("2006-01-02"))
 	}
 }
 

@@ -151,6 +151,10 @@ func TestRulesOnOneRecord(t *testing.T) {
 			Options{}, nil},
 		{"normal evaluated after implementation", edit(t, "date: 2026-11-03, decision", "date: 2026-11-11, decision"), Options{}, []string{"32 signoff-date-order"}},
 		{"date goes backwards", edit(t, "date: 2026-11-11, security_review", "date: 2026-11-09, security_review"), Options{}, []string{"33 signoff-date-order"}},
+		{"signed in the future", edit(t, "date: 2026-11-12, outcome", "date: 2030-01-01, outcome"),
+			Options{Now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, []string{"34 signoff-in-future"}},
+		{"signed tomorrow, east of here", edit(t, "date: 2026-11-12, outcome", "date: 2026-11-21, outcome"),
+			Options{Now: time.Date(2026, 11, 20, 23, 0, 0, 0, time.UTC)}, nil},
 		{"rejected then implemented", edit(t, "decision: approved", "decision: rejected"), Options{}, []string{"32 stage-after-rejection", "33 stage-after-rejection", "34 stage-after-rejection"}},
 		{"unknown signer", edit(t, "by: carol,", "by: karol,"), Options{}, []string{"32 unknown-signer"}},
 		{"evaluator without role", edit(t, "by: bob,", "by: erin,"), Options{}, []string{"31 signer-role"}},
@@ -273,7 +277,7 @@ func TestEveryRuleIsCatalogued(t *testing.T) {
 		"emergency-approval", "signoff-date-order", "stage-after-rejection", "unknown-signer", "signer-role",
 		"separation-of-duties", "untested-implementation", "security-review", "invalid-url", "invalid-window",
 		"unknown-field", "require-status", "duplicate-key", "duplicate-id", "window-overlap", "roles-not-checked",
-		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax", "page-collision"} {
+		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax", "page-collision", "signoff-in-future"} {
 		if !ids[id] {
 			t.Errorf("rule %s is not in Rules()", id)
 		}

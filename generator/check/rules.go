@@ -23,6 +23,7 @@ const (
 	RuleInvalidURL             = "invalid-url"
 	RuleStageOrder             = "stage-order"
 	RuleDateOrder              = "signoff-date-order"
+	RuleFutureSignoff          = "signoff-in-future"
 	RuleEmergencyApproval      = "emergency-approval"
 	RuleStageAfterRejection    = "stage-after-rejection"
 	RuleUnknownSigner          = "unknown-signer"
@@ -75,6 +76,7 @@ func Rules() []Rule {
 		{RuleInvalidURL, e, "A URL field is not an http(s) URL."},
 		{RuleStageOrder, e, "A stage is signed while an earlier one is not."},
 		{RuleDateOrder, e, "Sign-off dates go backwards from one stage to the next."},
+		{RuleFutureSignoff, e, "A sign-off is dated after today."},
 		{RuleEmergencyApproval, e, "An emergency change was not evaluated within policy.emergency_approval_days of its implementation."},
 		{RuleStageAfterRejection, e, "A rejected or changes-requested change has a later stage signed."},
 		{RuleUnknownSigner, e, "A signer is not in people."},
