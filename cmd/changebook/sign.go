@@ -252,6 +252,16 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	if added := newErrors(before.Findings, after.Findings, r.File); len(added) > 0 {
 		for i := range added {
 			added[i].File = displayPath(opts.repo, added[i].File)
+			// The fix is a flag of this command, not an edit of the file.
+			switch added[i].Rule {
+			case check.RuleUntested:
+				added[i].Hint = "test the change, then sign again with --tested (and --evidence with a link to the test run)"
+			case check.RuleSecurityReview:
+				if opts.securityReview == "failed" {
+					break // check's hint says what a failed review means
+				}
+				added[i].Hint = "review the change's security, then sign again with --security-review passed"
+			}
 		}
 		if err := report.Write(e.stderr, report.Text, &report.Report{Records: 1, Findings: added}, report.Options{Color: color}); err != nil {
 			return err

@@ -607,9 +607,16 @@ func (rc *recordCheck) stageEvidence() {
 			"`implementation` is signed without `tested: true`")
 	}
 	if v := s.Validation; v != nil && v.SecurityReview != "passed" && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
-		rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
-			"check that the change poses no security risk, then add `security_review: passed`",
-			"`validation` is signed without `security_review: passed`")
+		if v.SecurityReview == "failed" {
+			// Not "add passed": the review failed, and the record says so.
+			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
+				"a change that failed its security review is not validated: fix it (or roll it back) and have it reviewed again; only a passed review validates it",
+				"`validation` records a failed security review")
+		} else {
+			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
+				"check that the change poses no security risk, then add `security_review: passed`",
+				"`validation` is signed without `security_review: passed`")
+		}
 	}
 }
 
@@ -619,8 +626,16 @@ func (rc *recordCheck) requiredStatus() {
 		return
 	}
 	if got := rc.r.Status(); !got.Reached(want) {
-		rc.c.Errorf(rc.at("signoffs"), RuleRequireStatus,
-			fmt.Sprintf("sign the remaining stages until the record is %s", want),
+		hint := fmt.Sprintf("sign the remaining stages until the record is %s", want)
+		switch {
+		case want == record.StatusRejected || want == record.StatusChangesReq:
+			// No stage signed later makes a record rejected: only its
+			// evaluation's decision does.
+			hint = fmt.Sprintf("only an evaluation with `decision: %s` makes a record %s; this one's is not", want, want)
+		case got == record.StatusRejected || got == record.StatusChangesReq:
+			hint = fmt.Sprintf("a %s change goes no further: open a new change, or evaluate this one again", got)
+		}
+		rc.c.Errorf(rc.at("signoffs"), RuleRequireStatus, hint,
 			"record %s is %s; %s is required", cmp.Or(rc.r.ID, rc.r.File), got, want)
 	}
 }

@@ -363,3 +363,32 @@ func TestMemo(t *testing.T) {
 		t.Error("the memo was used under other settings")
 	}
 }
+
+// TestHintsFitTheCase: a hint says what to do in the record's situation,
+// not the generic fix: a failed security review is not fixed by writing
+// "passed", and no stage signed later makes a record rejected.
+func TestHintsFitTheCase(t *testing.T) {
+	hint := func(content string, opts Options, rule string) string {
+		t.Helper()
+		fsys := fstest.MapFS{"changebook.yaml": {Data: []byte(testConfig)}, "changes/CHG-0042.md": {Data: []byte(content)}}
+		res, err := Run(context.Background(), fsys, repository.Options{}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
+			if f.Rule == rule {
+				return f.Message + " / " + f.Hint
+			}
+		}
+		t.Fatalf("no %s finding in %+v", rule, res.Findings)
+		return ""
+	}
+	failed := hint(edit(t, "security_review: passed", "security_review: failed"), Options{}, RuleSecurityReview)
+	if strings.Contains(failed, "add `security_review: passed`") || !strings.Contains(failed, "failed security review") {
+		t.Errorf("a failed review: %s", failed)
+	}
+	rejected := hint(validRecord, Options{Require: record.StatusRejected}, RuleRequireStatus)
+	if strings.Contains(rejected, "sign the remaining stages") || !strings.Contains(rejected, "`decision: rejected`") {
+		t.Errorf("--require rejected on a documented record: %s", rejected)
+	}
+}
