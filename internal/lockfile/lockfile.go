@@ -26,8 +26,14 @@ type Lock struct {
 }
 
 // TryLock takes the lock at path, creating its file, or returns ErrHeld
-// at once.
+// at once. Something other than a regular file at path is refused: a lock
+// file sits in folders others write to (a sign's beside the record), and
+// a link committed there would have the lock create, then remove, a file
+// wherever it leads.
 func TryLock(path string) (*Lock, error) {
+	if info, err := os.Lstat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("the lock file %s is not a regular file (%v): remove it", path, info.Mode().Type())
+	}
 	f := flock.New(path)
 	ok, err := f.TryLock()
 	if err != nil {

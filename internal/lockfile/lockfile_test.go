@@ -61,3 +61,26 @@ func TestTakesAStaleFile(t *testing.T) {
 		t.Errorf("the stale lock file is left: %v", err)
 	}
 }
+
+// TestRefusesALink: a link where the lock file goes (a pull request can
+// commit one beside a record) is refused, and nothing is created or
+// removed where it leads: locking through it created the target, and
+// unlocking removed the link.
+func TestRefusesALink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	path := filepath.Join(dir, ".x.lock")
+	if err := os.Symlink(target, path); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if l, err := TryLock(path); err == nil {
+		l.Unlock()
+		t.Fatal("TryLock took a lock through a link")
+	}
+	if _, err := os.Lstat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the link's target was created: %v", err)
+	}
+	if _, err := os.Lstat(path); err != nil {
+		t.Errorf("the link was removed: %v", err)
+	}
+}
