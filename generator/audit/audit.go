@@ -281,11 +281,7 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 	f := h.Files[r.File]
 	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(), Modified: f.Modified(), Boundary: f.Boundary(),
 		Stages: map[record.Stage]*Provenance{}}
-	for _, v := range f.Versions {
-		if !v.Boundary {
-			t.Commits = append(t.Commits, v.Commit)
-		}
-	}
+	t.Commits = changes(f.Versions)
 	if f.Submodule != "" {
 		t.Submodule = f.Submodule
 		for _, stage := range record.Stages {
@@ -358,11 +354,22 @@ func (s *Source) trail(h *history.History, cfg *config.Config, r *record.Record)
 		t.Stages[stage] = p
 	}
 	if docIndex > 0 {
-		for _, v := range f.Versions[:docIndex] {
-			t.AfterClose = append(t.AfterClose, v.Commit)
-		}
+		t.AfterClose = changes(f.Versions[:docIndex])
 	}
 	return t, nil
+}
+
+// changes returns the commits of versions that changed the file: not the
+// versions at a shallow clone's boundaries, where the history begins (a
+// record can be at several, when the clone cuts both sides of a merge).
+func changes(versions []history.Version) []*history.Commit {
+	var out []*history.Commit
+	for _, v := range versions {
+		if !v.Boundary {
+			out = append(out, v.Commit)
+		}
+	}
+	return out
 }
 
 // signoffsOf reads the sign-offs of an old version of a record; nil when

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -443,5 +444,57 @@ func TestSubmoduleRecordsAreUnknown(t *testing.T) {
 	}
 	if p := a.Records["changes/CHG-0001.md"].Stages[record.Request]; p == nil || p.Commit == nil || !p.BySigner {
 		t.Errorf("the record beside the submodule: %+v", p)
+	}
+}
+
+// TestClosedAtTwoBoundaries: a record closed before a shallow clone's
+// history begins, present at two of its boundaries (the clone cut both
+// sides of a merge) and changed by no commit since, lists no edit after
+// closure: a boundary is where the history begins, not a change.
+func TestClosedAtTwoBoundaries(t *testing.T) {
+	r := newRepo(t)
+	r.commit("Alice", "changebook.yaml", configYAML)
+	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation, validation, documentation))
+	gr, err := git.PlainOpen(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := func() plumbing.Hash {
+		ref, err := gr.Head()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ref.Hash()
+	}
+	base := head()
+	r.commit("Alice", "notes/a.txt", "a1\n")
+	r.commit("Alice", "notes/a.txt", "a2\n")
+	a2 := head()
+	if err := r.wt.Checkout(&git.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	r.commit("Bob", "notes/b.txt", "b1\n")
+	b1 := head()
+	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, "notes", "b.txt"), []byte("b1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Carol", Email: "carol@example.com", When: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
+	if _, err := r.wt.Commit("merge", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	if _, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 2}); err != nil {
+		t.Fatal(err)
+	}
+	one := (&repo{t: t, dir: dir}).audit("").Records["changes/CHG-0001.md"]
+	if len(one.AfterClose) != 0 || len(one.Commits) != 0 || !one.AfterCloseIncomplete {
+		t.Errorf("after closure %+v, commits %+v, incomplete %v; want no edit named, earlier ones unknown", one.AfterClose, one.Commits, one.AfterCloseIncomplete)
 	}
 }
