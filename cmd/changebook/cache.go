@@ -16,6 +16,7 @@ import (
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
@@ -107,11 +108,7 @@ func (o *openedRepo) requireRecords(repo, command string) error {
 	case errors.As(err, &nf):
 		return fmt.Errorf("cannot open repository %s: its records folder %q is %s, not a folder", name, cfg.Records, repofs.Kind(nf.Mode))
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("cannot open repository %s: cannot read its records folder %q: %v", name, cfg.Records, err)
+	return fmt.Errorf("cannot open repository %s: cannot read its records folder %q: %v", name, cfg.Records, repofs.Cause(err))
 }
 
 // historyNotes tells, on stderr, what the history could not say: no git
@@ -137,7 +134,7 @@ func (o *openedRepo) historyNotes(e *env, a *audit.Audit) {
 		}
 	}
 	for _, sub := range slices.Sorted(maps.Keys(bySubmodule)) {
-		fmt.Fprintf(e.stderr, "note: %d record(s) inside the git submodule %s, whose history is not read: their provenance is shown as unknown\n", bySubmodule[sub], sub)
+		fmt.Fprintf(e.stderr, "note: %s inside the git submodule %s, whose history is not read: their provenance is shown as unknown\n", diag.Plural(bySubmodule[sub], "record"), sub)
 	}
 }
 

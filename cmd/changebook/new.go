@@ -126,10 +126,7 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	if data, err := repofs.ReadFile(repo.fsys, tmplName, int64(cfg.Limits.RecordSize)); err == nil {
 		tmpl = string(data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-			err = pe.Err // the message names the file already
-		}
-		return fmt.Errorf("reading %s: %w", tmplName, err)
+		return fmt.Errorf("reading %s: %w", tmplName, repofs.Cause(err))
 	} else {
 		tmplName = "built-in"
 	}

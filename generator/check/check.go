@@ -258,9 +258,12 @@ func (rc *recordCheck) systems() {
 	for _, s := range rc.cfg.Systems {
 		known[s] = true
 	}
-	hint := fmt.Sprintf("use a system listed in %s (%s), or add it there", config.File, strings.Join(rc.cfg.Systems, ", "))
+	var hint string // built at the first unknown system: most records have none
 	for i, s := range rc.r.Systems {
 		if !known[s] {
+			if hint == "" {
+				hint = fmt.Sprintf("use a system listed in %s (%s), or add it there", config.File, strings.Join(rc.cfg.Systems, ", "))
+			}
 			// Past the findings listed, a suggestion (a distance to every
 			// system) would be work for a finding only counted.
 			var mean string

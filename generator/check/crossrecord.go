@@ -100,10 +100,7 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 			if more := g.Count - len(names); more > 0 {
 				list += fmt.Sprintf(" and %d more", more)
 			}
-			what := "1 other change"
-			if g.Count > 1 {
-				what = fmt.Sprintf("%d other changes", g.Count)
-			}
+			what := diag.Plural(g.Count, "other change")
 			c := diag.NewCollector(r.File)
 			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
 				"window %s to %s on %s overlaps %s: %s", r.Window.Start, r.Window.End, system, what, list)

@@ -238,11 +238,7 @@ func Load(fsys fs.FS) (*Config, []diag.Finding) {
 		if errors.Is(err, repofs.ErrNotRegular) {
 			hint = "make " + File + " a regular file, or remove it to use the defaults"
 		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		c.Errorf(diag.Pos{Line: 1, Col: 1}, frontmatter.RuleSyntax, hint, "cannot read %s: %v", File, err)
+		c.Errorf(diag.Pos{Line: 1, Col: 1}, frontmatter.RuleSyntax, hint, "cannot read %s: %v", File, repofs.Cause(err))
 		return Default(), c.Findings()
 	}
 	if err != nil {

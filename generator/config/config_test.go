@@ -75,8 +75,6 @@ func TestBadSettingsKeepDefaults(t *testing.T) {
 	}
 }
 
-// TestLimits: without settings every limit has its default; set ones
-// apply, and reach front matter decoding and Markdown rendering.
 // TestLimitsHaveCeilings: a setting above a limit's ceiling is an error on
 // its line and the ceiling is used, since the settings are as untrusted as
 // the records (nesting_depth: 100000 reopened the TOML bombs).
@@ -104,6 +102,8 @@ func TestLimitsHaveCeilings(t *testing.T) {
 	}
 }
 
+// TestLimits: without settings every limit has its default; set ones
+// apply, and reach front matter decoding and Markdown rendering.
 func TestLimits(t *testing.T) {
 	def := Default().Limits
 	if def.RecordSize != 1<<20 || def.Risks != 100 || def.Steps != 200 || def.Markdown() != 2*time.Second ||

@@ -147,14 +147,19 @@ func Limit(fs []Finding) []Finding {
 		c.Omitted += n
 	}
 	for _, k := range order {
-		c := closing[k]
-		c.Message = fmt.Sprintf("%s of rule %s in this file, not listed: only the first %d findings of each rule are",
-			Plural(c.Omitted, "more "+c.Severity.String()), c.Rule, MaxPerRule)
-		c.Hint = "fix the findings listed, then check again to see the next ones"
-		out = append(out, *c)
+		out = append(out, closingFinding(*closing[k]))
 	}
 	Sort(out)
 	return out
+}
+
+// closingFinding gives f, the finding that stands for f.Omitted findings
+// left out, its message and hint.
+func closingFinding(f Finding) Finding {
+	f.Message = fmt.Sprintf("%s of rule %s in this file, not listed: only the first %d findings of each rule are",
+		Plural(f.Omitted, "more "+f.Severity.String()), f.Rule, MaxPerRule)
+	f.Hint = "fix the findings listed, then check again to see the next ones"
+	return f
 }
 
 // Plural writes n and word, with an s unless n is 1: "1 record", "2
@@ -227,17 +232,14 @@ func (c *Collector) add(sev Severity, pos Pos, rule, hint, format string, args .
 }
 
 // Findings returns what has been collected so far, with one finding for
-// each rule and severity whose findings past MaxPerRule were only counted
-// (Limit gives it its message).
+// each rule and severity whose findings past MaxPerRule were only counted.
 func (c *Collector) Findings() []Finding {
 	if len(c.order) == 0 {
 		return c.findings
 	}
 	out := slices.Clip(c.findings)
 	for _, k := range c.order {
-		o := *c.omitted[k]
-		o.Message = fmt.Sprintf("%s of rule %s, not listed", Plural(o.Omitted, "more "+o.Severity.String()), o.Rule)
-		out = append(out, o)
+		out = append(out, closingFinding(*c.omitted[k]))
 	}
 	return out
 }

@@ -165,7 +165,7 @@ func firstUnprintable(data []byte) (int, string) {
 		case r == utf8.RuneError && size <= 1:
 			return i, fmt.Sprintf("byte 0x%02x, which is not UTF-8,", data[i])
 		case r == 0x09 || r == 0x0a || r == 0x0d || r == 0x85:
-		case r < 0x20 || (0x7f <= r && r < 0xa0) || (0xd800 <= r && r < 0xe000) || r == 0xfffe || r == 0xffff || (r == 0xfeff && i > 0):
+		case r < 0x20 || (0x7f <= r && r < 0xa0) || r == 0xfffe || r == 0xffff || (r == 0xfeff && i > 0):
 			return i, fmt.Sprintf("control character U+%04X", r)
 		}
 		i += size

@@ -621,7 +621,8 @@ func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string)
 // (with a new buffered reader), unless the storage keeps descriptors;
 // a storage that keeps them shares one reader per pack, so it is safe
 // only for reads one at a time. repo itself stays as it was, for the
-// readers that share it across goroutines (record versions).
+// reads of record versions (History.Content, one at a time under its
+// lock, since go-git's storage is not safe for concurrent use either).
 func sequentialReader(repo *git.Repository) (*git.Repository, func()) {
 	fsStorage, ok := repo.Storer.(*filesystem.Storage)
 	if !ok {

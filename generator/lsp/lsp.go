@@ -392,7 +392,7 @@ func (s *Server) diagnose(ctx context.Context, uri string) ([]diagnostic, bool, 
 	s.mu.Lock()
 	fsys := s.fsys
 	s.mu.Unlock()
-	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, fsys), load, check.Options{Now: s.now(), Memo: s.memo})
+	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, fsys), load, check.Options{Now: s.now(), Memo: s.memo, NoLineText: true}) // diagnostics carry no excerpt
 	if err != nil {
 		return nil, false, err
 	}

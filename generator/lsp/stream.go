@@ -74,19 +74,21 @@ func (s *stream) ReadObject(v any) error {
 			}
 			continue
 		}
-		if !json.Valid(body) {
-			if err := s.refuse(nil, codeParseError, "parse error: the message is not JSON"); err != nil {
-				return err
-			}
-			continue
+		// One pass: Unmarshal checks the whole body is JSON before it
+		// decodes (a syntax error), then that it is a message.
+		err = json.Unmarshal(body, v)
+		var syntax *json.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			err = s.refuse(nil, codeParseError, "parse error: the message is not JSON")
+		case err != nil:
+			err = s.refuse(body, codeInvalidRequest, "invalid request: "+err.Error())
+		default:
+			return nil
 		}
-		if err := json.Unmarshal(body, v); err != nil {
-			if err := s.refuse(body, codeInvalidRequest, "invalid request: "+err.Error()); err != nil {
-				return err
-			}
-			continue
+		if err != nil {
+			return err
 		}
-		return nil
 	}
 }
 

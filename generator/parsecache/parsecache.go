@@ -76,9 +76,13 @@ type Cache struct {
 
 	mu sync.Mutex
 	// loaded holds the file's entries, each its MAC then its value, not
-	// yet verified; used holds values verified or computed in this run.
+	// yet verified; used holds values verified or computed in this run;
+	// intact holds the keys of used whose value is loaded's, verified, so
+	// that Save writes their entry as it was instead of computing its MAC
+	// again (as costly as verifying it, for every entry of a large cache).
 	loaded  map[Sum][]byte
 	used    map[Sum][]byte
+	intact  map[Sum]bool
 	changed bool
 }
 
@@ -97,7 +101,7 @@ const maxFile = 2 << 30
 // secret too short to trust (the entries of this run are kept in memory,
 // never saved); only Save reports I/O errors.
 func Open(path, build string, secret []byte) *Cache {
-	c := &Cache{path: path, build: build, secret: secret, loaded: map[Sum][]byte{}, used: map[Sum][]byte{}}
+	c := &Cache{path: path, build: build, secret: secret, loaded: map[Sum][]byte{}, used: map[Sum][]byte{}, intact: map[Sum]bool{}}
 	if len(secret) < MinSecret {
 		c.path = ""
 		return c
@@ -173,15 +177,20 @@ func (c *Cache) GetValue(key Sum, v any) bool {
 	raw, ok := c.used[key]
 	stored, inFile := c.loaded[key]
 	c.mu.Unlock()
+	fromFile := false
 	if !ok && inFile {
 		// Damaged or forged: dropped, and computed again by the caller.
 		raw, ok = c.verified(key, stored)
+		fromFile = ok
 	}
 	if !ok || json.Unmarshal(raw, v) != nil {
 		return false
 	}
 	c.mu.Lock()
 	c.used[key] = raw
+	if fromFile {
+		c.intact[key] = true
+	}
 	c.mu.Unlock()
 	return true
 }
@@ -195,6 +204,7 @@ func (c *Cache) PutValue(key Sum, v any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = raw
+	delete(c.intact, key)
 	c.changed = true
 }
 
@@ -221,6 +231,10 @@ func (c *Cache) Save() error {
 	enc := gob.NewEncoder(w)
 	stored := make(map[Sum][]byte, len(c.used))
 	for key, value := range c.used {
+		if c.intact[key] {
+			stored[key] = c.loaded[key]
+			continue
+		}
 		stored[key] = append(c.mac(key, value), value...)
 	}
 	err = errors.Join(enc.Encode(header{formatVersion, c.build}), enc.Encode(stored), w.Flush(), tmp.Close())

@@ -11,8 +11,6 @@
 package publish
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,7 +87,7 @@ func Stage(out string, keep ...string) (*Staging, error) {
 		return nil, err
 	}
 	removeLeftovers(parent, base)
-	tmp, err := mkdirTemp(parent, base)
+	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
 		lock.Unlock()
 		return nil, fmt.Errorf("cannot create a temporary folder beside %s: %w", out, explain(err))
@@ -127,20 +125,6 @@ func lockOutput(out string) (*lockfile.Lock, error) {
 	return l, nil
 }
 
-// mkdirTemp creates the temporary folder of a build of parent/base, named
-// so that removeLeftovers recognises it: .<base>.tmp-<16 hex digits>.
-func mkdirTemp(parent, base string) (string, error) {
-	for {
-		var b [8]byte
-		rand.Read(b[:])
-		dir := filepath.Join(parent, "."+base+".tmp-"+hex.EncodeToString(b[:]))
-		err := os.Mkdir(dir, 0o700)
-		if !errors.Is(err, fs.ErrExist) {
-			return dir, err
-		}
-	}
-}
-
 // removeLeftovers removes what killed builds of parent/base left beside
 // it: temporary folders (a new site being written, or the previous one
 // about to be removed), each a full copy of a site. The caller holds the
@@ -153,8 +137,8 @@ func removeLeftovers(parent, base string) {
 	if err != nil {
 		return
 	}
-	// The digits are those of mkdirTemp or, from builds before it, of
-	// os.MkdirTemp; ".old" is the fallback swap's previous site.
+	// The digits are os.MkdirTemp's; ".old" is the fallback swap's
+	// previous site.
 	name := regexp.MustCompile(`^\.` + regexp.QuoteMeta(base) + `\.tmp-[0-9a-f]+(\.old)?$`)
 	for _, e := range entries {
 		if !e.IsDir() || !name.MatchString(e.Name()) {

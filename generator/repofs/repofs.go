@@ -202,3 +202,14 @@ func (r *rootFS) ReadLink(name string) (string, error) { return fs.ReadLink(r.fs
 func validPath(name string) bool {
 	return fs.ValidPath(name) && (runtime.GOOS != "windows" || !strings.Contains(name, `\`))
 }
+
+// Cause is err without the operation and path of an *fs.PathError, for
+// messages that name the file already ("cannot read changebook.yaml:
+// permission denied").
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -103,7 +103,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Repository, error) {
 		repo.RecordsErr = err
 		c := diag.NewCollector(config.File)
 		hint := "create the folder, or set records in " + config.File + " to the folder that holds your records"
-		c.Errorf(cfg.Pos.Of("records"), RuleRecordsFolder, hint, "cannot read the records folder %q: %v", cfg.Records, unwrapPathError(err))
+		c.Errorf(cfg.Pos.Of("records"), RuleRecordsFolder, hint, "cannot read the records folder %q: %v", cfg.Records, repofs.Cause(err))
 		repo.Findings = append(repo.Findings, c.Findings()...)
 		return repo, nil
 	}
@@ -209,7 +209,7 @@ func recordFiles(fsys fs.FS, dir string) ([]string, []diag.Finding, error) {
 				return err
 			}
 			// A subfolder that cannot be listed: the rest of the walk goes on.
-			refuse(p, "check the folder's permissions", "cannot read the folder: %v", unwrapPathError(err))
+			refuse(p, "check the folder's permissions", "cannot read the folder: %v", repofs.Cause(err))
 			return nil
 		}
 		hidden := p != dir && strings.HasPrefix(d.Name(), ".")
@@ -230,7 +230,7 @@ func recordFiles(fsys fs.FS, dir string) ([]string, []diag.Finding, error) {
 				refuse(p, "move the folder here instead of linking to it, or set records in "+config.File+" to the folder itself",
 					"is a link to a folder: folders under the records folder are not followed through links, so its records are not read")
 			case err != nil && !errors.Is(err, fs.ErrNotExist):
-				refuse(p, "fix or remove the link", "cannot follow the link: %v", unwrapPathError(err))
+				refuse(p, "fix or remove the link", "cannot follow the link: %v", repofs.Cause(err))
 			}
 			// A link to a file that is not a record, or to nothing, is
 			// not a record, as a file of that name would not be.
@@ -289,7 +289,7 @@ func (p *parser) parse(fsys fs.FS, name string) result {
 	}
 	if err != nil {
 		c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleUnreadable, unreadableHint(err),
-			"cannot read the file: %v", unwrapPathError(err))
+			"cannot read the file: %v", repofs.Cause(err))
 		return result{findings: c.Findings()}
 	}
 	if p.cache == nil {
@@ -322,10 +322,3 @@ func unreadableHint(err error) string {
 }
 
 // unwrapPathError drops the path from fs errors: findings already name it.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

@@ -2,6 +2,8 @@ package site
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,15 +60,7 @@ func TestOverlapsAreBounded(t *testing.T) {
 // rest (the default theme once asked the page, not the change, for the
 // count, and every build with two overlapping windows failed).
 func TestRecordPageNamesOverlaps(t *testing.T) {
-	extra := map[string][]byte{}
-	for i := 2; i <= 8; i++ {
-		id := fmt.Sprintf("CHG-01%02d", i)
-		extra["changes/"+id+".md"] = []byte("---\nid: " + id + "\ntitle: Overlapping change\ntype: standard\nsystems: [api]\ncustomer_data: false\n" +
-			"pull_request: https://github.com/example/p/pull/9\nreason: r\nscope: s\nsteps: [s]\n" +
-			"risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: m }]\n" +
-			"window: { start: 2026-03-10T22:30:00Z, end: 2026-03-10T23:30:00Z }\n" +
-			"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\n")
-	}
+	extra := overlappingRecords(2, 8)
 	site := renderRepo(t, withFiles(t, "testdata/repo", extra))
 	page := string(site.Files["changes/CHG-0001/index.html"])
 	if !strings.Contains(page, "The window overlaps") || !strings.Contains(page, "CHG-0108") {
@@ -75,4 +69,42 @@ func TestRecordPageNamesOverlaps(t *testing.T) {
 	if more := len(extra) - overlapShown; !strings.Contains(page, fmt.Sprintf("and %d more", more)) {
 		t.Errorf("the record page does not count the %d overlaps it does not name", more)
 	}
+}
+
+// overlappingRecords returns requested records CHG-01<from> to CHG-01<to>,
+// each on api in a window that overlaps CHG-0001's.
+func overlappingRecords(from, to int) map[string][]byte {
+	extra := map[string][]byte{}
+	for i := from; i <= to; i++ {
+		id := fmt.Sprintf("CHG-01%02d", i)
+		extra["changes/"+id+".md"] = []byte("---\nid: " + id + "\ntitle: Overlapping change\ntype: standard\nsystems: [api]\ncustomer_data: false\n" +
+			"pull_request: https://github.com/example/p/pull/9\nreason: r\nscope: s\nsteps: [s]\n" +
+			"risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: m }]\n" +
+			"window: { start: 2026-03-10T22:30:00Z, end: 2026-03-10T23:30:00Z }\n" +
+			"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\n")
+	}
+	return extra
+}
+
+// TestDashboardNamesTheEarliestWindows: past upcomingLimit upcoming
+// windows the dashboard lists the earliest and says how many there are,
+// and an overlap it cannot name in full is counted.
+func TestDashboardNamesTheEarliestWindows(t *testing.T) {
+	site := renderRepo(t, withFiles(t, "testdata/repo", overlappingRecords(1, 40)))
+	page := string(site.Files["index.html"])
+	m := regexp.MustCompile(`The (\d+) earliest of (\d+) upcoming windows`).FindStringSubmatch(page)
+	if m == nil || m[1] != fmt.Sprint(upcomingLimit) || atoi(m[2]) < 40 {
+		t.Fatalf("dashboard note on upcoming windows: %q", m)
+	}
+	if got := strings.Count(page, "Overlapping change"); got > upcomingLimit+progressLimit {
+		t.Errorf("the dashboard lists %d overlapping changes; want at most %d windows and %d in progress", got, upcomingLimit, progressLimit)
+	}
+	if !regexp.MustCompile(`and (at least )?\d+ more`).MatchString(page) {
+		t.Error("the dashboard does not count the overlaps it does not name")
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
