@@ -23,17 +23,26 @@ func TestForCallsEveryIndexOnce(t *testing.T) {
 
 func TestForStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var calls atomic.Int32
+	var calls, late atomic.Int32
+	var cancelled atomic.Bool
 	err := For(ctx, 1_000_000, 2, func(i int) {
+		// Counted from when cancel has returned: until then the other
+		// worker goes on, for as long as the scheduler keeps the
+		// cancelling one waiting (226 calls once, on a loaded machine).
+		if cancelled.Load() {
+			late.Add(1)
+		}
 		if calls.Add(1) == 10 {
 			cancel()
+			cancelled.Store(true)
 		}
 	})
 	if err == nil {
 		t.Fatal("no error after cancel")
 	}
-	if c := calls.Load(); c > 100 {
-		t.Errorf("%d calls after cancel; want it to stop at once", c)
+	// Each worker may have passed its check of ctx just before.
+	if c := late.Load(); c > 2 {
+		t.Errorf("%d calls began after cancel; want at most one a worker", c)
 	}
 }
 
