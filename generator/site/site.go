@@ -378,6 +378,7 @@ type (
 	rowKey struct {
 		root   string
 		change *Change
+		closed bool
 	}
 	navKey    struct{ root, current string }
 	signerKey struct {
@@ -403,9 +404,11 @@ func (t *templates) memo(key any, name string, data any) (template.HTML, error) 
 	return html, nil
 }
 
-// row renders the table row of c for pages whose root is root.
-func (t *templates) row(root string, c *Change) (template.HTML, error) {
-	return t.memo(rowKey{root, c}, "change-row", map[string]any{"Root": root, "Change": c})
+// row renders the table row of c for pages whose root is root, with its
+// closing date if closed (a table of changes in progress has no such
+// column: it would always be empty).
+func (t *templates) row(root string, c *Change, closed bool) (template.HTML, error) {
+	return t.memo(rowKey{root, c, closed}, "change-row", map[string]any{"Root": root, "Change": c, "Closed": closed})
 }
 
 // nav renders the main navigation of page p.

@@ -6,6 +6,31 @@ const fields = ["status", "type", "system", "level", "tag", "from", "to"] as con
 type Field = (typeof fields)[number];
 type State = Partial<Record<Field, string>>;
 
+// The date fields: text boxes that take yyyy-mm-dd, as the site writes
+// dates (a date input would show the browser's locale, mm/dd/yyyy).
+const dateFields: readonly Field[] = ["from", "to"];
+
+// isoDate tells a real calendar date written yyyy-mm-dd (2026-02-30 is not).
+function isoDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+// usable drops the dates that are not dates: a half-typed or mistyped date
+// filters nothing out (hiding every row would look like there were none),
+// and its box says it is invalid.
+function usable(state: State): State {
+  const out: State = { ...state };
+  for (const f of dateFields) {
+    const v = out[f];
+    if (v !== undefined && !isoDate(v)) delete out[f];
+  }
+  return out;
+}
+
 function readURL(): State {
   const params = new URLSearchParams(window.location.search);
   const state: State = {};
@@ -69,18 +94,30 @@ export function initFilters(form: HTMLFormElement): void {
       if (el) el.value = state[f] ?? "";
     }
   };
+  const markDates = (state: State): void => {
+    for (const f of dateFields) {
+      const el = form.elements.namedItem(f) as HTMLInputElement | null;
+      const v = state[f];
+      if (!el) continue;
+      if (v !== undefined && !isoDate(v)) el.setAttribute("aria-invalid", "true");
+      else el.removeAttribute("aria-invalid");
+    }
+  };
 
   const initial = readURL();
   toForm(initial);
-  apply(initial);
+  markDates(initial);
+  apply(usable(initial));
   form.addEventListener("input", () => {
     const state = fromForm();
-    writeURL(state);
-    apply(state);
+    markDates(state);
+    writeURL(usable(state));
+    apply(usable(state));
   });
   form.addEventListener("reset", () => {
     // The form resets its fields after this event: apply the empty state.
     window.setTimeout(() => {
+      markDates({});
       writeURL({});
       apply({});
     });
