@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/changebook/changebook/generator/record"
@@ -15,7 +16,7 @@ import (
 // customer data) and every heat-map cell against its own background, as
 // rendered: WCAG AA (4.5:1), no filter that would make the measure a lie,
 // and a background that follows the scheme (dark on the dark page: light
-// pastel badges on a dark page glare).
+// pastel badges on a dark page glare), and dark ink when printed.
 func TestBrowserBadgeContrast(t *testing.T) {
 	srv := serveFixture(t)
 	ctx := browser(t)
@@ -34,8 +35,18 @@ func TestBrowserBadgeContrast(t *testing.T) {
 	for rank := 0; rank <= len(record.RiskLevels); rank++ {
 		cells = append(cells, fmt.Sprintf("heat-%d", rank))
 	}
-	for _, name := range []string{"light", "dark"} {
-		scheme(t, ctx, name)
+	// Printed, a reader whose system is dark still gets dark ink on paper.
+	for _, name := range []string{"light", "dark", "printed dark"} {
+		media := ""
+		if name == "printed dark" {
+			media = "print"
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Media:    media,
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: strings.TrimPrefix(name, "printed ")}},
+		}); err != nil {
+			t.Fatal(err)
+		}
 		open(t, ctx, srv, 1400, "/")
 		// Every class in one place, as the pages use them: badges in a
 		// table cell, heat classes on cells of a .heatmap table.
@@ -96,7 +107,7 @@ func TestBrowserBadgeContrast(t *testing.T) {
 			if filter != "none" {
 				t.Errorf("%s scheme: .%s has filter %s: its colours are not what the reader sees", name, class, filter)
 			}
-			if want := map[string]string{"light": "dark-on-light", "dark": "light-on-dark"}[name]; polarity != want {
+			if want := map[string]string{"light": "dark-on-light", "dark": "light-on-dark", "printed dark": "dark-on-light"}[name]; polarity != want {
 				t.Errorf("%s scheme: .%s is %s; want %s", name, class, polarity, want)
 			}
 		}
