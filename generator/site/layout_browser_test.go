@@ -6,7 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -35,16 +34,6 @@ var pageKinds = map[string]string{
 
 // listKinds are the page kinds that show tables of records.
 var listKinds = []string{"dashboard", "changes", "record", "risks", "mitigations", "people", "person", "systems", "system"}
-
-// scheme makes the browser report prefers-color-scheme as light or dark.
-func scheme(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: name}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // open loads path at a viewport width, and waits for the page's script.
 func open(t *testing.T, ctx context.Context, srv *httptest.Server, width int64, path string) {
