@@ -171,6 +171,9 @@ const (
 // RiskLevels lists the derived levels, lowest first.
 var RiskLevels = []RiskLevel{RiskLow, RiskMedium, RiskHigh, RiskCritical}
 
+// Rank orders ratings: 0 for none, then low 1, medium 2, high 3.
+func (l Level) Rank() int { return l.score() }
+
 func (l Level) score() int {
 	switch l {
 	case "low":

@@ -178,8 +178,11 @@ type RiskEntry struct {
 	Likelihood, Impact record.Level
 	Level              record.RiskLevel
 	LevelRank          int
-	Change             *Change
-	Mitigations        []record.Mitigation
+	// LikelihoodRank and ImpactRank order the ratings (low < medium <
+	// high) for sorting: their names sort alphabetically otherwise.
+	LikelihoodRank, ImpactRank int
+	Change                     *Change
+	Mitigations                []record.Mitigation
 }
 
 // MitigationEntry is one mitigation of one change with the risks it covers.
@@ -338,7 +341,8 @@ func (m *Model) makeRegisters() {
 		}
 		for _, r := range c.Risks {
 			e := &RiskEntry{ID: r.ID, Description: r.Description, Likelihood: r.Likelihood, Impact: r.Impact,
-				Level: r.Level, LevelRank: r.LevelRank, Change: c}
+				Level: r.Level, LevelRank: r.LevelRank, Change: c,
+				LikelihoodRank: r.Likelihood.Rank(), ImpactRank: r.Impact.Rank()}
 			for _, id := range r.Mitigations {
 				if mit, ok := byID[id]; ok {
 					e.Mitigations = append(e.Mitigations, mit)

@@ -1,0 +1,65 @@
+package site
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// riskRows lists the risk register's visible rows as "CHG-0001 R1".
+const riskRows = `Array.from(document.querySelectorAll("#risks tbody tr")).filter(r => !r.hidden).map(r => r.cells[1].querySelector("a").textContent.trim())`
+
+// TestBrowserSortsRisksByRating: the Likelihood and Impact columns sort by
+// the ratings' order, low < medium < high, not alphabetically (high, low,
+// medium) and not not at all.
+func TestBrowserSortsRisksByRating(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	for _, c := range []struct {
+		column      int // 1-based, for nth-child
+		first, then string
+	}{
+		// Likelihoods: CHG-0001 high, CHG-0002 low, CHG-0003 medium.
+		{4, "CHG-0002 R1,CHG-0003 R1,CHG-0001 R1", "CHG-0001 R1,CHG-0003 R1,CHG-0002 R1"},
+	} {
+		sel := `#risks thead th:nth-child(` + string(rune('0'+c.column)) + `) button.sort`
+		do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
+		if got := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ","); got != c.first {
+			t.Errorf("column %d ascending: %s; want %s", c.column, got, c.first)
+		}
+		do(t, ctx, chromedp.Click(sel))
+		if got := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ","); got != c.then {
+			t.Errorf("column %d descending: %s; want %s", c.column, got, c.then)
+		}
+	}
+	// Impacts: CHG-0001 high, CHG-0002 medium, CHG-0003 high: medium first.
+	sel := `#risks thead th:nth-child(5) button.sort`
+	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
+	if got := run(t, ctx, chromedp.Evaluate[[]string](riskRows)); len(got) != 3 || got[0] != "CHG-0002 R1" {
+		t.Errorf("impact ascending: %v; want CHG-0002 R1 (medium) first", got)
+	}
+}
+
+// TestBrowserSortButtonShowsFocus: a sort button reached with the keyboard
+// draws the focus outline (button.sort's reset of every property must not
+// remove it).
+func TestBrowserSortButtonShowsFocus(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#changes thead button.sort`))
+	// Tab until the first sort button has the focus, as a keyboard user does.
+	for i := 0; i < 60; i++ {
+		do(t, ctx, chromedp.KeyEvent("\t"))
+		if run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.matches("button.sort")`)) {
+			break
+		}
+	}
+	if !run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.matches("button.sort:focus-visible")`)) {
+		t.Fatal("Tab never reached a sort button with :focus-visible")
+	}
+	style := run(t, ctx, chromedp.Evaluate[string](`(s => s.outlineStyle + " " + s.outlineWidth)(getComputedStyle(document.activeElement))`))
+	if strings.HasPrefix(style, "none") || strings.HasSuffix(style, " 0px") {
+		t.Errorf("a keyboard-focused sort button's outline is %q; want a visible outline", style)
+	}
+}
