@@ -21,7 +21,7 @@ func TestBrowserSortsRisksByRating(t *testing.T) {
 		first, then string
 	}{
 		// Likelihoods: CHG-0001 high, CHG-0002 low, CHG-0003 medium.
-		{4, "CHG-0002 R1,CHG-0003 R1,CHG-0001 R1", "CHG-0001 R1,CHG-0003 R1,CHG-0002 R1"},
+		{5, "CHG-0002 R1,CHG-0003 R1,CHG-0001 R1", "CHG-0001 R1,CHG-0003 R1,CHG-0002 R1"},
 	} {
 		sel := `#risks thead th:nth-child(` + string(rune('0'+c.column)) + `) button.sort`
 		do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
@@ -34,7 +34,7 @@ func TestBrowserSortsRisksByRating(t *testing.T) {
 		}
 	}
 	// Impacts: CHG-0001 high, CHG-0002 medium, CHG-0003 high: medium first.
-	sel := `#risks thead th:nth-child(5) button.sort`
+	sel := `#risks thead th:nth-child(6) button.sort`
 	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
 	if got := run(t, ctx, chromedp.Evaluate[[]string](riskRows)); len(got) != 3 || got[0] != "CHG-0002 R1" {
 		t.Errorf("impact ascending: %v; want CHG-0002 R1 (medium) first", got)
@@ -61,5 +61,38 @@ func TestBrowserSortButtonShowsFocus(t *testing.T) {
 	style := run(t, ctx, chromedp.Evaluate[string](`(s => s.outlineStyle + " " + s.outlineWidth)(getComputedStyle(document.activeElement))`))
 	if strings.HasPrefix(style, "none") || strings.HasSuffix(style, " 0px") {
 		t.Errorf("a keyboard-focused sort button's outline is %q; want a visible outline", style)
+	}
+}
+
+// TestBrowserFiltersRisks: the risk register shows each risk's change
+// status and filters by level, status and system, with the changes list's
+// mechanism (state in the URL, a live count).
+func TestBrowserFiltersRisks(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	status := `Array.from(document.querySelectorAll("#risks tbody tr")).filter(r => !r.hidden).map(r => r.cells[2].textContent.trim())`
+	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(`#risks`))
+	if got := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](status)), ","); got != "documented,draft,requested" {
+		t.Errorf("the Status column reads %q; want documented,draft,requested", got)
+	}
+	for _, c := range []struct{ query, rows, count string }{
+		{"?status=documented", "CHG-0001 R1", "1 of 3 risks"},
+		{"?level=high", "CHG-0003 R1", "1 of 3 risks"},
+		{"?system=billing", "CHG-0003 R1,CHG-0002 R1", "2 of 3 risks"},
+		{"?system=api&level=critical", "CHG-0001 R1", "1 of 3 risks"},
+	} {
+		do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"+c.query), chromedp.WaitVisible(`#risks`))
+		rows := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ",")
+		count := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector('[data-count="risks"]') || {}).textContent || ""`))
+		if rows != c.rows || count != c.count {
+			t.Errorf("%s shows %s (%q); want %s (%q)", c.query, rows, count, c.rows, c.count)
+		}
+	}
+	// Choosing in the form narrows the table and writes the URL.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(`#r-status`), chromedp.SetValue(`#r-status`, "requested"))
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#r-status").dispatchEvent(new Event("input", {bubbles: true}))`))
+	rows := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ",")
+	if location := run(t, ctx, chromedp.Evaluate[string](`location.search`)); rows != "CHG-0002 R1" || location != "?status=requested" {
+		t.Errorf("status=requested in the form shows %s with URL %q; want CHG-0002 R1 and ?status=requested", rows, location)
 	}
 }

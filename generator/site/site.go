@@ -470,7 +470,7 @@ func (m *Model) pages() ([]page, error) {
 	ps := []page{
 		{path: "index.html", template: "index", title: "", nav: "", makeData: func() any { return m.dashboard() }},
 		{path: "changes/index.html", template: "changes", title: "Changes", nav: "changes/", makeData: func() any { return m.changeFilters() }},
-		{path: "risks/index.html", template: "risks", title: "Risks", nav: "risks/"},
+		{path: "risks/index.html", template: "risks", title: "Risks", nav: "risks/", data: RiskFilters{Statuses: record.Statuses, Levels: record.RiskLevels}},
 		{path: "mitigations/index.html", template: "mitigations", title: "Mitigations", nav: "mitigations/"},
 		{path: "systems/index.html", template: "systems", title: "Systems", nav: "systems/"},
 		{path: "people/index.html", template: "people", title: "People", nav: "people/", data: record.Stages},
@@ -531,6 +531,12 @@ type ChangeFilters struct {
 	Types    []string
 	Levels   []record.RiskLevel
 	Tags     []string
+}
+
+// RiskFilters lists the choices of the risk register's filters.
+type RiskFilters struct {
+	Statuses []record.Status
+	Levels   []record.RiskLevel
 }
 
 func (m *Model) changeFilters() ChangeFilters {

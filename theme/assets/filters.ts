@@ -1,6 +1,8 @@
-// Filters of the changes table. The form's state is mirrored in the URL
+// Filters of a table of changes or of their risks: form[data-filters]
+// names the table, whose rows carry the values filtered on (data-status,
+// data-level...). The form's state is mirrored in the URL
 // (?status=documented&system=api), so a filtered list can be shared and
-// the back button works.
+// the back button works. A form filters on the fields it has.
 
 const fields = ["status", "type", "system", "level", "tag", "from", "to"] as const;
 type Field = (typeof fields)[number];
@@ -70,6 +72,8 @@ export function initFilters(form: HTMLFormElement): void {
   const count = document.querySelector<HTMLElement>(`[data-count="${form.dataset.filters}"]`);
   const body = table?.tBodies[0];
   if (!table || !body) return;
+  // What the rows are, for the count: "changes", "risks".
+  const noun = form.dataset.noun ?? "changes";
 
   const apply = (state: State): void => {
     let shown = 0;
@@ -78,7 +82,7 @@ export function initFilters(form: HTMLFormElement): void {
       row.hidden = !visible;
       if (visible) shown++;
     }
-    if (count) count.textContent = `${shown} of ${body.rows.length} changes`;
+    if (count) count.textContent = `${shown} of ${body.rows.length} ${noun}`;
   };
   const fromForm = (): State => {
     const state: State = {};
