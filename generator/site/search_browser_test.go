@@ -295,3 +295,29 @@ func TestBrowserSearchExampleSite(t *testing.T) {
 		t.Errorf("asked %d questions about %d records; the example has more to ask", asked, n)
 	}
 }
+
+// TestBrowserSearchSnippetIsRecordText: a snippet is taken from the
+// record's own text (its fields and body), never from the page around it
+// (stage names, signers, dates, headings), and the words the query matched
+// are marked in the title too.
+func TestBrowserSearchSnippetIsRecordText(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=rotate+old"), chromedp.WaitVisible(`[data-search-results] li .snippet mark`))
+	if got := run(t, ctx, chromedp.Evaluate[[]string](pageResults)); len(got) == 0 || got[0] != "CHG-0001" {
+		t.Fatalf("?q=rotate+old shows %v; want CHG-0001 first", got)
+	}
+	snippet := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-results] li .snippet").textContent`))
+	for _, chrome := range []string{"#", "Stages", "Not signed", "Alice Martin", "developer", "2026-03-", "Reason", "Scope", "Notes"} {
+		if strings.Contains(snippet, chrome) {
+			t.Errorf("the snippet holds the page's %q: %q", chrome, snippet)
+		}
+	}
+	if !strings.Contains(snippet, "The key is three years old.") {
+		t.Errorf("the snippet %q does not show the reason's matched words", snippet)
+	}
+	marked := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-search-results] li .result-title mark")).map(m => m.textContent)`))
+	if strings.Join(marked, ",") != "Rotate" {
+		t.Errorf("the title marks %v; want Rotate", marked)
+	}
+}

@@ -2,7 +2,7 @@
 // show it: id, title, badges, systems, and a snippet that fills in when
 // the record's page arrives.
 import type { Doc } from "./engine";
-import { fillSnippet } from "./snippet";
+import { fillSnippet, markText } from "./snippet";
 
 function badge(kind: string, value: string): HTMLElement {
   const span = document.createElement("span");
@@ -22,7 +22,7 @@ export function resultContent(doc: Doc, root: string, marks: string[], withSnipp
   id.textContent = doc.id;
   const title = document.createElement("span");
   title.className = "result-title";
-  title.textContent = doc.title;
+  markText(title, doc.title, marks);
   head.append(id, " ", title);
   const meta = document.createElement("span");
   meta.className = "result-meta";

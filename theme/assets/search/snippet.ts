@@ -6,8 +6,10 @@
 
 const pages = new Map<string, Promise<string>>();
 
-// The readable text of a record page: its content below the header (the
-// result shows the id, title and badges already), whitespace folded.
+// The record's own text on its page: the elements marked data-snippet
+// (its text fields, sign-off notes and body), not the page around them
+// (stage names, signers, dates, commits, headings), whitespace folded. A
+// theme whose record page marks nothing gets the page below its header.
 function pageText(url: string): Promise<string> {
   let p = pages.get(url);
   if (!p) {
@@ -15,11 +17,23 @@ function pageText(url: string): Promise<string> {
       .then((r) => (r.ok ? r.text() : ""))
       .then((html) => {
         const doc = new DOMParser().parseFromString(html, "text/html");
-        const main = doc.querySelector("article") ?? doc.querySelector("main");
-        main?.querySelector(".record-header")?.remove();
-        // Blocks end with a space, or "Reason" and its first word run together.
-        main?.querySelectorAll("h2,h3,h4,p,li,dt,dd,th,td,div,section").forEach((e) => e.append(" "));
-        return (main?.textContent ?? "").replace(/\s+/g, " ").trim();
+        let parts: Element[] = Array.from(doc.querySelectorAll("[data-snippet]"));
+        if (parts.length === 0) {
+          const main = doc.querySelector("article") ?? doc.querySelector("main");
+          main?.querySelector(".record-header")?.remove();
+          parts = main ? [main] : [];
+        }
+        return parts
+          .map((part) => {
+            // A heading's "#" link is the page's, not the record's.
+            part.querySelectorAll(".anchor").forEach((e) => e.remove());
+            // Blocks end with a space, or two steps' words run together.
+            part.querySelectorAll("h1,h2,h3,h4,h5,h6,p,li,dt,dd,th,td,div,section").forEach((e) => e.append(" "));
+            return part.textContent ?? "";
+          })
+          .join(" ")
+          .replace(/\s+/g, " ")
+          .trim();
       })
       .catch(() => "");
     pages.set(url, p);
@@ -35,6 +49,28 @@ function marker(marks: string[]): RegExp | null {
   const alternatives = marks.filter((m) => m.length > 1).map(escapeRegExp);
   if (alternatives.length === 0) return null;
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join("|")})[\\p{L}\\p{N}]*`, "giu");
+}
+
+/** Fills el with text, the words that begin with one of marks marked. */
+export function markText(el: HTMLElement, text: string, marks: string[]): void {
+  const re = marker(marks);
+  el.replaceChildren(...(re ? marked(text, re) : [document.createTextNode(text)]));
+}
+
+// text as text nodes and a mark element for each match of re.
+function marked(text: string, re: RegExp): Node[] {
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    nodes.push(document.createTextNode(text.slice(last, at)));
+    const mark = document.createElement("mark");
+    mark.textContent = m[0];
+    nodes.push(mark);
+    last = at + m[0].length;
+  }
+  nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
 }
 
 /** Fills el with a snippet of the record page at url around marks. */
@@ -65,17 +101,8 @@ export async function fillSnippet(el: HTMLElement, url: string, marks: string[],
   if (end < text.length && space > start) end = space;
   const part = text.slice(start, end);
 
-  const nodes: Node[] = [];
-  if (start > 0) nodes.push(document.createTextNode("… "));
-  let last = 0;
-  for (const m of part.matchAll(re)) {
-    const at = m.index ?? 0;
-    nodes.push(document.createTextNode(part.slice(last, at)));
-    const mark = document.createElement("mark");
-    mark.textContent = m[0];
-    nodes.push(mark);
-    last = at + m[0].length;
-  }
-  nodes.push(document.createTextNode(part.slice(last) + (end < text.length ? " …" : "")));
+  const nodes = marked(part, re);
+  if (start > 0) nodes.unshift(document.createTextNode("… "));
+  if (end < text.length) nodes.push(document.createTextNode(" …"));
   el.replaceChildren(...nodes);
 }
