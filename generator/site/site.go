@@ -484,7 +484,7 @@ func (m *Model) pages() ([]page, error) {
 		ps = append(ps, page{path: s.Path + "index.html", template: "system", title: s.Name, nav: "systems/", data: s})
 	}
 	for _, p := range m.People {
-		ps = append(ps, page{path: p.Path + "index.html", template: "person", title: p.Name, nav: "people/", data: personPage(p)})
+		ps = append(ps, page{path: p.Path + "index.html", template: "person", title: p.Name, nav: "people/", data: m.personPage(p)})
 	}
 	seen := map[string]bool{}
 	for _, p := range ps {
@@ -507,6 +507,17 @@ type PersonStage struct {
 	Stage   record.Stage
 	Heading string
 	Changes []*Change
+	// Rows say, for each of Changes, how the person signed it.
+	Rows []PersonRow
+}
+
+// PersonRow is one sign-off of a person: the change, the role they
+// signed in, when, and what they decided (the stage's detail).
+type PersonRow struct {
+	Change *Change
+	Role   string
+	Date   record.Date
+	Detail string
 }
 
 var stageHeadings = map[record.Stage]string{
@@ -517,12 +528,39 @@ var stageHeadings = map[record.Stage]string{
 	record.Documentation:  "Documented",
 }
 
-func personPage(p *Person) PersonPage {
+func (m *Model) personPage(p *Person) PersonPage {
 	pp := PersonPage{Person: p}
 	for _, s := range record.Stages {
-		pp.Stages = append(pp.Stages, PersonStage{Stage: s, Heading: stageHeadings[s], Changes: p.Signed[s]})
+		ps := PersonStage{Stage: s, Heading: stageHeadings[s], Changes: p.Signed[s]}
+		role := signingRole(p.Roles, m.Config.RolesFor(s))
+		for _, c := range ps.Changes {
+			row := PersonRow{Change: c, Role: role}
+			for _, v := range c.Stages {
+				if v.Stage == s && v.Signoff != nil {
+					row.Date, row.Detail = v.Signoff.Date, v.Detail
+				}
+			}
+			ps.Rows = append(ps.Rows, row)
+		}
+		pp.Stages = append(pp.Stages, ps)
 	}
 	return pp
+}
+
+// signingRole is the role a person signs a stage in: those of their roles
+// the stage asks for (policy.stage_roles), or all of them when it asks
+// for none (or they hold none it asks for, which check reports).
+func signingRole(roles, needed []string) string {
+	var in []string
+	for _, r := range roles {
+		if slices.Contains(needed, r) {
+			in = append(in, r)
+		}
+	}
+	if len(in) == 0 {
+		in = roles
+	}
+	return strings.Join(in, ", ")
 }
 
 // ChangeFilters lists the choices of the changes page's filters.
