@@ -18,6 +18,7 @@ import (
 	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/publish"
+	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/internal/parallel"
@@ -208,6 +209,12 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	phase("markdown")
 	p.Model = site.NewModel(repo.Config, repo.Records, byFile, opts.Changes)
 	p.Model.AddAudit(checked.Audit)
+	if now := opts.Check.Now; !now.IsZero() {
+		// The day check judged deadlines on: pages say whether one had
+		// passed as of it.
+		y, m, d := now.Date()
+		p.Model.Built = record.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), DateOnly: true}
+	}
 	p.Theme = overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
 	if repo.Config.BaseURL == "" {
 		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")

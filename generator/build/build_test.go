@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/changebook/changebook/generator/check"
 )
 
 const recordText = `---
@@ -129,5 +132,29 @@ func TestPathologicalBodyStopsTheBuild(t *testing.T) {
 	}
 	if len(bodies.slow) != 1 || bodies.slowHits != 1 {
 		t.Errorf("%d bodies remembered as too slow, known %d times; want 1 and 1 (the second build)", len(bodies.slow), bodies.slowHits)
+	}
+}
+
+// TestBuildDatesTheDeadlines: the site model carries the day check judged
+// deadlines on (Check.Now), so that an emergency record's page says
+// whether its evaluation deadline had passed by then.
+func TestBuildDatesTheDeadlines(t *testing.T) {
+	emergency := strings.Replace(recordText, "type: standard", "type: emergency\nrollback: back\npull_request: https://example.com/p/1", 1)
+	emergency = strings.Replace(emergency, "---\n", "", 1)
+	emergency = "---\n" + strings.Replace(emergency, "---\n", "signoffs:\n  request: { by: alice, date: 2026-03-10 }\n  implementation: { by: alice, date: 2026-03-10, tested: true }\n---\n", 1)
+	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(emergency)}}
+	now := time.Date(2026, 3, 11, 15, 0, 0, 0, time.UTC)
+	p, err := Prepare(context.Background(), fsys, Options{Check: check.Options{Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Result.Failed {
+		t.Fatalf("findings %v", p.Result.Findings)
+	}
+	if got := p.Model.Built.String(); got != "2026-03-11" {
+		t.Errorf("the model's day is %q; want 2026-03-11", got)
+	}
+	if got := p.Model.EmergencyTiming(p.Model.Changes[0]).Text; !strings.Contains(got, "it had not passed when this site was built, on 2026-03-11") {
+		t.Errorf("the record says %q", got)
 	}
 }

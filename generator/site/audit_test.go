@@ -2,10 +2,18 @@ package site
 
 import (
 	"bytes"
+	"context"
+	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/theme"
 )
 
 // rowsUnder returns the text of each table row inside the element with id
@@ -69,6 +77,107 @@ func TestPersonPageSaysWhatTheySigned(t *testing.T) {
 			if !strings.Contains(row, w) {
 				t.Errorf("%s %s: the row of %s reads %q; want %q in it", c.page, c.section, c.id, row, w)
 			}
+		}
+	}
+}
+
+// emergencyRecord is an emergency change implemented on 2026-03-10, with
+// the evaluation line given ("" for none).
+func emergencyRecord(evaluation string) []byte {
+	return []byte(`---
+id: CHG-0100
+title: Hotfix the login
+type: emergency
+systems: [api]
+reason: Logins fail.
+scope: Login.
+steps: [Deploy the fix.]
+risks:
+  - { id: R1, description: Sessions drop., likelihood: low, impact: low, mitigations: [M1] }
+mitigations: [{ id: M1, description: Deploy at night. }]
+rollback: Redeploy the previous build.
+signoffs:
+  request: { by: alice, date: 2026-03-10 }
+  implementation: { by: alice, date: 2026-03-10, tested: true }
+` + evaluation + `---
+Fixed.
+`)
+}
+
+// TestEmergencyTiming: an emergency record's page says it was implemented
+// before evaluation, and when it was evaluated against the policy's
+// deadline (policy.emergency_approval_days, the number check's rule
+// reads), or that it is not evaluated yet and whether the deadline had
+// passed on the day the site was built, and no more than that when the
+// day is unknown.
+func TestEmergencyTiming(t *testing.T) {
+	for _, c := range []struct {
+		name, evaluation, policy string
+		built                    string // the build's day, "" for none
+		want                     string
+	}{
+		{"within", "  evaluation: { by: bob, date: 2026-03-11, decision: approved }\n", "", "2026-03-20",
+			"Implemented before evaluation, on 2026-03-10; evaluated 1 day later, on 2026-03-11: within the policy's deadline of 2 days."},
+		{"over", "  evaluation: { by: bob, date: 2026-03-15, decision: approved }\n", "", "2026-03-20",
+			"Implemented before evaluation, on 2026-03-10; evaluated 5 days later, on 2026-03-15: over the policy's deadline of 2 days."},
+		{"own deadline", "  evaluation: { by: bob, date: 2026-03-15, decision: approved }\n", "policy: { emergency_approval_days: 7 }\n", "",
+			"Implemented before evaluation, on 2026-03-10; evaluated 5 days later, on 2026-03-15: within the policy's deadline of 7 days."},
+		{"same day", "  evaluation: { by: bob, date: 2026-03-10, decision: approved }\n", "", "",
+			"Implemented and evaluated on the same day, 2026-03-10: within the policy's deadline of 2 days."},
+		{"missing, passed", "", "", "2026-03-20",
+			"Implemented before evaluation, on 2026-03-10; not yet evaluated. The policy's deadline, 2 days after the implementation, was 2026-03-12: it had passed when this site was built, on 2026-03-20."},
+		{"missing, not passed", "", "", "2026-03-11",
+			"Implemented before evaluation, on 2026-03-10; not yet evaluated. The policy's deadline, 2 days after the implementation, is 2026-03-12: it had not passed when this site was built, on 2026-03-11."},
+		{"missing, no date", "", "", "",
+			"Implemented before evaluation, on 2026-03-10; not yet evaluated. The policy's deadline, 2 days after the implementation, is 2026-03-12."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fsys := withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0100.md": emergencyRecord(c.evaluation)})
+			if c.policy != "" {
+				cfg, _ := fs.ReadFile(fsys, "changebook.yaml")
+				fsys["changebook.yaml"].Data = append(cfg, c.policy...)
+			}
+			res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := modelWithBodies(t, res.Repository)
+			if c.built != "" {
+				day, err := time.Parse(time.DateOnly, c.built)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.Built = record.Date{Time: day, DateOnly: true}
+			}
+			out := &MemorySink{}
+			if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := html.Parse(bytes.NewReader(out.Files["changes/CHG-0100/index.html"]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, class string
+			walk(doc, func(n *html.Node) {
+				if attr(n, "id") == "emergency-timing" {
+					got, class = strings.Join(strings.Fields(textOf(n)), " "), attr(n, "class")
+				}
+			})
+			if got != c.want {
+				t.Errorf("the page says %q; want %q", got, c.want)
+			}
+			// Late is shown as a warning, like the other breaches of the policy.
+			late := strings.Contains(c.want, "over the") || strings.Contains(c.want, "it had passed")
+			if strings.Contains(class, "warning") != late {
+				t.Errorf("the note's class is %q; late %v", class, late)
+			}
+		})
+	}
+	// A normal change, and an emergency one not implemented, say nothing.
+	out := fixture(t)
+	for _, p := range []string{"changes/CHG-0001/index.html", "changes/CHG-0003/index.html"} {
+		if bytes.Contains(out.Files[p], []byte(`id="emergency-timing"`)) {
+			t.Errorf("%s has an emergency timing note", p)
 		}
 	}
 }

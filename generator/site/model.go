@@ -3,13 +3,16 @@ package site
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"html/template"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/overlap"
 	"github.com/changebook/changebook/generator/pagename"
@@ -31,6 +34,10 @@ type Model struct {
 	// Updated is the latest sign-off date of any record: the site's date,
 	// taken from the records (not the clock) so that builds are repeatable.
 	Updated record.Date
+	// Built is the day of the build, the day check judged the deadlines
+	// on; zero when unknown, and then no page says whether a deadline has
+	// passed.
+	Built record.Date
 }
 
 // The types below are what templates read. They are flat on purpose:
@@ -543,3 +550,55 @@ func splitNumber(id string) (prefix, number string) {
 // pagename.Slug, which the check uses too to report two names that would
 // share one.
 func slug(s string) string { return pagename.Slug(s) }
+
+// EmergencyNote is what an emergency record's page says of its timing.
+type EmergencyNote struct {
+	Text string
+	// Late is set when the evaluation came after the deadline, or is
+	// missing and the deadline had passed.
+	Late bool
+}
+
+// EmergencyTiming says, for an emergency change implemented before its
+// evaluation, when it was evaluated against the policy's deadline
+// (policy.emergency_approval_days, as check's emergency-approval rule
+// reads it, and counted in calendar days as that rule counts them), or
+// that it is not evaluated yet and whether the deadline had passed on the
+// day of the build. It claims no more than the records and that day show:
+// without the day, it gives the deadline alone. nil for any other change.
+func (m *Model) EmergencyTiming(c *Change) *EmergencyNote {
+	s := &c.Record.Signoffs
+	if c.Type != record.Emergency || s.Implementation == nil || s.Implementation.Date.IsZero() {
+		return nil
+	}
+	implemented := s.Implementation.Date
+	days := m.Config.EmergencyApprovalDays()
+	deadline := fmt.Sprintf("the policy's deadline of %s", diag.Plural(days, "day"))
+	if e := s.Evaluation; e != nil && !e.Date.IsZero() {
+		late := implemented.DaysUntil(e.Date)
+		verdict := "within"
+		if late > days {
+			verdict = "over"
+		}
+		switch {
+		case late < 0:
+			return nil // evaluated first, as for any change
+		case late == 0:
+			return &EmergencyNote{Text: fmt.Sprintf("Implemented and evaluated on the same day, %s: %s %s.", when(implemented), verdict, deadline), Late: late > days}
+		}
+		return &EmergencyNote{Text: fmt.Sprintf("Implemented before evaluation, on %s; evaluated %s later, on %s: %s %s.",
+			when(implemented), diag.Plural(late, "day"), when(e.Date), verdict, deadline), Late: late > days}
+	}
+	y, mo, d := implemented.Time.Date()
+	due := time.Date(y, mo, d+days, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	text := fmt.Sprintf("Implemented before evaluation, on %s; not yet evaluated. The policy's deadline, %s after the implementation, ",
+		when(implemented), diag.Plural(days, "day"))
+	switch {
+	case m.Built.IsZero():
+		return &EmergencyNote{Text: text + "is " + due + "."}
+	case implemented.DaysUntil(m.Built) > days:
+		return &EmergencyNote{Text: text + "was " + due + ": it had passed when this site was built, on " + m.Built.String() + ".", Late: true}
+	default:
+		return &EmergencyNote{Text: text + "is " + due + ": it had not passed when this site was built, on " + m.Built.String() + "."}
+	}
+}
