@@ -181,3 +181,78 @@ func TestEmergencyTiming(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemPageSummary: a system's page counts its changes by status,
+// lists the open risks (of its changes neither documented nor rejected),
+// its upcoming windows and its last implemented change, above the table.
+func TestSystemPageSummary(t *testing.T) {
+	out := fixture(t)
+	text := func(page, id string) string {
+		t.Helper()
+		doc, err := html.Parse(bytes.NewReader(out.Files[page]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		walk(doc, func(n *html.Node) {
+			if attr(n, "id") == id && got == "" {
+				got = strings.Join(strings.Fields(textOf(n.Parent)), " ")
+			}
+		})
+		if got == "" {
+			t.Errorf("%s has no #%s", page, id)
+		}
+		return got
+	}
+	for _, c := range []struct {
+		page, id   string
+		want, not []string
+	}{
+		{"systems/api/index.html", "system-status", []string{"1 documented", "1 draft"}, []string{"requested"}},
+		{"systems/api/index.html", "system-risks", []string{"CHG-0003 R1", "Outage."}, []string{"CHG-0001"}},
+		{"systems/api/index.html", "system-windows", []string{"No change that is requested or approved has a planned window."}, nil},
+		{"systems/api/index.html", "system-last", []string{"CHG-0001", "Rotate the API signing key", "implemented on 2026-03-10"}, nil},
+		{"systems/billing/index.html", "system-status", []string{"1 requested", "1 draft"}, []string{"documented"}},
+		{"systems/billing/index.html", "system-risks", []string{"CHG-0003 R1", "CHG-0002 R1"}, nil},
+		{"systems/billing/index.html", "system-windows", []string{"2026-04-02 01:00 UTC", "CHG-0002"}, []string{"CHG-0003"}},
+		{"systems/billing/index.html", "system-last", []string{"No change to billing has been implemented yet."}, nil},
+	} {
+		got := text(c.page, c.id)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s #%s reads %q; want %q in it", c.page, c.id, got, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s #%s reads %q; want no %q", c.page, c.id, got, w)
+			}
+		}
+	}
+	// The counts lead to the changes list filtered by status and system.
+	if page := string(out.Files["systems/billing/index.html"]); !strings.Contains(page, `href="../../changes/?status=requested&amp;system=billing"`) {
+		t.Error("the billing page's requested count does not link to the filtered changes list")
+	}
+}
+
+// TestSystemPageCapsItsLists: a system with many open changes lists the
+// highest open risks and earliest windows, and says how many there are.
+func TestSystemPageCapsItsLists(t *testing.T) {
+	m := modelOf(t, withFiles(t, "testdata/repo", overlappingRecords(1, 40)))
+	var sys *System
+	for _, s := range m.Systems {
+		if len(s.Changes) >= 40 {
+			sys = s
+		}
+	}
+	if sys == nil {
+		t.Fatal("no system with 40 changes")
+	}
+	sp := m.systemPage(sys)
+	if len(sp.OpenRisks) != progressLimit || sp.OpenRiskCount < 40 {
+		t.Errorf("open risks: %d listed of %d; want %d listed of 40 or more", len(sp.OpenRisks), sp.OpenRiskCount, progressLimit)
+	}
+	if len(sp.Upcoming) != upcomingLimit || sp.UpcomingCount != 40 {
+		t.Errorf("upcoming: %d listed of %d; want %d of 40", len(sp.Upcoming), sp.UpcomingCount, upcomingLimit)
+	}
+}

@@ -51,7 +51,7 @@ func (m *Model) dashboard() Dashboard {
 		switch c.Status {
 		case record.Requested, record.StatusApproved, record.Implemented, record.Validated:
 			d.InProgress = append(d.InProgress, c)
-			if c.Window != nil && !c.Window.Start.IsZero() && (c.Status == record.Requested || c.Status == record.StatusApproved) {
+			if c.windowUpcoming() {
 				d.Upcoming = append(d.Upcoming, c)
 			}
 		case record.Documented:
@@ -78,6 +78,12 @@ func (m *Model) dashboard() Dashboard {
 	d.HeatMap = m.heatMap()
 	d.PerMonth = m.perMonth()
 	return d
+}
+
+// windowUpcoming reports whether c's window is yet to come: it has one,
+// and is requested or approved (not implemented, rejected or closed).
+func (c *Change) windowUpcoming() bool {
+	return c.Window != nil && !c.Window.Start.IsZero() && (c.Status == record.Requested || c.Status == record.StatusApproved)
 }
 
 var levels = []record.Level{"low", "medium", "high"}
