@@ -2,6 +2,9 @@
 // goldmark: GitHub Flavored Markdown (tables, task lists, strikethrough,
 // autolinks), footnotes and heading anchors.
 //
+// A body is shown below the record page's own headings: its headings keep
+// their structure but start at TopHeading, whatever level it began at.
+//
 // Record bodies are untrusted: anyone who can open a pull request writes
 // them, and the site is evidence shown to auditors. So raw HTML is omitted
 // (goldmark's default, never WithUnsafe), element attributes cannot be
@@ -53,7 +56,7 @@ func New() *Renderer {
 			parser.WithAutoHeadingID(),
 			// goldmark runs transformers by ascending priority: rewriting
 			// first, the safety check last, after every other transformer.
-			parser.WithASTTransformers(util.Prioritized(rewriteLinks{}, 100), util.Prioritized(safeLinks{}, 10000)),
+			parser.WithASTTransformers(util.Prioritized(rewriteLinks{}, 100), util.Prioritized(nestHeadings{}, 200), util.Prioritized(safeLinks{}, 10000)),
 		),
 		goldmark.WithRendererOptions(
 			renderer.WithNodeRenderers(util.Prioritized(headingRenderer{}, 100)),
@@ -227,6 +230,34 @@ func unwrap(n ast.Node, source []byte) {
 		c = next
 	}
 	parent.RemoveChild(parent, n)
+}
+
+// TopHeading is the level of a body's highest headings: the record page
+// shows the body under its h2 "Notes".
+const TopHeading = 3
+
+// nestHeadings moves a body's headings to start at TopHeading, each keeping
+// its distance from the highest (## and ### become h3 and h4; a lone ####
+// becomes h3), and none below h6.
+type nestHeadings struct{}
+
+func (nestHeadings) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	top := 7
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			top = min(top, h.Level)
+		}
+		return ast.WalkContinue, nil
+	})
+	if top == 7 || top == TopHeading {
+		return
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level = min(h.Level-top+TopHeading, 6)
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 // headingRenderer renders headings with their id and a link to them, so a

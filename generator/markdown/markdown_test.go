@@ -50,7 +50,7 @@ func TestGitHubFlavour(t *testing.T) {
 	src := "## Switchover timeline\n\n| Time | Event |\n| --- | --- |\n| 21:02 | ~~freeze~~ on |\n\n- [x] done\n- [ ] open\n\nSee https://status.example.com and [the PR](https://github.com/acme/p/pull/1) and [the record](../CHG-0001/).\n\nA note[^n].\n\n[^n]: The footnote.\n"
 	out := render(t, src)
 	for _, want := range []string{
-		`<h2 id="switchover-timeline">Switchover timeline <a class="anchor" href="#switchover-timeline" aria-hidden="true" tabindex="-1">#</a></h2>`,
+		`<h3 id="switchover-timeline">Switchover timeline <a class="anchor" href="#switchover-timeline" aria-hidden="true" tabindex="-1">#</a></h3>`,
 		"<table>", "<del>freeze</del>", `<input checked="" disabled="" type="checkbox"`,
 		`<a href="https://status.example.com">https://status.example.com</a>`,
 		`<a href="https://github.com/acme/p/pull/1">the PR</a>`,
@@ -155,5 +155,30 @@ func TestTableAlignmentWithoutStyle(t *testing.T) {
 	out := render(t, "| a | b |\n|:--|--:|\n| 1 | 2 |\n")
 	if !strings.Contains(out, `<th align="left">a</th>`) || !strings.Contains(out, `<td align="right">2</td>`) || strings.Contains(out, "style=") {
 		t.Errorf("got:\n%s", out)
+	}
+}
+
+// TestHeadingsNestUnderThePage: a body's headings keep their structure but
+// start at TopHeading (h3), below the record page's own "Notes" h2, and
+// stop at h6.
+func TestHeadingsNestUnderThePage(t *testing.T) {
+	headings := func(out string) []string {
+		var got []string
+		for _, part := range strings.Split(out, "<h")[1:] {
+			if part != "" && part[0] >= '1' && part[0] <= '6' {
+				got = append(got, "h"+part[:1])
+			}
+		}
+		return got
+	}
+	for src, want := range map[string]string{
+		"## What happened\n\n### Timeline\n\ntext\n\n## Then\n": "h3 h4 h3",
+		"# Top\n\n## Below\n\n###### Deepest\n":                 "h3 h4 h6",
+		"#### Small\n\n##### Smaller\n":                          "h3 h4",
+		"No heading.\n":                                          "",
+	} {
+		if got := strings.Join(headings(render(t, src)), " "); got != want {
+			t.Errorf("%q renders headings %q; want %q", src, got, want)
+		}
 	}
 }

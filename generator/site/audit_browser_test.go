@@ -96,3 +96,20 @@ func TestBrowserFiltersRisks(t *testing.T) {
 		t.Errorf("status=requested in the form shows %s with URL %q; want CHG-0002 R1 and ?status=requested", rows, location)
 	}
 }
+
+// TestBrowserNotesHeadingsNest: the body's own headings come below the
+// record page's "Notes" heading, as elements and as the reader sees them.
+func TestBrowserNotesHeadingsNest(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/CHG-0001/"), chromedp.WaitVisible(`#record-notes`))
+	got := run(t, ctx, chromedp.Evaluate[[]string](`(() => {
+		const notes = document.querySelector("#record-notes");
+		const first = document.querySelector("#what-happened");
+		const size = (e) => parseFloat(getComputedStyle(e).fontSize);
+		return [first.tagName, String(size(first) < size(notes)), getComputedStyle(first).textTransform];
+	})()`))
+	if strings.Join(got, " ") != "H3 true none" {
+		t.Errorf("the body's first heading is %v; want an H3 smaller than the Notes h2, its text as written", got)
+	}
+}
