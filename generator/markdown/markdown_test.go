@@ -174,8 +174,8 @@ func TestHeadingsNestUnderThePage(t *testing.T) {
 	for src, want := range map[string]string{
 		"## What happened\n\n### Timeline\n\ntext\n\n## Then\n": "h3 h4 h3",
 		"# Top\n\n## Below\n\n###### Deepest\n":                 "h3 h4 h6",
-		"#### Small\n\n##### Smaller\n":                          "h3 h4",
-		"No heading.\n":                                          "",
+		"#### Small\n\n##### Smaller\n":                         "h3 h4",
+		"No heading.\n":                                         "",
 	} {
 		if got := strings.Join(headings(render(t, src)), " "); got != want {
 			t.Errorf("%q renders headings %q; want %q", src, got, want)

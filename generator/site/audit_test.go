@@ -205,7 +205,7 @@ func TestSystemPageSummary(t *testing.T) {
 		return got
 	}
 	for _, c := range []struct {
-		page, id   string
+		page, id  string
 		want, not []string
 	}{
 		{"systems/api/index.html", "system-status", []string{"1 documented", "1 draft"}, []string{"requested"}},
