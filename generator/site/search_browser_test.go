@@ -165,6 +165,10 @@ func TestBrowserSearchHostileRecord(t *testing.T) {
 	if !strings.Contains(title, "<script>") {
 		t.Errorf("the title shows as %q; want its markup as text", title)
 	}
+	// The title's match is marked, and only that becomes an element.
+	if marks := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("[data-search-results] .result-title *")).map(e => e.tagName + " " + e.textContent)`)); strings.Join(marks, ",") != "MARK zebra" {
+		t.Errorf("the title's elements are %v; want one mark of zebra", marks)
+	}
 	typeInto(t, ctx, "zebra")
 	if xss := run(t, ctx, chromedp.Evaluate[bool](`window.__xss === undefined && !document.querySelector("main img, .dropdown img, [onerror], [onmouseover]")`)); !xss || dialogs.Load() > 0 {
 		t.Errorf("record markup became live: __xss set or an element made (dialogs %d)", dialogs.Load())
