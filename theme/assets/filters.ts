@@ -108,7 +108,12 @@ export function initFilters(form: HTMLFormElement): void {
     }
   };
 
+  // A parameter the form has no field for (?from= on the risk register)
+  // filters nothing: rows without its value would all be hidden.
   const initial = readURL();
+  for (const f of fields) {
+    if (!form.elements.namedItem(f)) delete initial[f];
+  }
   toForm(initial);
   markDates(initial);
   apply(usable(initial));
