@@ -26,6 +26,9 @@ const (
 // the dropdown shows the results of that text.
 func typeInto(t *testing.T, ctx context.Context, text string) {
 	t.Helper()
+	// The script makes the box's status region once the page has loaded,
+	// which may be after the page is visible (a page just opened by Enter).
+	run(t, ctx, chromedp.Poll[bool](`document.querySelector(".header-search [role=status]") !== null`))
 	run(t, ctx, chromedp.Evaluate[bool](`(() => {
 		document.querySelector("#header-q").value = "";
 		document.querySelector(".header-search [role=status]").textContent = "";
