@@ -19,9 +19,11 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected findings of testdata/corpus")
 
 // TestCorpus checks each archive of testdata/corpus, a repository of bad
-// files, and compares "file:line:col severity rule: message" of every finding with
-// the archive's comment. Run with -update to rewrite the comments, then
-// review the diff.
+// files, and compares "file:line:col severity rule: message" of every
+// finding, followed by an indented "hint: ..." line when it has a hint, with
+// the archive's comment: where a finding points and what it tells the
+// author to do are both part of the contract. Run with -update to rewrite
+// the comments, then review the diff.
 func TestCorpus(t *testing.T) {
 	paths, err := filepath.Glob("testdata/corpus/*.txtar")
 	if err != nil || len(paths) == 0 {
@@ -45,6 +47,9 @@ func TestCorpus(t *testing.T) {
 			var b strings.Builder
 			for _, f := range res.Findings {
 				fmt.Fprintf(&b, "%s:%d:%d %s %s: %s\n", f.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Message)
+				if f.Hint != "" {
+					fmt.Fprintf(&b, "    hint: %s\n", f.Hint)
+				}
 			}
 			got := b.String()
 			want := expectedFindings(string(ar.Comment))
