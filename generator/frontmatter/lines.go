@@ -1,6 +1,7 @@
 package frontmatter
 
 import (
+	"bytes"
 	"unicode/utf8"
 
 	"github.com/changebook/changebook/generator/diag"
@@ -52,4 +53,36 @@ func (x *lineIndex) pos(off int) diag.Pos {
 		x.lastOff, x.lastLine, x.lastCol = off, line, col
 	}
 	return diag.Pos{Line: line + 1 + x.lineOffset, Col: col}
+}
+
+// lineStart returns the offset where the line of index i (0 for the
+// first line of data) starts, or len(data) past the last line.
+func (x *lineIndex) lineStart(i int) int {
+	if i < 0 {
+		return 0
+	}
+	if i >= len(x.starts) {
+		return len(x.data)
+	}
+	return x.starts[i]
+}
+
+// lineBounds returns the start and end of the line holding offset off,
+// the end before its "\n" and any "\r".
+func lineBounds(data []byte, off int) (start, end int) {
+	off = min(max(off, 0), len(data))
+	start = bytes.LastIndexByte(data[:off], '\n') + 1
+	end = start + lineLen(data[start:])
+	for end > start && data[end-1] == '\r' {
+		end--
+	}
+	return start, end
+}
+
+// lineLen returns the length of b's first line, without its "\n".
+func lineLen(b []byte) int {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return i
+	}
+	return len(b)
 }

@@ -1,10 +1,8 @@
 package frontmatter
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -22,25 +20,7 @@ func (d *decoder) yaml(data []byte) *Node {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()
-		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			if isYAMLParserError(m[2]) {
-				// yaml.v3 reports parser errors (unlike scanner errors)
-				// with a 0-based line: that of the collection being parsed.
-				line++
-			}
-			// An error at the end of input is reported on the line after
-			// the last; point at the last line the user can see instead.
-			line = min(line, max(countLines(data), 1))
-			pos, msg = diag.Pos{Line: line + d.lineOffset, Col: 1}, m[2]
-		} else if off, what := firstUnprintable(data); off >= 0 {
-			// yaml.v3's reader refuses a control character or a byte that
-			// is not UTF-8 without saying where: find it.
-			pos, msg = newLineIndex(data, d.lineOffset).pos(off), what+" is not allowed"
-		}
-		d.c.Errorf(pos, RuleSyntax, "fix the YAML syntax at this line (indentation, a missing \":\" or an unclosed quote)",
-			"invalid YAML: %s", msg)
+		d.yamlSyntax(data, err)
 		return nil
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -144,14 +124,6 @@ func yamlKindName(k yaml.Kind) string {
 		return "an alias"
 	}
 	return "a value"
-}
-
-func countLines(data []byte) int {
-	n := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		n++
-	}
-	return n
 }
 
 // firstUnprintable returns the offset of the first character that YAML

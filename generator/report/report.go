@@ -130,13 +130,14 @@ func showExcerpt(line string) bool {
 //	  |                ^
 //
 // Of a long line the excerpt is a window (see diag.AddLineText), with "…"
-// where it is cut; control characters are escaped, and the caret counts
-// the characters of the escapes before it, so that it stays under its
-// column.
+// where it is cut; control characters are escaped, tabs too (as \t: shown
+// as a space, a tab that YAML refuses in an indentation could not be
+// seen), and the caret counts the characters of the escapes before it, so
+// that it stays under its column.
 func writeExcerpt(b *strings.Builder, f diag.Finding, paint func(code, s string) string) {
 	gutter := strconv.Itoa(f.Pos.Line)
 	pad := strings.Repeat(" ", len(gutter))
-	line := strings.ReplaceAll(f.LineText, "\t", " ")
+	line := f.LineText
 	start := max(f.LineStart, 1)
 	var before, after string
 	if start > 1 {

@@ -121,16 +121,35 @@ func TestEmptySARIFHasResults(t *testing.T) {
 
 func TestTextQuotesTheLine(t *testing.T) {
 	r := &Report{Records: 1, Findings: []diag.Finding{
-		{File: "a.md", Pos: diag.Pos{Line: 12, Col: 5}, Rule: "x", Severity: diag.Error, Message: "m", LineText: "\tby: bob"},
 		{File: "a.md", Pos: diag.Pos{Line: 1, Col: 1}, Rule: "y", Severity: diag.Error, Message: "n", LineText: "---"},
+		{File: "a.md", Pos: diag.Pos{Line: 12, Col: 3}, Rule: "x", Severity: diag.Error, Message: "m", LineText: "  by: bob"},
 	}}
 	var b bytes.Buffer
 	if err := Write(&b, Text, r, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "a.md:12:5: error: m [x]\n    12 |  by: bob\n       |     ^\na.md:1:1: error: n [y]\nchecked 1 record: 2 errors, 0 warnings\n"
+	want := "a.md:1:1: error: n [y]\na.md:12:3: error: m [x]\n    12 |   by: bob\n       |   ^\nchecked 1 record: 2 errors, 0 warnings\n"
 	if b.String() != want {
 		t.Errorf("got:\n%q\nwant:\n%q", b.String(), want)
+	}
+}
+
+// TestTextShowsTabs: a tab in the quoted line is shown as \t, the escape
+// Visible writes, not as a space, so that a tab YAML refuses in an
+// indentation can be seen; the caret stays under its column after it.
+func TestTextShowsTabs(t *testing.T) {
+	r := &Report{Records: 1, Findings: []diag.Finding{
+		{File: "a.md", Pos: diag.Pos{Line: 5, Col: 1}, Rule: "x", Severity: diag.Error, Message: "tab", LineText: "\tby: bob"},
+		{File: "a.md", Pos: diag.Pos{Line: 5, Col: 2}, Rule: "x", Severity: diag.Error, Message: "key", LineText: "\tby: bob"},
+	}}
+	var b bytes.Buffer
+	if err := Write(&b, Text, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "a.md:5:1: error: tab [x]\n    5 | \\tby: bob\n      | ^\n" +
+		"a.md:5:2: error: key [x]\n    5 | \\tby: bob\n      |   ^\nchecked 1 record: 2 errors, 0 warnings\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
 
