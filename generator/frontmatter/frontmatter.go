@@ -125,12 +125,11 @@ func Parse(file string, content []byte, limits Limits) (*Document, []diag.Findin
 		return doc, c.Findings()
 	}
 	if got.format == "" {
-		if expected := endDelimiter(delim); expected != "" {
-			hint := fmt.Sprintf("close the front matter with a line holding only %q", expected)
-			if delim == "{" {
-				hint = "close the JSON object with a line holding only \"}\", followed by an empty line"
-			}
-			c.Errorf(doc.Start, RuleUnterminated, hint,
+		if delim == "{" {
+			d := &decoder{c: c, lineOffset: delimLine - 1, limits: limits, format: JSON}
+			d.jsonUnterminated(content[newLineIndex(content, 0).lineStart(delimLine-1):])
+		} else if expected := endDelimiter(delim); expected != "" {
+			c.Errorf(doc.Start, RuleUnterminated, fmt.Sprintf("close the front matter with a line holding only %q", expected),
 				"unterminated front matter: the %q on line %d is never closed", delim, delimLine)
 		} else {
 			c.Errorf(diag.Pos{Line: 1, Col: 1}, RuleMissing,

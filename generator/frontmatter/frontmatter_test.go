@@ -114,16 +114,31 @@ func TestBOMAndCRLF(t *testing.T) {
 	}
 }
 
+// TestUnterminatedFrontMatter: a front matter never closed is reported at
+// its opening line; a JSON one whose closing "}" is there but not followed
+// by an empty line, or not alone on its line, at that brace, saying so (it
+// was "the { on line 1 is never closed").
 func TestUnterminatedFrontMatter(t *testing.T) {
-	for _, src := range []string{
-		"---\nid: CHG-0001\ntitle: x\n",
-		"+++\nid = \"CHG-0001\"\n",
-		"{\n  \"id\": \"CHG-0001\"\n}\nbody right after the brace\n",
+	for _, tt := range []struct {
+		src  string
+		line int
+		says string
+	}{
+		{"---\nid: CHG-0001\ntitle: x\n", 1, "never closed"},
+		{"+++\nid = \"CHG-0001\"\n", 1, "never closed"},
+		{"{\n  \"id\": \"CHG-0001\"\n\nbody\n", 1, "never closed"},
+		{"{\n  \"id\": \"CHG-0001\"\n}\nbody right after the brace\n", 3, "the line after it is not empty"},
+		{"{\n  \"id\": \"CHG-0001\" }\n\nbody\n", 2, "not alone on its line"},
 	} {
-		f := parseOne(t, src, RuleUnterminated)
-		if f.Pos.Line != 1 || f.Severity != diag.Error || f.Hint == "" {
-			t.Errorf("%q: got %+v", src, f)
+		f := parseOne(t, tt.src, RuleUnterminated)
+		if f.Pos.Line != tt.line || f.Severity != diag.Error || f.Hint == "" || !strings.Contains(f.Message, tt.says) {
+			t.Errorf("%q: got %+v; want line %d saying %q", tt.src, f, tt.line, tt.says)
 		}
+	}
+	// A syntax error before a "}" line is the mistake to fix first.
+	f := parseOne(t, "{\n  \"id\": \"CHG-0001\",\n}\nbody\n", RuleSyntax)
+	if f.Pos != at(2, 19) || !strings.Contains(f.Message, "trailing comma") {
+		t.Errorf("got %+v", f)
 	}
 }
 
