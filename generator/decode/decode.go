@@ -288,6 +288,13 @@ func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
 	}
 	// Any scalar is text as written: `id: 012345` stays "012345".
 	if allowed := infoOf(v.Type()).enum; allowed != nil {
+		if n.Type != frontmatter.String && !slices.Contains(allowed, n.Text) {
+			// A number or a boolean is not a word of the list in any
+			// format: in JSON and TOML it is not even text, and calling
+			// `"likelihood": 3` "not allowed" hid that the fix is a word.
+			d.wrongType(n, path, "one of "+strings.Join(allowed, ", "), "write one of the words "+strings.Join(allowed, ", "))
+			return
+		}
 		if !slices.Contains(allowed, n.Text) {
 			d.fail(n.Pos, path, RuleInvalidValue, "use one of: "+strings.Join(allowed, ", "),
 				"%s is %q, which is not allowed%s", label(path), n.Text, suggest.DidYouMean(n.Text, allowed))
