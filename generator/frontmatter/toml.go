@@ -1,11 +1,13 @@
 package frontmatter
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -42,14 +44,23 @@ func (d *decoder) toml(data []byte) *Node {
 	}
 	var v map[string]any
 	if _, err := toml.Decode(string(data), &v); err != nil {
-		pos, msg := diag.Pos{Line: d.lineOffset + 1}, err.Error()
+		pos, msg, hint := diag.Pos{Line: d.lineOffset + 1}, err.Error(), tomlGenericHint
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			pos = diag.Pos{Line: pe.Position.Line + d.lineOffset, Col: pe.Position.Col}
 			msg = pe.Message
+			if pe.Position.Line >= 1 && pe.Position.Col >= 1 {
+				// Col counts bytes; columns count characters, as in the
+				// other formats.
+				lines := newLineIndex(data, d.lineOffset)
+				ls := lines.lineStart(pe.Position.Line - 1)
+				_, le := lineBounds(data, ls)
+				var at int
+				at, msg, hint = explainTOML(data, min(ls+pe.Position.Col-1, le), msg)
+				pos = lines.pos(at)
+			}
 		}
-		d.c.Errorf(pos, RuleSyntax, "fix the TOML syntax at this line (quotes around text, \"=\" between key and value)",
-			"invalid TOML: %s", msg)
+		d.c.Errorf(pos, RuleSyntax, hint, "invalid TOML: %s", msg)
 		return nil
 	}
 	// BurntSushi/toml keeps key positions private, so the locator finds
@@ -152,3 +163,96 @@ func join(path, key string) string {
 }
 
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+const tomlGenericHint = "fix the TOML syntax at this line (quotes around text, \"=\" between key and value)"
+
+// explainTOML returns where a BurntSushi/toml parse error at off is, and
+// what to say of it: the usual mistakes are text without quotes (the hint
+// shows it quoted) and a quote that ends before the value does.
+func explainTOML(data []byte, off int, msg string) (int, string, string) {
+	ls, le := lineBounds(data, off)
+	line := data[ls:le]
+	vs := bytes.IndexByte(line, '=') + 1 // the value's start on a key = value line
+	for vs > 0 && vs < len(line) && line[vs] == ' ' {
+		vs++
+	}
+	switch {
+	case strings.HasPrefix(msg, "expected value but found ") && off < len(data) && isLetter(data[off]):
+		rest := data[off:le]
+		nested := tomlOpenBrackets(data[ls:off]) > 0
+		if nested {
+			if i := bytes.IndexAny(rest, ",]}"); i >= 0 {
+				rest = rest[:i]
+			}
+		}
+		word := string(yamlPlainEnd(rest))
+		switch strings.ToLower(word) {
+		case "true", "false", "yes", "no", "on", "off", "y", "n":
+			return off, "a value without quotes that is not true or false",
+				"write a boolean as true or false, in lower case, and text in quotes: " + tomlQuoted(word)
+		}
+		shown := tomlQuoted(word)
+		if !nested && vs > 0 && ls+vs == off {
+			shown = string(line[:vs]) + shown
+		}
+		return off, "text without quotes", "put the text in quotes: " + shown
+	case strings.HasPrefix(msg, "expected a top-level item to end with") && vs > 0:
+		q := off - 1
+		for q > ls && data[q] == ' ' {
+			q--
+		}
+		value := yamlPlainEnd(line[vs:])
+		if q <= ls || (data[q] != '"' && data[q] != '\'') || len(value) < 2 || value[0] != data[q] {
+			break
+		}
+		inner := value[1:]
+		if inner[len(inner)-1] == data[q] {
+			inner = inner[:len(inner)-1]
+		}
+		inside := `write a " inside double quotes as \"`
+		if data[q] == '\'' {
+			inside = "a literal string in ' quotes cannot hold a '"
+		}
+		return off, fmt.Sprintf("the value goes on after its closing %c", data[q]),
+			fmt.Sprintf("put the whole value in one pair of quotes: %s%s (%s)", line[:vs], tomlQuoted(string(inner)), inside)
+	case strings.HasSuffix(msg, "has already been defined."):
+		return ls + len(line) - len(bytes.TrimLeft(line, " \t")), msg, "remove one of the two definitions"
+	case msg == "strings cannot contain newlines" && vs > 0 && vs < len(line) && (line[vs] == '"' || line[vs] == '\''):
+		return ls + vs, "this quote is not closed on its line",
+			fmt.Sprintf(`close it with %c at the end of the value; text of several lines is written between """ and """`, line[vs])
+	}
+	return off, msg, tomlGenericHint
+}
+
+// tomlOpenBrackets returns how many [ and { are open at the end of b, a
+// line's start: the value is then an item of an array or inline table.
+func tomlOpenBrackets(b []byte) int {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"', '\'':
+			if j := bytes.IndexByte(b[i+1:], b[i]); j >= 0 {
+				i += j + 1
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		}
+	}
+	return depth
+}
+
+// tomlQuoted writes v as a TOML string: in double quotes, in single quotes
+// (a literal string) when v holds a double quote or a backslash, escaped
+// when it holds both kinds of quote. A long value is cut, with "…".
+func tomlQuoted(v string) string {
+	v = elide(v)
+	switch {
+	case !strings.ContainsAny(v, `"\`):
+		return `"` + v + `"`
+	case !strings.Contains(v, "'"):
+		return "'" + v + "'"
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
