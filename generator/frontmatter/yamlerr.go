@@ -61,33 +61,99 @@ func (d *decoder) yamlSyntax(data []byte, err error) {
 // reaches the mistake, so a prefix that fails only because it was cut
 // elsewhere (an open quote, an open list) fails with another message.
 //
-// lo is an offset before the mistake. The search costs about 20 parses of
-// at most len(data) bytes, a dozen milliseconds for a 1 MiB record, paid
-// only by a record that does not parse.
+// lo is an offset before the mistake. The search parses about 20
+// prefixes. Each would parse everything before lo again, 150,000 keys
+// taking 3 s, so it runs on a skeleton of data in which the lines before
+// lo are blanked but for those that open the lists and mappings lo is in
+// (see yamlSkeleton), and the place found is checked on data itself.
 func yamlDoomedAt(data []byte, full string, lo int) int {
-	fails := func(n int) bool {
+	lo = min(max(lo, 0), len(data))
+	fails := yamlFails(full)
+	if sk, at := yamlSkeleton(data, lo); at < lo && fails(sk) {
+		if off, ok := yamlBisect(sk, at, fails); ok {
+			if off += lo - at; !fails(data[:off]) && fails(data[:off+1]) {
+				return yamlRuneStart(data, off)
+			}
+		}
+	}
+	off, ok := yamlBisect(data, lo, fails)
+	if !ok {
+		off, _ = yamlBisect(data, 0, fails) // the named line was not before the mistake after all
+	}
+	return yamlRuneStart(data, off)
+}
+
+// yamlFails returns a test of whether a text fails with the error full.
+func yamlFails(full string) func([]byte) bool {
+	return func(text []byte) bool {
 		var doc yaml.Node
-		err := yaml.Unmarshal(data[:n], &doc)
+		err := yaml.Unmarshal(text, &doc)
 		return err != nil && err.Error() == full
 	}
-	lo = min(max(lo, 0), len(data))
-	if lo > 0 && fails(lo) {
-		lo = 0 // the named line was not before the mistake after all
+}
+
+// yamlBisect returns the offset of the last character of the shortest
+// prefix of text that fails, text failing and text[:lo] not (else ok is
+// false).
+func yamlBisect(text []byte, lo int, fails func([]byte) bool) (off int, ok bool) {
+	if lo > 0 && fails(text[:lo]) {
+		return 0, false
 	}
-	hi := len(data) // fails: it is the text that failed
+	hi := len(text)
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		if fails(mid) {
+		if fails(text[:mid]) {
 			hi = mid
 		} else {
 			lo = mid
 		}
 	}
-	off := max(hi-1, 0)
-	for off > 0 && !utf8.RuneStart(data[off]) {
-		off-- // a prefix that cuts a character is a reader error, never the same one
+	return max(hi-1, 0), true
+}
+
+// yamlRuneStart moves off back to the start of its character: a prefix
+// that cuts one fails with a reader error, never the same one.
+func yamlRuneStart(data []byte, off int) int {
+	for off > 0 && off < len(data) && !utf8.RuneStart(data[off]) {
+		off--
 	}
 	return off
+}
+
+// yamlSkeleton returns data with the lines before the one starting at ls
+// emptied, but for its parents: walking up, each line indented less than
+// every line kept since, which opens a list or mapping that line ls is in.
+// Emptied lines keep their line breaks, so yaml.v3 names the same lines;
+// the text from ls on is kept whole and starts at the returned offset.
+func yamlSkeleton(data []byte, ls int) ([]byte, int) {
+	if ls <= 0 || ls > len(data) {
+		return data, ls
+	}
+	_, le := lineBounds(data, ls)
+	own := data[ls:le]
+	limit := len(own) - len(bytes.TrimLeft(own, " "))
+	var kept [][]byte // the parents' lines, last first
+	breaks := 0
+	for end := ls - 1; end >= 0; {
+		start := bytes.LastIndexByte(data[:end], '\n') + 1
+		line := data[start:end]
+		end = start - 1
+		breaks++
+		spaces := len(line) - len(bytes.TrimLeft(line, " "))
+		rest := bytes.TrimRight(line[spaces:], "\r")
+		if limit == 0 || len(rest) == 0 || rest[0] == '#' || spaces >= limit {
+			kept = append(kept, nil)
+			continue
+		}
+		kept = append(kept, line)
+		limit = spaces
+	}
+	out := make([]byte, 0, breaks+len(data)-ls)
+	for i := len(kept) - 1; i >= 0; i-- {
+		out = append(append(out, kept[i]...), '\n')
+	}
+	at := len(out)
+	return append(out, data[ls:]...), at
 }
 
 // yamlMistake is a YAML syntax error located at off, the offset
