@@ -537,7 +537,7 @@ func yamlPlainEnd(v []byte) []byte {
 // isYAMLKey reports whether b is a lone word that reads as a key: no
 // spaces, not empty.
 func isYAMLKey(b []byte) bool {
-	return len(b) > 0 && bytes.IndexAny(b, " \t") < 0
+	return len(b) > 0 && !bytes.ContainsAny(b, " \t")
 }
 
 // yamlKeyAbove returns the key whose value the line at ls continues: the
