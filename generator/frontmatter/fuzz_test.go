@@ -18,7 +18,11 @@ func FuzzParse(f *testing.F) {
 	for _, data := range hostile.Records("../../changes") {
 		f.Add(data)
 	}
-	for _, s := range []string{"---\na: 1\n---\n", "+++\na = 1\n+++\n", "{\n\"a\": 1\n}\n\nbody", "---\n"} {
+	for _, s := range []string{"---\na: 1\n---\n", "+++\na = 1\n+++\n", "{\n\"a\": 1\n}\n\nbody", "---\n",
+		// Syntax errors, whose places and hints are worked out from the text.
+		"---\nrisks:\n  - id: R1\n    likelihood: low\n   impact: low\n---\n", "---\na:\n\tb: 1\n---\n",
+		"---\nreason: The key: is old\n---\n", "---\na: 'it's'\nb: \"x\n---\n", "---\na: [x, \"b\" c\n---\n",
+		"{\n\"a\": 1,\n}\nbody", "{\n\"a\": 1 }\n\n", "+++\na = The key: is old\nb = 'it's'\n+++\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
