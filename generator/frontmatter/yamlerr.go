@@ -64,16 +64,16 @@ func (d *decoder) yamlSyntax(data []byte, err error) {
 // lo is an offset before the mistake. The search parses about 20
 // prefixes. Each would parse everything before lo again, 150,000 keys
 // taking 3 s, so it runs on a skeleton of data in which the lines before
-// lo are blanked but for those that open the lists and mappings lo is in
-// (see yamlSkeleton), and the place found is checked on data itself.
+// lo are emptied but for those that open the lists and mappings lo is in
+// (see yamlSkeleton), when the skeleton fails with the same message.
 func yamlDoomedAt(data []byte, full string, lo int) int {
 	lo = min(max(lo, 0), len(data))
 	fails := yamlFails(full)
 	if sk, at := yamlSkeleton(data, lo); at < lo && fails(sk) {
+		// The skeleton fails as data does, at the same line: the lines
+		// it emptied were whole entries that the mistake is not in.
 		if off, ok := yamlBisect(sk, at, fails); ok {
-			if off += lo - at; !fails(data[:off]) && fails(data[:off+1]) {
-				return yamlRuneStart(data, off)
-			}
+			return yamlRuneStart(data, off+lo-at)
 		}
 	}
 	off, ok := yamlBisect(data, lo, fails)
