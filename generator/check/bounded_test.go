@@ -58,9 +58,9 @@ func worstShapes() []worstShape {
 	shapes = append(shapes, one("yaml-wide-flow-one-line", "---\na: ["+strings.Repeat("1,", 500_000)+"1]\n---\n"))
 	shapes = append(shapes, one("yaml-wide-flow-under-the-refusal", "---\na: ["+strings.Repeat("1,", 199_000)+"1]\n---\n"))
 	shapes = append(shapes, one("yaml-wide-block", "---\na:\n"+strings.Repeat("- 1\n", 250_000)+"---\n"))
-	// A syntax error after 80,000 keys: finding its place parses
+	// A syntax error after 40,000 keys: finding its place parses
 	// prefixes of the text again (see frontmatter.yamlDoomedAt).
-	shapes = append(shapes, one("yaml-keys-then-a-mistake", "---\n"+strings.Repeat("k: v\n", 80_000)+"risks:\n  - id: R1\n    likelihood: low\n   impact: low\n---\n"))
+	shapes = append(shapes, one("yaml-keys-then-a-mistake", "---\n"+strings.Repeat("k: v\n", 40_000)+"risks:\n  - id: R1\n    likelihood: low\n   impact: low\n---\n"))
 	shapes = append(shapes, one("json-wide-one-line", "{\n\"a\": ["+strings.Repeat("1,", 500_000)+"1]\n}\n"))
 	overlaps := fstest.MapFS{"changebook.yaml": cfg}
 	for i := 1; i <= 1000; i++ {

@@ -60,7 +60,17 @@ func (p *jsonParser) fail(err error) {
 	if errors.As(err, &syn) {
 		off, msg, hint = explainJSON(p.data, syn)
 	} else if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		msg = "unexpected end of the object"
+		msg, hint = "unexpected end of the object", "close every { and [: a } or ] is missing"
+		off = max(len(bytes.TrimRight(p.data, " \t\r\n"))-1, 0) // the last line that can be seen
+		if end := jsonLastBraceLine(p.data); end >= 0 {
+			// The splitter ended the front matter at a line holding only
+			// "}" followed by an empty line: that "}" closes a nested
+			// object, and the empty line after it cut the front matter.
+			off = end
+			line := p.pos(end).Line
+			msg = fmt.Sprintf("the front matter ends at the empty line after the \"}\" on line %d, where its object is not closed yet", line)
+			hint = fmt.Sprintf("remove the empty line after line %d: an empty line after a line holding only \"}\" ends a JSON front matter", line)
+		}
 	}
 	p.d.c.Errorf(p.pos(off), RuleSyntax, hint, "invalid JSON: %s", msg)
 }
@@ -244,4 +254,18 @@ func jsonHasBraceLine(data []byte) bool {
 		data = rest
 	}
 	return false
+}
+
+// jsonLastBraceLine returns the offset of the "}" of the last line of data
+// but for blank ones, when that line holds only "}", or -1.
+func jsonLastBraceLine(data []byte) int {
+	trimmed := bytes.TrimRight(data, " \t\r\n")
+	if !bytes.HasSuffix(trimmed, []byte("}")) {
+		return -1
+	}
+	ls, _ := lineBounds(trimmed, len(trimmed)-1)
+	if string(bytes.TrimSpace(trimmed[ls:])) != "}" || bytes.Count(data[len(trimmed):], []byte("\n")) < 2 {
+		return -1 // not alone on its line, or not followed by an empty line
+	}
+	return len(trimmed) - 1
 }
