@@ -1,0 +1,254 @@
+package frontmatter
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Value is a value shown in a hint's snippet, such as the `["api"]` of
+// `systems = ["api"]`. Rules build it with Str, Boolean, Strings, List,
+// Table, Blank and Lines; Format.Snippet writes it in a record's own syntax, so
+// that no rule needs to know YAML, TOML or JSON.
+type Value struct {
+	kind   valueKind
+	text   string
+	items  []Value
+	fields []Field
+}
+
+// Field is one key of a Table, with its value.
+type Field struct {
+	Key   string
+	Value Value
+}
+
+type valueKind uint8
+
+const (
+	blankValue valueKind = iota
+	stringValue
+	boolValue
+	listValue
+	tableValue
+	textValue
+)
+
+// Str is a text value.
+func Str(s string) Value { return Value{kind: stringValue, text: s} }
+
+// Boolean is true or false.
+func Boolean(b bool) Value {
+	if b {
+		return Value{kind: boolValue, text: "true"}
+	}
+	return Value{kind: boolValue, text: "false"}
+}
+
+// Strings is a list of text values.
+func Strings(s ...string) Value {
+	items := make([]Value, len(s))
+	for i, t := range s {
+		items[i] = Str(t)
+	}
+	return List(items...)
+}
+
+// List is a list of values.
+func List(items ...Value) Value { return Value{kind: listValue, items: items} }
+
+// Table is a mapping of fields, in the order given.
+func Table(fields ...Field) Value { return Value{kind: tableValue, fields: fields} }
+
+// Blank is a one-line value left for the author to write: `title:` in
+// YAML, `title = ""` in TOML, `"title": ""` in JSON.
+func Blank() Value { return Value{kind: blankValue} }
+
+// Lines is a value of several lines left for the author to write: `reason:
+// |` in YAML (the lines follow, indented), `reason = """"""` in TOML (the
+// lines go between the quotes), `"reason": ""` in JSON (which has no
+// multi-line strings: \n separates the lines).
+func Lines() Value { return Value{kind: textValue} }
+
+// Snippet writes key and v as one line of front matter in format f: what
+// a hint shows the author to add, which pasted as it is into the record's
+// mapping (or, in JSON, its object, a comma apart from its neighbours)
+// parses. Nested lists and tables are written inline, on the same line.
+func (f Format) Snippet(key string, v Value) string {
+	switch f {
+	case TOML:
+		return tomlKey(key) + " = " + tomlValue(v)
+	case JSON:
+		return jsonString(key) + ": " + jsonValue(v)
+	}
+	switch v.kind {
+	case blankValue:
+		return yamlScalar(key) + ":"
+	case textValue:
+		return yamlScalar(key) + ": |"
+	}
+	return yamlScalar(key) + ": " + yamlValue(v)
+}
+
+// Term names a mapping of fields as the format calls it: a YAML mapping,
+// a TOML table, a JSON object.
+func (f Format) Term() string {
+	switch f {
+	case TOML:
+		return "table"
+	case JSON:
+		return "object"
+	}
+	return "mapping"
+}
+
+// yamlPlain is text that YAML reads as itself when written unquoted in a
+// flow collection: no indicator first, none of ",[]{}#" anywhere, no ": ".
+// Whether YAML resolves it to a string (not true, 12 or null) is asked of
+// the parser itself.
+var yamlPlain = regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./ ()'-]*$`)
+
+func yamlScalar(s string) string {
+	if yamlPlain.MatchString(s) && !strings.HasSuffix(s, " ") {
+		var got any
+		if err := yaml.Unmarshal([]byte(s), &got); err == nil {
+			if str, ok := got.(string); ok && str == s {
+				return s
+			}
+		}
+	}
+	// A JSON string is a YAML double-quoted scalar: YAML 1.2 is a superset
+	// of JSON.
+	return jsonString(s)
+}
+
+func yamlValue(v Value) string {
+	switch v.kind {
+	case blankValue, textValue:
+		return `""` // inside a flow collection, nothing would be null
+	case boolValue:
+		return v.text
+	case listValue:
+		parts := make([]string, len(v.items))
+		for i, item := range v.items {
+			parts[i] = yamlValue(item)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case tableValue:
+		parts := make([]string, len(v.fields))
+		for i, fld := range v.fields {
+			parts[i] = yamlScalar(fld.Key) + ": " + yamlValue(fld.Value)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return yamlScalar(v.text)
+}
+
+var tomlBare = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+func tomlKey(k string) string {
+	if tomlBare.MatchString(k) {
+		return k
+	}
+	return tomlString(k)
+}
+
+// tomlString writes s as a TOML basic string, escaping what TOML requires
+// (quotes, backslashes and control characters).
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\u00`)
+			b.WriteByte("0123456789ABCDEF"[r>>4])
+			b.WriteByte("0123456789ABCDEF"[r&0xF])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func tomlValue(v Value) string {
+	switch v.kind {
+	case blankValue:
+		return `""`
+	case textValue:
+		return `""""""`
+	case boolValue:
+		return v.text
+	case listValue:
+		parts := make([]string, len(v.items))
+		for i, item := range v.items {
+			parts[i] = tomlValue(item)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case tableValue:
+		parts := make([]string, len(v.fields))
+		for i, fld := range v.fields {
+			parts[i] = tomlKey(fld.Key) + " = " + tomlValue(fld.Value)
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	return tomlString(v.text)
+}
+
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<" is shown to a person, not put in a page
+	_ = enc.Encode(s)        // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func jsonValue(v Value) string {
+	switch v.kind {
+	case blankValue, textValue:
+		return `""`
+	case boolValue:
+		return v.text
+	case listValue:
+		parts := make([]string, len(v.items))
+		for i, item := range v.items {
+			parts[i] = jsonValue(item)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case tableValue:
+		parts := make([]string, len(v.fields))
+		for i, fld := range v.fields {
+			parts[i] = jsonString(fld.Key) + ": " + jsonValue(fld.Value)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return jsonString(v.text)
+}
+
+// Compose writes a whole file of format f: its front matter made of lines
+// (each a Snippet), then body. It is the inverse of Parse for the shapes
+// Snippet writes, which is how a hint's snippet is proven to parse.
+func (f Format) Compose(lines []string, body string) []byte {
+	switch f {
+	case TOML:
+		return []byte("+++\n" + strings.Join(lines, "\n") + "\n+++\n" + body)
+	case JSON:
+		// The closing brace needs an empty line after it (see formats).
+		return []byte("{\n" + strings.Join(lines, ",\n") + "\n}\n\n" + body)
+	}
+	return []byte("---\n" + strings.Join(lines, "\n") + "\n---\n" + body)
+}
+
+// Formats lists the front matter formats, YAML first.
+var Formats = []Format{YAML, TOML, JSON}
