@@ -17,6 +17,7 @@ import (
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/suggest"
 	"github.com/changebook/changebook/internal/parallel"
@@ -179,6 +180,12 @@ func (rc *recordCheck) missing(path, hint string) {
 	rc.c.Errorf(rc.at(path), RuleRequiredField, hint, "required field `%s` is %s", path, state)
 }
 
+// code shows key with the value v in the record's own syntax, for a
+// hint: `systems: [name]` in YAML, `systems = ["name"]` in TOML.
+func (rc *recordCheck) code(key string, v frontmatter.Value) string {
+	return "`" + rc.r.Format.Snippet(key, v) + "`"
+}
+
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func (rc *recordCheck) requiredFields() {
@@ -186,11 +193,11 @@ func (rc *recordCheck) requiredFields() {
 	text := []struct {
 		path, value, hint string
 	}{
-		{"id", f.ID, "add `id: CHG-0001` with the next free id"},
-		{"title", f.Title, "add `title:` with a one-line summary of the change"},
-		{"type", string(f.Type), "add `type:` with standard, normal or emergency"},
-		{"reason", f.Reason, "add `reason: |` with the business justification: the purpose and benefit of the change"},
-		{"scope", f.Scope, "add `scope: |` with the impact of the change on the system"},
+		{"id", f.ID, "add " + rc.code("id", frontmatter.Str("CHG-0001")) + " with the next free id"},
+		{"title", f.Title, "add " + rc.code("title", frontmatter.Blank()) + " with a one-line summary of the change"},
+		{"type", string(f.Type), "add " + rc.code("type", frontmatter.Blank()) + " with standard, normal or emergency"},
+		{"reason", f.Reason, "add " + rc.code("reason", frontmatter.Lines()) + " with the business justification: the purpose and benefit of the change"},
+		{"scope", f.Scope, "add " + rc.code("scope", frontmatter.Lines()) + " with the impact of the change on the system"},
 	}
 	for _, t := range text {
 		if blank(t.value) {
@@ -198,13 +205,13 @@ func (rc *recordCheck) requiredFields() {
 		}
 	}
 	if len(f.Systems) == 0 {
-		rc.missing("systems", "add `systems: [name]` listing every system the change touches")
+		rc.missing("systems", "add "+rc.code("systems", frontmatter.Strings("name"))+" listing every system the change touches")
 	}
 	if f.CustomerData == nil {
-		rc.missing("customer_data", "add `customer_data: true` if the change touches systems that process or store customer information, else false")
+		rc.missing("customer_data", "add "+rc.code("customer_data", frontmatter.Boolean(true))+" if the change touches systems that process or store customer information, else false")
 	}
 	if len(f.Steps) == 0 {
-		rc.missing("steps", "add `steps:` with one \"- step\" line per step to implement the change")
+		rc.missing("steps", "add "+rc.code("steps", frontmatter.Strings("first step", "second step"))+" with every step to implement the change, in order")
 	}
 	for i, s := range f.Steps {
 		if blank(s) {
@@ -212,16 +219,20 @@ func (rc *recordCheck) requiredFields() {
 		}
 	}
 	if len(f.Risks) == 0 {
-		rc.missing("risks", "add `risks:` with at least one risk (id, description, likelihood, impact, mitigations)")
+		rc.missing("risks", "add at least one risk, such as "+rc.code("risks", frontmatter.List(frontmatter.Table(
+			frontmatter.Field{Key: "id", Value: frontmatter.Str("R1")}, frontmatter.Field{Key: "description", Value: frontmatter.Blank()},
+			frontmatter.Field{Key: "likelihood", Value: frontmatter.Blank()}, frontmatter.Field{Key: "impact", Value: frontmatter.Blank()},
+			frontmatter.Field{Key: "mitigations", Value: frontmatter.Strings("M1")})))+", with likelihood and impact low, medium or high")
 	}
 	if len(f.Mitigations) == 0 {
-		rc.missing("mitigations", "add `mitigations:` with at least one measure (id, description) that reduces the risks")
+		rc.missing("mitigations", "add at least one measure that reduces the risks, such as "+rc.code("mitigations", frontmatter.List(frontmatter.Table(
+			frontmatter.Field{Key: "id", Value: frontmatter.Str("M1")}, frontmatter.Field{Key: "description", Value: frontmatter.Blank()}))))
 	}
 	if f.Signoffs.Request != nil && blank(f.PullRequest) {
-		rc.missing("pull_request", "add `pull_request:` with the URL of the pull request that requests this change")
+		rc.missing("pull_request", "add "+rc.code("pull_request", frontmatter.Blank())+" with the URL of the pull request that requests this change")
 	}
 	if f.Type != "" && rc.cfg.RequiresRollback(f.Type) && blank(f.Rollback) {
-		rc.missing("rollback", fmt.Sprintf("add `rollback: |` describing how to undo the change (required for %s changes)", f.Type))
+		rc.missing("rollback", fmt.Sprintf("add %s describing how to undo the change (required for %s changes)", rc.code("rollback", frontmatter.Lines()), f.Type))
 	}
 	for _, stage := range record.Stages {
 		s := f.Signoffs.Of(stage)
@@ -230,14 +241,14 @@ func (rc *recordCheck) requiredFields() {
 		}
 		base := "signoffs." + string(stage)
 		if blank(s.By) {
-			rc.missing(base+".by", "add `by:` with the handle of the person who signs this stage")
+			rc.missing(base+".by", "add "+rc.code("by", frontmatter.Blank())+" with the handle of the person who signs this stage")
 		}
 		if s.Date.IsZero() {
-			rc.missing(base+".date", "add `date:` with the day the stage was signed, as YYYY-MM-DD")
+			rc.missing(base+".date", "add "+rc.code("date", frontmatter.Blank())+" with the day the stage was signed, as YYYY-MM-DD")
 		}
 	}
 	if e := f.Signoffs.Evaluation; e != nil && e.Decision == "" {
-		rc.missing("signoffs.evaluation.decision", "add `decision:` with approved, rejected or changes-requested")
+		rc.missing("signoffs.evaluation.decision", "add "+rc.code("decision", frontmatter.Blank())+" with approved, rejected or changes-requested")
 	}
 }
 
@@ -306,11 +317,11 @@ func (rc *recordCheck) risksAndMitigations() {
 	for i, m := range f.Mitigations {
 		path := fmt.Sprintf("mitigations[%d]", i)
 		if blank(m.ID) {
-			rc.missing(path+".id", "add `id: M1` (unique within the record) so risks can name this mitigation")
+			rc.missing(path+".id", "add "+rc.code("id", frontmatter.Str("M1"))+" (unique within the record) so risks can name this mitigation")
 			continue
 		}
 		if blank(m.Description) {
-			rc.missing(path+".description", "add `description:` saying what the measure does")
+			rc.missing(path+".description", "add "+rc.code("description", frontmatter.Blank())+" saying what the measure does")
 		}
 		if first, dup := mitigations[m.ID]; dup {
 			rc.c.Errorf(rc.at(path+".id"), RuleDuplicateItemID, "give each mitigation its own id",
@@ -325,10 +336,10 @@ func (rc *recordCheck) risksAndMitigations() {
 	for i, r := range f.Risks {
 		path := fmt.Sprintf("risks[%d]", i)
 		for _, req := range []struct{ field, value, hint string }{
-			{"id", r.ID, "add `id: R1` (unique within the record)"},
-			{"description", r.Description, "add `description:` saying what could go wrong"},
-			{"likelihood", string(r.Likelihood), "add `likelihood:` with low, medium or high"},
-			{"impact", string(r.Impact), "add `impact:` with low, medium or high"},
+			{"id", r.ID, "add " + rc.code("id", frontmatter.Str("R1")) + " (unique within the record)"},
+			{"description", r.Description, "add " + rc.code("description", frontmatter.Blank()) + " saying what could go wrong"},
+			{"likelihood", string(r.Likelihood), "add " + rc.code("likelihood", frontmatter.Blank()) + " with low, medium or high"},
+			{"impact", string(r.Impact), "add " + rc.code("impact", frontmatter.Blank()) + " with low, medium or high"},
 		} {
 			if blank(req.value) {
 				rc.missing(path+"."+req.field, req.hint)
@@ -344,7 +355,7 @@ func (rc *recordCheck) risksAndMitigations() {
 		}
 		if len(r.Mitigations) == 0 && !rc.r.Pos.Invalid(path+".mitigations") {
 			rc.c.Errorf(rc.at(path+".mitigations"), RuleRiskWithoutMitigation,
-				"add `mitigations: [M1]` naming the measures that reduce this risk",
+				"add "+rc.code("mitigations", frontmatter.Strings("M1"))+" naming the measures that reduce this risk",
 				"risk %q has no mitigation", cmp.Or(r.ID, path))
 		}
 		for j, m := range r.Mitigations {
@@ -371,10 +382,10 @@ func (rc *recordCheck) window() {
 		return
 	}
 	if w.Start.IsZero() {
-		rc.missing("window.start", "add `start:` with the planned start, such as 2026-11-10T22:00:00Z")
+		rc.missing("window.start", "add "+rc.code("start", frontmatter.Blank())+" with the planned start, such as 2026-11-10T22:00:00Z")
 	}
 	if w.End.IsZero() {
-		rc.missing("window.end", "add `end:` with the planned end, such as 2026-11-10T23:00:00Z")
+		rc.missing("window.end", "add "+rc.code("end", frontmatter.Blank())+" with the planned end, such as 2026-11-10T23:00:00Z")
 	}
 	if !w.Start.IsZero() && !w.End.IsZero() && w.End.Before(w.Start) {
 		rc.c.Errorf(rc.value("window.end"), RuleInvalidWindow, "make the window end after it starts",
@@ -523,7 +534,7 @@ func (rc *recordCheck) afterRejection() {
 	for _, stage := range record.Stages[2:] {
 		if rc.r.Signoffs.Of(stage) != nil {
 			rc.c.Errorf(rc.at("signoffs."+string(stage)), RuleStageAfterRejection,
-				"get a new evaluation with decision: approved before signing later stages, or open a new record",
+				"get a new evaluation with "+rc.code("decision", frontmatter.Str(string(record.Approved)))+" before signing later stages, or open a new record",
 				"stage `%s` is signed although the evaluation decided %q", stage, e.Decision)
 		}
 	}
@@ -606,7 +617,7 @@ func (rc *recordCheck) stageEvidence() {
 	s := &rc.r.Signoffs
 	if im := s.Implementation; im != nil && (im.Tested == nil || !*im.Tested) && !rc.r.Pos.Invalid("signoffs.implementation.tested") {
 		rc.c.Errorf(rc.at("signoffs.implementation"), RuleUntested,
-			"test the change, then add `tested: true` (and `evidence:` with a link to the test run)",
+			"test the change, then add "+rc.code("tested", frontmatter.Boolean(true))+" (and "+rc.code("evidence", frontmatter.Blank())+" with a link to the test run)",
 			"`implementation` is signed without `tested: true`")
 	}
 	if v := s.Validation; v != nil && v.SecurityReview != "passed" && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
@@ -617,7 +628,7 @@ func (rc *recordCheck) stageEvidence() {
 				"`validation` records a failed security review")
 		} else {
 			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
-				"check that the change poses no security risk, then add `security_review: passed`",
+				"check that the change poses no security risk, then add "+rc.code("security_review", frontmatter.Str("passed")),
 				"`validation` is signed without `security_review: passed`")
 		}
 	}
@@ -634,7 +645,7 @@ func (rc *recordCheck) requiredStatus() {
 		case want == record.StatusRejected || want == record.StatusChangesReq:
 			// No stage signed later makes a record rejected: only its
 			// evaluation's decision does.
-			hint = fmt.Sprintf("only an evaluation with `decision: %s` makes a record %s; this one's is not", want, want)
+			hint = fmt.Sprintf("only an evaluation with %s makes a record %s; this one's is not", rc.code("decision", frontmatter.Str(string(want))), want)
 		case got == record.StatusRejected || got == record.StatusChangesReq:
 			hint = fmt.Sprintf("a %s change goes no further: open a new change, or evaluate this one again", got)
 		}

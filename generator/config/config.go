@@ -249,7 +249,7 @@ func Load(fsys fs.FS) (*Config, []diag.Finding) {
 	root, findings := frontmatter.ParseYAML(File, data, frontmatter.DefaultLimits)
 	cfg := &Config{Exists: true, Pos: decode.NewMap(root)}
 	if root != nil {
-		decode.Into(root, cfg, cfg.Pos, c)
+		decode.Into(root, frontmatter.YAML, cfg, cfg.Pos, c)
 	}
 	cfg.applyDefaults()
 	cfg.validate(c)

@@ -157,16 +157,29 @@ func (m *Map) find(path string) (diag.Pos, *frontmatter.Node) {
 	return pos, n
 }
 
-// Into decodes root into the struct v points to, recording invalid fields
-// in m and findings in c.
-func Into(root *frontmatter.Node, v any, m *Map, c *diag.Collector) {
-	d := decoder{c: c, m: m}
+// Into decodes root, a front matter of format f, into the struct v points
+// to, recording invalid fields in m and findings in c. The format is the
+// syntax the hints show.
+func Into(root *frontmatter.Node, f frontmatter.Format, v any, m *Map, c *diag.Collector) {
+	d := decoder{c: c, m: m, format: f}
 	d.value(root, reflect.ValueOf(v).Elem(), "")
 }
 
 type decoder struct {
-	c *diag.Collector
-	m *Map
+	c      *diag.Collector
+	m      *Map
+	format frontmatter.Format
+}
+
+// code shows path's key with the value v in the front matter's own
+// syntax, for a hint: `systems: [api]`, `systems = ["api"]`. It is ""
+// for a list item, which has no key of its own.
+func (d *decoder) code(path string, v frontmatter.Value) string {
+	key := path[strings.LastIndexByte(path, '.')+1:]
+	if key == "" || strings.HasSuffix(key, "]") {
+		return ""
+	}
+	return "`" + d.format.Snippet(key, v) + "`"
 }
 
 // fail reports an error finding about path and marks it invalid.
@@ -224,11 +237,12 @@ func (d *decoder) wrongType(n *frontmatter.Node, path, want, hint string) {
 func label(path string) string { return "`" + path + "`" }
 
 func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
+	fields := fieldsOf(v.Type())
 	if n.Kind != frontmatter.Mapping {
-		d.wrongType(n, path, "a mapping of fields", "write the fields indented below the key, one per line")
+		d.wrongType(n, path, "a mapping of fields",
+			fmt.Sprintf("write %s of its fields (%s) in place of the value", d.format.Term(), strings.Join(fields.names, ", ")))
 		return
 	}
-	fields := fieldsOf(v.Type())
 	for _, p := range n.Pairs {
 		child := joinPath(path, p.Key)
 		idx, ok := fields.index[p.Key]
@@ -247,9 +261,13 @@ func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
 
 func (d *decoder) list(n *frontmatter.Node, v reflect.Value, path string) {
 	if n.Kind != frontmatter.Sequence {
-		hint := "write a list: one \"- item\" per line, or [a, b]"
+		hint := "write a list"
 		if n.Kind == frontmatter.Scalar {
-			hint = fmt.Sprintf("write a list even for one item: [%s]", n.Text)
+			if c := d.code(path, frontmatter.Strings(n.Text)); c != "" {
+				hint = "write a list even for one item: " + c
+			}
+		} else if c := d.code(path, frontmatter.Strings("a", "b")); c != "" {
+			hint = "write a list, such as " + c
 		}
 		d.wrongType(n, path, "a list", hint)
 		return
@@ -264,7 +282,7 @@ func (d *decoder) list(n *frontmatter.Node, v reflect.Value, path string) {
 
 func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
 	if n.Kind != frontmatter.Mapping {
-		d.wrongType(n, path, "a mapping", "write \"name: value\" entries indented below the key")
+		d.wrongType(n, path, "a mapping", fmt.Sprintf("write %s of names and their values in place of the value", d.format.Term()))
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Pairs))
@@ -279,8 +297,12 @@ func (d *decoder) mapping(n *frontmatter.Node, v reflect.Value, path string) {
 
 func (d *decoder) str(n *frontmatter.Node, v reflect.Value, path string) {
 	if n.Kind != frontmatter.Scalar {
-		hint := "write the value on one line, or as a block after \"|\""
-		if n.Kind == frontmatter.Mapping {
+		hint := "write the value as text"
+		if c := d.code(path, frontmatter.Lines()); c != "" {
+			hint = "write the value as text: " + c
+		}
+		if n.Kind == frontmatter.Mapping && d.format == frontmatter.YAML {
+			// Only YAML makes a mapping of text by mistake.
 			hint = "put the text in quotes: an unquoted \": \" inside it starts a mapping"
 		}
 		d.wrongType(n, path, "text", hint)

@@ -39,7 +39,7 @@ func decodeYAML(t *testing.T, src string) (sample, *Map, []diag.Finding) {
 	var s sample
 	m := NewMap(root)
 	c := diag.NewCollector("x.yaml")
-	Into(root, &s, m, c)
+	Into(root, frontmatter.YAML, &s, m, c)
 	return s, m, c.Findings()
 }
 

@@ -67,7 +67,7 @@ func Table(fields ...Field) Value { return Value{kind: tableValue, fields: field
 func Blank() Value { return Value{kind: blankValue} }
 
 // Lines is a value of several lines left for the author to write: `reason:
-// |` in YAML (the lines follow, indented), `reason = """"""` in TOML (the
+// |` in YAML (the lines follow, indented), `reason = """ """` in TOML (the
 // lines go between the quotes), `"reason": ""` in JSON (which has no
 // multi-line strings: \n separates the lines).
 func Lines() Value { return Value{kind: textValue} }
@@ -92,16 +92,16 @@ func (f Format) Snippet(key string, v Value) string {
 	return yamlScalar(key) + ": " + yamlValue(v)
 }
 
-// Term names a mapping of fields as the format calls it: a YAML mapping,
-// a TOML table, a JSON object.
+// Term names a mapping of fields as the format calls it: "a mapping" in
+// YAML, "a table" in TOML, "an object" in JSON.
 func (f Format) Term() string {
 	switch f {
 	case TOML:
-		return "table"
+		return "a table"
 	case JSON:
-		return "object"
+		return "an object"
 	}
-	return "mapping"
+	return "a mapping"
 }
 
 // yamlPlain is text that YAML reads as itself when written unquoted in a
@@ -187,7 +187,7 @@ func tomlValue(v Value) string {
 	case blankValue:
 		return `""`
 	case textValue:
-		return `""""""`
+		return `""" """`
 	case boolValue:
 		return v.text
 	case listValue:

@@ -48,7 +48,7 @@ func TestSnippetParsesInItsFormat(t *testing.T) {
 		{Strings(), []any{}},
 		{Table(Field{"id", Str("M1")}, Field{"description", Blank()}, Field{"mitigations", Strings("M1", "M2")}),
 			map[string]any{"id": "M1", "description": "", "mitigations": []any{"M1", "M2"}}},
-		{List(Table(Field{"tested", Boolean(true)}, Field{"a b", Lines()})), []any{map[string]any{"tested": true, "a b": ""}}},
+		{List(Table(Field{"tested", Boolean(true)}, Field{"a b", Blank()})), []any{map[string]any{"tested": true, "a b": ""}}},
 	}
 	for _, s := range awkward {
 		values = append(values, struct {
@@ -83,6 +83,9 @@ func TestSnippetParsesInItsFormat(t *testing.T) {
 			if tc.v.kind == blankValue && f == YAML {
 				want = nil // `field:` is empty
 			}
+			if tc.v.kind == textValue && f == TOML {
+				want = " " // between `""" """`'s quotes, where the lines go
+			}
 			if !reflect.DeepEqual(got[key], want) || len(got) != 3 {
 				t.Errorf("%s: %q decodes to %#v; want %#v", f, snippet, got, want)
 			}
@@ -101,7 +104,7 @@ func TestSnippetReadsAsItsFormat(t *testing.T) {
 		{JSON, Strings("api"), `"systems": ["api"]`},
 		{YAML, Blank(), "systems:"},
 		{YAML, Lines(), "systems: |"},
-		{TOML, Lines(), `systems = """"""`},
+		{TOML, Lines(), `systems = """ """`},
 		{YAML, List(Table(Field{"id", Str("R1")}, Field{"likelihood", Blank()})), `systems: [{id: R1, likelihood: ""}]`},
 		{TOML, List(Table(Field{"id", Str("R1")}, Field{"likelihood", Blank()})), `systems = [{ id = "R1", likelihood = "" }]`},
 		{YAML, Str("true"), `systems: "true"`},

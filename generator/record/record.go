@@ -108,7 +108,7 @@ func Parse(file string, content []byte, limits frontmatter.Limits) (*Record, []d
 	// Findings about the record as a whole (a missing top-level field)
 	// point at the opening delimiter; FromCache does the same.
 	doc.Root.Pos = doc.Start
-	decode.Into(doc.Root, &r.Fields, r.Pos, c)
+	decode.Into(doc.Root, doc.Format, &r.Fields, r.Pos, c)
 	r.Pos.Unload(func() *frontmatter.Node { return reparse(file, content, limits) })
 	return r, append(findings, c.Findings()...)
 }
