@@ -170,7 +170,7 @@ func (rc *recordCheck) value(path string) diag.Pos { return rc.r.ValueAt(path) }
 // missing reports a required field that is absent or empty, unless it is
 // written with a value the decoder already rejected.
 func (rc *recordCheck) missing(path, hint string) {
-	if rc.r.Pos.Invalid(path) {
+	if rc.invalid(path) {
 		return
 	}
 	state := "missing"
@@ -184,6 +184,23 @@ func (rc *recordCheck) missing(path, hint string) {
 // hint: `systems: [name]` in YAML, `systems = ["name"]` in TOML.
 func (rc *recordCheck) code(key string, v frontmatter.Value) string {
 	return "`" + rc.r.Format.Snippet(key, v) + "`"
+}
+
+// invalid reports whether path, or a field it is part of, is written with
+// a value the decoder did not read (of the wrong type, or under a
+// misspelled name): that finding is the one to fix, and `window: tonight`
+// is not also missing its start and end.
+func (rc *recordCheck) invalid(path string) bool {
+	for {
+		if rc.r.Pos.Invalid(path) {
+			return true
+		}
+		cut := strings.LastIndexAny(path, ".[")
+		if cut <= 0 {
+			return false
+		}
+		path = path[:cut]
+	}
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
@@ -367,8 +384,14 @@ func (rc *recordCheck) risksAndMitigations() {
 			}
 		}
 	}
+	// A risk whose mitigations were not read (misspelled, or of the wrong
+	// type) may be the one that names a mitigation; no guessing which.
+	unread := false
+	for i := range f.Risks {
+		unread = unread || rc.invalid(fmt.Sprintf("risks[%d].mitigations", i))
+	}
 	for i, m := range f.Mitigations {
-		if m.ID != "" && !referenced[m.ID] && len(f.Risks) > 0 {
+		if m.ID != "" && !referenced[m.ID] && len(f.Risks) > 0 && !unread {
 			rc.c.Warnf(rc.at(fmt.Sprintf("mitigations[%d]", i)), RuleUnreferencedMitigation,
 				"name it in the `mitigations` of the risk it reduces, or remove it",
 				"mitigation %q is not referenced by any risk", m.ID)

@@ -29,6 +29,9 @@ const (
 	RuleWrongType    = "wrong-type"
 	RuleInvalidValue = "invalid-value"
 	RuleUnknownField = "unknown-field"
+	// RuleMisspelledField is an unknown field within a typo of a known
+	// one: an error, where a name far from every field is a warning.
+	RuleMisspelledField = "misspelled-field"
 )
 
 // Enum is implemented by named string types with a closed set of values.
@@ -184,11 +187,16 @@ func (d *decoder) code(path string, v frontmatter.Value) string {
 
 // fail reports an error finding about path and marks it invalid.
 func (d *decoder) fail(pos diag.Pos, path, rule, hint, format string, args ...any) {
+	d.invalid(path)
+	d.c.Errorf(pos, rule, hint, format, args...)
+}
+
+// invalid marks path as written with a value that was not read.
+func (d *decoder) invalid(path string) {
 	if d.m.invalid == nil {
 		d.m.invalid = map[string]bool{}
 	}
 	d.m.invalid[path] = true
-	d.c.Errorf(pos, rule, hint, format, args...)
 }
 
 // yaml11Booleans are words YAML 1.1 read as booleans and YAML 1.2 (what
@@ -251,8 +259,21 @@ func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
 			if path != "" {
 				where = "in " + label(path)
 			}
+			// A near miss (`rollbak`, `test_paln`) is an error: it is
+			// surely meant as the field it is close to, and what it holds
+			// would silently be missing from the record and its page.
+			if near := suggest.Closest(p.Key, fields.names); near != "" {
+				d.c.Errorf(p.KeyPos, RuleMisspelledField, "rename it `"+near+"`",
+					"unknown field %q %s (did you mean %q?): what it holds is not read", p.Key, where, near)
+				// The field it was meant as is written, under a wrong
+				// name: rules about it missing would say the same again.
+				if !slices.ContainsFunc(n.Pairs, func(q frontmatter.Pair) bool { return q.Key == near }) {
+					d.invalid(joinPath(path, near))
+				}
+				continue
+			}
 			d.c.Warnf(p.KeyPos, RuleUnknownField, "remove it, or fix its name if it is a typo",
-				"unknown field %q %s%s", p.Key, where, suggest.DidYouMean(p.Key, fields.names))
+				"unknown field %q %s", p.Key, where)
 			continue
 		}
 		d.value(p.Value, v.FieldByIndex(idx), child)

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func TestReportsEveryProblem(t *testing.T) {
 	for _, f := range fs {
 		got = append(got, f.Rule+"@"+string(rune('0'+f.Pos.Line)))
 	}
-	want := "wrong-type@1 wrong-type@2 wrong-type@3 invalid-value@4 wrong-type@5 unknown-field@6 unknown-field@7"
+	want := "wrong-type@1 wrong-type@2 wrong-type@3 invalid-value@4 wrong-type@5 unknown-field@6 misspelled-field@7"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %s; want %s", strings.Join(got, " "), want)
 	}
@@ -84,5 +85,25 @@ func TestReportsEveryProblem(t *testing.T) {
 		if strings.Contains(f.Message, "nmae") && !strings.Contains(f.Message, `did you mean "name"`) {
 			t.Errorf("unknown field lacks a suggestion: %s", f.Message)
 		}
+	}
+}
+
+// TestNearMissIsAnError: a field one typo from a known one (`rollbak`)
+// is an error, at any depth, since what it holds would silently be left
+// out of the record; a name far from every field stays a warning.
+func TestNearMissIsAnError(t *testing.T) {
+	_, _, fs := decodeYAML(t, "nmae: y\nowner: z\ninner: {valeu: v}\nInner: {value: w}\n")
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d:%d %s %s %s | %s", f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Message, f.Hint))
+	}
+	want := []string{
+		`1:1 error misspelled-field unknown field "nmae" at the top level (did you mean "name"?): what it holds is not read | rename it ` + "`name`",
+		`2:1 warning unknown-field unknown field "owner" at the top level | remove it, or fix its name if it is a typo`,
+		`3:9 error misspelled-field unknown field "valeu" in ` + "`inner`" + ` (did you mean "value"?): what it holds is not read | rename it ` + "`value`",
+		`4:1 error misspelled-field unknown field "Inner" at the top level (did you mean "inner"?): what it holds is not read | rename it ` + "`inner`",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
