@@ -641,7 +641,7 @@ func (rc *recordCheck) stageEvidence() {
 	if im := s.Implementation; im != nil && (im.Tested == nil || !*im.Tested) && !rc.r.Pos.Invalid("signoffs.implementation.tested") {
 		rc.c.Errorf(rc.at("signoffs.implementation"), RuleUntested,
 			"test the change, then add "+rc.code("tested", frontmatter.Boolean(true))+" (and "+rc.code("evidence", frontmatter.Blank())+" with a link to the test run)",
-			"`implementation` is signed without `tested: true`")
+			"`implementation` is signed without %s", rc.code("tested", frontmatter.Boolean(true)))
 	}
 	if v := s.Validation; v != nil && v.SecurityReview != "passed" && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
 		if v.SecurityReview == "failed" {
@@ -652,7 +652,7 @@ func (rc *recordCheck) stageEvidence() {
 		} else {
 			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
 				"check that the change poses no security risk, then add "+rc.code("security_review", frontmatter.Str("passed")),
-				"`validation` is signed without `security_review: passed`")
+				"`validation` is signed without %s", rc.code("security_review", frontmatter.Str("passed")))
 		}
 	}
 }

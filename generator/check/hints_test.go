@@ -74,8 +74,8 @@ var syntaxRules = []string{RuleRequiredField, RuleRiskWithoutMitigation, RuleUnt
 var code = regexp.MustCompile("`([^`]*)`")
 
 // TestHintSnippetsParseInTheRecordsFormat writes the mistakes in YAML,
-// TOML and JSON, checks them, and decodes every piece of syntax a hint
-// shows (a `quoted` part with a ":" or "=") as a front matter of the
+// TOML and JSON, checks them, and decodes every piece of syntax a finding
+// (message or hint) shows (a `quoted` part with a ":" or "=") as a front matter of the
 // record's own format, with the real decoder: `systems: [name]` told to
 // a TOML record fails, `systems = ["name"]` passes. A snippet must be a
 // key and its value, not just parse: YAML reads `a = b` as text.
@@ -98,7 +98,11 @@ func TestHintSnippetsParseInTheRecordsFormat(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, finding := range res.Findings {
-					for _, m := range code.FindAllStringSubmatch(finding.Hint, -1) {
+					if f != frontmatter.YAML && strings.Contains(finding.Message+finding.Hint, "YAML") && finding.File != "changebook.yaml" {
+						t.Errorf("%s:%d:%d %s: a %s record is told about YAML: %s (hint: %s)",
+							finding.File, finding.Pos.Line, finding.Pos.Col, finding.Rule, f, finding.Message, finding.Hint)
+					}
+					for _, m := range code.FindAllStringSubmatch(finding.Message+" "+finding.Hint, -1) {
 						snippet := m[1]
 						if !strings.ContainsAny(snippet, ":=") {
 							continue // a field's name, not syntax
@@ -106,8 +110,8 @@ func TestHintSnippetsParseInTheRecordsFormat(t *testing.T) {
 						seen[finding.Rule]++
 						doc, errs := frontmatter.Parse("hint.md", f.Compose([]string{snippet}, ""), frontmatter.Limits{})
 						if len(errs) > 0 || doc.Root == nil || len(doc.Root.Pairs) != 1 || doc.Root.Pairs[0].Value.Kind == frontmatter.Null && f != frontmatter.YAML {
-							t.Errorf("%s:%d:%d %s: the hint's `%s` is not a %s key and value (%v)\nhint: %s",
-								finding.File, finding.Pos.Line, finding.Pos.Col, finding.Rule, snippet, f, errs, finding.Hint)
+							t.Errorf("%s:%d:%d %s: `%s` is not a %s key and value (%v)\n%s\nhint: %s",
+								finding.File, finding.Pos.Line, finding.Pos.Col, finding.Rule, snippet, f, errs, finding.Message, finding.Hint)
 						}
 					}
 				}

@@ -352,7 +352,9 @@ func (d *decoder) boolean(n *frontmatter.Node, v reflect.Value, path string) {
 		v.SetBool(strings.EqualFold(n.Text, "true"))
 		return
 	}
-	if n.Kind == frontmatter.Scalar && slices.Contains(yaml11Booleans, strings.ToLower(n.Text)) {
+	// Only in YAML is `no` unquoted text that looks like a boolean; in TOML
+	// and JSON it can only be a quoted string.
+	if d.format == frontmatter.YAML && n.Kind == frontmatter.Scalar && n.Type == frontmatter.String && slices.Contains(yaml11Booleans, strings.ToLower(n.Text)) {
 		d.fail(n.Pos, path, RuleWrongType, "write true or false",
 			"%s is %q, which is text, not a boolean: changebook reads YAML 1.2, where only true and false are booleans",
 			label(path), n.Text)
