@@ -176,6 +176,8 @@ func (rc *recordCheck) missing(path, hint string) {
 	state := "missing"
 	if rc.r.Pos.Written(path) {
 		state = "empty"
+	} else if where := rc.r.Format.TopLevel(); where != "" && !strings.ContainsAny(path, ".[") {
+		hint += " (" + where + ")"
 	}
 	rc.c.Errorf(rc.at(path), RuleRequiredField, hint, "required field `%s` is %s", path, state)
 }

@@ -124,3 +124,31 @@ func TestHintSnippetsParseInTheRecordsFormat(t *testing.T) {
 		})
 	}
 }
+
+// TestTOMLTopLevelHintSaysWhere: a TOML key added below a [table] line
+// belongs to that table, so the hint for a missing top-level field says
+// where it goes; a YAML record's does not.
+func TestTOMLTopLevelHintSaysWhere(t *testing.T) {
+	for _, tc := range []struct {
+		f    frontmatter.Format
+		want string
+	}{
+		{frontmatter.TOML, "add `customer_data = true` if the change touches systems that process or store customer information, else false (at the top, before any [table] or [[table]] line: below one, a key belongs to that table)"},
+		{frontmatter.YAML, "add `customer_data: true` if the change touches systems that process or store customer information, else false"},
+	} {
+		data := tc.f.Compose([]string{tc.f.Snippet("id", str("CHG-0001")), tc.f.Snippet("risks", list(table(fld{Key: "id", Value: str("R1")})))}, "")
+		res, err := Run(context.Background(), fstest.MapFS{"changes/a.md": {Data: data}}, repository.Options{}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, f := range res.Findings {
+			if f.Rule == RuleRequiredField && strings.Contains(f.Message, "customer_data") {
+				got = f.Hint
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: got %q; want %q", tc.f, got, tc.want)
+		}
+	}
+}

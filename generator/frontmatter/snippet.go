@@ -92,6 +92,16 @@ func (f Format) Snippet(key string, v Value) string {
 	return yamlScalar(key) + ": " + yamlValue(v)
 }
 
+// TopLevel says where a top-level field goes when the format's order
+// decides which mapping a key belongs to: in TOML, a key after a [table]
+// header is that table's. It is "" for YAML and JSON.
+func (f Format) TopLevel() string {
+	if f == TOML {
+		return "at the top, before any [table] or [[table]] line: below one, a key belongs to that table"
+	}
+	return ""
+}
+
 // Term names a mapping of fields as the format calls it: "a mapping" in
 // YAML, "a table" in TOML, "an object" in JSON.
 func (f Format) Term() string {
