@@ -13,10 +13,7 @@ import (
 	"github.com/changebook/changebook/generator/repository"
 )
 
-type (
-	fld = frontmatter.Field
-	val = frontmatter.Value
-)
+type fld = frontmatter.Field
 
 var (
 	str     = frontmatter.Str
