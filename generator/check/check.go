@@ -209,18 +209,22 @@ func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func (rc *recordCheck) requiredFields() {
 	f := &rc.r.Fields
+	// The hints are written only for a field that is missing: most
+	// records have none, and a snippet is work.
 	text := []struct {
-		path, value, hint string
+		path, value string
+		example     frontmatter.Value
+		hint        string
 	}{
-		{"id", f.ID, "add " + rc.code("id", frontmatter.Str("CHG-0001")) + " with the next free id"},
-		{"title", f.Title, "add " + rc.code("title", frontmatter.Blank()) + " with a one-line summary of the change"},
-		{"type", string(f.Type), "add " + rc.code("type", frontmatter.Blank()) + " with standard, normal or emergency"},
-		{"reason", f.Reason, "add " + rc.code("reason", frontmatter.Lines()) + " with the business justification: the purpose and benefit of the change"},
-		{"scope", f.Scope, "add " + rc.code("scope", frontmatter.Lines()) + " with the impact of the change on the system"},
+		{"id", f.ID, frontmatter.Str("CHG-0001"), "with the next free id"},
+		{"title", f.Title, frontmatter.Blank(), "with a one-line summary of the change"},
+		{"type", string(f.Type), frontmatter.Blank(), "with standard, normal or emergency"},
+		{"reason", f.Reason, frontmatter.Lines(), "with the business justification: the purpose and benefit of the change"},
+		{"scope", f.Scope, frontmatter.Lines(), "with the impact of the change on the system"},
 	}
 	for _, t := range text {
 		if blank(t.value) {
-			rc.missing(t.path, t.hint)
+			rc.missing(t.path, "add "+rc.code(t.path, t.example)+" "+t.hint)
 		}
 	}
 	if len(f.Systems) == 0 {
@@ -354,14 +358,18 @@ func (rc *recordCheck) risksAndMitigations() {
 	risks := map[string]int{}
 	for i, r := range f.Risks {
 		path := fmt.Sprintf("risks[%d]", i)
-		for _, req := range []struct{ field, value, hint string }{
-			{"id", r.ID, "add " + rc.code("id", frontmatter.Str("R1")) + " (unique within the record)"},
-			{"description", r.Description, "add " + rc.code("description", frontmatter.Blank()) + " saying what could go wrong"},
-			{"likelihood", string(r.Likelihood), "add " + rc.code("likelihood", frontmatter.Blank()) + " with low, medium or high"},
-			{"impact", string(r.Impact), "add " + rc.code("impact", frontmatter.Blank()) + " with low, medium or high"},
+		for _, req := range []struct {
+			field, value string
+			example      frontmatter.Value
+			hint         string
+		}{
+			{"id", r.ID, frontmatter.Str("R1"), "(unique within the record)"},
+			{"description", r.Description, frontmatter.Blank(), "saying what could go wrong"},
+			{"likelihood", string(r.Likelihood), frontmatter.Blank(), "with low, medium or high"},
+			{"impact", string(r.Impact), frontmatter.Blank(), "with low, medium or high"},
 		} {
 			if blank(req.value) {
-				rc.missing(path+"."+req.field, req.hint)
+				rc.missing(path+"."+req.field, "add "+rc.code(req.field, req.example)+" "+req.hint)
 			}
 		}
 		if r.ID != "" {
