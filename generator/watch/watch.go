@@ -17,6 +17,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,14 +26,11 @@ import (
 
 // Ignored reports whether a changed path (slash-separated, relative to
 // the root) is not worth a rebuild: editors' temporary and backup files,
-// git's internals, the site being written.
+// git's internals, the site being written. It is the one place that
+// decides: the watcher drops these before batching, so a save is
+// reported as the file saved, never as the editor's litter.
 func Ignored(name string, skipDirs []string) bool {
-	base := path.Base(name)
-	switch {
-	case strings.HasSuffix(base, ".swp"), strings.HasSuffix(base, ".swx"), strings.HasSuffix(base, ".swo"),
-		strings.HasSuffix(base, "~"), base == "4913", strings.HasPrefix(base, ".#"),
-		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"),
-		strings.HasSuffix(base, ".tmp"), base == ".DS_Store":
+	if editorTemp(path.Base(name)) {
 		return true
 	}
 	for _, dir := range append([]string{".git"}, skipDirs...) {
@@ -41,6 +39,60 @@ func Ignored(name string, skipDirs []string) bool {
 		}
 	}
 	return false
+}
+
+// editorTemp reports whether base is the name of a file an editor or a
+// tool writes beside the one being saved, and removes or renames over it
+// soon after.
+func editorTemp(base string) bool {
+	switch {
+	// vim's swap files (.x.swp, then .swo, .swn... when one exists) and
+	// nano's; vim's and emacs's backups (x~).
+	case strings.HasSuffix(base, ".swp"), strings.HasSuffix(base, ".swo"), strings.HasSuffix(base, ".swn"),
+		strings.HasSuffix(base, ".swx"), strings.HasSuffix(base, "~"):
+		return true
+	// vim's probe for a writable folder: 4913, or 4913+123k while that
+	// name is taken.
+	case vimProbe(base):
+		return true
+	// emacs's lock link (.#x) and auto-save file (#x#).
+	case strings.HasPrefix(base, ".#"), len(base) > 1 && strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"):
+		return true
+	// JetBrains IDEs' safe write: x___jb_tmp___ renamed over x, which is
+	// kept as x___jb_old___ meanwhile.
+	case strings.HasSuffix(base, "___jb_tmp___"), strings.HasSuffix(base, "___jb_old___"):
+		return true
+	// GNU sed -i: sed followed by six random letters and digits, renamed
+	// over the file.
+	case len(base) == 9 && strings.HasPrefix(base, "sed") && alnum(base[3:]):
+		return true
+	// gedit and other GIO programs (.goutputstream-XXXXXX), Kate's swap
+	// file (.x.kate-swp).
+	case strings.HasPrefix(base, ".goutputstream-"), strings.HasSuffix(base, ".kate-swp"):
+		return true
+	// Generic temporary files (.x.md.tmp, renamed over x.md) and macOS's
+	// Finder metadata.
+	case strings.HasSuffix(base, ".tmp"), base == ".DS_Store":
+		return true
+	}
+	return false
+}
+
+// vimProbe reports whether base is a name vim writes to test that it may
+// create files in a folder (its source: "4913", then 123 more each time
+// the name exists).
+func vimProbe(base string) bool {
+	n, err := strconv.Atoi(base)
+	return err == nil && n >= 4913 && (n-4913)%123 == 0 && strconv.Itoa(n) == base
+}
+
+func alnum(s string) bool {
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Options tune a Watcher.

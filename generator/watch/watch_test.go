@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,6 +123,11 @@ func TestIgnored(t *testing.T) {
 		"changes/CHG-1.md": false, "changes/.CHG-1.md.swp": true, "changes/CHG-1.md~": true,
 		"changes/4913": true, "changes/.#CHG-1.md": true, "changes/#CHG-1.md#": true,
 		".git/index": true, "public/index.html": true, "changebook.yaml": false, "theme/assets/main.css": false,
+		"changes/sedAb3xQ9": true, "changes/5036": true, "changes/CHG-1.md___jb_tmp___": true,
+		"changes/CHG-1.md___jb_old___": true, "changes/.goutputstream-ZK2Q81": true, "changes/.CHG-1.md.kate-swp": true,
+		// Near misses are files like any other.
+		"changes/sed.md": false, "changes/sedan-rollout.md": false, "changes/4914": false, "changes/04913": false,
+		"changes/#1.md": false, "theme/assets/sedAb3xQ9.css": false,
 	} {
 		if got := Ignored(name, []string{"public"}); got != want {
 			t.Errorf("Ignored(%q) = %v", name, got)
@@ -279,5 +285,96 @@ func TestWatchFolders(t *testing.T) {
 			write(in("changes/2026-q4/sub/y.md"), "y, edited")
 			expect("an edit in the renamed folder", "changes/2026-q4/sub/y.md")
 		})
+	}
+}
+
+// TestEditorSaves: each editor's way of saving a record (temporary
+// files, backups, lock links, renames) is reported as the record alone:
+// the preview says "1 changed: changes/a.md", not the editor's litter.
+func TestEditorSaves(t *testing.T) {
+	saves := map[string][]string{
+		// GNU sed -i writes a sibling temp file and renames it over.
+		"sed -i": {"write changes/sedAb3xQ9 x", "rename changes/sedAb3xQ9 changes/a.md"},
+		// vim probes with 4913 (or 4913+123k), keeps a ~ backup and a
+		// .swp swap file, and writes the file again.
+		"vim": {"write changes/.a.md.swp s", "write changes/4913 ", "remove changes/4913", "write changes/5036 ", "remove changes/5036",
+			"rename changes/a.md changes/a.md~", "write changes/a.md x", "remove changes/a.md~", "remove changes/.a.md.swp"},
+		// emacs: a .# lock link, a #...# auto-save, a ~ backup.
+		"emacs": {"link changes/.#a.md", "write changes/#a.md# x", "rename changes/a.md changes/a.md~", "write changes/a.md x",
+			"remove changes/#a.md#", "remove changes/.#a.md"},
+		// JetBrains' safe write: a ___jb_tmp___ copy, the original kept as
+		// ___jb_old___ until the rename.
+		"jetbrains": {"write changes/a.md___jb_tmp___ x", "rename changes/a.md changes/a.md___jb_old___",
+			"rename changes/a.md___jb_tmp___ changes/a.md", "remove changes/a.md___jb_old___"},
+		// gedit (GIO) writes a .goutputstream-XXXXXX and renames it over.
+		"gedit": {"write changes/.goutputstream-ZK2Q81 x", "rename changes/.goutputstream-ZK2Q81 changes/a.md"},
+		// Kate's swap file.
+		"kate": {"write changes/.a.md.kate-swp s", "write changes/a.md x", "remove changes/.a.md.kate-swp"},
+	}
+	for _, poll := range []bool{false, true} {
+		for editor, ops := range saves {
+			t.Run(map[bool]string{false: "notify", true: "poll"}[poll]+"/"+editor, func(t *testing.T) {
+				dir := t.TempDir()
+				in := func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }
+				os.MkdirAll(in("changes"), 0o755)
+				if err := os.WriteFile(in("changes/a.md"), []byte("a"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				w, err := Start(ctx, dir, Options{Poll: poll, Interval: 20 * time.Millisecond, Quiet: 30 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(50 * time.Millisecond) // poll's first snapshot
+				for _, op := range ops {
+					f := strings.Fields(op)
+					var err error
+					switch f[0] {
+					case "write":
+						err = os.WriteFile(in(f[1]), []byte(strings.Join(f[2:], " ")+strings.Repeat("!", len(f))), 0o644)
+					case "rename":
+						err = os.Rename(in(f[1]), in(f[2]))
+					case "remove":
+						err = os.Remove(in(f[1]))
+					case "link":
+						err = os.Symlink("user@host.4242:1700000000", in(f[1]))
+					}
+					if err != nil {
+						t.Fatal(op, err)
+					}
+					// Poll must see the in-between states too.
+					time.Sleep(25 * time.Millisecond)
+				}
+				seen := map[string]bool{}
+				deadline := time.After(5 * time.Second)
+				for !seen["changes/a.md"] {
+					select {
+					case b := <-w.C:
+						for _, n := range b {
+							seen[n] = true
+						}
+					case <-deadline:
+						t.Fatalf("no batch with changes/a.md; saw %v", seen)
+					}
+				}
+				// Whatever else comes within the next quiet spell counts too.
+				for quiet := time.After(200 * time.Millisecond); ; {
+					select {
+					case b := <-w.C:
+						for _, n := range b {
+							seen[n] = true
+						}
+						continue
+					case <-quiet:
+					}
+					break
+				}
+				delete(seen, "changes/a.md")
+				if len(seen) > 0 {
+					t.Errorf("the editor's own files were reported as changed: %v", slices.Sorted(maps.Keys(seen)))
+				}
+			})
+		}
 	}
 }
