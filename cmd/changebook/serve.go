@@ -83,6 +83,8 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	// The last load, and the files changed since: unchanged records are
 	// not read again.
 	var previous *repository.Repository
+	// rebuild returns what the terminal shows: a summary line, which
+	// names the files changed (if any), then the first errors found.
 	rebuild := func(changed []string) string {
 		start := time.Now()
 		failed := func(err error) string {
@@ -90,7 +92,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 				return ""
 			}
 			srv.Publish(nil, []diag.Finding{{File: opts.repo, Severity: diag.Error, Rule: "build", Message: err.Error()}})
-			return "build failed: " + err.Error()
+			return "build failed" + changedNote(changed) + ": " + err.Error()
 		}
 		// Pages are rendered when the browser asks for them: after a save
 		// the model is rebuilt, and the page that reloads is rendered then.
@@ -127,8 +129,9 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		srv.Publish(current, res.Findings)
 		errs, warns := diag.Count(res.Findings)
-		status := fmt.Sprintf("%s  %s, rebuilt in %s: %s, %s",
-			time.Now().Format("15:04:05"), diag.Plural(res.Records, "record"), time.Since(start).Round(time.Millisecond), diag.Plural(errs, "error"), diag.Plural(warns, "warning"))
+		status := fmt.Sprintf("%s  %s, rebuilt in %s: %s, %s%s",
+			time.Now().Format("15:04:05"), diag.Plural(res.Records, "record"), time.Since(start).Round(time.Millisecond), diag.Plural(errs, "error"), diag.Plural(warns, "warning"),
+			changedNote(changed))
 		shown := 0
 		for _, f := range res.Findings {
 			if f.Severity != diag.Error {
@@ -192,7 +195,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 				continue
 			}
 			if s := rebuild(batch); s != "" {
-				fmt.Fprintf(e.stdout, "%s (%d changed: %s)\n", s, len(batch), summarize(batch))
+				fmt.Fprintln(e.stdout, s)
 			}
 		}
 	}
@@ -244,11 +247,17 @@ func displayAddr(a *net.TCPAddr, bind string) string {
 	return net.JoinHostPort(host, strconv.Itoa(a.Port))
 }
 
-func summarize(names []string) string {
-	if len(names) <= 3 {
-		return strings.Join(names, ", ")
+// changedNote is the summary line's " (N changed: a, b, c, …)", empty for
+// the first build.
+func changedNote(names []string) string {
+	if len(names) == 0 {
+		return ""
 	}
-	return strings.Join(names[:3], ", ") + ", …"
+	list := strings.Join(names, ", ")
+	if len(names) > 3 {
+		list = strings.Join(names[:3], ", ") + ", …"
+	}
+	return fmt.Sprintf(" (%d changed: %s)", len(names), list)
 }
 
 // openBrowser opens url with the desktop's opener; failing is only a note.
