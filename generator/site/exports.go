@@ -19,21 +19,62 @@ import (
 // exportChange is one change in changes.json: every field auditors sample
 // on, with every sign-off and who the signer is.
 type exportChange struct {
-	ID           string                   `json:"id"`
-	Title        string                   `json:"title"`
-	Type         string                   `json:"type"`
-	Status       string                   `json:"status"`
-	Systems      []string                 `json:"systems"`
-	CustomerData *bool                    `json:"customer_data"`
-	PullRequest  string                   `json:"pull_request,omitempty"`
-	HighestRisk  string                   `json:"highest_risk,omitempty"`
-	Tags         []string                 `json:"tags,omitempty"`
-	URL          string                   `json:"url"`
-	File         string                   `json:"file"`
-	Signoffs     map[string]exportSignoff `json:"signoffs"`
-	Risks        []record.Risk            `json:"risks"`
-	Mitigations  []record.Mitigation      `json:"mitigations"`
-	Window       *record.Window           `json:"window,omitempty"`
+	ID           string              `json:"id"`
+	Title        string              `json:"title"`
+	Type         string              `json:"type"`
+	Status       string              `json:"status"`
+	Systems      []string            `json:"systems"`
+	CustomerData *bool               `json:"customer_data"`
+	PullRequest  string              `json:"pull_request,omitempty"`
+	HighestRisk  string              `json:"highest_risk,omitempty"`
+	Tags         []string            `json:"tags,omitempty"`
+	URL          string              `json:"url"`
+	File         string              `json:"file"`
+	Signoffs     exportSignoffs      `json:"signoffs"`
+	Risks        []record.Risk       `json:"risks"`
+	Mitigations  []record.Mitigation `json:"mitigations"`
+	Window       *record.Window      `json:"window,omitempty"`
+}
+
+// exportSignoffs are a change's sign-offs, written as one JSON object
+// keyed by stage in the policy's order, as the record and its page show
+// them (a map would come out alphabetical: documentation first, request
+// fourth).
+type exportSignoffs []stageSignoff
+
+type stageSignoff struct {
+	stage   record.Stage
+	signoff exportSignoff
+}
+
+// MarshalJSON writes the sign-offs as an object, in stage order.
+func (s exportSignoffs) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, so := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key, err := json.Marshal(string(so.stage))
+		if err != nil {
+			return nil, err
+		}
+		value, err := json.Marshal(so.signoff)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(b, key...), ':'), value...)
+	}
+	return append(b, '}'), nil
+}
+
+// of returns the sign-off of stage, if there is one.
+func (s exportSignoffs) of(stage record.Stage) (exportSignoff, bool) {
+	for _, so := range s {
+		if so.stage == stage {
+			return so.signoff, true
+		}
+	}
+	return exportSignoff{}, false
 }
 
 type exportSignoff struct {
@@ -114,7 +155,7 @@ func (m *Model) exportChanges(keep func(*Change) bool) []exportChange {
 		e := exportChange{
 			ID: c.ID, Title: c.Title, Type: string(c.Type), Status: string(c.Status), Systems: c.Systems,
 			CustomerData: c.Record.CustomerData, PullRequest: c.PullRequest, HighestRisk: string(c.Level), Tags: c.Tags,
-			URL: c.Path, File: c.File, Signoffs: map[string]exportSignoff{}, Risks: c.Record.Risks, Mitigations: c.Mitigations,
+			URL: m.url(c.Path), File: c.File, Signoffs: exportSignoffs{}, Risks: c.Record.Risks, Mitigations: c.Mitigations,
 			Window: c.Window,
 		}
 		for _, s := range c.Stages {
@@ -126,7 +167,7 @@ func (m *Model) exportChanges(keep func(*Change) bool) []exportChange {
 				es.Name, es.Roles = s.Person.Name, s.Person.Roles
 			}
 			exportProvenance(s, &es)
-			e.Signoffs[string(s.Stage)] = es
+			e.Signoffs = append(e.Signoffs, stageSignoff{s.Stage, es})
 		}
 		out = append(out, e)
 	}
@@ -161,14 +202,15 @@ func (m *Model) exports(pages []page) (map[string][]byte, error) {
 }
 
 // changesCSV writes one row per change with each stage's signer, role,
-// date and detail: the population auditors sample from.
+// date, detail, notes, evidence and provenance: the population auditors
+// sample from, with what changes.json has.
 func changesCSV(changes []exportChange) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	header := []string{"id", "title", "type", "status", "systems", "customer_data", "highest_risk", "pull_request", "url"}
 	for _, s := range record.Stages {
 		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail",
-			string(s)+"_commit", string(s)+"_provenance")
+			string(s)+"_notes", string(s)+"_evidence", string(s)+"_commit", string(s)+"_provenance")
 	}
 	if err := w.Write(header); err != nil {
 		return nil, err
@@ -180,9 +222,9 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 		}
 		row := []string{c.ID, c.Title, c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
 		for _, s := range record.Stages {
-			so, ok := c.Signoffs[string(s)]
+			so, ok := c.Signoffs.of(s)
 			if !ok {
-				row = append(row, "", "", "", "", "", "", "")
+				row = append(row, "", "", "", "", "", "", "", "", "")
 				continue
 			}
 			provenance := so.Provenance
@@ -192,7 +234,7 @@ func changesCSV(changes []exportChange) ([]byte, error) {
 			if so.UnknownBecause != "" {
 				provenance += ": " + so.UnknownBecause
 			}
-			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Commit, provenance)
+			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Notes, so.Evidence, so.Commit, provenance)
 		}
 		// Every cell, not only free text: ids, handles and system names
 		// follow patterns the repository chooses.
@@ -214,6 +256,17 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// url is the address of the site's path p in the exports: absolute when
+// base_url says where the site is published (an auditor's spreadsheet
+// or script has no page to resolve a relative one against), else the
+// path within the site.
+func (m *Model) url(p string) string {
+	if m.Config.BaseURL == "" {
+		return p
+	}
+	return m.absolute(p)
 }
 
 func (m *Model) absolute(p string) string {

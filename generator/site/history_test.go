@@ -73,9 +73,10 @@ func TestRecordPageHistory(t *testing.T) {
 		// The exports carry who committed each sign-off.
 		export := string(out.Files["changes.csv"])
 		for _, want := range []string{
-			",2026-03-01,," + strings.Repeat("a", 40) + ",signer,",
-			",2026-03-02,approved," + strings.Repeat("b", 40) + ",other: Alice,",
-			",2026-03-12,successful,,uncommitted\n",
+			// date, detail, notes, evidence, commit, provenance
+			",2026-03-01,,,," + strings.Repeat("a", 40) + ",signer,",
+			",2026-03-02,approved,Fine.,," + strings.Repeat("b", 40) + ",other: Alice,",
+			",2026-03-12,successful,,,,uncommitted\n",
 		} {
 			if !strings.Contains(export, want) {
 				t.Errorf("%s: changes.csv lacks %q", repoURL, want)
