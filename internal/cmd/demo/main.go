@@ -63,11 +63,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // event is one commit of the demo history: a record as it was once stage
-// k was signed.
+// k was signed, with the sign-offs dated before it (an emergency change
+// is implemented before it is evaluated, so its implementation commit
+// holds no evaluation yet).
 type event struct {
 	when   time.Time
 	record *record.Record
-	stage  int    // index in record.Stages of the last stage included; -1 for a draft
+	stage  int    // index in record.Stages of the stage signed; -1 for a draft
 	by     string // the handle of who commits it
 	amend  bool   // an edit after closure
 }
@@ -166,15 +168,21 @@ func assemble(src, out string) (int, error) {
 		return 0, err
 	}
 
+	// The stages of each record committed so far: each commit adds its
+	// own to them, in the order of the sign-offs' dates.
+	signed := map[*record.Record]map[record.Stage]bool{}
 	for _, e := range events {
 		data, err := fs.ReadFile(fsys, e.record.File)
 		if err != nil {
 			return 0, err
 		}
-		text := string(data)
-		if e.stage >= 0 {
-			text = upToStage(text, e.record, e.stage)
+		if signed[e.record] == nil {
+			signed[e.record] = map[record.Stage]bool{}
 		}
+		if e.stage >= 0 {
+			signed[e.record][record.Stages[e.stage]] = true
+		}
+		text := onlySigned(string(data), e.record, signed[e.record])
 		if e.amend {
 			text = strings.TrimRight(text, "\n") + "\n\nFollow-up: the dashboard alert was tuned a week later.\n"
 		}
@@ -207,14 +215,14 @@ var stageVerb = map[record.Stage]string{
 	record.Documentation:  "close the change",
 }
 
-// upToStage returns a record's text without the sign-offs of the stages
-// after stage k, whatever its front matter format: each sign-off is a
-// block of lines found from the line its key is on.
-func upToStage(text string, r *record.Record, k int) string {
+// onlySigned returns a record's text without the sign-offs of the stages
+// not in keep, whatever its front matter format: each sign-off is a block
+// of lines found from the line its key is on.
+func onlySigned(text string, r *record.Record, keep map[record.Stage]bool) string {
 	lines := strings.SplitAfter(text, "\n")
 	drop := make([]bool, len(lines))
-	for _, stage := range record.Stages[k+1:] {
-		if r.Signoffs.Of(stage) == nil {
+	for _, stage := range record.Stages {
+		if keep[stage] || r.Signoffs.Of(stage) == nil {
 			continue
 		}
 		start := r.At("signoffs."+string(stage)).Line - 1
