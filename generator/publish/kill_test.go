@@ -20,7 +20,8 @@ const helperEnv = "CHANGEBOOK_PUBLISH_HELPER"
 func TestHelperBuild(t *testing.T) {
 	args := strings.Fields(os.Getenv(helperEnv))
 	if len(args) < 2 {
-		t.Skip("run by killBuildAt")
+		// Not a skip: nothing is missing, and `make test` lists skips.
+		return
 	}
 	s, err := Stage(args[0])
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 // message ("Debian's chromium").
 func Program(t testing.TB, install string, names ...string) string {
 	t.Helper()
+	var tried []string
 	for _, name := range names {
 		if name == "" {
 			continue
@@ -23,10 +24,11 @@ func Program(t testing.TB, install string, names ...string) string {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
+		tried = append(tried, name)
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatalf("none of %q found; CI must install %s", names, install)
+		t.Fatalf("none of %q found; CI must install %s", tried, install)
 	}
-	t.Skipf("none of %q found: install %s to run this test", names, install)
+	t.Skipf("none of %q found: install %s to run this test", tried, install)
 	return ""
 }
