@@ -42,6 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	src := flags.String("from", ".", "the configuration repository to copy")
 	out := flags.String("o", "", "the folder to create (must not exist, or be empty)")
+	plant := flags.Bool("plant", true, "plant the provenance and after-closure findings (false: every sign-off committed by its signer, as the README's examples assume)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -53,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "demo: %s is not empty\n", *out)
 		return 2
 	}
-	commits, err := assemble(*src, *out)
+	commits, err := assemble(*src, *out, *plant)
 	if err != nil {
 		fmt.Fprintln(stderr, "demo:", err)
 		return 1
@@ -74,7 +75,7 @@ type event struct {
 	amend  bool   // an edit after closure
 }
 
-func assemble(src, out string) (int, error) {
+func assemble(src, out string, plant bool) (int, error) {
 	fsys := os.DirFS(src)
 	repo, err := repository.Load(context.Background(), fsys, repository.Options{})
 	if err != nil {
@@ -126,7 +127,7 @@ func assemble(src, out string) (int, error) {
 			by := s.By
 			// Every seventh record has its evaluation committed by the
 			// requester, as happens when a manager approves in a chat.
-			if stage == record.Evaluation && number(r.ID)%7 == 3 && r.Signoffs.Request != nil {
+			if plant && stage == record.Evaluation && number(r.ID)%7 == 3 && r.Signoffs.Request != nil {
 				by = r.Signoffs.Request.By
 			}
 			when := s.Date.Time.UTC().Add(time.Duration(10*60+k) * time.Minute)
@@ -152,7 +153,7 @@ func assemble(src, out string) (int, error) {
 		}
 	}
 	// One documented record is edited after closure.
-	if r := lastDocumented(repo.Records); r != nil {
+	if r := lastDocumented(repo.Records); plant && r != nil {
 		d := r.Signoffs.Documentation
 		events = append(events, event{when: d.Date.Time.UTC().Add(50 * time.Hour), record: r, stage: len(record.Stages) - 1, by: r.Signoffs.Request.By, amend: true})
 	}
