@@ -23,7 +23,6 @@ import (
 //
 //	<!-- console-test
 //	replace FILE "OLD" "NEW"    edit a file of the demo first (OLD must be there)
-//	run changebook ARGS...      run a command first, its output unshown
 //	varies TEXT                 TEXT stands for any word (a timing, a hash)
 //	skip REASON                 the block is not run, for REASON
 //	-->
@@ -85,7 +84,7 @@ func TestREADMEConsoleExamples(t *testing.T) {
 				}
 			}
 			t.Chdir(dir)
-			exec := func(args []string) string {
+			runLine := func(args []string) string {
 				if len(args) == 0 || args[0] != "changebook" {
 					t.Fatalf("README line %s: not a changebook command: %q", b.line, args)
 				}
@@ -96,11 +95,8 @@ func TestREADMEConsoleExamples(t *testing.T) {
 				run(args[1:], &out, &out)
 				return out.String()
 			}
-			for _, args := range b.setup {
-				exec(args)
-			}
 			for _, c := range b.commands {
-				got := exec(c.args)
+				got := runLine(c.args)
 				pattern := regexp.QuoteMeta(c.want)
 				for _, v := range b.varies {
 					pattern = strings.ReplaceAll(pattern, regexp.QuoteMeta(v), `\S+`)
@@ -117,7 +113,6 @@ type consoleBlock struct {
 	line     string // where the block starts in the README
 	commands []consoleCommand
 	replace  [][3]string
-	setup    [][]string
 	varies   []string
 	skip     string
 }
@@ -151,8 +146,6 @@ func consoleBlocks(t *testing.T, readme string) []consoleBlock {
 						t.Fatalf("README line %d: replace FILE OLD NEW", j+1)
 					}
 					b.replace = append([][3]string{{words[1], words[2], words[3]}}, b.replace...)
-				case "run":
-					b.setup = append([][]string{words[1:]}, b.setup...)
 				case "varies":
 					b.varies = append(b.varies, words[1:]...)
 				case "skip":
@@ -179,9 +172,6 @@ func consoleBlocks(t *testing.T, readme string) []consoleBlock {
 	}
 	return blocks
 }
-
-
-
 
 // splitWords splits a line as a POSIX shell would, for the quoting the
 // README uses: words, '...' and "..." (with \" and \\ inside).
