@@ -8,7 +8,8 @@ import (
 
 // TestBrowserListsOnAPhone: at 390 px, no list page scrolls sideways, and
 // every cell of every table (a change's status among them) lies within the
-// viewport, labelled with its column's heading.
+// viewport, labelled (the ::before the stylesheet gives it) with its
+// column's heading.
 func TestBrowserListsOnAPhone(t *testing.T) {
 	srv := exampleSite(t)
 	ctx := browser(t)
@@ -26,7 +27,9 @@ func TestBrowserListsOnAPhone(t *testing.T) {
 						if (td.colSpan > 1) continue;
 						const r = td.getBoundingClientRect();
 						if (r.width > 0 && (r.left < 0 || r.right > window.innerWidth + 0.5)) out.push(row.cells[0].textContent.trim() + ": " + heads[i] + " spans " + Math.round(r.left) + "–" + Math.round(r.right) + " px");
-						if (td.dataset.label !== heads[i]) out.push(row.cells[0].textContent.trim() + ": the " + heads[i] + " cell is labelled " + JSON.stringify(td.dataset.label));
+						const before = getComputedStyle(td, "::before").content;
+						const label = before.startsWith('"') ? JSON.parse(before) : before;
+						if (label !== heads[i]) out.push(row.cells[0].textContent.trim() + ": the " + heads[i] + " cell is labelled " + JSON.stringify(label));
 					}
 					const status = row.querySelector(".badge[class*=status-]");
 					if (status) {
