@@ -7,6 +7,10 @@ PKGS    := ./...
 # staticcheck runs from the module proxy at a pinned version: nothing to
 # install by hand.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# tsc type-checks the theme's TypeScript; it comes from the npm registry at
+# the version theme/package-lock.json pins (the site build itself needs no
+# Node: esbuild's Go API bundles the same sources).
+TSC := theme/node_modules/.bin/tsc
 
 .PHONY: all build run test bench bench-go fuzz lint fmt clean
 
@@ -77,16 +81,21 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -timeout 0 $$pkg; \
 	done
 
-## lint: formatting, vet and staticcheck
-lint:
+## lint: formatting, vet, staticcheck and tsc (the theme's TypeScript, strict)
+lint: $(TSC)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
+	$(TSC) -p theme
 
 ## fmt: format the code
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+$(TSC): theme/package.json theme/package-lock.json
+	npm ci --prefix theme --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf bin public
+	rm -rf bin public theme/node_modules
