@@ -62,7 +62,7 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 			}
 			c.Warnf(r.At("signoffs.documentation"), RuleModifiedAfterClose,
 				"a documented change is evidence: record follow-up work as a new change that names this one in related",
-				"changed after it was closed, in %d commit(s): %s%s", len(list), strings.Join(list, "; "), earlier)
+				"changed after it was closed, in %s: %s%s", diag.Plural(len(list), "commit"), strings.Join(list, "; "), earlier)
 		}
 		findings = append(findings, c.Findings()...)
 	}

@@ -696,8 +696,11 @@ func orList(roles []string) string {
 }
 
 func rolesText(roles []string) string {
-	if len(roles) == 0 {
+	switch len(roles) {
+	case 0:
 		return "no roles"
+	case 1:
+		return "the role " + roles[0]
 	}
-	return "roles " + strings.Join(roles, ", ")
+	return "the roles " + strings.Join(roles, ", ")
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/changebook/changebook/generator/diag"
 	"html/template"
 	"io/fs"
 	"maps"
@@ -462,7 +463,9 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"paragraphs": paragraphs,
-	"when":       when,
+	// plural counts as every message does: "1 risk", "2 risks".
+	"plural": diag.Plural,
+	"when":   when,
 }
 
 // pages lists every HTML page of the site.

@@ -411,3 +411,33 @@ func TestEveryPageHasAPolicy(t *testing.T) {
 		t.Errorf("only %d pages", pages)
 	}
 }
+
+// TestCountsAreSingularForOne: a page that counts one thing says so ("1
+// risk", not "1 risks"), through the plural the messages use.
+func TestCountsAreSingularForOne(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"changebook.yaml", "changes/CHG-0001.md"} {
+		data, err := os.ReadFile(filepath.Join("testdata/repo", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	out := renderRepo(t, fsys)
+	for page, want := range map[string]string{
+		"index.html":             "1 change record,",
+		"changes/index.html":     `data-count="changes">1 change</p>`,
+		"risks/index.html":       `data-count="risks">1 risk</p>`,
+		"systems/api/index.html": "Change history of api: 1 change.",
+	} {
+		html := string(out.Files[page])
+		if !strings.Contains(html, want) {
+			t.Errorf("%s: no %q", page, want)
+		}
+		for _, wrong := range []string{"1 changes", "1 risks", "1 change records"} {
+			if strings.Contains(html, wrong) {
+				t.Errorf("%s says %q", page, wrong)
+			}
+		}
+	}
+}

@@ -72,8 +72,9 @@ export function initFilters(form: HTMLFormElement): void {
   const count = document.querySelector<HTMLElement>(`[data-count="${form.dataset.filters}"]`);
   const body = table?.tBodies[0];
   if (!table || !body) return;
-  // What the rows are, for the count: "changes", "risks".
-  const noun = form.dataset.noun ?? "changes";
+  // What a row is, for the count: "change", "risk" ("1 of 1 change",
+  // "3 of 10 changes").
+  const noun = form.dataset.noun ?? "change";
 
   const apply = (state: State): void => {
     let shown = 0;
@@ -82,7 +83,7 @@ export function initFilters(form: HTMLFormElement): void {
       row.hidden = !visible;
       if (visible) shown++;
     }
-    if (count) count.textContent = `${shown} of ${body.rows.length} ${noun}`;
+    if (count) count.textContent = `${shown} of ${body.rows.length} ${body.rows.length === 1 ? noun : noun + "s"}`;
   };
   const fromForm = (): State => {
     const state: State = {};
