@@ -102,6 +102,6 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "built %s into %s: %s, %s in %s\n",
-		diag.Plural(res.Records, "record"), opts.output, diag.Plural(res.Pages, "page"), diag.Plural(res.Files, "file"), res.Duration.Round(1e6))
+		diag.Plural(res.Records, "record"), opts.output, diag.Plural(res.Pages, "page"), diag.Plural(res.Files, "file"), elapsed(res.Duration))
 	return nil
 }

@@ -130,7 +130,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		srv.Publish(current, res.Findings)
 		errs, warns := diag.Count(res.Findings)
 		status := fmt.Sprintf("%s  %s, rebuilt in %s: %s, %s%s",
-			time.Now().Format("15:04:05"), diag.Plural(res.Records, "record"), time.Since(start).Round(time.Millisecond), diag.Plural(errs, "error"), diag.Plural(warns, "warning"),
+			time.Now().Format("15:04:05"), diag.Plural(res.Records, "record"), elapsed(time.Since(start)), diag.Plural(errs, "error"), diag.Plural(warns, "warning"),
 			changedNote(changed))
 		shown := 0
 		for _, f := range res.Findings {
@@ -245,6 +245,16 @@ func displayAddr(a *net.TCPAddr, bind string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, strconv.Itoa(a.Port))
+}
+
+// elapsed is a duration as build and serve print it: to the millisecond,
+// and below one to the microsecond, where a round to milliseconds printed
+// "rebuilt in 0s".
+func elapsed(d time.Duration) string {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 // changedNote is the summary line's " (N changed: a, b, c, …)", empty for
