@@ -7,6 +7,7 @@ import (
 	"net"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -260,6 +261,11 @@ func elapsed(d time.Duration) string {
 // changedNote is the summary line's " (N changed: a, b, c, …)", empty for
 // the first build.
 func changedNote(names []string) string {
+	// A folder removed with its files is reported with them: the note
+	// counts the files, not the folder too ("5 changed" for 4 records).
+	names = slices.DeleteFunc(slices.Clone(names), func(folder string) bool {
+		return slices.ContainsFunc(names, func(name string) bool { return strings.HasPrefix(name, folder+"/") })
+	})
 	if len(names) == 0 {
 		return ""
 	}
