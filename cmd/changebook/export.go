@@ -67,7 +67,7 @@ func newListCmd(e *env) *cobra.Command {
 		Use:   "list [REPO]",
 		Short: "List the changes, with their status",
 		Long: `List the changes of the configuration repository REPO (default: the
-current folder), newest first: id, status, type, request date, systems
+current folder), highest id first: id, status, type, request date, systems
 and title. --format csv and json write the export's columns instead.`,
 		Example: `  changebook list
   changebook list --status approved --system api
