@@ -11,6 +11,18 @@ import (
 	"github.com/changebook/changebook/generator/frontmatter"
 )
 
+// RequiredFields are the fields every record must have
+// (record-format.md), the lists among them not empty: the JSON Schema
+// (schema) and check's required-field rule both take them from here.
+// rollback and pull_request are required only in some cases, which check
+// enforces.
+func RequiredFields() []string {
+	return []string{"id", "title", "type", "systems", "customer_data", "reason", "scope", "steps", "risks", "mitigations"}
+}
+
+// NonEmptyLists are the required lists that need at least one item.
+func NonEmptyLists() []string { return []string{"systems", "steps", "risks", "mitigations"} }
+
 // Fields is a record's front matter, exactly as the format defines it. The
 // json tags are the field names of the format.
 type Fields struct {

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -20,14 +19,6 @@ import (
 
 // ID names the schema.
 const ID = "https://changebook.dev/schema/record-v1.json"
-
-// required are the fields every record must have (record-format.md);
-// rollback and pull_request are required only in some cases, which the
-// checker enforces.
-var required = []string{"id", "title", "type", "systems", "customer_data", "reason", "scope", "steps", "risks", "mitigations"}
-
-// atLeastOne are the lists that may not be empty.
-var atLeastOne = []string{"systems", "steps", "risks", "mitigations"}
 
 // descriptions document every property for an editor's hover text, by
 // its path ("risks.likelihood"). A test fails when a field of the format
@@ -97,9 +88,9 @@ func Record() (*jsonschema.Schema, error) {
 	s.ID = ID
 	s.Title = "changebook change record"
 	s.Description = "The front matter of a change record (record format v1). changebook check enforces more: roles, stage order, separation of duties."
-	s.Required = slices.Clone(required)
+	s.Required = record.RequiredFields()
 	one := 1
-	for _, name := range atLeastOne {
+	for _, name := range record.NonEmptyLists() {
 		s.Properties[name].MinItems = &one
 	}
 	if err := describe(s, ""); err != nil {
