@@ -257,7 +257,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 			case check.RuleUntested:
 				added[i].Hint = "test the change, then sign again with --tested (and --evidence with a link to the test run)"
 			case check.RuleSecurityReview:
-				if opts.securityReview == "failed" {
+				if record.SecurityReview(opts.securityReview) == record.ReviewFailed {
 					break // check's hint says what a failed review means
 				}
 				added[i].Hint = "review the change's security, then sign again with --security-review passed"

@@ -653,16 +653,16 @@ func (rc *recordCheck) stageEvidence() {
 			"test the change, then add "+rc.code("tested", frontmatter.Boolean(true))+" (and "+rc.code("evidence", frontmatter.Blank())+" with a link to the test run)",
 			"`implementation` is signed without %s", rc.code("tested", frontmatter.Boolean(true)))
 	}
-	if v := s.Validation; v != nil && v.SecurityReview != "passed" && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
-		if v.SecurityReview == "failed" {
+	if v := s.Validation; v != nil && v.SecurityReview != record.ReviewPassed && !rc.r.Pos.Invalid("signoffs.validation.security_review") {
+		if v.SecurityReview == record.ReviewFailed {
 			// Not "add passed": the review failed, and the record says so.
 			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
 				"a change that failed its security review is not validated: fix it (or roll it back) and have it reviewed again; only a passed review validates it",
 				"`validation` records a failed security review")
 		} else {
 			rc.c.Errorf(rc.at("signoffs.validation"), RuleSecurityReview,
-				"check that the change poses no security risk, then add "+rc.code("security_review", frontmatter.Str("passed")),
-				"`validation` is signed without %s", rc.code("security_review", frontmatter.Str("passed")))
+				"check that the change poses no security risk, then add "+rc.code("security_review", frontmatter.Str(string(record.ReviewPassed))),
+				"`validation` is signed without %s", rc.code("security_review", frontmatter.Str(string(record.ReviewPassed))))
 		}
 	}
 }

@@ -57,13 +57,33 @@ const (
 )
 
 // Enum lists the allowed values.
-func (ChangeType) Enum() []string { return []string{"standard", "normal", "emergency"} }
+func (ChangeType) Enum() []string { return enum(Standard, Normal, Emergency) }
 
 // Level rates a risk's likelihood or impact.
 type Level string
 
+// The ratings of likelihood and impact.
+const (
+	Low    Level = "low"
+	Medium Level = "medium"
+	High   Level = "high"
+)
+
+// Levels lists the ratings, lowest first.
+func Levels() []Level { return []Level{Low, Medium, High} }
+
 // Enum lists the allowed values.
-func (Level) Enum() []string { return []string{"low", "medium", "high"} }
+func (Level) Enum() []string { return enum(Levels()...) }
+
+// enum is the strings of a closed list's constants, for Enum: one list a
+// value set, where each Enum had repeated its constants as literals.
+func enum[T ~string](values ...T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // Risk is one entry of the risk assessment.
 type Risk struct {
@@ -188,11 +208,11 @@ func (l Level) Rank() int { return l.score() }
 
 func (l Level) score() int {
 	switch l {
-	case "low":
+	case Low:
 		return 1
-	case "medium":
+	case Medium:
 		return 2
-	case "high":
+	case High:
 		return 3
 	}
 	return 0

@@ -34,20 +34,34 @@ const (
 )
 
 // Enum lists the allowed values.
-func (Decision) Enum() []string { return []string{"approved", "rejected", "changes-requested"} }
+func (Decision) Enum() []string { return enum(Approved, Rejected, ChangesRequested) }
 
 // SecurityReview is the validator's security verdict.
 type SecurityReview string
 
+// The security verdicts.
+const (
+	ReviewPassed SecurityReview = "passed"
+	ReviewFailed SecurityReview = "failed"
+)
+
 // Enum lists the allowed values.
-func (SecurityReview) Enum() []string { return []string{"passed", "failed"} }
+func (SecurityReview) Enum() []string { return enum(ReviewPassed, ReviewFailed) }
 
 // Outcome is the close code given with the documentation sign-off.
 type Outcome string
 
+// The close codes.
+const (
+	Successful           Outcome = "successful"
+	SuccessfulWithIssues Outcome = "successful-with-issues"
+	OutcomeFailed        Outcome = "failed"
+	RolledBack           Outcome = "rolled-back"
+)
+
 // Enum lists the allowed values.
 func (Outcome) Enum() []string {
-	return []string{"successful", "successful-with-issues", "failed", "rolled-back"}
+	return enum(Successful, SuccessfulWithIssues, OutcomeFailed, RolledBack)
 }
 
 // EvaluationSignoff is the change manager's approval (or not).

@@ -86,11 +86,10 @@ func (c *Change) windowUpcoming() bool {
 	return c.Window != nil && !c.Window.Start.IsZero() && (c.Status == record.Requested || c.Status == record.StatusApproved)
 }
 
-var levels = []record.Level{"low", "medium", "high"}
-
 // heatMap renders the likelihood x impact matrix as an HTML table, which,
 // unlike a picture, screen readers can read cell by cell.
 func (m *Model) heatMap() template.HTML {
+	levels := record.Levels()
 	var counts [3][3]int
 	for _, r := range m.Risks() {
 		li, ii := slices.Index(levels, r.Likelihood), slices.Index(levels, r.Impact)
