@@ -49,6 +49,9 @@ func NewForeign(t testing.TB, limit time.Duration) context.Context {
 	return start(t, limit, false)
 }
 
+// startAttempts is how many times start tries to start Chromium.
+const startAttempts = 3
+
 func start(t testing.TB, limit time.Duration, strict bool) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -59,12 +62,10 @@ func start(t testing.TB, limit time.Duration, strict bool) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
 	)
 	var mu sync.Mutex
 	ended := false // a violation reported after the test is no use to it
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithListener(func(ev any) {
+	listener := chromedp.WithListener(func(ev any) {
 		e, ok := ev.(*log.EventEntryAdded)
 		if !strict || !ok || !violation(e.Entry) {
 			return
@@ -74,8 +75,32 @@ func start(t testing.TB, limit time.Duration, strict bool) context.Context {
 		if !ended {
 			t.Errorf("the page broke its Content-Security-Policy: %s (%s)", e.Entry.Text, e.Entry.URL)
 		}
-	}))
-	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
+	})
+	// The browser is started here, not at the test's first step, and a
+	// start that fails is tried again: on a loaded 2-core machine Chromium
+	// now and then dies while starting ("chrome failed to start", seen in
+	// CI), which says nothing of the pages under test.
+	var ctx context.Context
+	var cancelCtx, cancelAlloc, cancelTimeout context.CancelFunc
+	for attempt := 1; ; attempt++ {
+		var alloc context.Context
+		alloc, cancelAlloc = chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		ctx, cancelCtx = chromedp.NewContext(alloc, listener)
+		// The limit covers the start too: the first step starts the
+		// browser, and it lives as long as that step's context.
+		ctx, cancelTimeout = context.WithTimeout(ctx, limit)
+		err := chromedp.Do(ctx)
+		if err == nil {
+			break
+		}
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		if attempt == startAttempts {
+			t.Fatalf("starting Chromium, %d attempts: %v", attempt, err)
+		}
+		t.Logf("starting Chromium (attempt %d): %v", attempt, err)
+	}
 	t.Cleanup(func() {
 		// A round trip to a started browser: the violations reported
 		// before its answer have reached the listener.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -79,5 +81,28 @@ func TestViolationsFailTheTest(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStartIsTriedAgain: a Chromium that dies on its first start (as it
+// now and then does on a loaded machine) is started again, and the test
+// gets a working browser.
+func TestStartIsTriedAgain(t *testing.T) {
+	real := Path(t)
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "started-once")
+	wrapper := filepath.Join(dir, "chromium")
+	script := "#!/bin/sh\nif [ ! -e " + marker + " ]; then : > " + marker + "; echo 'dies on its first start' >&2; exit 1; fi\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHROMIUM", wrapper)
+	ctx := New(t, 60*time.Second)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[int]("6 * 7"))
+	if err != nil || got != 42 {
+		t.Fatalf("the browser after a failed start: %v, %v", got, err)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("the wrapper never failed a start: %v", err)
 	}
 }
