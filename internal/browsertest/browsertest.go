@@ -97,7 +97,7 @@ func start(t testing.TB, limit time.Duration, strict bool) context.Context {
 		cancelCtx()
 		cancelAlloc()
 		if attempt == startAttempts {
-			t.Fatalf("starting Chromium, %d attempts: %v", attempt, err)
+			t.Fatalf("starting Chromium (attempt %d of %d): %v", attempt, startAttempts, err)
 		}
 		t.Logf("starting Chromium (attempt %d): %v", attempt, err)
 	}
