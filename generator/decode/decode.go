@@ -263,11 +263,18 @@ func (d *decoder) structure(n *frontmatter.Node, v reflect.Value, path string) {
 			// surely meant as the field it is close to, and what it holds
 			// would silently be missing from the record and its page.
 			if near := suggest.Closest(p.Key, fields.names); near != "" {
-				d.c.Errorf(p.KeyPos, RuleMisspelledField, "rename it `"+near+"`",
+				// Renamed, it would repeat a field that is there: the
+				// hint must not make a duplicate key.
+				written := slices.ContainsFunc(n.Pairs, func(q frontmatter.Pair) bool { return q.Key == near })
+				hint := "rename it `" + near + "`"
+				if written {
+					hint = "`" + near + "` is set too: merge what this holds into it, or remove this"
+				}
+				d.c.Errorf(p.KeyPos, RuleMisspelledField, hint,
 					"unknown field %q %s (did you mean %q?): what it holds is not read", p.Key, where, near)
 				// The field it was meant as is written, under a wrong
 				// name: rules about it missing would say the same again.
-				if !slices.ContainsFunc(n.Pairs, func(q frontmatter.Pair) bool { return q.Key == near }) {
+				if !written {
 					d.invalid(joinPath(path, near))
 				}
 				continue

@@ -101,7 +101,7 @@ func TestNearMissIsAnError(t *testing.T) {
 		`1:1 error misspelled-field unknown field "nmae" at the top level (did you mean "name"?): what it holds is not read | rename it ` + "`name`",
 		`2:1 warning unknown-field unknown field "owner" at the top level | remove it, or fix its name if it is a typo`,
 		`3:9 error misspelled-field unknown field "valeu" in ` + "`inner`" + ` (did you mean "value"?): what it holds is not read | rename it ` + "`value`",
-		`4:1 error misspelled-field unknown field "Inner" at the top level (did you mean "inner"?): what it holds is not read | rename it ` + "`inner`",
+		`4:1 error misspelled-field unknown field "Inner" at the top level (did you mean "inner"?): what it holds is not read | ` + "`inner`" + ` is set too: merge what this holds into it, or remove this`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

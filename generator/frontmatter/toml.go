@@ -245,14 +245,14 @@ func tomlOpenBrackets(b []byte) int {
 
 // tomlQuoted writes v as a TOML string: in double quotes, in single quotes
 // (a literal string) when v holds a double quote or a backslash, escaped
-// when it holds both kinds of quote. A long value is cut, with "…".
+// when it holds both kinds of quote. A long value is cut (see quotedCut).
 func tomlQuoted(v string) string {
-	v = elide(v)
+	v, cut := elide(v)
 	switch {
 	case !strings.ContainsAny(v, `"\`):
-		return `"` + v + `"`
+		return quotedCut(`"`+v+`"`, cut)
 	case !strings.Contains(v, "'"):
-		return "'" + v + "'"
+		return quotedCut("'"+v+"'", cut)
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+	return quotedCut(`"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)+`"`, cut)
 }

@@ -185,8 +185,16 @@ func (x yamlMistake) explain() (at int, msg, hint string) {
 		if sep := yamlKeySep(line); sep >= 0 && ls+sep < off {
 			// The line's own key comes first: the colon is in its value.
 			key, value, vs := yamlKeyValue(line, sep)
+			quoteValue := string(line[:vs]) + yamlQuoted(value)
+			if dash := bytes.TrimLeft(line, " "); bytes.HasPrefix(dash, []byte("- ")) {
+				// A list item: of text (a step) the whole item is
+				// quoted; of fields (a risk) the field's value.
+				item := string(yamlPlainEnd(bytes.TrimLeft(dash[2:], " ")))
+				return off, fmt.Sprintf("the \": \" in this list item reads as the start of another key, after %q", key),
+					fmt.Sprintf("put the item in quotes: - %s, or, if %q is a field of the item, its value: %s", yamlQuoted(item), key, strings.TrimLeft(quoteValue, " "))
+			}
 			return off, fmt.Sprintf("the \": \" in the value of %q reads as the start of another key", key),
-				"put the value in quotes: " + string(line[:vs]) + yamlQuoted(value)
+				"put the value in quotes: " + quoteValue
 		}
 		if isYAMLKey(data[first:off]) {
 			return x.indentation(first)
@@ -367,7 +375,11 @@ func (x yamlMistake) flow() (int, string, string) {
 		return open, fmt.Sprintf("this %c is never closed", x.data[open]),
 			fmt.Sprintf("end the %s with %c; put an item that holds a comma, a bracket or \": \" in quotes", what, closer)
 	}
-	return x.off, fmt.Sprintf("a comma is missing before this item of a %c %c %s", x.data[max(open, 0)], closer, what),
+	if open < 0 {
+		return x.off, fmt.Sprintf("a comma is missing before this item of a %s", what),
+			"put a comma between two items, or the whole item in quotes"
+	}
+	return x.off, fmt.Sprintf("a comma is missing before this item of a %c %c %s", x.data[open], closer, what),
 		"put a comma between two items, or the whole item in quotes"
 }
 
@@ -564,26 +576,36 @@ func yamlKeyAbove(data []byte, lines *lineIndex, ls int) (string, int) {
 	return "", 0
 }
 
-// maxQuoted is how many characters of a value a hint shows quoted; the
-// rest is elided.
-const maxQuoted = 50
+// maxQuoted is how many characters of a value a hint shows quoted: a
+// value that long is shown whole, so that the hint can be pasted as it
+// is; a longer one is cut, and the cut is marked outside the quotes.
+const maxQuoted = 200
 
 // yamlQuoted writes v as a YAML quoted value: in double quotes, or in
 // single quotes when v holds a double quote or a backslash (which double
-// quotes would need escaped). A long value is cut, with "…".
+// quotes would need escaped). A long value is cut (see quotedCut).
 func yamlQuoted(v string) string {
-	v = elide(v)
+	v, cut := elide(v)
 	if !strings.ContainsAny(v, `"\`) {
-		return `"` + v + `"`
+		return quotedCut(`"`+v+`"`, cut)
 	}
-	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	return quotedCut("'"+strings.ReplaceAll(v, "'", "''")+"'", cut)
 }
 
-// elide cuts v to maxQuoted characters, with "…" for the rest.
-func elide(v string) string {
+// elide cuts v to maxQuoted characters, and says whether it did.
+func elide(v string) (string, bool) {
 	if utf8.RuneCountInString(v) <= maxQuoted {
-		return v
+		return v, false
 	}
-	r := []rune(v)
-	return string(r[:maxQuoted-1]) + "…"
+	return string([]rune(v)[:maxQuoted]), true
+}
+
+// quotedCut marks a quoted value that elide cut: outside the quotes, so
+// that a hint pasted as it is fails to parse instead of silently
+// shortening the value.
+func quotedCut(quoted string, cut bool) string {
+	if !cut {
+		return quoted
+	}
+	return quoted + "… (cut here: quote the whole value)"
 }
