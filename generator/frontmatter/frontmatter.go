@@ -178,6 +178,9 @@ type decoder struct {
 	limits     Limits
 	format     Format
 	nodes      int
+	// aliases counts the YAML aliases expanded, so that a text over the
+	// budget without any is not told its aliases are to blame.
+	aliases int
 }
 
 var errBudget = errors.New("budget exceeded")
@@ -218,9 +221,10 @@ func (d *decoder) tooWide(data []byte) bool {
 }
 
 // tooMany reports a front matter of more values than the budget; only
-// YAML can get there through aliases, which its hint names.
+// YAML can get there through aliases, which its hint names when the text
+// has any.
 func (d *decoder) tooMany(pos diag.Pos) {
-	if d.format == YAML {
+	if d.format == YAML && d.aliases > 0 {
 		d.c.Errorf(pos, RuleLimit, "remove YAML anchors and aliases that expand to huge trees, or split the lists into several records",
 			"front matter expands to more than %d values (alias expansion limit)", d.limits.MaxNodes)
 		return

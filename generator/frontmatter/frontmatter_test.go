@@ -348,3 +348,18 @@ func TestBadBytesInYAMLPointAtTheirLine(t *testing.T) {
 		})
 	}
 }
+
+// TestTooManyValuesBlamesAliasesOnlyWhenThereAreAny: a YAML front matter
+// over the value budget is told to remove its aliases only when it has
+// some; a long plain list is told it has too many values.
+func TestTooManyValuesBlamesAliasesOnlyWhenThereAreAny(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"plain", "---\na: [" + strings.Repeat("1, ", 30) + "1]\n---\n", "front matter has more than 10 values (limits.alias_expansion)"},
+		{"aliases", "---\na: &a [1, 2, 3]\nb: [*a, *a, *a, *a]\n---\n", "front matter expands to more than 10 values (alias expansion limit)"},
+	} {
+		_, fs := Parse("x.md", []byte(c.src), Limits{MaxNodes: 10})
+		if len(fs) != 1 || fs[0].Message != c.want {
+			t.Errorf("%s: %+v; want one finding %q", c.name, fs, c.want)
+		}
+	}
+}

@@ -47,6 +47,7 @@ func (d *decoder) yamlNode(y *yaml.Node, depth int) (*Node, error) {
 	}
 	switch y.Kind {
 	case yaml.AliasNode:
+		d.aliases++
 		return d.yamlNode(y.Alias, depth+1)
 	case yaml.DocumentNode:
 		if len(y.Content) == 0 {
