@@ -79,9 +79,9 @@ func Lines() Value { return Value{kind: textValue} }
 func (f Format) Snippet(key string, v Value) string {
 	switch f {
 	case TOML:
-		return tomlKey(key) + " = " + tomlValue(v)
+		return tomlSyntax.pair(key, v)
 	case JSON:
-		return jsonString(key) + ": " + jsonValue(v)
+		return jsonSyntax.pair(key, v)
 	}
 	switch v.kind {
 	case blankValue:
@@ -89,7 +89,49 @@ func (f Format) Snippet(key string, v Value) string {
 	case textValue:
 		return yamlScalar(key) + ": |"
 	}
-	return yamlScalar(key) + ": " + yamlValue(v)
+	return yamlSyntax.pair(key, v)
+}
+
+// inline is how a format writes a value on one line: the three formats
+// differ only in these pieces, and one value method writes them all.
+type inline struct {
+	key, str    func(string) string
+	text        string // a several-lines text left for the author
+	assign      string // between a key and its value
+	open, close string // around a table's fields
+}
+
+var (
+	// Inside a flow collection a blank YAML value would be null.
+	yamlSyntax = inline{key: yamlScalar, str: yamlScalar, text: `""`, assign: ": ", open: "{", close: "}"}
+	tomlSyntax = inline{key: tomlKey, str: tomlString, text: `""" """`, assign: " = ", open: "{ ", close: " }"}
+	jsonSyntax = inline{key: jsonString, str: jsonString, text: `""`, assign: ": ", open: "{", close: "}"}
+)
+
+func (s inline) pair(key string, v Value) string { return s.key(key) + s.assign + s.value(v) }
+
+func (s inline) value(v Value) string {
+	switch v.kind {
+	case blankValue:
+		return `""`
+	case textValue:
+		return s.text
+	case boolValue:
+		return v.text
+	case listValue:
+		parts := make([]string, len(v.items))
+		for i, item := range v.items {
+			parts[i] = s.value(item)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case tableValue:
+		parts := make([]string, len(v.fields))
+		for i, fld := range v.fields {
+			parts[i] = s.pair(fld.Key, fld.Value)
+		}
+		return s.open + strings.Join(parts, ", ") + s.close
+	}
+	return s.str(v.text)
 }
 
 // TopLevel says where a top-level field goes when the format's order
@@ -134,28 +176,6 @@ func yamlScalar(s string) string {
 	return jsonString(s)
 }
 
-func yamlValue(v Value) string {
-	switch v.kind {
-	case blankValue, textValue:
-		return `""` // inside a flow collection, nothing would be null
-	case boolValue:
-		return v.text
-	case listValue:
-		parts := make([]string, len(v.items))
-		for i, item := range v.items {
-			parts[i] = yamlValue(item)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case tableValue:
-		parts := make([]string, len(v.fields))
-		for i, fld := range v.fields {
-			parts[i] = yamlScalar(fld.Key) + ": " + yamlValue(fld.Value)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return yamlScalar(v.text)
-}
-
 var tomlBare = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 func tomlKey(k string) string {
@@ -192,58 +212,12 @@ func tomlString(s string) string {
 	return b.String()
 }
 
-func tomlValue(v Value) string {
-	switch v.kind {
-	case blankValue:
-		return `""`
-	case textValue:
-		return `""" """`
-	case boolValue:
-		return v.text
-	case listValue:
-		parts := make([]string, len(v.items))
-		for i, item := range v.items {
-			parts[i] = tomlValue(item)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case tableValue:
-		parts := make([]string, len(v.fields))
-		for i, fld := range v.fields {
-			parts[i] = tomlKey(fld.Key) + " = " + tomlValue(fld.Value)
-		}
-		return "{ " + strings.Join(parts, ", ") + " }"
-	}
-	return tomlString(v.text)
-}
-
 func jsonString(s string) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // "<" is shown to a person, not put in a page
 	_ = enc.Encode(s)        // a string always encodes
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func jsonValue(v Value) string {
-	switch v.kind {
-	case blankValue, textValue:
-		return `""`
-	case boolValue:
-		return v.text
-	case listValue:
-		parts := make([]string, len(v.items))
-		for i, item := range v.items {
-			parts[i] = jsonValue(item)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case tableValue:
-		parts := make([]string, len(v.fields))
-		for i, fld := range v.fields {
-			parts[i] = jsonString(fld.Key) + ": " + jsonValue(fld.Value)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return jsonString(v.text)
 }
 
 // Compose writes a whole file of format f: its front matter made of lines

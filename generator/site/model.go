@@ -185,11 +185,8 @@ type RiskEntry struct {
 	Likelihood, Impact record.Level
 	Level              record.RiskLevel
 	LevelRank          int
-	// LikelihoodRank and ImpactRank order the ratings (low < medium <
-	// high) for sorting: their names sort alphabetically otherwise.
-	LikelihoodRank, ImpactRank int
-	Change                     *Change
-	Mitigations                []record.Mitigation
+	Change             *Change
+	Mitigations        []record.Mitigation
 }
 
 // MitigationEntry is one mitigation of one change with the risks it covers.
@@ -348,8 +345,7 @@ func (m *Model) makeRegisters() {
 		}
 		for _, r := range c.Risks {
 			e := &RiskEntry{ID: r.ID, Description: r.Description, Likelihood: r.Likelihood, Impact: r.Impact,
-				Level: r.Level, LevelRank: r.LevelRank, Change: c,
-				LikelihoodRank: r.Likelihood.Rank(), ImpactRank: r.Impact.Rank()}
+				Level: r.Level, LevelRank: r.LevelRank, Change: c}
 			for _, id := range r.Mitigations {
 				if mit, ok := byID[id]; ok {
 					e.Mitigations = append(e.Mitigations, mit)
