@@ -46,17 +46,14 @@ temporary folder beside the output and swapped in only when complete.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "output folder (default: public/ inside REPO)")
-	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
+	choiceVar(cmd, &opts.color, "color", "auto", colorModes, "colour of findings: %s")
 	f.BoolVar(&opts.timings, "timings", false, "print how long each phase of the build took, on stderr")
 	opts.repoFlags.register(f)
 	return cmd
 }
 
 func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
-	color, err := useColor(e, opts.color)
-	if err != nil {
-		return err
-	}
+	color := useColor(e, opts.color)
 	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err

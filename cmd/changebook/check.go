@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,11 +55,10 @@ repository cannot be read (a folder with no records folder is not one).`,
 		formats[i] = string(f)
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.format, "format", string(report.Text),
-		"output format: "+strings.Join(formats, ", ")+" (github is the default when GITHUB_ACTIONS=true)")
+	choiceVar(cmd, &opts.format, "format", string(report.Text), formats, "output format: %s (github is the default when GITHUB_ACTIONS=true)")
 	f.BoolVar(&opts.strict, "strict", false, "fail on warnings too")
-	f.StringVar(&opts.require, "require", "", "fail every record that has not reached this status (for example documented)")
-	f.StringVar(&opts.color, "color", "auto", "colour the text output: auto, always or never (auto honours NO_COLOR)")
+	choiceVar(cmd, &opts.require, "require", "", statusNames(), "fail every record that has not reached this status: %s")
+	choiceVar(cmd, &opts.color, "color", "auto", colorModes, "colour the text output: %s (auto honours NO_COLOR)")
 	f.StringVar(&opts.since, "since", "", "report only on records changed since the merge base of this git revision and HEAD, and uncommitted ones (rules across records still see every record)")
 	opts.repoFlags.register(f)
 	return cmd
@@ -76,16 +74,7 @@ func statusNames() []string {
 
 func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	format := report.Format(opts.format)
-	if !slices.Contains(report.Formats, format) {
-		return fmt.Errorf("unknown --format %q: use text, json, github or sarif", opts.format)
-	}
-	if opts.require != "" && !slices.Contains(statusNames(), opts.require) {
-		return fmt.Errorf("unknown --require status %q: use one of %s", opts.require, strings.Join(statusNames(), ", "))
-	}
-	color, err := useColor(e, opts.color)
-	if err != nil {
-		return err
-	}
+	color := useColor(e, opts.color)
 
 	if opts.since != "" && opts.noHistory {
 		return fmt.Errorf("--since reads git history; it cannot go with --no-history")
@@ -159,16 +148,16 @@ func displayPath(repo, file string) string {
 	return path.Join(filepath.ToSlash(repo), file)
 }
 
-func useColor(e *env, mode string) (bool, error) {
+// useColor says whether to colour output, for a --color value (auto,
+// always or never: the flag has refused any other).
+func useColor(e *env, mode string) bool {
 	switch mode {
 	case "always":
-		return true, nil
+		return true
 	case "never":
-		return false, nil
-	case "auto":
-		return e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb" && e.isTerminal(e.stdout), nil
+		return false
 	}
-	return false, fmt.Errorf("unknown --color %q: use auto, always or never", mode)
+	return e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb" && e.isTerminal(e.stdout)
 }
 
 func reportRules() []report.Rule {

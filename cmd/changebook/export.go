@@ -54,10 +54,9 @@ period. Records with errors are exported as they are, with a warning.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.from, "from", "", "first day of the period, YYYY-MM-DD (default: no lower bound)")
 	f.StringVar(&opts.to, "to", "", "last day of the period, YYYY-MM-DD (default: no upper bound)")
-	f.StringVar(&opts.format, "format", "csv", "csv or json")
+	choiceVar(cmd, &opts.format, "format", "csv", site.ExportFormats, "%s")
 	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
 	opts.repoFlags.register(f)
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(site.ExportFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -79,20 +78,11 @@ and title. --format csv and json write the export's columns instead.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.status, "status", "", "only changes with this status ("+strings.Join(statusNames(), ", ")+")")
+	choiceVar(cmd, &opts.status, "status", "", statusNames(), "only changes with this status: %s")
 	f.StringVar(&opts.system, "system", "", "only changes that touch this system")
-	f.StringVar(&opts.format, "format", "table", "table, csv or json")
+	choiceVar(cmd, &opts.format, "format", "table", append([]string{"table"}, site.ExportFormats...), "%s")
 	opts.repoFlags.register(f)
-	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions(statusNames(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"table"}, site.ExportFormats...), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-func repoArg(args []string) string {
-	if len(args) == 1 {
-		return args[0]
-	}
-	return "."
 }
 
 // changesModel checks the repository and returns its site model with the
@@ -123,9 +113,6 @@ func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) 
 }
 
 func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
-	if !slices.Contains(site.ExportFormats, opts.format) {
-		return &usageError{err: fmt.Errorf("unknown --format %q: use csv or json", opts.format), command: cmd.CommandPath()}
-	}
 	for flag, v := range map[string]string{"from": opts.from, "to": opts.to} {
 		if _, err := time.Parse("2006-01-02", v); v != "" && err != nil {
 			return &usageError{err: fmt.Errorf("--%s %q is not a date such as 2026-01-01", flag, v), command: cmd.CommandPath()}
@@ -177,13 +164,6 @@ func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
 }
 
 func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
-	formats := append([]string{"table"}, site.ExportFormats...)
-	if !slices.Contains(formats, opts.format) {
-		return &usageError{err: fmt.Errorf("unknown --format %q: use table, csv or json", opts.format), command: cmd.CommandPath()}
-	}
-	if opts.status != "" && !slices.Contains(statusNames(), opts.status) {
-		return &usageError{err: fmt.Errorf("unknown --status %q%s: use one of %s", opts.status, suggest.DidYouMean(opts.status, statusNames()), strings.Join(statusNames(), ", ")), command: cmd.CommandPath()}
-	}
 	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 func newLSPCmd(e *env) *cobra.Command {
 	var repo string
 	cmd := &cobra.Command{
-		Use:   "lsp",
+		Use:   "lsp [REPO]",
 		Short: "Run the language server for editors (on standard input and output)",
 		Long: `Run a Language Server Protocol server on standard input and output, for
 editors: the check's findings on a record as you type it, completion of
@@ -24,15 +24,17 @@ decision...), systems and signers, and each field's description on hover.
 All of it works in YAML, TOML and JSON front matter.
 
 Editors start it themselves; see the README for Neovim, Helix and VS Code.
-It reads the repository of the editor's workspace (the root or first
-folder the editor names, when it holds changebook.yaml), else the current
-folder; --repo overrides both.`,
+It reads the configuration repository REPO when given, else the one of
+the editor's workspace (the root or first folder the editor names, when
+it holds changebook.yaml), else the current folder.`,
 		Example: `  changebook lsp                    # in the configuration repository
-  changebook lsp --repo path/to/repo`,
-		Args: cobra.NoArgs,
+  changebook lsp path/to/repo`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if repo == "" {
-				repo = "."
+			explicit := len(args) == 1 || repo != ""
+			repo, err := repoFrom(cmd, e, args, 0, repo)
+			if err != nil {
+				return err
 			}
 			root, err := os.OpenRoot(repo)
 			if err != nil {
@@ -43,7 +45,7 @@ folder; --repo overrides both.`,
 			if err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("repo") {
+			if !explicit {
 				// Editors start servers in a folder of their choosing:
 				// read the repository of the workspace they name.
 				var opened []*os.Root
@@ -64,7 +66,7 @@ folder; --repo overrides both.`,
 			return srv.Serve(cmd.Context(), stdio{e.stdin, e.stdout})
 		},
 	}
-	cmd.Flags().StringVar(&repo, "repo", "", "the configuration repository (default: the editor's workspace, else the current folder)")
+	addRepoAlias(cmd, &repo)
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,10 +35,11 @@ type newOptions struct {
 func newNewCmd(e *env) *cobra.Command {
 	opts := &newOptions{}
 	cmd := &cobra.Command{
-		Use:   "new TITLE",
+		Use:   "new TITLE [REPO]",
 		Short: "Write the draft of a new change record",
 		Long: `Write the draft of a new change record with the next free id, in the
-records folder, named after its id and title (CHG-0042-short-title.md),
+records folder of the configuration repository REPO (default: the
+current folder), named after its id and title (CHG-0042-short-title.md),
 and print its path.
 
 The draft comes from the records folder's _template.md when there is
@@ -52,28 +54,30 @@ pick the same sequence number: 'check' reports the duplicate when they
 meet, and the date scheme makes it rare.`,
 		Example: `  changebook new "Rotate the API signing key" --type normal --system api
   changebook new "Patch OpenSSL" --type emergency --system edge --system api --customer-data=true --edit
-  changebook new "Quarterly access review" --repo path/to/repo --id CHG-0100`,
+  changebook new "Quarterly access review" path/to/repo --id CHG-0100`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
+			if len(args) < 1 || len(args) > 2 || strings.TrimSpace(args[0]) == "" {
 				return &usageError{err: errors.New("new needs the change's title, in quotes"), command: cmd.CommandPath()}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.repo, err = repoFrom(cmd, e, args, 1, opts.repo); err != nil {
+				return err
+			}
 			return runNew(cmd, e, opts, strings.TrimSpace(args[0]))
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.repo, "repo", ".", "the configuration repository")
+	addRepoAlias(cmd, &opts.repo)
 	f.StringVar(&opts.id, "id", "", "the record's id (default: the next free one)")
-	f.StringVar(&opts.typ, "type", string(record.Normal), "standard, normal or emergency")
+	choiceVar(cmd, &opts.typ, "type", string(record.Normal), record.ChangeType("").Enum(), "%s")
 	f.StringArrayVar(&opts.systems, "system", nil, "a system the change touches (repeat for several)")
-	f.StringVar(&opts.customerData, "customer-data", "", "true or false: does the change touch customer data? (default: left for you to fill in)")
+	choiceVar(cmd, &opts.customerData, "customer-data", "", []string{"true", "false"}, "%s: does the change touch customer data? (default: left for you to fill in)")
 	f.BoolVar(&opts.edit, "edit", false, "open the draft in $VISUAL or $EDITOR")
-	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(record.ChangeType("").Enum(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc("customer-data", cobra.FixedCompletions([]string{"true", "false"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("system", func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		cfg, _ := config.Load(os.DirFS(opts.repo))
+		cfg, _ := config.Load(os.DirFS(cmp.Or(opts.repo, ".")))
 		return cfg.Systems, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
@@ -82,12 +86,6 @@ meet, and the date scheme makes it rare.`,
 func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	if strings.ContainsAny(title, "\r\n") {
 		return fmt.Errorf("the title must be one line")
-	}
-	if !slices.Contains(record.ChangeType("").Enum(), opts.typ) {
-		return &usageError{err: fmt.Errorf("unknown --type %q: use standard, normal or emergency", opts.typ), command: cmd.CommandPath()}
-	}
-	if opts.customerData != "" && opts.customerData != "true" && opts.customerData != "false" {
-		return &usageError{err: fmt.Errorf("--customer-data is true or false, not %q", opts.customerData), command: cmd.CommandPath()}
 	}
 	repo, err := openRepo(e, opts.repo, repoFlags{noHistory: true})
 	if err != nil {
@@ -162,7 +160,11 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 	if h, err := signerFromGit(opts.repo, cfg); err == nil {
 		by = shellQuote(h)
 	}
-	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request --by %s\n", file, id, shellQuote(id), by)
+	repoArg := ""
+	if opts.repo != "." {
+		repoArg = " " + shellQuote(opts.repo)
+	}
+	fmt.Fprintf(e.stderr, "wrote %s, a draft of %s: fill in its empty fields ('changebook check' lists them), then open its pull request and run\n  changebook sign %s request%s --by %s\n", file, id, shellQuote(id), repoArg, by)
 	if opts.edit {
 		return openEditor(e, filepath.Join(opts.repo, filepath.FromSlash(name)))
 	}

@@ -166,7 +166,7 @@ ISO 27001 A.8.32) and publishes them as a website.`,
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{err: err, command: c.CommandPath()}
+		return &usageError{err: flagError(err), command: c.CommandPath()}
 	})
 	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newServeCmd(e), newNewCmd(e), newSignCmd(e), newListCmd(e), newExportCmd(e), newSchemaCmd(e), newLSPCmd(e))
 	return root

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -59,7 +60,7 @@ func signCommand(e *env, opts *signOptions) *cobra.Command {
 		stages[i] = string(s)
 	}
 	cmd := &cobra.Command{
-		Use:   "sign ID STAGE",
+		Use:   "sign ID STAGE [REPO]",
 		Short: "Record a stage's sign-off in a change record",
 		Long: `Add the sign-off of STAGE (` + strings.Join(stages, ", ") + `) to the
 record with id ID, in place: every other line of the file, its comments,
@@ -87,43 +88,46 @@ holds (check reports sign-offs committed by someone else).`,
   changebook sign CHG-0042 validation --by dave --security-review passed
   changebook sign CHG-0042 documentation --by erin --outcome successful`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 2 {
+			if len(args) < 2 || len(args) > 3 {
 				return &usageError{err: errors.New("sign needs a record id and a stage, such as: sign CHG-0042 evaluation"), command: cmd.CommandPath()}
 			}
 			if !slices.Contains(stages, args[1]) {
-				return &usageError{err: fmt.Errorf("unknown stage %q%s: use one of %s", args[1], suggest.DidYouMean(args[1], stages), strings.Join(stages, ", ")), command: cmd.CommandPath()}
+				return &usageError{err: &choiceError{name: "stage", value: args[1], allowed: stages}, command: cmd.CommandPath()}
 			}
 			return nil
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			switch len(args) {
 			case 0:
-				return recordIDs(cmd, opts.repo), cobra.ShellCompDirectiveNoFileComp
+				return recordIDs(cmd, cmp.Or(opts.repo, ".")), cobra.ShellCompDirectiveNoFileComp
 			case 1:
 				return stages, cobra.ShellCompDirectiveNoFileComp
+			case 2:
+				return nil, cobra.ShellCompDirectiveFilterDirs
 			}
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.repo, err = repoFrom(cmd, e, args, 2, opts.repo); err != nil {
+				return err
+			}
 			return runSign(cmd, e, opts, args[0], record.Stage(args[1]))
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.repo, "repo", ".", "the configuration repository")
+	addRepoAlias(cmd, &opts.repo)
 	f.StringVar(&opts.by, "by", "", "the signer's handle in people (default: the person whose email is your git user.email)")
 	f.StringVar(&opts.date, "date", "", "the date of the sign-off, YYYY-MM-DD (default: today)")
-	f.StringVar(&opts.decision, "decision", "", "evaluation: approved, rejected or changes-requested")
+	choiceVar(cmd, &opts.decision, "decision", "", record.Decision("").Enum(), "evaluation: %s")
 	f.BoolVar(&opts.tested, "tested", false, "implementation: the change was tested")
-	f.StringVar(&opts.securityReview, "security-review", "", "validation: passed or failed")
-	f.StringVar(&opts.outcome, "outcome", "", "documentation: successful, successful-with-issues, failed or rolled-back")
+	choiceVar(cmd, &opts.securityReview, "security-review", "", record.SecurityReview("").Enum(), "validation: %s")
+	choiceVar(cmd, &opts.outcome, "outcome", "", record.Outcome("").Enum(), "documentation: %s")
 	f.StringVar(&opts.evidence, "evidence", "", "a URL proving the stage (a CI run, a ticket)")
 	f.StringVar(&opts.notes, "notes", "", "a note from the signer")
-	f.StringVar(&opts.color, "color", "auto", "colour of findings: auto, always or never")
-	for flag, values := range closedFlags {
-		cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
-	}
+	choiceVar(cmd, &opts.color, "color", "auto", colorModes, "colour of findings: %s")
 	cmd.RegisterFlagCompletionFunc("by", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		cfg, _ := config.Load(os.DirFS(opts.repo))
+		cfg, _ := config.Load(os.DirFS(cmp.Or(opts.repo, ".")))
 		return cfg.Handles(), cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
@@ -143,13 +147,6 @@ func recordIDs(cmd *cobra.Command, repo string) []string {
 	return ids
 }
 
-// closedFlags are the flags whose values are a closed list of the format.
-var closedFlags = map[string][]string{
-	"decision":        record.Decision("").Enum(),
-	"security-review": record.SecurityReview("").Enum(),
-	"outcome":         record.Outcome("").Enum(),
-}
-
 // stageFlags says which flags belong to which stage.
 var stageFlags = map[string]record.Stage{
 	"decision": record.Evaluation, "tested": record.Implementation,
@@ -162,13 +159,8 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 			return &usageError{err: fmt.Errorf("--%s goes with the %s stage, not %s", flag, want, stage), command: cmd.CommandPath()}
 		}
 	}
-	for flag, value := range map[string]string{"decision": opts.decision, "security-review": opts.securityReview, "outcome": opts.outcome} {
-		if allowed := closedFlags[flag]; value != "" && !slices.Contains(allowed, value) {
-			return &usageError{err: fmt.Errorf("--%s is one of %s, not %q", flag, strings.Join(allowed, ", "), value), command: cmd.CommandPath()}
-		}
-	}
 	if stage == record.Evaluation && opts.decision == "" {
-		return &usageError{err: fmt.Errorf("evaluation needs --decision: approved, rejected or changes-requested"), command: cmd.CommandPath()}
+		return &usageError{err: fmt.Errorf("evaluation needs --decision: %s", orJoin(record.Decision("").Enum())), command: cmd.CommandPath()}
 	}
 	date := opts.date
 	if date == "" {
@@ -176,10 +168,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	} else if _, err := time.Parse("2006-01-02", date); err != nil {
 		return &usageError{err: fmt.Errorf("--date %q is not a date such as 2026-11-24", date), command: cmd.CommandPath()}
 	}
-	color, err := useColor(e, opts.color)
-	if err != nil {
-		return err
-	}
+	color := useColor(e, opts.color)
 
 	repo, err := openRepo(e, opts.repo, repoFlags{noHistory: true})
 	if err != nil {

@@ -21,7 +21,7 @@ async function activate(context) {
   client = new LanguageClient(
     'changebook',
     'changebook',
-    { command, args: ['lsp', '--repo', repository], options: { cwd: repository } },
+    { command, args: ['lsp', repository], options: { cwd: repository } },
     {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },
