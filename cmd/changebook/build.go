@@ -22,7 +22,7 @@ type buildOptions struct {
 	repoFlags
 }
 
-func newBuildCmd(e *env) *cobra.Command {
+func newBuildCmd(e *env, runF func(*buildOptions) error) *cobra.Command {
 	opts := &buildOptions{}
 	cmd := &cobra.Command{
 		Use:   "build [REPO]",
@@ -40,6 +40,9 @@ temporary folder beside the output and swapped in only when complete.`,
 			opts.repo = repoArg(args)
 			if opts.output == "" {
 				opts.output = filepath.Join(opts.repo, "public")
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runBuild(cmd, e, opts)
 		},

@@ -24,7 +24,7 @@ type checkOptions struct {
 	repoFlags
 }
 
-func newCheckCmd(e *env) *cobra.Command {
+func newCheckCmd(e *env, runF func(*checkOptions) error) *cobra.Command {
 	opts := &checkOptions{}
 	cmd := &cobra.Command{
 		Use:   "check [REPO]",
@@ -46,6 +46,9 @@ repository cannot be read (a folder with no records folder is not one).`,
 			opts.repo = repoArg(args)
 			if !cmd.Flags().Changed("format") && e.getenv("GITHUB_ACTIONS") == "true" {
 				opts.format = string(report.GitHub)
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runCheck(cmd, e, opts)
 		},

@@ -28,7 +28,7 @@ type exportOptions struct {
 	repoFlags
 }
 
-func newExportCmd(e *env) *cobra.Command {
+func newExportCmd(e *env, runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export [REPO]",
@@ -48,6 +48,9 @@ period. Records with errors are exported as they are, with a warning.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.repo = repoArg(args)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runExport(cmd, e, opts)
 		},
 	}
@@ -60,7 +63,7 @@ period. Records with errors are exported as they are, with a warning.`,
 	return cmd
 }
 
-func newListCmd(e *env) *cobra.Command {
+func newListCmd(e *env, runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{}
 	cmd := &cobra.Command{
 		Use:   "list [REPO]",
@@ -74,6 +77,9 @@ and title. --format csv and json write the export's columns instead.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.repo = repoArg(args)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runList(cmd, e, opts)
 		},
 	}

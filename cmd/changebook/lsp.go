@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,8 +13,16 @@ import (
 	"github.com/changebook/changebook/generator/repofs"
 )
 
-func newLSPCmd(e *env) *cobra.Command {
-	var repo string
+type lspOptions struct {
+	repo string
+	// followWorkspace: no REPO was given, so the server reads the
+	// repository of the workspace the editor names.
+	followWorkspace bool
+}
+
+func newLSPCmd(e *env, runF func(*lspOptions) error) *cobra.Command {
+	opts := &lspOptions{}
+	var alias string
 	cmd := &cobra.Command{
 		Use:   "lsp [REPO]",
 		Short: "Run the language server for editors (on standard input and output)",
@@ -31,43 +40,50 @@ it holds changebook.yaml), else the current folder.`,
   changebook lsp path/to/repo`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			explicit := len(args) == 1 || repo != ""
-			repo, err := repoFrom(cmd, e, args, 0, repo)
-			if err != nil {
+			opts.followWorkspace = len(args) == 0 && alias == ""
+			var err error
+			if opts.repo, err = repoFrom(cmd, e, args, 0, alias); err != nil {
 				return err
 			}
-			root, err := os.OpenRoot(repo)
-			if err != nil {
-				return fmt.Errorf("cannot open repository: %w", err)
+			if runF != nil {
+				return runF(opts)
 			}
-			defer root.Close()
-			srv, err := lsp.New(repo, repofs.New(root), e.now)
-			if err != nil {
-				return err
-			}
-			if !explicit {
-				// Editors start servers in a folder of their choosing:
-				// read the repository of the workspace they name.
-				var opened []*os.Root
-				defer func() {
-					for _, r := range opened {
-						r.Close()
-					}
-				}()
-				srv.FollowWorkspace(func(dir string) (fs.FS, error) {
-					r, err := os.OpenRoot(dir)
-					if err != nil {
-						return nil, err
-					}
-					opened = append(opened, r)
-					return repofs.New(r), nil
-				})
-			}
-			return srv.Serve(cmd.Context(), stdio{e.stdin, e.stdout})
+			return runLSP(cmd.Context(), e, opts)
 		},
 	}
-	addRepoAlias(cmd, &repo)
+	addRepoAlias(cmd, &alias)
 	return cmd
+}
+
+func runLSP(ctx context.Context, e *env, opts *lspOptions) error {
+	root, err := os.OpenRoot(opts.repo)
+	if err != nil {
+		return fmt.Errorf("cannot open repository: %w", err)
+	}
+	defer root.Close()
+	srv, err := lsp.New(opts.repo, repofs.New(root), e.now)
+	if err != nil {
+		return err
+	}
+	if opts.followWorkspace {
+		// Editors start servers in a folder of their choosing: read the
+		// repository of the workspace they name.
+		var opened []*os.Root
+		defer func() {
+			for _, r := range opened {
+				r.Close()
+			}
+		}()
+		srv.FollowWorkspace(func(dir string) (fs.FS, error) {
+			r, err := os.OpenRoot(dir)
+			if err != nil {
+				return nil, err
+			}
+			opened = append(opened, r)
+			return repofs.New(r), nil
+		})
+	}
+	return srv.Serve(ctx, stdio{e.stdin, e.stdout})
 }
 
 // stdio is standard input and output as one stream.

@@ -24,6 +24,7 @@ import (
 )
 
 type newOptions struct {
+	title        string
 	repo         string
 	id           string
 	typ          string
@@ -32,7 +33,7 @@ type newOptions struct {
 	edit         bool
 }
 
-func newNewCmd(e *env) *cobra.Command {
+func newNewCmd(e *env, runF func(*newOptions) error) *cobra.Command {
 	opts := &newOptions{}
 	cmd := &cobra.Command{
 		Use:   "new TITLE [REPO]",
@@ -66,7 +67,11 @@ meet, and the date scheme makes it rare.`,
 			if opts.repo, err = repoFrom(cmd, e, args, 1, opts.repo); err != nil {
 				return err
 			}
-			return runNew(cmd, e, opts, strings.TrimSpace(args[0]))
+			opts.title = strings.TrimSpace(args[0])
+			if runF != nil {
+				return runF(opts)
+			}
+			return runNew(cmd, e, opts, opts.title)
 		},
 	}
 	f := cmd.Flags()

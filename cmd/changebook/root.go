@@ -168,7 +168,8 @@ ISO 27001 A.8.32) and publishes them as a website.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{err: flagError(err), command: c.CommandPath()}
 	})
-	root.AddCommand(newCheckCmd(e), newBuildCmd(e), newServeCmd(e), newNewCmd(e), newSignCmd(e), newListCmd(e), newExportCmd(e), newSchemaCmd(e), newLSPCmd(e))
+	root.AddCommand(newCheckCmd(e, nil), newBuildCmd(e, nil), newServeCmd(e, nil), newNewCmd(e, nil), newSignCmd(e, nil),
+		newListCmd(e, nil), newExportCmd(e, nil), newSchemaCmd(e, nil), newLSPCmd(e, nil))
 	return root
 }
 

@@ -6,8 +6,12 @@ import (
 	"github.com/changebook/changebook/generator/schema"
 )
 
-func newSchemaCmd(e *env) *cobra.Command {
-	var output string
+type schemaOptions struct {
+	output string
+}
+
+func newSchemaCmd(e *env, runF func(*schemaOptions) error) *cobra.Command {
+	opts := &schemaOptions{}
 	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the record format",
@@ -19,13 +23,20 @@ can say (roles, stage order, separation of duties).`,
 		Example: `  changebook schema -o changebook.schema.json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := schema.JSON()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			return writeOutput(e, output, data)
+			return runSchema(e, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
+}
+
+func runSchema(e *env, opts *schemaOptions) error {
+	data, err := schema.JSON()
+	if err != nil {
+		return err
+	}
+	return writeOutput(e, opts.output, data)
 }

@@ -36,7 +36,7 @@ type serveOptions struct {
 	repoFlags
 }
 
-func newServeCmd(e *env) *cobra.Command {
+func newServeCmd(e *env, runF func(*serveOptions) error) *cobra.Command {
 	opts := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve [REPO]",
@@ -56,6 +56,9 @@ bound address.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.repo = repoArg(args)
 			opts.portSet = cmd.Flags().Changed("port")
+			if runF != nil {
+				return runF(opts)
+			}
 			return runServe(cmd.Context(), e, opts)
 		},
 	}

@@ -36,6 +36,8 @@ import (
 )
 
 type signOptions struct {
+	id             string
+	stage          record.Stage
 	repo           string
 	by             string
 	date           string
@@ -51,10 +53,12 @@ type signOptions struct {
 	beforeReplace func()
 }
 
-func newSignCmd(e *env) *cobra.Command { return signCommand(e, &signOptions{}) }
+func newSignCmd(e *env, runF func(*signOptions) error) *cobra.Command {
+	return signCommand(e, &signOptions{}, runF)
+}
 
 // signCommand is the sign command with its options, which tests set.
-func signCommand(e *env, opts *signOptions) *cobra.Command {
+func signCommand(e *env, opts *signOptions, runF func(*signOptions) error) *cobra.Command {
 	stages := make([]string, len(record.Stages))
 	for i, s := range record.Stages {
 		stages[i] = string(s)
@@ -112,7 +116,11 @@ holds (check reports sign-offs committed by someone else).`,
 			if opts.repo, err = repoFrom(cmd, e, args, 2, opts.repo); err != nil {
 				return err
 			}
-			return runSign(cmd, e, opts, args[0], record.Stage(args[1]))
+			opts.id, opts.stage = args[0], record.Stage(args[1])
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSign(cmd, e, opts, opts.id, opts.stage)
 		},
 	}
 	f := cmd.Flags()

@@ -144,7 +144,7 @@ func TestSignRefusesWhenTheFileChanges(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-		}})
+		}}, nil)
 		cmd.SetArgs([]string{"CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", "2026-11-02"})
 		cmd.SetOut(e.stdout)
 		cmd.SetErr(e.stderr)
@@ -307,7 +307,7 @@ func TestConcurrentSignsWithAWideWindow(t *testing.T) {
 	for i := range signers {
 		wg.Go(func() {
 			e, _, _ := testEnv(nil, false)
-			cmd := signCommand(e, &signOptions{beforeReplace: func() { time.Sleep(30 * time.Millisecond) }})
+			cmd := signCommand(e, &signOptions{beforeReplace: func() { time.Sleep(30 * time.Millisecond) }}, nil)
 			cmd.SetArgs([]string{"CHG-0001", "request", "--repo", dir, "--by", "alice", "--date", fmt.Sprintf("2026-11-%02d", i+1)})
 			cmd.SetOut(e.stdout)
 			cmd.SetErr(e.stderr)
