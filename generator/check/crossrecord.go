@@ -62,50 +62,23 @@ const overlapNames = 3
 // one window give 1,000 findings, not the 2 million pairs they once did
 // (see package overlap for a detection that is not quadratic either).
 func overlappingWindows(records []*record.Record) []diag.Finding {
-	bySystem := map[string][]*record.Record{}
-	var systems []string
-	for _, r := range records {
-		w := r.Window
-		if w == nil || w.Start.IsZero() || w.End.IsZero() || !w.Start.Before(w.End) {
-			continue
-		}
-		if st := r.Status(); st == record.StatusRejected || st == record.StatusChangesReq {
-			continue
-		}
-		for _, s := range r.SystemSet() {
-			if bySystem[s] == nil {
-				systems = append(systems, s)
-			}
-			bySystem[s] = append(bySystem[s], r)
-		}
-	}
 	var findings []diag.Finding
-	for _, system := range systems {
-		rs := bySystem[system]
-		ws := make([]overlap.Window, len(rs))
-		for i, r := range rs {
-			ws[i] = overlap.Window{Start: r.Window.Start.Time, End: r.Window.End.Time}
+	for _, clash := range overlap.Changes(records, overlapNames) {
+		r := records[clash.Change]
+		names := make([]string, len(clash.First))
+		for k, j := range clash.First {
+			o := records[j]
+			names[k] = fmt.Sprintf("%s (%s to %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
 		}
-		for i, g := range overlap.Find(ws, overlapNames) {
-			if g.Count == 0 {
-				continue
-			}
-			r := rs[i]
-			names := make([]string, len(g.First))
-			for k, j := range g.First {
-				o := rs[j]
-				names[k] = fmt.Sprintf("%s (%s to %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
-			}
-			list := strings.Join(names, ", ")
-			if more := g.Count - len(names); more > 0 {
-				list += fmt.Sprintf(" and %d more", more)
-			}
-			what := diag.Plural(g.Count, "other change")
-			c := diag.NewCollector(r.File)
-			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
-				"window %s to %s on %s overlaps %s: %s", r.Window.Start, r.Window.End, system, what, list)
-			findings = append(findings, c.Findings()...)
+		list := strings.Join(names, ", ")
+		if more := clash.Count - len(names); more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
 		}
+		what := diag.Plural(clash.Count, "other change")
+		c := diag.NewCollector(r.File)
+		c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
+			"window %s to %s on %s overlaps %s: %s", r.Window.Start, r.Window.End, clash.System, what, list)
+		findings = append(findings, c.Findings()...)
 	}
 	return findings
 }

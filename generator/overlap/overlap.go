@@ -1,8 +1,9 @@
-// Package overlap finds, among time windows, those that overlap: what the
-// window-overlap rule of check reports and what the dashboard flags. It
-// is one function so that both say the same, and so that neither costs
-// the square of the windows: 1,000 changes in one window used to give 2
-// million findings.
+// Package overlap finds the live changes on a shared system whose windows
+// overlap (Changes): what the window-overlap rule of check reports and
+// what a record's page and the dashboard flag. It is one computation so
+// that both say the same, and so that neither costs the square of the
+// windows (Find): 1,000 changes in one window used to give 2 million
+// findings.
 package overlap
 
 import (

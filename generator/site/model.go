@@ -461,11 +461,11 @@ const (
 )
 
 // findOverlaps flags live changes on a shared system whose windows overlap,
-// the same condition as the window-overlap rule of check, found the same
-// way (package overlap: not quadratic, however many overlap). A change on
-// several systems may overlap one other change on each: its count is of
-// distinct changes when every system has at most overlapListed of them,
-// else the largest count of one system, marked as a lower bound.
+// as check's window-overlap rule does (package overlap: one computation,
+// not quadratic, however many overlap). A change on several systems may
+// overlap one other change on each: its count is of distinct changes when
+// every system has at most overlapListed of them, else the largest count
+// of one system, marked as a lower bound.
 func (m *Model) findOverlaps() {
 	type found struct {
 		seen  map[*Change]bool
@@ -473,33 +473,28 @@ func (m *Model) findOverlaps() {
 		most  int
 		count bool // every system listed all its overlaps
 	}
+	records := make([]*record.Record, len(m.Changes))
+	for i, c := range m.Changes {
+		records[i] = c.Record
+	}
+	clashes := overlap.Changes(records, overlapListed)
+	// By system name, as the systems pages list them: among overlapping
+	// changes with one start, the first found is named first.
+	slices.SortStableFunc(clashes, func(a, b overlap.Clash) int { return strings.Compare(a.System, b.System) })
 	byChange := map[*Change]*found{}
-	for _, s := range m.Systems {
-		var cs []*Change
-		var ws []overlap.Window
-		for _, c := range s.Changes {
-			if w := c.Window; w != nil && !w.Start.IsZero() && w.Start.Before(w.End) &&
-				c.Status != record.StatusRejected && c.Status != record.StatusChangesReq {
-				cs = append(cs, c)
-				ws = append(ws, overlap.Window{Start: w.Start.Time, End: w.End.Time})
-			}
+	for _, g := range clashes {
+		c := m.Changes[g.Change]
+		f := byChange[c]
+		if f == nil {
+			f = &found{seen: map[*Change]bool{}, count: true}
+			byChange[c] = f
 		}
-		for i, g := range overlap.Find(ws, overlapListed) {
-			if g.Count == 0 {
-				continue
-			}
-			f := byChange[cs[i]]
-			if f == nil {
-				f = &found{seen: map[*Change]bool{}, count: true}
-				byChange[cs[i]] = f
-			}
-			f.most = max(f.most, g.Count)
-			f.count = f.count && g.Count <= overlapListed
-			for _, j := range g.First {
-				if !f.seen[cs[j]] {
-					f.seen[cs[j]] = true
-					f.list = append(f.list, cs[j])
-				}
+		f.most = max(f.most, g.Count)
+		f.count = f.count && g.Count <= overlapListed
+		for _, j := range g.First {
+			if o := m.Changes[j]; !f.seen[o] {
+				f.seen[o] = true
+				f.list = append(f.list, o)
 			}
 		}
 	}
