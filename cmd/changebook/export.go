@@ -12,9 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/population"
+	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
-	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/generator/suggest"
 )
 
@@ -57,7 +59,7 @@ period. Records with errors are exported as they are, with a warning.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.from, "from", "", "first day of the period, YYYY-MM-DD (default: no lower bound)")
 	f.StringVar(&opts.to, "to", "", "last day of the period, YYYY-MM-DD (default: no upper bound)")
-	choiceVar(cmd, &opts.format, "format", "csv", site.ExportFormats, "%s")
+	choiceVar(cmd, &opts.format, "format", "csv", population.Formats, "%s")
 	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
 	opts.repoFlags.register(f)
 	return cmd
@@ -86,25 +88,26 @@ and title. --format csv and json write the export's columns instead.`,
 	f := cmd.Flags()
 	choiceVar(cmd, &opts.status, "status", "", statusNames(), "only changes with this status: %s")
 	f.StringVar(&opts.system, "system", "", "only changes that touch this system")
-	choiceVar(cmd, &opts.format, "format", "table", append([]string{"table"}, site.ExportFormats...), "%s")
+	choiceVar(cmd, &opts.format, "format", "table", append([]string{"table"}, population.Formats...), "%s")
 	opts.repoFlags.register(f)
 	return cmd
 }
 
-// changesModel checks the repository and returns its site model with the
-// records' history, and how many records have errors.
-func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) (*site.Model, int, error) {
+// changesPopulation checks the repository and returns its population of
+// changes, highest id first, with the records' history; its settings; and
+// how many records have errors.
+func changesPopulation(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) ([]population.Change, *config.Config, int, error) {
 	repo, err := openRepo(e, repoPath, flags)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	defer repo.close(e)
 	if err := repo.requireRecords(repoPath, cmd.CommandPath()); err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	repo.historyNotes(e, res.Audit)
 	withErrors := map[string]bool{}
@@ -113,9 +116,8 @@ func changesModel(cmd *cobra.Command, e *env, repoPath string, flags repoFlags) 
 			withErrors[f.File] = true
 		}
 	}
-	m := site.NewModel(res.Repository.Config, res.Repository.Records, nil, nil)
-	m.AddAudit(res.Audit)
-	return m, len(withErrors), nil
+	cfg := res.Repository.Config
+	return population.Of(cfg, record.HighestIDFirst(res.Repository.Records), res.Audit), cfg, len(withErrors), nil
 }
 
 func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
@@ -127,26 +129,25 @@ func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
 	if opts.from != "" && opts.to != "" && opts.to < opts.from {
 		return &usageError{err: fmt.Errorf("--to %s is before --from %s", opts.to, opts.from), command: cmd.CommandPath()}
 	}
-	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
+	changes, _, withErrors, err := changesPopulation(cmd, e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err
 	}
-	n := 0
-	data, err := m.Export(opts.format, func(c *site.Change) bool {
+	var inPeriod []population.Change
+	for _, c := range changes {
 		req := c.Record.Signoffs.Request
 		if req == nil || req.Date.IsZero() {
-			return false
+			continue
 		}
 		day := req.Date.Time.UTC().Format("2006-01-02")
 		if req.Date.DateOnly {
 			day = req.Date.String()
 		}
-		in := (opts.from == "" || day >= opts.from) && (opts.to == "" || day <= opts.to)
-		if in {
-			n++
+		if (opts.from == "" || day >= opts.from) && (opts.to == "" || day <= opts.to) {
+			inPeriod = append(inPeriod, c)
 		}
-		return in
-	})
+	}
+	data, err := population.Encode(opts.format, inPeriod)
 	if err != nil {
 		return err
 	}
@@ -162,7 +163,7 @@ func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
 	case opts.to != "":
 		period = "up to " + opts.to
 	}
-	fmt.Fprintf(e.stderr, "exported %s requested %s (of %s)\n", diag.Plural(n, "change"), period, diag.Plural(len(m.Changes), "record"))
+	fmt.Fprintf(e.stderr, "exported %s requested %s (of %s)\n", diag.Plural(len(inPeriod), "change"), period, diag.Plural(len(changes), "record"))
 	if withErrors > 0 {
 		fmt.Fprintf(e.stderr, "changebook: warning: %s: run changebook check\n", recordsWithErrors(withErrors))
 	}
@@ -170,7 +171,7 @@ func runExport(cmd *cobra.Command, e *env, opts *exportOptions) error {
 }
 
 func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
-	m, withErrors, err := changesModel(cmd, e, opts.repo, opts.repoFlags)
+	changes, cfg, withErrors, err := changesPopulation(cmd, e, opts.repo, opts.repoFlags)
 	if err != nil {
 		return err
 	}
@@ -178,10 +179,12 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 	// change is a typo far more often than an empty answer, and an empty
 	// table with status 0 hides it.
 	if opts.system != "" {
-		known := slices.Clone(m.Config.Systems)
-		for _, s := range m.Systems {
-			if !slices.Contains(known, s.Name) {
-				known = append(known, s.Name)
+		known := slices.Clone(cfg.Systems)
+		for _, c := range changes {
+			for _, s := range c.Record.SystemSet() {
+				if !slices.Contains(known, s) {
+					known = append(known, s)
+				}
 			}
 		}
 		slices.Sort(known)
@@ -190,11 +193,14 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 				report.Visible(opts.system), suggest.DidYouMean(opts.system, known), strings.Join(known, ", ")), command: cmd.CommandPath()}
 		}
 	}
-	keep := func(c *site.Change) bool {
-		return (opts.status == "" || string(c.Status) == opts.status) && (opts.system == "" || slices.Contains(c.Systems, opts.system))
+	var listed []population.Change
+	for _, c := range changes {
+		if (opts.status == "" || c.Status == opts.status) && (opts.system == "" || slices.Contains(c.Systems, opts.system)) {
+			listed = append(listed, c)
+		}
 	}
 	if opts.format != "table" {
-		data, err := m.Export(opts.format, keep)
+		data, err := population.Encode(opts.format, listed)
 		if err != nil {
 			return err
 		}
@@ -203,10 +209,7 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tSTATUS\tTYPE\tREQUESTED\tSYSTEMS\tTITLE")
-	for _, c := range m.Changes {
-		if !keep(c) {
-			continue
-		}
+	for _, c := range listed {
 		requested := "-"
 		if req := c.Record.Signoffs.Request; req != nil {
 			requested = req.Date.String()
@@ -214,7 +217,7 @@ func runList(cmd *cobra.Command, e *env, opts *exportOptions) error {
 		// Every cell is record text: shown with its control characters
 		// escaped, as findings are (an id or a system could hold a
 		// terminal escape).
-		cells := []string{c.ID, string(c.Status), string(c.Type), requested, strings.Join(c.Systems, ","), c.Title}
+		cells := []string{c.ID, c.Status, c.Type, requested, strings.Join(c.Systems, ","), c.Title}
 		for i := range cells {
 			cells[i] = report.Visible(cells[i])
 		}

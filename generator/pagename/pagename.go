@@ -65,3 +65,7 @@ func reserved(slug string) bool {
 	}
 	return false
 }
+
+// ChangeFolder is the folder of the change id's page in the site, as its
+// page and the exports' url give it: "changes/CHG-0042/".
+func ChangeFolder(id string) string { return "changes/" + Slug(id) + "/" }

@@ -122,6 +122,30 @@ func (s *Signoffs) Of(stage Stage) *Signoff {
 	return nil
 }
 
+// Detail is the field that says how stage went: the decision, "tested",
+// the security review, the outcome; "" when it has none.
+func (s *Signoffs) Detail(stage Stage) string {
+	switch stage {
+	case Evaluation:
+		if s.Evaluation != nil {
+			return string(s.Evaluation.Decision)
+		}
+	case Implementation:
+		if s.Implementation != nil && s.Implementation.Tested != nil && *s.Implementation.Tested {
+			return "tested"
+		}
+	case Validation:
+		if s.Validation != nil && s.Validation.SecurityReview != "" {
+			return "security review " + string(s.Validation.SecurityReview)
+		}
+	case Documentation:
+		if s.Documentation != nil {
+			return string(s.Documentation.Outcome)
+		}
+	}
+	return ""
+}
+
 // Status is a record's state, derived from its sign-offs.
 type Status string
 

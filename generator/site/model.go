@@ -1,7 +1,6 @@
 package site
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -84,9 +83,6 @@ type Change struct {
 	Requested, Closed record.Date
 	// Trail is the record's history from git; nil without one.
 	Trail *audit.Trail
-	// order is the id split for sorting, computed once: sorting 10,000
-	// changes compares ids some 140,000 times.
-	order idKey
 	// History and AfterClose are the trail's commits as the page shows
 	// them, newest first.
 	History, AfterClose []CommitView
@@ -263,6 +259,9 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	}
 	systems := map[string]*System{}
 
+	// In the order the site lists them: then each system's and each
+	// person's changes are in that order too.
+	records = record.HighestIDFirst(records)
 	// Each change on its own first, on every core (a preview rebuilds the
 	// model at every save), then what links them, in order.
 	changes := make([]*Change, len(records))
@@ -279,7 +278,7 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		}
 		c.Stages = make([]StageView, 0, len(record.Stages))
 		for _, stage := range record.Stages {
-			v := StageView{Stage: stage, Signoff: r.Signoffs.Of(stage), Detail: stageDetail(&r.Signoffs, stage)}
+			v := StageView{Stage: stage, Signoff: r.Signoffs.Of(stage), Detail: r.Signoffs.Detail(stage)}
 			if v.Signoff != nil {
 				v.Person = person(v.Signoff.By)
 				if v.Person != nil {
@@ -301,25 +300,26 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		}
 		m.Changes = append(m.Changes, c)
 	}
-	newestFirst := func(a, b *Change) int {
-		return cmp.Or(-compareKeys(a.order, b.order), strings.Compare(a.File, b.File))
-	}
-	slices.SortFunc(m.Changes, newestFirst)
 	for _, s := range systems {
-		slices.SortFunc(s.Changes, newestFirst)
 		m.Systems = append(m.Systems, s)
 	}
 	slices.SortFunc(m.Systems, func(a, b *System) int { return strings.Compare(a.Name, b.Name) })
 	for _, p := range people {
-		for _, cs := range p.Signed {
-			slices.SortFunc(cs, newestFirst)
-		}
 		m.People = append(m.People, p)
 	}
 	slices.SortFunc(m.People, func(a, b *Person) int { return strings.Compare(a.Handle, b.Handle) })
 
 	m.findOverlaps()
 	return m
+}
+
+// records are the changes' records, in the order of Changes.
+func (m *Model) records() []*record.Record {
+	records := make([]*record.Record, len(m.Changes))
+	for i, c := range m.Changes {
+		records[i] = c.Record
+	}
+	return records
 }
 
 // Risks is the risk register: every risk of every change, highest level
@@ -376,10 +376,9 @@ func newChange(r *record.Record, body template.HTML) *Change {
 		Reason: f.Reason, Scope: f.Scope, Steps: f.Steps, Mitigations: f.Mitigations,
 		Rollback: f.Rollback, TestPlan: f.TestPlan, Communication: f.Communication,
 		Related: f.Related, Window: f.Window,
-		Level: r.HighestRisk(), Path: "changes/" + slug(f.ID) + "/", Body: body,
+		Level: r.HighestRisk(), Path: pagename.ChangeFolder(f.ID), Body: body,
 	}
 	c.StatusRank = slices.Index(record.Statuses, c.Status)
-	c.order = keyOf(f.ID)
 	c.LevelRank = c.Level.Rank()
 	for _, risk := range f.Risks {
 		c.Risks = append(c.Risks, newRisk(risk))
@@ -429,29 +428,6 @@ func (m *Model) commitView(c *history.Commit) CommitView {
 		Date: c.When.Format("2006-01-02"), URL: commitURL(m.Config.RepoURL, c.Hash)}
 }
 
-// stageDetail is the field that says how a stage went.
-func stageDetail(s *record.Signoffs, stage record.Stage) string {
-	switch stage {
-	case record.Evaluation:
-		if s.Evaluation != nil {
-			return string(s.Evaluation.Decision)
-		}
-	case record.Implementation:
-		if s.Implementation != nil && s.Implementation.Tested != nil && *s.Implementation.Tested {
-			return "tested"
-		}
-	case record.Validation:
-		if s.Validation != nil && s.Validation.SecurityReview != "" {
-			return "security review " + string(s.Validation.SecurityReview)
-		}
-	case record.Documentation:
-		if s.Documentation != nil {
-			return string(s.Documentation.Outcome)
-		}
-	}
-	return ""
-}
-
 // overlapShown is how many overlapping changes a page names, and
 // overlapListed how many of each system findOverlaps asks for: enough to
 // count distinct changes across a change's systems in every real case.
@@ -473,11 +449,7 @@ func (m *Model) findOverlaps() {
 		most  int
 		count bool // every system listed all its overlaps
 	}
-	records := make([]*record.Record, len(m.Changes))
-	for i, c := range m.Changes {
-		records[i] = c.Record
-	}
-	clashes := overlap.Changes(records, overlapListed)
+	clashes := overlap.Changes(m.records(), overlapListed)
 	// By system name, as the systems pages list them: among overlapping
 	// changes with one start, the first found is named first.
 	slices.SortStableFunc(clashes, func(a, b overlap.Clash) int { return strings.Compare(a.System, b.System) })
@@ -510,32 +482,6 @@ func (m *Model) findOverlaps() {
 
 // OverlapMore is how many overlapping changes the page does not name.
 func (c *Change) OverlapMore() int { return c.OverlapCount - len(c.Overlap) }
-
-// idKey is an id split into its prefix and its number without zeros, so
-// that ids compare with their numbers as numbers: CHG-10000 comes after
-// CHG-9999.
-type idKey struct{ id, prefix, number string }
-
-func keyOf(id string) idKey {
-	prefix, number := splitNumber(id)
-	return idKey{id, prefix, number}
-}
-
-func compareKeys(a, b idKey) int {
-	if a.prefix != b.prefix {
-		return strings.Compare(a.id, b.id)
-	}
-	return cmp.Or(cmp.Compare(len(a.number), len(b.number)), strings.Compare(a.number, b.number))
-}
-
-func splitNumber(id string) (prefix, number string) {
-	i := len(id)
-	for i > 0 && id[i-1] >= '0' && id[i-1] <= '9' {
-		i--
-	}
-	number = strings.TrimLeft(id[i:], "0")
-	return id[:i], number
-}
 
 // slug names the page folder of an id, handle or system name: see
 // pagename.Slug, which the check uses too to report two names that would

@@ -256,15 +256,6 @@ func TestLazyMatchesRender(t *testing.T) {
 	}
 }
 
-// TestIDOrder: ids compare with their numbers as numbers.
-func TestIDOrder(t *testing.T) {
-	ids := []string{"CHG-9999", "CHG-10000", "CHG-0042", "OPS-1", "CHG-42a"}
-	slices.SortFunc(ids, func(a, b string) int { return compareKeys(keyOf(a), keyOf(b)) })
-	if got := strings.Join(ids, " "); got != "CHG-0042 CHG-9999 CHG-10000 CHG-42a OPS-1" {
-		t.Errorf("sorted: %s", got)
-	}
-}
-
 // TestAssetCache: assets are bundled again only when their sources change.
 func TestAssetCache(t *testing.T) {
 	c := &AssetCache{}

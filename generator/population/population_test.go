@@ -1,7 +1,8 @@
-package site
+package population
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -11,15 +12,16 @@ import (
 	"testing"
 
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repository"
 )
 
 // TestCSVDefusesFormulas: a title an attacker writes as a spreadsheet
 // formula must reach the auditor's spreadsheet as text.
 func TestCSVDefusesFormulas(t *testing.T) {
-	changes := []exportChange{{ID: "=1+1", Systems: []string{"-api"}, Title: `=HYPERLINK("https://evil.example","click")`, Signoffs: exportSignoffs{
-		{record.Request, exportSignoff{By: "+cmd|' /C calc'!A0", Name: "@SUM(1+1)", Date: "2026-11-02", Notes: "=cmd", Evidence: "-x"}},
+	changes := []Change{{ID: "=1+1", Systems: []string{"-api"}, Title: `=HYPERLINK("https://evil.example","click")`, Signoffs: Signoffs{
+		{record.Request, Signoff{By: "+cmd|' /C calc'!A0", Name: "@SUM(1+1)", Date: "2026-11-02", Notes: "=cmd", Evidence: "-x"}},
 	}}}
-	data, err := changesCSV(changes)
+	data, err := encodeCSV(changes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +47,13 @@ func TestCSVDefusesFormulas(t *testing.T) {
 // <stage>_provenance), the JSON lists sign-offs in the policy's stage
 // order, and both give each change's absolute url when base_url is set.
 func TestExportsAgree(t *testing.T) {
-	m := modelOf(t, os.DirFS("testdata/repo"))
-	data, err := m.Export("csv", nil)
+	// The site's fixture: the site writes these exports too.
+	repo, err := repository.Load(context.Background(), os.DirFS("../site/testdata/repo"), repository.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := Of(repo.Config, repo.Records, nil)
+	data, err := Encode("csv", changes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +66,7 @@ func TestExportsAgree(t *testing.T) {
 		col[name] = i
 	}
 	folded := map[string]bool{"committed_by": true, "unknown_because": true}
-	for f := range reflect.TypeFor[exportSignoff]().Fields() {
+	for f := range reflect.TypeFor[Signoff]().Fields() {
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		for _, s := range record.Stages {
 			if _, ok := col[string(s)+"_"+tag]; !ok && !folded[tag] {
@@ -93,19 +100,19 @@ func TestExportsAgree(t *testing.T) {
 		}
 	}
 
-	js, err := m.Export("json", nil)
+	js, err := Encode("json", changes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var changes []struct {
+	var decoded []struct {
 		ID       string          `json:"id"`
 		URL      string          `json:"url"`
 		Signoffs json.RawMessage `json:"signoffs"`
 	}
-	if err := json.Unmarshal(js, &changes); err != nil {
+	if err := json.Unmarshal(js, &decoded); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range changes {
+	for _, c := range decoded {
 		if c.ID != "CHG-0001" {
 			continue
 		}
@@ -119,8 +126,8 @@ func TestExportsAgree(t *testing.T) {
 
 	// Without base_url there is no absolute address: the url is the
 	// page's path in the site.
-	m.Config.BaseURL = ""
-	js, err = m.Export("json", nil)
+	repo.Config.BaseURL = ""
+	js, err = Encode("json", Of(repo.Config, repo.Records, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
