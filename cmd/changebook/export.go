@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +16,7 @@ import (
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/suggest"
+	"github.com/changebook/changebook/internal/atomicfile"
 )
 
 type exportOptions struct {
@@ -239,24 +238,7 @@ func writeOutput(e *env, name string, data []byte) error {
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".export-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return atomicfile.WriteFile(name, atomicfile.Options{Temp: ".export-*", Perm: 0o644}, atomicfile.Bytes(data))
 }
 
 // recordsWithErrors says how many records have errors.

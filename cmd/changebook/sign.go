@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,6 +30,7 @@ import (
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/signoff"
 	"github.com/changebook/changebook/generator/suggest"
+	"github.com/changebook/changebook/internal/atomicfile"
 	"github.com/changebook/changebook/internal/lockfile"
 )
 
@@ -458,60 +457,26 @@ func removeDeadTemps(root *os.Root, name string) {
 // not lost: the file is read again just before the rename and, changed,
 // kept as it is (the instant between that read and the rename is the
 // only one left, as an editor takes no lock).
-func replaceRecord(root *os.Root, name string, old, data []byte, beforeReplace func()) (err error) {
+func replaceRecord(root *os.Root, name string, old, data []byte, beforeReplace func()) error {
 	info, err := root.Lstat(name)
 	if err != nil {
 		return err
 	}
-	dir, base := path.Split(name)
-	var tmp string
-	var f *os.File
-	for {
-		var b [8]byte
-		rand.Read(b[:])
-		tmp = path.Join(dir, tempName(base, hex.EncodeToString(b[:])))
-		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if !errors.Is(err, fs.ErrExist) {
-			break
-		}
-	}
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			root.Remove(tmp)
-		}
-	}()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(info.Mode().Perm())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if beforeReplace != nil {
-		beforeReplace()
-	}
-	// A file grown past the old text is changed: reading one byte more
-	// tells it without reading what may have been appended.
-	if now, err := readRecord(root, name, int64(len(old))+1); err != nil || !bytes.Equal(now, old) {
-		return errChangedWhileSigning
-	}
-	if err := root.Rename(tmp, name); err != nil {
-		return err
-	}
-	if d, err := root.Open(path.Clean(dir + ".")); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	_, base := path.Split(name)
+	return atomicfile.Write(root, name, atomicfile.Options{
+		Temp: tempName(base, "*"), Perm: info.Mode().Perm(), Sync: true,
+		BeforeReplace: func() error {
+			if beforeReplace != nil {
+				beforeReplace()
+			}
+			// A file grown past the old text is changed: reading one byte
+			// more tells it without reading what may have been appended.
+			if now, err := readRecord(root, name, int64(len(old))+1); err != nil || !bytes.Equal(now, old) {
+				return errChangedWhileSigning
+			}
+			return nil
+		},
+	}, atomicfile.Bytes(data))
 }
 
 // signerFromGit finds the person whose email is the git user.email.

@@ -40,6 +40,7 @@ import (
 	"syscall"
 
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/atomicfile"
 )
 
 // formatVersion changes whenever the file layout or record.Cached does.
@@ -222,13 +223,6 @@ func (c *Cache) Save() error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
 		return fmt.Errorf("saving the parse cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), filepath.Base(c.path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("saving the parse cache: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	w := bufio.NewWriter(tmp)
-	enc := gob.NewEncoder(w)
 	stored := make(map[Sum][]byte, len(c.used))
 	for key, value := range c.used {
 		if c.intact[key] {
@@ -237,10 +231,11 @@ func (c *Cache) Save() error {
 		}
 		stored[key] = append(c.mac(key, value), value...)
 	}
-	err = errors.Join(enc.Encode(header{formatVersion, c.build}), enc.Encode(stored), w.Flush(), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
+	err := atomicfile.WriteFile(c.path, atomicfile.Options{Temp: filepath.Base(c.path) + ".*.tmp"}, func(f io.Writer) error {
+		w := bufio.NewWriter(f)
+		enc := gob.NewEncoder(w)
+		return errors.Join(enc.Encode(header{formatVersion, c.build}), enc.Encode(stored), w.Flush())
+	})
 	if err != nil {
 		return fmt.Errorf("saving the parse cache: %w", err)
 	}
@@ -285,16 +280,8 @@ func Secret(path string) ([]byte, error) {
 	// Written whole under a temporary name, then linked into place: a
 	// concurrent run sees no secret or the whole of one, and when two
 	// create one at once, the second takes the first's.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".cache-secret-*")
-	if err != nil {
-		return nil, fmt.Errorf("creating the cache secret: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(secret)
-	if err = errors.Join(err, tmp.Chmod(0o600), tmp.Sync(), tmp.Close()); err != nil {
-		return nil, fmt.Errorf("creating the cache secret: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+	err = atomicfile.WriteFile(path, atomicfile.Options{Temp: ".cache-secret-*", Perm: 0o600, Sync: true, NoReplace: true}, atomicfile.Bytes(secret))
+	if errors.Is(err, fs.ErrExist) {
 		return readSecret(path)
 	} else if err != nil {
 		return nil, fmt.Errorf("creating the cache secret: %w", err)
