@@ -1,0 +1,64 @@
+package site
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/search"
+	"github.com/changebook/changebook/internal/parallel"
+)
+
+// searchIndex builds the full-text index of the changes, its files under
+// search/.
+func (m *Model) searchIndex(ctx context.Context, workers int) (*search.Index, error) {
+	docs := make([]search.Doc, len(m.Changes))
+	if err := parallel.For(ctx, len(m.Changes), workers, func(i int) {
+		docs[i] = searchDoc(m.Changes[i])
+	}); err != nil {
+		return nil, err
+	}
+	statuses := make([]string, len(record.Statuses))
+	for i, s := range record.Statuses {
+		statuses[i] = string(s)
+	}
+	levels := []string{}
+	for _, l := range slices.Backward(record.RiskLevels) {
+		levels = append(levels, string(l))
+	}
+	return search.Build(ctx, docs, search.Options{
+		Statuses: statuses, Types: record.ChangeType("").Enum(), Levels: levels, Workers: workers,
+	})
+}
+
+func searchDoc(c *Change) search.Doc {
+	d := search.Doc{
+		ID: c.ID, Title: c.Title, Path: c.Path,
+		Status: string(c.Status), Type: string(c.Type), Level: string(c.Level),
+		Systems: c.Systems, Tags: c.Tags,
+		Body: search.TextOfHTML(string(c.Body)),
+	}
+	if !c.Requested.IsZero() {
+		d.Year = strconv.Itoa(c.Requested.Time.Year())
+	}
+	for _, s := range c.Stages {
+		if s.Signoff == nil {
+			continue
+		}
+		d.People = append(d.People, s.Signoff.By)
+		if s.Person != nil {
+			d.People = append(d.People, s.Person.Name)
+		}
+		d.Fields = append(d.Fields, s.Signoff.Notes, s.Detail)
+	}
+	d.Fields = append(d.Fields, c.Reason, c.Scope, c.Rollback, c.TestPlan, c.Communication)
+	d.Fields = append(d.Fields, c.Steps...)
+	for _, r := range c.Risks {
+		d.Fields = append(d.Fields, r.ID, r.Description)
+	}
+	for _, mit := range c.Mitigations {
+		d.Fields = append(d.Fields, mit.ID, mit.Description)
+	}
+	return d
+}

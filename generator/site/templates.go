@@ -1,0 +1,142 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"maps"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// templates is the parsed theme: a set per page template, and the shared
+// set that renders the pieces memo reuses across pages.
+type templates struct {
+	base  *template.Template
+	pages map[string]*template.Template
+	memos sync.Map // key -> template.HTML; see memo
+}
+
+type (
+	rowKey struct {
+		root   string
+		change *Change
+		closed bool
+	}
+	navKey    struct{ root, current string }
+	signerKey struct {
+		root   string
+		person *Person
+	}
+)
+
+// memo executes the shared template name with data the first time key is
+// seen, and returns the same output for that key afterwards: pieces that
+// repeat across pages (a change's row, the navigation, a signer) are
+// rendered once per folder depth. Its output is html/template's, escaped.
+func (t *templates) memo(key any, name string, data any) (template.HTML, error) {
+	if html, ok := t.memos.Load(key); ok {
+		return html.(template.HTML), nil
+	}
+	var b bytes.Buffer
+	if err := t.base.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	html := template.HTML(b.String())
+	t.memos.Store(key, html)
+	return html, nil
+}
+
+// row renders the table row of c for pages whose root is root, with its
+// closing date if closed (a table of changes in progress has no such
+// column: it would always be empty).
+func (t *templates) row(root string, c *Change, closed bool) (template.HTML, error) {
+	return t.memo(rowKey{root, c, closed}, "change-row", map[string]any{"Root": root, "Change": c, "Closed": closed})
+}
+
+// nav renders the main navigation of page p.
+func (t *templates) nav(p *PageData) (template.HTML, error) {
+	return t.memo(navKey{p.Root, p.section}, "nav", p)
+}
+
+// signer renders a person as a record's timeline shows a signer.
+func (t *templates) signer(root string, p *Person) (template.HTML, error) {
+	return t.memo(signerKey{root, p}, "signer", map[string]any{"Root": root, "Person": p})
+}
+
+func parseTemplates(theme fs.FS) (*templates, error) {
+	t := &templates{pages: map[string]*template.Template{}}
+	fm := maps.Clone(funcs)
+	fm["row"] = t.row
+	fm["nav"] = t.nav
+	fm["signer"] = t.signer
+	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	names, err := fs.Glob(theme, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		page, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := page.ParseFS(theme, name); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t.pages[strings.TrimSuffix(path.Base(name), ".html")] = page
+	}
+	// base is executed (for rows) only after every clone is made, as
+	// html/template requires.
+	t.base = base
+	return t, nil
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"slug": slug,
+	"args": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"paragraphs": paragraphs,
+	// plural counts as every message does: "1 risk", "2 risks".
+	"plural": diag.Plural,
+	"when":   when,
+}
+
+// paragraphs splits text written as a YAML block (one line per line the
+// author typed) into paragraphs at blank lines, joining the lines within
+// each, so the page wraps text to its own width.
+func paragraphs(text string) []string {
+	var out []string
+	for _, block := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p := strings.Join(strings.Fields(block), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// when shows a date as people read it: a date as written, a date-time as
+// "2026-09-08 22:00 UTC" in the offset it was written with.
+func when(d record.Date) string {
+	if d.IsZero() || d.DateOnly {
+		return d.String()
+	}
+	zone := d.Time.Format("-07:00")
+	if zone == "+00:00" {
+		zone = "UTC"
+	}
+	return d.Time.Format("2006-01-02 15:04 ") + zone
+}
