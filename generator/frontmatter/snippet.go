@@ -1,11 +1,7 @@
 package frontmatter
 
 import (
-	"encoding/json"
-	"regexp"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Value is a value shown in a hint's snippet, such as the `["api"]` of
@@ -154,70 +150,6 @@ func (f Format) Term() string {
 		return "an object"
 	}
 	return "a mapping"
-}
-
-// yamlPlain is text that YAML reads as itself when written unquoted in a
-// flow collection: no indicator first, none of ",[]{}#" anywhere, no ": ".
-// Whether YAML resolves it to a string (not true, 12 or null) is asked of
-// the parser itself.
-var yamlPlain = regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./ ()'-]*$`)
-
-func yamlScalar(s string) string {
-	if yamlPlain.MatchString(s) && !strings.HasSuffix(s, " ") {
-		var got any
-		if err := yaml.Unmarshal([]byte(s), &got); err == nil {
-			if str, ok := got.(string); ok && str == s {
-				return s
-			}
-		}
-	}
-	// A JSON string is a YAML double-quoted scalar: YAML 1.2 is a superset
-	// of JSON.
-	return jsonString(s)
-}
-
-var tomlBare = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-func tomlKey(k string) string {
-	if tomlBare.MatchString(k) {
-		return k
-	}
-	return tomlString(k)
-}
-
-// tomlString writes s as a TOML basic string, escaping what TOML requires
-// (quotes, backslashes and control characters).
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			b.WriteString(`\u00`)
-			b.WriteByte("0123456789ABCDEF"[r>>4])
-			b.WriteByte("0123456789ABCDEF"[r&0xF])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func jsonString(s string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // "<" is shown to a person, not put in a page
-	_ = enc.Encode(s)        // a string always encodes
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Compose writes a whole file of format f: its front matter made of lines

@@ -581,15 +581,11 @@ func yamlKeyAbove(data []byte, lines *lineIndex, ls int) (string, int) {
 // is; a longer one is cut, and the cut is marked outside the quotes.
 const maxQuoted = 200
 
-// yamlQuoted writes v as a YAML quoted value: in double quotes, or in
-// single quotes when v holds a double quote or a backslash (which double
-// quotes would need escaped). A long value is cut (see quotedCut).
+// yamlQuoted writes v as a YAML quoted value (see yamlQuotes); a long
+// value is cut (see quotedCut).
 func yamlQuoted(v string) string {
 	v, cut := elide(v)
-	if !strings.ContainsAny(v, `"\`) {
-		return quotedCut(`"`+v+`"`, cut)
-	}
-	return quotedCut("'"+strings.ReplaceAll(v, "'", "''")+"'", cut)
+	return quotedCut(yamlQuotes(v), cut)
 }
 
 // elide cuts v to maxQuoted characters, and says whether it did.

@@ -6,7 +6,6 @@ package scaffold
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,9 +14,8 @@ import (
 	"text/template"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/frontmatter"
 )
 
 // TemplateFile is the name of a repository's own template, in its
@@ -51,26 +49,15 @@ type Data struct {
 // write JSON, which YAML and TOML read too; yaml writes a plain YAML
 // scalar when one is safe.
 var funcs = template.FuncMap{
-	"quote": func(s string) string { return jsonText(s) },
+	"quote": frontmatter.JSON.Quote,
 	"list": func(items []string) string {
 		quoted := make([]string, len(items))
 		for i, s := range items {
-			quoted[i] = jsonText(s)
+			quoted[i] = frontmatter.JSON.Quote(s)
 		}
 		return "[" + strings.Join(quoted, ", ") + "]"
 	},
-	"yaml": func(s string) (string, error) {
-		b, err := yaml.Marshal(s)
-		return strings.TrimSuffix(string(b), "\n"), err
-	},
-}
-
-func jsonText(s string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s) // a string always encodes
-	return strings.TrimSuffix(b.String(), "\n")
+	"yaml": frontmatter.YAML.QuoteText,
 }
 
 // Render fills the template text (named name in errors) with data.

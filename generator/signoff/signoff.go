@@ -15,8 +15,6 @@ import (
 	"regexp"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
@@ -208,39 +206,12 @@ func (t *text) endOfBlock(start, next int, hash string, indent int) int {
 	return end
 }
 
-func jsonString(s string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
-
-// yamlScalar writes v plain when YAML reads it back as the same string
-// inside a flow mapping, and no YAML 1.1 reader takes it for a boolean or
-// null ("no", "on", "y"); quoted otherwise.
-func yamlScalar(v string) string {
-	switch strings.ToLower(v) {
-	case "y", "yes", "n", "no", "on", "off", "true", "false", "null":
-		return jsonString(v)
-	}
-	if plainYAML.MatchString(v) {
-		var back string
-		if yaml.Unmarshal([]byte(v), &back) == nil && back == v {
-			return v
-		}
-	}
-	return jsonString(v)
-}
-
 func (s Signoff) yamlEntry() string {
 	var parts []string
 	for _, f := range s.fields() {
 		v := f.value
 		if f.kind == 's' {
-			v = yamlScalar(v)
+			v = frontmatter.YAML.Quote(v)
 		}
 		parts = append(parts, f.key+": "+v)
 	}
@@ -252,7 +223,7 @@ func (s Signoff) tomlPairs() []string {
 	for _, f := range s.fields() {
 		v := f.value
 		if f.kind == 's' {
-			v = jsonString(v)
+			v = frontmatter.TOML.Quote(v)
 		}
 		parts = append(parts, f.key+" = "+v)
 	}
@@ -268,11 +239,11 @@ func (s Signoff) jsonEntry() string {
 	for _, f := range s.fields() {
 		v := f.value
 		if f.kind != 'b' {
-			v = jsonString(v)
+			v = frontmatter.JSON.Quote(v)
 		}
-		parts = append(parts, jsonString(f.key)+": "+v)
+		parts = append(parts, frontmatter.JSON.Quote(f.key)+": "+v)
 	}
-	return jsonString(string(s.Stage)) + ": { " + strings.Join(parts, ", ") + " }"
+	return frontmatter.JSON.Quote(string(s.Stage)) + ": { " + strings.Join(parts, ", ") + " }"
 }
 
 func signoffsPair(doc *frontmatter.Document) (int, *frontmatter.Pair) {
