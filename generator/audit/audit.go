@@ -378,8 +378,8 @@ func changes(versions []history.Version) []*history.Commit {
 // cost, and a history has many versions); other formats, or a block that
 // cannot be cut out cleanly, are parsed whole.
 func signoffsOf(name string, content []byte) *record.Signoffs {
-	if block, ok := yamlBlock(content, "signoffs"); ok {
-		if r, _ := record.Parse(name, append([]byte("---\n"), append(block, "---\n"...)...), frontmatter.Limits{}); r != nil {
+	if only, ok := frontmatter.OnlyKey(content, "signoffs"); ok {
+		if r, _ := record.Parse(name, only, frontmatter.Limits{}); r != nil {
 			return &r.Signoffs
 		}
 	}
@@ -387,37 +387,6 @@ func signoffsOf(name string, content []byte) *record.Signoffs {
 		return &r.Signoffs
 	}
 	return nil
-}
-
-// yamlBlock returns the lines of a YAML front matter's top-level key:
-// its own line and the indented, blank or comment lines after it, up to
-// the next line that starts at the margin.
-func yamlBlock(content []byte, key string) ([]byte, bool) {
-	text := string(content)
-	text = strings.TrimPrefix(text, "\ufeff")
-	if !strings.HasPrefix(text, "---\n") && !strings.HasPrefix(text, "---\r\n") {
-		return nil, false
-	}
-	var block strings.Builder
-	in := false
-	for _, line := range strings.SplitAfter(text, "\n")[1:] {
-		bare := strings.TrimRight(line, "\r\n")
-		if !in {
-			if bare == "---" || bare == "..." {
-				return nil, false
-			}
-			if strings.HasPrefix(bare, key+":") {
-				in = true
-				block.WriteString(line)
-			}
-			continue
-		}
-		if bare != "" && bare[0] != ' ' && bare[0] != '\t' && bare[0] != '#' {
-			return []byte(block.String()), true
-		}
-		block.WriteString(line)
-	}
-	return nil, false
 }
 
 // IsNotRepository reports whether err says the folder is not in git.

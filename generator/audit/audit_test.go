@@ -208,9 +208,6 @@ func TestSignoffsOfMatchesAFullParse(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := yamlBlock([]byte("---\ntitle: x\n---\nsignoffs: in the body\n"), "signoffs"); ok {
-		t.Error("a signoffs line in the body was taken for the front matter's")
-	}
 }
 
 // TestReadAgainReusesTheHistory: a preview reads trails at every save;
