@@ -23,7 +23,6 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/changebook/changebook/generator/check"
@@ -40,7 +39,7 @@ type Server struct {
 	dir    string
 	fsys   fs.FS
 	now    func() time.Time
-	record *jsonschema.Schema
+	record *schema.Field
 
 	mu   sync.Mutex
 	docs map[string]string // open documents by URI
@@ -70,7 +69,7 @@ func (s *Server) FollowWorkspace(open func(dir string) (fs.FS, error)) {
 
 // New returns a server for the repository in dir, read through fsys.
 func New(dir string, fsys fs.FS, now func() time.Time) (*Server, error) {
-	s, err := schema.Record()
+	s, err := schema.RecordFields()
 	if err != nil {
 		return nil, err
 	}
@@ -522,19 +521,19 @@ func parentPath(lines []string, n, indent int) []string {
 }
 
 // at returns the schema of the value at path, descending into list items.
-func (s *Server) at(path []string) *jsonschema.Schema {
+func (s *Server) at(path []string) *schema.Field {
 	cur := s.record
 	for _, key := range path {
 		if cur.Items != nil {
 			cur = cur.Items
 		}
-		next := cur.Properties[key]
+		next := cur.Fields[key]
 		if next == nil {
 			return nil
 		}
 		cur = next
 	}
-	if cur.Items != nil && cur.Items.Properties != nil {
+	if cur.Items != nil && cur.Items.Fields != nil {
 		cur = cur.Items
 	}
 	return cur
@@ -619,12 +618,12 @@ func (s *Server) keys(path, present []string, sep string) []completionItem {
 		return nil
 	}
 	var items []completionItem
-	for _, name := range sortedKeys(sc.Properties) {
+	for _, name := range sortedKeys(sc.Fields) {
 		if slices.Contains(present, name) {
 			continue
 		}
-		items = append(items, completionItem{Label: name, Kind: completionField, Detail: typeOf(sc.Properties[name]),
-			Documentation: sc.Properties[name].Description, InsertText: name + sep})
+		items = append(items, completionItem{Label: name, Kind: completionField, Detail: typeOf(sc.Fields[name]),
+			Documentation: sc.Fields[name].Description, InsertText: name + sep})
 	}
 	return items
 }
@@ -643,9 +642,7 @@ func (s *Server) values(path []string) []completionItem {
 		if sc == nil {
 			return nil
 		}
-		for _, v := range sc.Enum {
-			values = append(values, v.(string))
-		}
+		values = append(values, sc.Enum...)
 		if sc.Type == "boolean" {
 			values = []string{"true", "false"}
 		}
@@ -693,20 +690,16 @@ func (s *Server) describe(p positionParams) string {
 	}
 	key := path[len(path)-1]
 	parent := s.at(path[:len(path)-1])
-	if parent == nil || parent.Properties[key] == nil {
+	if parent == nil || parent.Fields[key] == nil {
 		return ""
 	}
-	return "**" + key + "** (" + typeOf(parent.Properties[key]) + "): " + parent.Properties[key].Description
+	return "**" + key + "** (" + typeOf(parent.Fields[key]) + "): " + parent.Fields[key].Description
 }
 
-func typeOf(s *jsonschema.Schema) string {
+func typeOf(s *schema.Field) string {
 	switch {
 	case len(s.Enum) > 0:
-		var vs []string
-		for _, v := range s.Enum {
-			vs = append(vs, v.(string))
-		}
-		return strings.Join(vs, " | ")
+		return strings.Join(s.Enum, " | ")
 	case s.Type == "array" && s.Items != nil && s.Items.Type != "":
 		return "list of " + s.Items.Type
 	case s.Type != "":
@@ -715,7 +708,7 @@ func typeOf(s *jsonschema.Schema) string {
 	return "value"
 }
 
-func sortedKeys(m map[string]*jsonschema.Schema) []string {
+func sortedKeys(m map[string]*schema.Field) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
