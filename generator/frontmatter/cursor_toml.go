@@ -1,15 +1,13 @@
-package lsp
+package frontmatter
 
 import (
 	"regexp"
 	"strings"
 )
 
-// Completion in TOML front matter (between +++ lines): keys of the table
-// the cursor is in ([risks], [[risks]], [signoffs.request] or the top
-// level), of an inline table being written on the line, and the values of
-// the key before the cursor, quoted as TOML strings unless a quote is
-// already typed.
+// The cursor in a TOML front matter (between "+++" lines) is in the table
+// of the nearest header above ([risks], [[risks]], [signoffs.request]) or
+// at the top level, or in an inline table being written on its line.
 
 var (
 	tomlHeaderLine = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z_][A-Za-z_.]*)\s*\]\]?\s*(#.*)?$`)
@@ -21,7 +19,9 @@ var (
 	tomlInlineKeys = regexp.MustCompile(`([A-Za-z_]+)\s*=`)
 )
 
-func (s *Server) completeTOML(lines []string, n int, before string) []completionItem {
+// tomlCursor reads the cursor at the end of before, the start of line n
+// of lines.
+func tomlCursor(lines []string, n int, before string) (Cursor, bool) {
 	// The table the line belongs to: the nearest header above.
 	var path []string
 	header := 0
@@ -35,16 +35,16 @@ func (s *Server) completeTOML(lines []string, n int, before string) []completion
 		inline := append(path, m[1])
 		inner := before[strings.Index(before, "{"):]
 		if k := tomlInlineKey.FindStringSubmatch(inner); k != nil {
-			return s.tomlValues(append(inline, k[1]), k[2] != "")
+			return Cursor{Format: TOML, Path: append(inline, k[1]), AtValue: true, Quoted: k[2] != ""}, true
 		}
 		var present []string
 		for _, k := range tomlInlineKeys.FindAllStringSubmatch(inner, -1) {
 			present = append(present, k[1])
 		}
-		return s.keys(inline, present, " = ")
+		return Cursor{Format: TOML, Path: inline, Present: present}, true
 	}
 	if m := tomlValueAfter.FindStringSubmatch(before); m != nil {
-		return s.tomlValues(append(path, m[1]), m[2] != "")
+		return Cursor{Format: TOML, Path: append(path, m[1]), AtValue: true, Quoted: m[2] != ""}, true
 	}
 	if tomlKeyPrefix.MatchString(before) {
 		var present []string
@@ -56,23 +56,9 @@ func (s *Server) completeTOML(lines []string, n int, before string) []completion
 				present = append(present, m[1])
 			}
 		}
-		return s.keys(path, present, " = ")
+		return Cursor{Format: TOML, Path: path, Present: present}, true
 	}
-	return nil
-}
-
-// tomlValues returns the values of the key at path, inserted as TOML
-// writes them: strings in double quotes, unless one is already typed.
-func (s *Server) tomlValues(path []string, quoteTyped bool) []completionItem {
-	items := s.values(path)
-	sc := s.at(path)
-	for i := range items {
-		if quoteTyped || (sc != nil && sc.Type == "boolean") {
-			continue
-		}
-		items[i].InsertText = `"` + items[i].Label + `"`
-	}
-	return items
+	return Cursor{}, false
 }
 
 // tomlKeyAt returns the path of the key written on line n (the table's

@@ -1,12 +1,10 @@
-package lsp
+package frontmatter
 
-import (
-	"strings"
-)
+import "strings"
 
-// Completion in JSON front matter (an object from the file's first
-// line): the text up to the cursor is read token by token to know the
-// path of objects the cursor is in and whether it is at a key or a value.
+// The cursor in a JSON front matter (an object from the file's first
+// line) is found by reading the text up to it token by token: the path of
+// objects it is in, and whether it is at a key or a value.
 
 // jsonFrame is one open object or array on the way to the cursor.
 type jsonFrame struct {
@@ -14,6 +12,16 @@ type jsonFrame struct {
 	key     string   // the member being written in an object
 	present []string // the keys of an object written so far
 	atValue bool     // after the colon, before the comma
+}
+
+// jsonCursor returns the cursor at the end of text, and false when text
+// does not end in a JSON front matter.
+func jsonCursor(text string) (Cursor, bool) {
+	path, present, atValue, inString, ok := jsonContext(text)
+	if !ok {
+		return Cursor{}, false
+	}
+	return Cursor{Format: JSON, Path: path, Present: present, AtValue: atValue, Quoted: inString}, true
 }
 
 // jsonContext returns the path of keys to the value or key at the end of
@@ -39,7 +47,7 @@ func jsonContext(text string) (path, present []string, atValue, inString, ok boo
 				}
 			case '"':
 				inString = false
-				if top := last(stack); top != nil && !top.array && !top.atValue {
+				if top := topFrame(stack); top != nil && !top.array && !top.atValue {
 					top.key = str.String()
 					top.present = append(top.present, top.key)
 				}
@@ -48,7 +56,7 @@ func jsonContext(text string) (path, present []string, atValue, inString, ok boo
 			}
 			continue
 		}
-		top := last(stack)
+		top := topFrame(stack)
 		switch c {
 		case '"':
 			inString = true
@@ -96,42 +104,7 @@ func jsonContext(text string) (path, present []string, atValue, inString, ok boo
 	return path, top.present, false, inString, true
 }
 
-// completeJSON completes at line:character (UTF-16) of a document whose
-// front matter is JSON: keys quoted and followed by a colon, string
-// values quoted, unless the opening quote is typed.
-func (s *Server) completeJSON(text string, line, character int) ([]completionItem, bool) {
-	if !isJSON(text) {
-		return nil, false
-	}
-	lines := strings.Split(text, "\n")
-	if line < 0 || line >= len(lines) {
-		return nil, false
-	}
-	offset := lineStart(lines, line) + byteOffset(lines[line], character)
-	path, present, atValue, inString, ok := jsonContext(text[:offset])
-	if !ok {
-		return nil, true
-	}
-	if atValue {
-		items := s.values(path)
-		sc := s.at(path)
-		for i := range items {
-			if !inString && (sc == nil || sc.Type != "boolean") {
-				items[i].InsertText = `"` + items[i].Label + `"`
-			}
-		}
-		return items, true
-	}
-	items := s.keys(path, present, `": `)
-	for i := range items {
-		if !inString {
-			items[i].InsertText = `"` + items[i].InsertText
-		}
-	}
-	return items, true
-}
-
-func last(stack []*jsonFrame) *jsonFrame {
+func topFrame(stack []*jsonFrame) *jsonFrame {
 	if len(stack) == 0 {
 		return nil
 	}
@@ -139,36 +112,33 @@ func last(stack []*jsonFrame) *jsonFrame {
 }
 
 // jsonKeyAt returns the path of the first key written on line n of a
-// document with JSON front matter, and false for any other document.
-func jsonKeyAt(text string, n int) ([]string, bool) {
-	if !isJSON(text) {
-		return nil, false
-	}
+// document with JSON front matter, or nil.
+func jsonKeyAt(text string, n int) []string {
 	lines := strings.Split(text, "\n")
 	if n < 0 || n >= len(lines) {
-		return nil, true
+		return nil
 	}
-	offset := lineStart(lines, n)
+	offset := lineOffset(lines, n)
 	// The key is read as the context just after its closing quote.
 	line := lines[n]
 	open := strings.IndexByte(line, '"')
 	if open < 0 {
-		return nil, true
+		return nil
 	}
-	end := closingQuote(line, open)
+	end := jsonQuoteEnd(line, open)
 	if end < 0 || !strings.HasPrefix(strings.TrimLeft(line[end+1:], " \t"), ":") {
-		return nil, true
+		return nil
 	}
 	path, _, atValue, _, ok := jsonContext(text[:offset+end+1])
 	if !ok || atValue {
-		return nil, true
+		return nil
 	}
-	return append(path, line[open+1:end]), true
+	return append(path, line[open+1:end])
 }
 
-// closingQuote returns the index of the double quote that ends the
+// jsonQuoteEnd returns the index of the double quote that ends the
 // string opening at l[i], or -1.
-func closingQuote(l string, i int) int {
+func jsonQuoteEnd(l string, i int) int {
 	for j := i + 1; j < len(l); j++ {
 		switch l[j] {
 		case '\\':
@@ -178,16 +148,6 @@ func closingQuote(l string, i int) int {
 		}
 	}
 	return -1
-}
-
-// lineStart returns the byte offset of line n of the text split into
-// lines at each newline.
-func lineStart(lines []string, n int) int {
-	offset := 0
-	for _, l := range lines[:n] {
-		offset += len(l) + 1
-	}
-	return offset
 }
 
 // isJSON reports whether text starts, past blanks, with the brace that
