@@ -30,6 +30,7 @@ const (
 	listValue
 	tableValue
 	textValue
+	dateValue
 )
 
 // Str is a text value.
@@ -42,6 +43,10 @@ func Boolean(b bool) Value {
 	}
 	return Value{kind: boolValue, text: "false"}
 }
+
+// Date is a date, YYYY-MM-DD: bare in YAML and TOML, which read it as a
+// date, a string in JSON, which has none.
+func Date(s string) Value { return Value{kind: dateValue, text: s} }
 
 // Strings is a list of text values.
 func Strings(s ...string) Value {
@@ -95,13 +100,14 @@ type inline struct {
 	text        string // a several-lines text left for the author
 	assign      string // between a key and its value
 	open, close string // around a table's fields
+	quoteDates  bool   // a date is a string (JSON has no dates)
 }
 
 var (
 	// Inside a flow collection a blank YAML value would be null.
 	yamlSyntax = inline{key: yamlScalar, str: yamlScalar, text: `""`, assign: ": ", open: "{", close: "}"}
 	tomlSyntax = inline{key: tomlKey, str: tomlString, text: `""" """`, assign: " = ", open: "{ ", close: " }"}
-	jsonSyntax = inline{key: jsonString, str: jsonString, text: `""`, assign: ": ", open: "{", close: "}"}
+	jsonSyntax = inline{key: jsonString, str: jsonString, text: `""`, assign: ": ", open: "{", close: "}", quoteDates: true}
 )
 
 func (s inline) pair(key string, v Value) string { return s.key(key) + s.assign + s.value(v) }
@@ -113,6 +119,11 @@ func (s inline) value(v Value) string {
 	case textValue:
 		return s.text
 	case boolValue:
+		return v.text
+	case dateValue:
+		if s.quoteDates {
+			return s.str(v.text)
+		}
 		return v.text
 	case listValue:
 		parts := make([]string, len(v.items))
