@@ -1,6 +1,12 @@
-// Package frontmatter splits a Markdown file into its front matter and body
-// and decodes the front matter (YAML, TOML or JSON) into a Node tree that
-// carries real file positions.
+// Package frontmatter is the only code that knows the three front matter
+// syntaxes (YAML, TOML, JSON). It splits a Markdown file into its front
+// matter and body and decodes the front matter into a Node tree that
+// carries real file positions (Parse); it writes values and lines in a
+// record's own syntax (Format.Quote, Format.QuoteText, Format.Snippet);
+// it adds a member to a mapping by splicing lines, keeping every other
+// byte (AddEntry) or cuts one key's block out (OnlyKey); and it says
+// what an editor's cursor is at, read from text that rarely parses while
+// it is typed (CursorAt, KeyAt).
 //
 // Splitting is done by github.com/adrg/frontmatter. Its own decoders lose
 // positions and count lines from the delimiter, so this package registers

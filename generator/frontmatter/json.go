@@ -129,7 +129,7 @@ func explainJSON(data []byte, syn *json.SyntaxError) (int, string, string) {
 		if i := bytes.IndexAny(word, ",}]\r\n"); i >= 0 {
 			word = word[:i]
 		}
-		return off, "text without quotes", "put the text in double quotes: " + jsonQuoted(string(bytes.TrimSpace(word)))
+		return off, "text without quotes", "put the text in double quotes: " + JSON.quotedHint(string(bytes.TrimSpace(word)))
 	case strings.HasSuffix(msg, "looking for beginning of object key string") && (isLetter(c) || c == '\''):
 		return off, "a key without double quotes", "write every key in double quotes: \"key\": value"
 	}
@@ -268,11 +268,4 @@ func jsonLastBraceLine(data []byte) int {
 		return -1 // not alone on its line, or not followed by an empty line
 	}
 	return len(trimmed) - 1
-}
-
-// jsonQuoted writes v as a JSON string; a long value is cut (see
-// quotedCut).
-func jsonQuoted(v string) string {
-	v, cut := elide(v)
-	return quotedCut(strconv.Quote(v), cut)
 }

@@ -24,16 +24,36 @@ func (f Format) Quote(s string) string {
 }
 
 // QuoteText is Quote for text a person reads and edits in the file, such
-// as a record's title: where YAML needs quotes it uses single ones when s
-// holds a double quote or a backslash, which double quotes would show
-// escaped (`'Patch: "now"'`, as yaml.v3 writes it). Text with a line
-// break or another control character is double-quoted, the only YAML
-// quotes that can escape it.
+// as a record's title: where quotes are needed they are the ones that
+// show s best. YAML uses single quotes when s holds a double quote or a
+// backslash, which double quotes would show escaped (`'Patch: "now"'`, as
+// yaml.v3 writes it); TOML a literal string, in single quotes, for the
+// same reason.
 func (f Format) QuoteText(s string) string {
-	if f == TOML || f == JSON || yamlPlainSafe(s) || hasControl(s) {
+	if f != TOML && f != JSON && yamlPlainSafe(s) {
+		return s
+	}
+	return f.quotes(s)
+}
+
+// quotes writes s in quotes, always, in the style of QuoteText. Text
+// with a line break or another control character but a tab is written
+// as Quote writes it: only double quotes can escape it.
+func (f Format) quotes(s string) string {
+	switch {
+	case f == JSON || hasControl(s):
 		return f.Quote(s)
+	case f == TOML:
+		return tomlQuotes(s)
 	}
 	return yamlQuotes(s)
+}
+
+// quotedHint writes v in quotes for a hint's text, cut when it is long
+// (see quotedCut).
+func (f Format) quotedHint(v string) string {
+	v, cut := elide(v)
+	return quotedCut(f.quotes(v), cut)
 }
 
 // yamlPlain is text that YAML reads as itself when written unquoted, in a
@@ -81,10 +101,23 @@ func yamlQuotes(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
-// hasControl reports whether s holds a control character (a line break,
-// a tab).
+// hasControl reports whether s holds a control character other than a
+// tab (which quotes hold as it is): a line break, say.
 func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+	return strings.ContainsFunc(s, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f) })
+}
+
+// tomlQuotes writes v as a TOML string: in double quotes, in single
+// quotes (a literal string) when v holds a double quote or a backslash,
+// escaped when it holds both kinds of quote. v must hold no line break.
+func tomlQuotes(v string) string {
+	switch {
+	case !strings.ContainsAny(v, `"\`):
+		return `"` + v + `"`
+	case !strings.Contains(v, "'"):
+		return "'" + v + "'"
+	}
+	return tomlString(v)
 }
 
 var tomlBare = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)

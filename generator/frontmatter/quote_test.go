@@ -35,8 +35,8 @@ func TestQuote(t *testing.T) {
 	}
 }
 
-// TestQuoteText: a title keeps its double quotes readable in YAML, in
-// single quotes; the other formats quote as Quote does.
+// TestQuoteText: a title keeps its double quotes readable, in single
+// quotes in YAML and TOML; JSON quotes as Quote does.
 func TestQuoteText(t *testing.T) {
 	for _, tc := range []struct {
 		format   Format
@@ -48,7 +48,9 @@ func TestQuoteText(t *testing.T) {
 		{YAML, "a: b # c", `"a: b # c"`},
 		{YAML, "yes", `"yes"`},
 		{YAML, "two\n\"lines\"", `"two\n\"lines\""`},
-		{TOML, `say "hi"`, `"say \"hi\""`},
+		{TOML, `say "hi"`, `'say "hi"'`},
+		{TOML, `it's "x"`, `"it's \"x\""`},
+		{TOML, "tab\tand\nline", `"tab\tand\nline"`},
 		{JSON, `say "hi"`, `"say \"hi\""`},
 	} {
 		got := tc.format.QuoteText(tc.in)

@@ -189,9 +189,9 @@ func explainTOML(data []byte, off int, msg string) (int, string, string) {
 		switch strings.ToLower(word) {
 		case "true", "false", "yes", "no", "on", "off", "y", "n":
 			return off, "a value without quotes that is not true or false",
-				"write a boolean as true or false, in lower case, and text in quotes: " + tomlQuoted(word)
+				"write a boolean as true or false, in lower case, and text in quotes: " + TOML.quotedHint(word)
 		}
-		shown := tomlQuoted(word)
+		shown := TOML.quotedHint(word)
 		if !nested && vs > 0 && ls+vs == off {
 			shown = string(line[:vs]) + shown
 		}
@@ -214,7 +214,7 @@ func explainTOML(data []byte, off int, msg string) (int, string, string) {
 			inside = "a literal string in ' quotes cannot hold a '"
 		}
 		return off, fmt.Sprintf("the value goes on after its closing %c", data[q]),
-			fmt.Sprintf("put the whole value in one pair of quotes: %s%s (%s)", line[:vs], tomlQuoted(string(inner)), inside)
+			fmt.Sprintf("put the whole value in one pair of quotes: %s%s (%s)", line[:vs], TOML.quotedHint(string(inner)), inside)
 	case strings.HasSuffix(msg, "has already been defined."):
 		return ls + len(line) - len(bytes.TrimLeft(line, " \t")), msg, "remove one of the two definitions"
 	case msg == "strings cannot contain newlines" && vs > 0 && vs < len(line) && (line[vs] == '"' || line[vs] == '\''):
@@ -241,18 +241,4 @@ func tomlOpenBrackets(b []byte) int {
 		}
 	}
 	return depth
-}
-
-// tomlQuoted writes v as a TOML string: in double quotes, in single quotes
-// (a literal string) when v holds a double quote or a backslash, escaped
-// when it holds both kinds of quote. A long value is cut (see quotedCut).
-func tomlQuoted(v string) string {
-	v, cut := elide(v)
-	switch {
-	case !strings.ContainsAny(v, `"\`):
-		return quotedCut(`"`+v+`"`, cut)
-	case !strings.Contains(v, "'"):
-		return quotedCut("'"+v+"'", cut)
-	}
-	return quotedCut(`"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)+`"`, cut)
 }

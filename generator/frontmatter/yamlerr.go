@@ -185,13 +185,13 @@ func (x yamlMistake) explain() (at int, msg, hint string) {
 		if sep := yamlKeySep(line); sep >= 0 && ls+sep < off {
 			// The line's own key comes first: the colon is in its value.
 			key, value, vs := yamlKeyValue(line, sep)
-			quoteValue := string(line[:vs]) + yamlQuoted(value)
+			quoteValue := string(line[:vs]) + YAML.quotedHint(value)
 			if dash := bytes.TrimLeft(line, " "); bytes.HasPrefix(dash, []byte("- ")) {
 				// A list item: of text (a step) the whole item is
 				// quoted; of fields (a risk) the field's value.
 				item := string(yamlPlainEnd(bytes.TrimLeft(dash[2:], " ")))
 				return off, fmt.Sprintf("the \": \" in this list item reads as the start of another key, after %q", key),
-					fmt.Sprintf("put the item in quotes: - %s, or, if %q is a field of the item, its value: %s", yamlQuoted(item), key, strings.TrimLeft(quoteValue, " "))
+					fmt.Sprintf("put the item in quotes: - %s, or, if %q is a field of the item, its value: %s", YAML.quotedHint(item), key, strings.TrimLeft(quoteValue, " "))
 			}
 			return off, fmt.Sprintf("the \": \" in the value of %q reads as the start of another key", key),
 				"put the value in quotes: " + quoteValue
@@ -229,7 +229,7 @@ func (x yamlMistake) explain() (at int, msg, hint string) {
 		if sep := yamlKeySep(line); sep >= 0 && ls+sep < off {
 			_, value, vs := yamlKeyValue(line, sep)
 			return off, fmt.Sprintf("a value cannot start with %c", c),
-				"put the value in quotes: " + string(line[:vs]) + yamlQuoted(value)
+				"put the value in quotes: " + string(line[:vs]) + YAML.quotedHint(value)
 		}
 		return off, fmt.Sprintf("a value cannot start with %c", c), "put the value in quotes"
 
@@ -492,7 +492,7 @@ func (x yamlMistake) afterQuote(line []byte, ls, q int) (int, string, string) {
 	if inner[len(inner)-1] == quote {
 		inner = inner[:len(inner)-1]
 	}
-	return x.off, msg, fmt.Sprintf("put the whole value in one pair of quotes: %s%s (%s)", line[:vs], yamlQuoted(string(inner)), inside)
+	return x.off, msg, fmt.Sprintf("put the whole value in one pair of quotes: %s%s (%s)", line[:vs], YAML.quotedHint(string(inner)), inside)
 }
 
 // yamlKeySep returns the offset in line of the ":" that ends the line's
@@ -580,13 +580,6 @@ func yamlKeyAbove(data []byte, lines *lineIndex, ls int) (string, int) {
 // value that long is shown whole, so that the hint can be pasted as it
 // is; a longer one is cut, and the cut is marked outside the quotes.
 const maxQuoted = 200
-
-// yamlQuoted writes v as a YAML quoted value (see yamlQuotes); a long
-// value is cut (see quotedCut).
-func yamlQuoted(v string) string {
-	v, cut := elide(v)
-	return quotedCut(yamlQuotes(v), cut)
-}
 
 // elide cuts v to maxQuoted characters, and says whether it did.
 func elide(v string) (string, bool) {
