@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/changebook/changebook/generator/frontmatter"
-	"github.com/changebook/changebook/generator/schema"
 )
 
 // complete answers a completion request: the fields of the mapping the
@@ -79,34 +78,4 @@ func (s *Server) values(path []string) []completionItem {
 		}
 	}
 	return items
-}
-
-// at returns the schema of the value at path, descending into list items.
-func (s *Server) at(path []string) *schema.Field {
-	cur := s.record
-	for _, key := range path {
-		if cur.Items != nil {
-			cur = cur.Items
-		}
-		next := cur.Fields[key]
-		if next == nil {
-			return nil
-		}
-		cur = next
-	}
-	if cur.Items != nil && cur.Items.Fields != nil {
-		cur = cur.Items
-	}
-	return cur
-}
-
-// sortedKeys returns a mapping's field names in order, so that
-// completion lists them the same way every time.
-func sortedKeys(m map[string]*schema.Field) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -137,3 +137,11 @@ func tokenLength(line string, col int) int {
 	}
 	return max(n, 1)
 }
+
+// forget drops the previous check, so that the next reads every file:
+// files may have changed on disk (a save, a checkout) since.
+func (s *Server) forget() {
+	s.mu.Lock()
+	s.prev = nil
+	s.mu.Unlock()
+}

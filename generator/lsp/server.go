@@ -11,7 +11,6 @@ package lsp
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -21,7 +20,6 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/changebook/changebook/generator/check"
-	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/schema"
 )
@@ -82,59 +80,4 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 		conn.Close()
 	}
 	return nil
-}
-
-// initialize moves the server to the editor's workspace when it follows
-// it (FollowWorkspace) and the workspace holds the settings file.
-func (s *Server) initialize(params json.RawMessage) error {
-	if s.open == nil || params == nil {
-		return nil
-	}
-	var p struct {
-		RootURI          string `json:"rootUri"`
-		RootPath         string `json:"rootPath"`
-		WorkspaceFolders []struct {
-			URI string `json:"uri"`
-		} `json:"workspaceFolders"`
-	}
-	if err := json.Unmarshal(params, &p); err != nil {
-		return err
-	}
-	var dirs []string
-	for _, uri := range append([]string{p.RootURI}, folderURIs(p.WorkspaceFolders)...) {
-		if dir, ok := filePath(uri); ok {
-			dirs = append(dirs, dir)
-		}
-	}
-	if p.RootPath != "" {
-		dirs = append(dirs, p.RootPath)
-	}
-	for _, dir := range dirs {
-		fsys, err := s.open(dir)
-		if err != nil {
-			continue
-		}
-		if _, err := fs.Stat(fsys, config.File); err != nil {
-			continue
-		}
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return err
-		}
-		s.mu.Lock()
-		s.dir, s.fsys, s.prev = abs, fsys, nil
-		s.mu.Unlock()
-		return nil
-	}
-	return nil
-}
-
-func folderURIs(folders []struct {
-	URI string `json:"uri"`
-}) []string {
-	uris := make([]string, len(folders))
-	for i, f := range folders {
-		uris[i] = f.URI
-	}
-	return uris
 }
