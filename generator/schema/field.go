@@ -24,9 +24,9 @@ type Field struct {
 }
 
 // RecordFields returns the fields of a record's front matter as Field
-// values, derived from Record.
+// values, derived from the JSON Schema.
 func RecordFields() (*Field, error) {
-	s, err := Record()
+	s, err := recordSchema()
 	if err != nil {
 		return nil, err
 	}

@@ -69,8 +69,10 @@ var descriptions = map[string]string{
 // enum is a closed list of values with its Enum method.
 type enum interface{ Enum() []string }
 
-// Record returns the schema of a record's front matter.
-func Record() (*jsonschema.Schema, error) {
+// recordSchema returns the JSON Schema of a record's front matter; outside
+// this package it is seen as JSON (JSON) or as Field values
+// (RecordFields), so that jsonschema-go's types stay here.
+func recordSchema() (*jsonschema.Schema, error) {
 	date := &jsonschema.Schema{Type: "string", Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$`}
 	types := map[reflect.Type]*jsonschema.Schema{reflect.TypeFor[record.Date](): date}
 	for _, e := range []enum{record.ChangeType(""), record.Level(""), record.Decision(""), record.SecurityReview(""), record.Outcome("")} {
@@ -134,7 +136,7 @@ func describe(s *jsonschema.Schema, prefix string) error {
 
 // JSON returns the schema as indented JSON.
 func JSON() ([]byte, error) {
-	s, err := Record()
+	s, err := recordSchema()
 	if err != nil {
 		return nil, err
 	}

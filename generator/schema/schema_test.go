@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite testdata/record.schema.json")
 
 func resolved(t *testing.T) *jsonschema.Resolved {
 	t.Helper()
-	s, err := Record()
+	s, err := recordSchema()
 	if err != nil {
 		t.Fatal(err)
 	}
