@@ -193,10 +193,7 @@ func changesKey(parent, tree plumbing.Hash) parsecache.Sum {
 // those of the commits it merges, so merges are not compared. Commits are
 // visited newest first by committer time.
 func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, error) {
-	prefix := strings.Trim(opts.Prefix, "/")
-	if prefix != "" {
-		prefix += "/"
-	}
+	prefix := folderPrefix(opts.Prefix)
 	h := &History{Files: map[string]*File{}, repo: repo, prefix: prefix}
 	// The walk reads tens of thousands of objects one after the other
 	// through a handle of its own that keeps its pack files open.
@@ -215,24 +212,14 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD: %w", err)
 	}
-	shallow := map[plumbing.Hash]bool{}
-	if hashes, err := repo.Storer.Shallow(); err == nil {
-		for _, hash := range hashes {
-			shallow[hash] = true
-		}
-	}
+	shallow := shallowCommits(repo)
 	h.Shallow = len(shallow) > 0
 	head, err := repo.CommitObject(ref.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD's commit: %w", err)
 	}
 	h.Head = toCommit(head, mm)
-
-	// alias maps a path as it was at the commit being visited to the
-	// record it became: renames met going back in time add entries.
-	alias := map[string]string{}
 	for name := range opts.Records {
-		alias[prefix+name] = name
 		h.Files[name] = &File{}
 	}
 
@@ -242,21 +229,69 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 	if err != nil {
 		return nil, err
 	}
+	h.Commits = len(commits)
+	steps, err := comparisons(commits, boundary)
+	if err != nil {
+		return nil, err
+	}
+	changed := changesFromCache(opts.Cache, commits, steps)
+	if err := compareTrees(ctx, repo, walker, commits, steps, changed, opts.Workers); err != nil {
+		return nil, err
+	}
+	rememberChanges(opts.Cache, commits, steps, changed)
+	h.addVersions(commits, changed, boundary, mm, opts.Records)
+	h.addBoundaries(commits, boundary, mm)
+
+	// Uncommitted changes: the working file's blob hash against HEAD's.
+	d := &differ{repo: walker, trees: map[plumbing.Hash]*object.Tree{}}
+	if h.headBlobs, err = d.files(head.TreeHash, prefix); err != nil {
+		return nil, err
+	}
+	if err := h.findSubmodules(d, head.TreeHash); err != nil {
+		return nil, err
+	}
+	h.Refresh(opts.Records)
+	return h, nil
+}
+
+// folderPrefix is the configuration repository's folder in the git tree
+// as paths there start with it: "" or "sub/dir/".
+func folderPrefix(folder string) string {
+	folder = strings.Trim(folder, "/")
+	if folder != "" {
+		folder += "/"
+	}
+	return folder
+}
+
+// shallowCommits returns a shallow clone's boundary commits as
+// .git/shallow lists them; none in a full clone.
+func shallowCommits(repo *git.Repository) map[plumbing.Hash]bool {
+	shallow := map[plumbing.Hash]bool{}
+	if hashes, err := repo.Storer.Shallow(); err == nil {
+		for _, hash := range hashes {
+			shallow[hash] = true
+		}
+	}
+	return shallow
+}
+
+// comparison says which tree a commit is compared with: none for a merge
+// (skip), the zero hash for a root commit and for a shallow clone's
+// boundary, whose files are then all listed: what the clone holds of each
+// record at the commit where its history begins.
+type comparison struct {
+	skip   bool
+	parent plumbing.Hash
+}
+
+// comparisons returns the comparison of each of commits.
+func comparisons(commits []*object.Commit, boundary map[plumbing.Hash]bool) ([]comparison, error) {
 	byHash := make(map[plumbing.Hash]*object.Commit, len(commits))
 	for _, c := range commits {
 		byHash[c.Hash] = c
 	}
-
-	// Which tree each commit is compared with: none for a merge (skip),
-	// the zero hash for a root commit and for a shallow clone's boundary,
-	// whose files are then all listed: what the clone holds of each record
-	// at the commit where its history begins.
-	type step struct {
-		skip   bool
-		parent plumbing.Hash
-	}
-	h.Commits = len(commits)
-	steps := make([]step, len(commits))
+	steps := make([]comparison, len(commits))
 	for i, c := range commits {
 		switch {
 		case boundary[c.Hash]:
@@ -265,6 +300,7 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		case c.NumParents() == 1:
 			parent, ok := byHash[c.ParentHashes[0]]
 			if !ok {
+				var err error
 				if parent, err = c.Parent(0); err != nil {
 					return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 				}
@@ -272,26 +308,37 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 			steps[i].parent = parent.TreeHash
 		}
 	}
+	return steps, nil
+}
 
-	// What the cache remembers needs no comparison.
+// changesFromCache returns, for each of commits, what the cache
+// remembers it changed; those need no comparison, and their steps are
+// marked to skip.
+func changesFromCache(cache *parsecache.Cache, commits []*object.Commit, steps []comparison) [][]change {
 	changed := make([][]change, len(commits))
-	if opts.Cache != nil {
-		for i, c := range commits {
-			var cached []cachedChange
-			if steps[i].skip || !opts.Cache.GetValue(changesKey(steps[i].parent, c.TreeHash), &cached) {
-				continue
-			}
-			steps[i].skip = true
-			for _, ch := range cached {
-				changed[i] = append(changed[i], change{from: ch.From, to: ch.To, blob: ch.Blob})
-			}
+	if cache == nil {
+		return changed
+	}
+	for i, c := range commits {
+		var cached []cachedChange
+		if steps[i].skip || !cache.GetValue(changesKey(steps[i].parent, c.TreeHash), &cached) {
+			continue
+		}
+		steps[i].skip = true
+		for _, ch := range cached {
+			changed[i] = append(changed[i], change{from: ch.From, to: ch.To, blob: ch.Blob})
 		}
 	}
+	return changed
+}
 
-	// The comparisons, most of the pass's time (inflating trees), on
-	// every core: each worker takes a run of consecutive commits, whose
-	// trees share the most, with a reader and a tree cache of its own.
-	workers := opts.Workers
+// compareTrees fills changed with what each commit not skipped changed.
+// The comparisons are most of the pass's time (inflating trees), so they
+// run on every core: each worker takes a run of consecutive commits,
+// whose trees share the most, with a reader and a tree cache of its own.
+// workers <= 0 means one per core (at most 4) for a long history, one
+// for a short one.
+func compareTrees(ctx context.Context, repo, walker *git.Repository, commits []*object.Commit, steps []comparison, changed [][]change, workers int) error {
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4, max(1, len(commits)/256))
 	}
@@ -321,26 +368,38 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if opts.Cache != nil {
-		for i, c := range commits {
-			if steps[i].skip {
-				continue // a merge, a boundary, or already cached
-			}
-			cached := make([]cachedChange, len(changed[i]))
-			for j, ch := range changed[i] {
-				cached[j] = cachedChange{From: ch.from, To: ch.to, Blob: ch.blob}
-			}
-			opts.Cache.PutValue(changesKey(steps[i].parent, c.TreeHash), cached)
-		}
-	}
+	return errors.Join(errs...)
+}
 
+// rememberChanges keeps in cache what the commits just compared changed.
+func rememberChanges(cache *parsecache.Cache, commits []*object.Commit, steps []comparison, changed [][]change) {
+	if cache == nil {
+		return
+	}
 	for i, c := range commits {
-		changes := changed[i]
+		if steps[i].skip {
+			continue // a merge, or already cached
+		}
+		cached := make([]cachedChange, len(changed[i]))
+		for j, ch := range changed[i] {
+			cached[j] = cachedChange{From: ch.from, To: ch.to, Blob: ch.blob}
+		}
+		cache.PutValue(changesKey(steps[i].parent, c.TreeHash), cached)
+	}
+}
+
+// addVersions gives each record a version for every commit (newest
+// first) that changed it, following it back through its renames.
+func (h *History) addVersions(commits []*object.Commit, changed [][]change, boundary map[plumbing.Hash]bool, mm mailmap, records map[string][]byte) {
+	// alias maps a path as it was at the commit being visited to the
+	// record it became: renames met going back in time add entries.
+	alias := make(map[string]string, len(records))
+	for name := range records {
+		alias[h.prefix+name] = name
+	}
+	for i, c := range commits {
 		var commit *Commit
-		for _, ch := range changes {
+		for _, ch := range changed[i] {
 			from, to := ch.from, ch.to
 			name := to
 			if name == "" {
@@ -366,39 +425,33 @@ func Read(ctx context.Context, repo *git.Repository, opts Options) (*History, er
 			}
 		}
 	}
+}
 
+// addBoundaries lists a shallow clone's boundary commits, and puts each
+// record's version at a boundary last.
+func (h *History) addBoundaries(commits []*object.Commit, boundary map[plumbing.Hash]bool, mm mailmap) {
 	for _, c := range commits {
 		if boundary[c.Hash] {
 			h.Boundaries = append(h.Boundaries, toCommit(c, mm))
 		}
 	}
-	if h.Shallow {
-		// A version at a boundary stands for "this commit or any before
-		// it": it is the oldest, whatever the committer times of several
-		// boundaries say.
-		for _, f := range h.Files {
-			slices.SortStableFunc(f.Versions, func(a, b Version) int {
-				switch {
-				case a.Boundary == b.Boundary:
-					return 0
-				case a.Boundary:
-					return 1
-				}
-				return -1
-			})
-		}
+	if !h.Shallow {
+		return
 	}
-
-	// Uncommitted changes: the working file's blob hash against HEAD's.
-	d := &differ{repo: walker, trees: map[plumbing.Hash]*object.Tree{}}
-	if h.headBlobs, err = d.files(head.TreeHash, prefix); err != nil {
-		return nil, err
+	// A version at a boundary stands for "this commit or any before
+	// it": it is the oldest, whatever the committer times of several
+	// boundaries say.
+	for _, f := range h.Files {
+		slices.SortStableFunc(f.Versions, func(a, b Version) int {
+			switch {
+			case a.Boundary == b.Boundary:
+				return 0
+			case a.Boundary:
+				return 1
+			}
+			return -1
+		})
 	}
-	if err := h.findSubmodules(d, head.TreeHash); err != nil {
-		return nil, err
-	}
-	h.Refresh(opts.Records)
-	return h, nil
 }
 
 // findSubmodules marks the records HEAD does not have that are inside a
@@ -441,10 +494,7 @@ func (h *History) findSubmodules(d *differ, root plumbing.Hash) error {
 // Uncommitted returns those of files (relative to the folder prefix of
 // the working tree, read from fsys) whose content is not HEAD's.
 func Uncommitted(repo *git.Repository, prefix string, fsys fs.FS, files []string) ([]string, error) {
-	prefix = strings.Trim(prefix, "/")
-	if prefix != "" {
-		prefix += "/"
-	}
+	prefix = folderPrefix(prefix)
 	blobs := map[string]plumbing.Hash{}
 	if ref, err := repo.Head(); err == nil {
 		c, err := repo.CommitObject(ref.Hash())
@@ -601,10 +651,7 @@ func ChangedSince(ctx context.Context, repo *git.Repository, rev, prefix string)
 	if err := d.diff(bases[0].TreeHash, head.TreeHash, "", &changes); err != nil {
 		return nil, err
 	}
-	prefix = strings.Trim(prefix, "/")
-	if prefix != "" {
-		prefix += "/"
-	}
+	prefix = folderPrefix(prefix)
 	out := map[string]bool{}
 	for _, ch := range changes {
 		if name, ok := strings.CutPrefix(ch.to, prefix); ok && ch.to != "" {
