@@ -17,6 +17,7 @@ import (
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
@@ -44,7 +45,7 @@ type openedRepo struct {
 	// folders, never blocking in open (repofs).
 	fsys fs.FS
 	load repository.Options
-	git  *audit.Source
+	git  *gitaudit.Source
 	// gitNote says why there is no history, when there is none.
 	gitNote string
 	// noHistory says why the history is not read ("" when it is), for
@@ -62,9 +63,9 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 	if f.noHistory {
 		o.noHistory = "--no-history was given"
 	} else {
-		src, err := audit.Open(repo)
+		src, err := gitaudit.Open(repo)
 		switch {
-		case audit.IsNotRepository(err):
+		case gitaudit.IsNotRepository(err):
 			o.gitNote = "note: " + repo + " is not in a git repository: sign-off provenance and record histories are not shown"
 			o.noHistory = repo + " is not in a git repository"
 		case err != nil:

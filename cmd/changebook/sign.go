@@ -16,13 +16,12 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/git"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
@@ -284,7 +283,7 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	}
 	fmt.Fprintf(e.stdout, "signed %s of %s by %s on %s in %s: the change is %s\n", stage, r.ID, by, date, where, status)
 	if p, ok := cfg.People[by]; ok && p.Email != "" {
-		if email := gitUserEmail(opts.repo); !strings.EqualFold(email, p.Email) {
+		if email := git.UserEmail(opts.repo); !strings.EqualFold(email, p.Email) {
 			fmt.Fprintf(e.stderr, "commit it as the signer so that its provenance holds:\n  git commit --author %s\n", shellQuote(p.Name+" <"+p.Email+">"))
 		}
 	}
@@ -481,7 +480,7 @@ func replaceRecord(root *os.Root, name string, old, data []byte, beforeReplace f
 
 // signerFromGit finds the person whose email is the git user.email.
 func signerFromGit(repo string, cfg *config.Config) (string, error) {
-	email := gitUserEmail(repo)
+	email := git.UserEmail(repo)
 	if email != "" {
 		for _, h := range cfg.Handles() {
 			if strings.EqualFold(cfg.People[h].Email, email) {
@@ -493,19 +492,4 @@ func signerFromGit(repo string, cfg *config.Config) (string, error) {
 		return "", fmt.Errorf("give the signer with --by HANDLE (no git user.email to find them by)")
 	}
 	return "", fmt.Errorf("give the signer with --by HANDLE (nobody in %s has your git user.email, %s)", config.File, email)
-}
-
-// gitUserEmail is user.email as git would use it for a commit in repo
-// (the repository's, the user's or the system's setting), or "".
-func gitUserEmail(repo string) string {
-	r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{DetectDotGit: true})
-	if err == nil {
-		if c, err := r.ConfigScoped(gitconfig.SystemScope); err == nil && c.User.Email != "" {
-			return c.User.Email
-		}
-	}
-	if c, err := gitconfig.LoadConfig(gitconfig.GlobalScope); err == nil {
-		return c.User.Email
-	}
-	return ""
 }

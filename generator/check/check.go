@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"net/url"
 	"slices"
 	"strings"
@@ -35,7 +36,7 @@ type Options struct {
 	Workers int
 	// Git, when set, is the git repository whose history Run reads into
 	// Audit, for the provenance and after-closure rules.
-	Git *audit.Source
+	Git *gitaudit.Source
 	// Audit is the records' history; Run fills it from Git.
 	Audit *audit.Audit
 	// NoHistory, when set, says why a gate runs without git history

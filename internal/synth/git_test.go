@@ -8,9 +8,9 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -25,7 +25,7 @@ func TestWriteHistory(t *testing.T) {
 	if err := WriteHistory(dir, opts); err != nil {
 		t.Fatal(err)
 	}
-	src, err := audit.Open(dir)
+	src, err := gitaudit.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

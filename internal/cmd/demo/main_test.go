@@ -15,9 +15,9 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -32,7 +32,7 @@ func TestDemoOfTheExample(t *testing.T) {
 	if code := run([]string{"-from", "../../..", "-o", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	src, err := audit.Open(out)
+	src, err := gitaudit.Open(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDemoOfTheExample(t *testing.T) {
 // of `make run` that the tool cries wolf.
 func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 	out := assembleDemo(t)
-	src, err := audit.Open(out)
+	src, err := gitaudit.Open(out)
 	if err != nil {
 		t.Fatal(err)
 	}

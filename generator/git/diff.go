@@ -1,10 +1,10 @@
-package history
+package git
 
 import (
 	"context"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -24,7 +24,7 @@ type change struct {
 // each comparison cost tens of thousands of entries; here only subtrees
 // whose hashes differ are opened, and recently seen trees are kept.
 type differ struct {
-	repo  *git.Repository
+	repo  *gogit.Repository
 	trees map[plumbing.Hash]*object.Tree
 }
 

@@ -1,10 +1,10 @@
-package history
+package git
 
 import (
 	"io"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 )
 
 // mailmap maps the names and emails that commits carry to the ones people
@@ -24,7 +24,7 @@ type mailmapEntry struct {
 
 // readMailmap reads .mailmap from HEAD's tree; a repository without one,
 // or without commits, has an empty map.
-func readMailmap(repo *git.Repository) mailmap {
+func readMailmap(repo *gogit.Repository) mailmap {
 	ref, err := repo.Head()
 	if err != nil {
 		return nil

@@ -1,4 +1,4 @@
-package history
+package git
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -20,10 +20,10 @@ import (
 // one record each, the rest edit one (as sign-offs are added), each by
 // one of eight authors. Objects are written directly, not through a
 // worktree, so that building 20,000 commits takes seconds.
-func syntheticHistory(tb testing.TB, records, commits int) (*git.Repository, map[string][]byte) {
+func syntheticHistory(tb testing.TB, records, commits int) (*Repository, map[string][]byte) {
 	tb.Helper()
 	st := memory.NewStorage()
-	repo, err := git.Init(st, nil)
+	repo, err := gogit.Init(st, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func syntheticHistory(tb testing.TB, records, commits int) (*git.Repository, map
 	if err := st.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("master"), parent)); err != nil {
 		tb.Fatal(err)
 	}
-	return repo, current
+	return &Repository{repo: repo}, current
 }
 
 func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {

@@ -1,4 +1,4 @@
-package history
+package git
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/internal/synth"
 )
@@ -24,15 +25,15 @@ import (
 type fakeRepo struct {
 	t    *testing.T
 	dir  string
-	repo *git.Repository
-	wt   *git.Worktree
+	repo *gogit.Repository
+	wt   *gogit.Worktree
 	day  int
 }
 
 func newRepo(t *testing.T) *fakeRepo {
 	t.Helper()
 	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
+	repo, err := gogit.PlainInit(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +59,12 @@ func (r *fakeRepo) write(name, content string) {
 // one day after the previous commit.
 func (r *fakeRepo) commit(who, message string) plumbing.Hash {
 	r.t.Helper()
-	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
 		r.t.Fatal(err)
 	}
 	r.day++
 	when := time.Date(2026, 3, r.day, 10, 0, 0, 0, time.UTC)
-	h, err := r.wt.Commit(message, &git.CommitOptions{
+	h, err := r.wt.Commit(message, &gogit.CommitOptions{
 		Author:            &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
 		Committer:         &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
 		AllowEmptyCommits: true,
@@ -84,14 +85,14 @@ func (r *fakeRepo) read(records ...string) *History {
 		}
 		contents[name] = data
 	}
-	h, err := Read(context.Background(), r.repo, Options{Records: contents})
+	h, err := Read(context.Background(), &Repository{repo: r.repo}, Options{Records: contents})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	return h
 }
 
-func authors(f *File) string {
+func authors(f *history.File) string {
 	var out []string
 	for _, v := range f.Versions {
 		out = append(out, v.Commit.Author)
@@ -146,25 +147,25 @@ func TestReadMerges(t *testing.T) {
 	r := newRepo(t)
 	r.write("changes/CHG-0001.md", "v1\n")
 	main := r.commit("Alice", "Request")
-	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("review"), Create: true}); err != nil {
+	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("review"), Create: true}); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/CHG-0001.md", "v1\napproved\n")
 	branch := r.commit("Bob", "Approve on a branch")
-	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("master")}); err != nil {
+	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("master")}); err != nil {
 		t.Fatal(err)
 	}
 	r.write("other.txt", "x")
 	r.commit("Carol", "Elsewhere")
 	// A merge commit, as a pull request's merge button makes.
 	r.write("changes/CHG-0001.md", "v1\napproved\n")
-	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
 		t.Fatal(err)
 	}
 	head, _ := r.repo.Head()
 	when := time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)
 	sig := &object.Signature{Name: "Merger", Email: "merger@example.com", When: when}
-	if _, err := r.wt.Commit("Merge review", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{head.Hash(), branch}}); err != nil {
+	if _, err := r.wt.Commit("Merge review", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{head.Hash(), branch}}); err != nil {
 		t.Fatal(err)
 	}
 	_ = main
@@ -201,12 +202,12 @@ func TestReadShallowClone(t *testing.T) {
 		r.commit(who, "edit")
 	}
 	dir := t.TempDir()
-	clone, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 1})
+	clone, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 1})
 	if err != nil {
 		t.Skipf("a shallow clone of a local repository: %v", err)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "changes/CHG-0001.md"))
-	h, err := Read(context.Background(), clone, Options{Records: map[string][]byte{"changes/CHG-0001.md": data}})
+	h, err := Read(context.Background(), &Repository{repo: clone}, Options{Records: map[string][]byte{"changes/CHG-0001.md": data}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func TestReadWorkersAgree(t *testing.T) {
 	if err := synth.WriteHistory(dir, synth.Options{Records: 150, Seed: 1, Commits: 1000}); err != nil {
 		t.Fatal(err)
 	}
-	repo, _, err := Open(dir)
+	repo, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +281,7 @@ func TestReadWorkersAgree(t *testing.T) {
 		out := map[string][]string{}
 		for name, f := range h.Files {
 			for _, v := range f.Versions {
-				out[name] = append(out[name], v.Commit.Hash+" "+v.Path+" "+v.Blob.String())
+				out[name] = append(out[name], v.Commit.Hash+" "+v.Path+" "+string(v.Blob))
 			}
 			if f.Uncommitted {
 				t.Errorf("%d workers: %s uncommitted", workers, name)
@@ -326,14 +327,14 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 		for _, name := range records {
 			contents[name], _ = os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
 		}
-		h, err := Read(context.Background(), r.repo, Options{Records: contents, Cache: cache})
+		h, err := Read(context.Background(), &Repository{repo: r.repo}, Options{Records: contents, Cache: cache})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var out []string
 		for _, name := range records {
 			for _, v := range h.Files[name].Versions {
-				out = append(out, name+" "+v.Commit.Author+" "+v.Path+" "+v.Blob.String())
+				out = append(out, name+" "+v.Commit.Author+" "+v.Path+" "+string(v.Blob))
 			}
 		}
 		return strings.Join(out, "\n")
@@ -382,26 +383,26 @@ func TestReadShallowMerge(t *testing.T) {
 	r.commit("Alice", "a1")
 	r.write("changes/a.md", "a2\n")
 	a2 := r.commit("Alice", "a2")
-	if err := r.wt.Checkout(&git.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
+	if err := r.wt.Checkout(&gogit.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/b.md", "b1\n")
 	b1 := r.commit("Bob", "b1")
-	if err := r.wt.Checkout(&git.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
+	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/b.md", "b1\n")
-	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
 		t.Fatal(err)
 	}
 	when := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
 	sig := &object.Signature{Name: "Carol", Email: "carol@example.com", When: when}
-	if _, err := r.wt.Commit("merge", &git.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
+	if _, err := r.wt.Commit("merge", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
 		t.Fatal(err)
 	}
 
 	dir := t.TempDir()
-	clone, err := git.PlainClone(dir, false, &git.CloneOptions{URL: "file://" + r.dir, Depth: 2})
+	clone, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +410,7 @@ func TestReadShallowMerge(t *testing.T) {
 	for _, name := range []string{"changes/a.md", "changes/b.md", "changes/base.md"} {
 		contents[name], _ = os.ReadFile(filepath.Join(dir, name))
 	}
-	h, err := Read(context.Background(), clone, Options{Records: contents})
+	h, err := Read(context.Background(), &Repository{repo: clone}, Options{Records: contents})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,12 +447,12 @@ func TestContentFromManyWorkers(t *testing.T) {
 		}
 		r.commit("Alice", fmt.Sprintf("version %d", v))
 		if v == 1 {
-			if err := r.repo.RepackObjects(&git.RepackConfig{}); err != nil {
+			if err := r.repo.RepackObjects(&gogit.RepackConfig{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	repo, err := git.PlainOpen(r.dir)
+	repo, err := gogit.PlainOpen(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,11 +465,11 @@ func TestContentFromManyWorkers(t *testing.T) {
 		}
 		contents[name] = data
 	}
-	h, err := Read(context.Background(), repo, Options{Records: contents})
+	h, err := Read(context.Background(), &Repository{repo: repo}, Options{Records: contents})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var versions []Version
+	var versions []history.Version
 	for _, f := range h.Files {
 		versions = append(versions, f.Versions...)
 	}

@@ -1,0 +1,233 @@
+// Package gitaudit reads the records' audit trails (package audit's
+// values) from the git repository that holds a configuration repository,
+// through package git, and which of its files changed since a revision.
+// It keeps what a preview, reading the trails at every save, need not
+// read again: the last history, and old versions' sign-offs.
+package gitaudit
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/git"
+	"github.com/changebook/changebook/generator/history"
+	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/internal/parallel"
+)
+
+// Source is the git repository that holds a configuration repository.
+type Source struct {
+	repo   *git.Repository
+	prefix string // the configuration repository's folder in the working tree
+
+	// A preview reads the trails at every save: the history is read again
+	// only when HEAD or the set of records changed, and old versions'
+	// sign-offs are parsed once.
+	mu       sync.Mutex
+	lastHead history.Hash
+	lastSet  string
+	last     *git.History
+	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
+	// cache keeps what commits changed and old versions' sign-offs
+	// between runs (nil: none): git objects never change, so their
+	// hashes are safe keys.
+	cache *parsecache.Cache
+}
+
+// Remember keeps in cache, between runs, what each commit changed and the
+// sign-offs of old versions, so that a build compares and reads only what
+// was committed since the last one: comparing trees and reading versions
+// are nearly all of the history's cost.
+func (s *Source) Remember(cache *parsecache.Cache) {
+	s.cache = cache
+}
+
+// versionKey is the cache key of the sign-offs of the version in blob:
+// the hash's 20 bytes.
+func versionKey(blob history.Hash) parsecache.Sum {
+	raw, _ := hex.DecodeString(string(blob))
+	return parsecache.SumOf("sign-offs of git blob", raw)
+}
+
+// cachedVersion is an old version's entry in the cache.
+type cachedVersion struct {
+	Signoffs *record.Signoffs // nil: none that parse
+}
+
+// oldVersions are the old versions of one history's records, as
+// audit.TrailOf asks for them: their sign-offs from memory or the cache,
+// else their content.
+type oldVersions struct {
+	s *Source
+	h *git.History
+}
+
+func (o oldVersions) Signoffs(v history.Version) (*record.Signoffs, bool) {
+	if offs, ok := o.s.versions.Load(v.Blob); ok {
+		return offs.(*record.Signoffs), true
+	}
+	var cached cachedVersion
+	if o.s.cache != nil && o.s.cache.GetValue(versionKey(v.Blob), &cached) {
+		o.s.versions.Store(v.Blob, cached.Signoffs)
+		return cached.Signoffs, true
+	}
+	return nil, false
+}
+
+func (o oldVersions) Remember(v history.Version, offs *record.Signoffs) {
+	o.s.versions.Store(v.Blob, offs)
+	if o.s.cache != nil {
+		o.s.cache.PutValue(versionKey(v.Blob), cachedVersion{offs})
+	}
+}
+
+func (o oldVersions) Content(v history.Version) ([]byte, error) { return o.h.Content(v) }
+
+// ErrNotRepository is returned by Open for a folder outside git.
+var ErrNotRepository = git.ErrNotRepository
+
+// IsNotRepository reports whether err says the folder is not in git.
+func IsNotRepository(err error) bool { return errors.Is(err, ErrNotRepository) }
+
+// Open finds the git repository of the configuration repository at dir.
+func Open(dir string) (*Source, error) {
+	repo, err := git.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	root := repo.Root()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// Symlinked temp folders (macOS /var -> /private/var) must compare
+	// as the same path.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("%s is not inside its git working tree %s", dir, root)
+	}
+	prefix := filepath.ToSlash(rel)
+	if prefix == "." {
+		prefix = ""
+	}
+	return &Source{repo: repo, prefix: prefix}, nil
+}
+
+// Read reads the trails of records, whose files are in fsys (the
+// configuration repository).
+func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int) (*audit.Audit, error) {
+	return s.ReadChanged(ctx, fsys, cfg, records, workers, nil)
+}
+
+// ReadChanged is Read for a preview that knows which files changed since
+// its last call (nil: unknown): when HEAD has not moved, only those are
+// read again, to tell their uncommitted changes.
+func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, changed map[string]bool) (*audit.Audit, error) {
+	read := func(only map[string]bool) (map[string][]byte, error) {
+		contents := make(map[string][]byte, len(records))
+		for _, r := range records {
+			if only != nil && !only[r.File] {
+				continue
+			}
+			data, err := fs.ReadFile(fsys, r.File)
+			if err != nil {
+				return nil, err
+			}
+			contents[r.File] = data
+		}
+		return contents, nil
+	}
+	names := make([]string, len(records))
+	for i, r := range records {
+		names[i] = r.File
+	}
+	h, err := s.history(ctx, names, read, changed)
+	if err != nil {
+		return nil, err
+	}
+	a := &audit.Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*audit.Trail, len(records))}
+	trails := make([]*audit.Trail, len(records))
+	errs := make([]error, len(records))
+	old := oldVersions{s, h}
+	if err := parallel.For(ctx, len(records), workers, func(i int) {
+		trails[i], errs[i] = audit.TrailOf(cfg, records[i], h.Files[records[i].File], old)
+	}); err != nil {
+		return nil, err
+	}
+	if len(h.Boundaries) > 0 {
+		a.Boundary = h.Boundaries[0]
+	}
+	for i, r := range records {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		a.Records[r.File] = trails[i]
+	}
+	return a, nil
+}
+
+// history returns the history of the records named: the last one read
+// when HEAD and the set of records are unchanged (with uncommitted
+// changes recomputed for the files changed, or all when that is not
+// known), else a new pass. read returns the contents of the records in
+// only (nil: all).
+func (s *Source) history(ctx context.Context, names []string, read func(only map[string]bool) (map[string][]byte, error), changed map[string]bool) (*git.History, error) {
+	head := s.repo.Head()
+	slices.Sort(names)
+	key := strings.Join(names, "\x00")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last != nil && head == s.lastHead && key == s.lastSet {
+		contents, err := read(changed)
+		if err != nil {
+			return nil, err
+		}
+		s.last.Refresh(contents)
+		return s.last, nil
+	}
+	contents, err := read(nil)
+	if err != nil {
+		return nil, err
+	}
+	h, err := git.Read(ctx, s.repo, git.Options{Prefix: s.prefix, Records: contents, Cache: s.cache})
+	if err != nil {
+		return nil, err
+	}
+	s.last, s.lastHead, s.lastSet = h, head, key
+	return h, nil
+}
+
+// ChangedSince returns the configuration repository's files changed
+// between the merge base of rev and HEAD, plus every file of files whose
+// working copy differs from HEAD's (uncommitted edits, new files), read
+// from fsys.
+func (s *Source) ChangedSince(ctx context.Context, rev string, fsys fs.FS, files []string) (map[string]bool, error) {
+	changed, err := git.ChangedSince(ctx, s.repo, rev, s.prefix)
+	if err != nil {
+		return nil, err
+	}
+	uncommitted, err := git.Uncommitted(s.repo, s.prefix, fsys, files)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range uncommitted {
+		changed[f] = true
+	}
+	return changed, nil
+}
