@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 var update = flag.Bool("update", false, "rewrite the files that scripts compare with cmp")
@@ -48,7 +48,7 @@ func TestScripts(t *testing.T) {
 			ln.Close()
 			// Configuration repositories live in git; a script that wants
 			// none removes .git.
-			if _, err := git.PlainInit(env.WorkDir, false); err != nil {
+			if _, err := gittest.Init(env.WorkDir); err != nil {
 				return err
 			}
 			return os.WriteFile(env.WorkDir+"/.gitignore", []byte(".cache/\n.config/\npublic/\n"), 0o644)
@@ -95,19 +95,13 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: commit NAME EMAIL MESSAGE")
 	}
-	repo, err := git.PlainOpen(ts.Getenv("WORK"))
+	repo, err := gittest.Open(ts.Getenv("WORK"))
 	ts.Check(err)
-	wt, err := repo.Worktree()
-	ts.Check(err)
-	ts.Check(wt.AddWithOptions(&git.AddOptions{All: true}))
 	day := 1
 	if head, err := repo.Head(); err == nil {
-		c, err := repo.CommitObject(head.Hash())
-		ts.Check(err)
-		day = c.Author.When.Day() + 1
+		day = head.Author.When.Day() + 1
 	}
-	sig := &object.Signature{Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)}
-	_, err = wt.Commit(args[2], &git.CommitOptions{Author: sig, Committer: sig})
+	_, err = repo.CommitAll(gittest.Commit{Message: args[2], Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)})
 	ts.Check(err)
 }
 
@@ -119,7 +113,7 @@ func cmdClone(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	depth, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	_, err = git.PlainClone(ts.MkAbs(args[1]), false, &git.CloneOptions{URL: "file://" + ts.Getenv("WORK"), Depth: depth})
+	_, err = gittest.Clone(ts.Getenv("WORK"), ts.MkAbs(args[1]), depth)
 	ts.Check(err)
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 // syntheticHistory builds, in memory, a repository of records files in
@@ -30,23 +32,14 @@ func syntheticHistory(tb testing.TB, records, commits int) (*Repository, map[str
 	store := func(o interface {
 		Encode(plumbing.EncodedObject) error
 	}) plumbing.Hash {
-		obj := st.NewEncodedObject()
-		if err := o.Encode(obj); err != nil {
-			tb.Fatal(err)
-		}
-		h, err := st.SetEncodedObject(obj)
+		h, err := gittest.Store(st, o)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		return h
 	}
 	blob := func(content []byte) plumbing.Hash {
-		obj := st.NewEncodedObject()
-		obj.SetType(plumbing.BlobObject)
-		w, _ := obj.Writer()
-		w.Write(content)
-		w.Close()
-		h, err := st.SetEncodedObject(obj)
+		h, err := gittest.StoreBlob(st, content)
 		if err != nil {
 			tb.Fatal(err)
 		}

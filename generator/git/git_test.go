@@ -12,45 +12,35 @@ import (
 	"testing"
 	"time"
 
-	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/internal/gittest"
 	"github.com/changebook/changebook/internal/synth"
 )
 
 // fakeRepo is a real git repository in a temp folder, written with go-git.
 type fakeRepo struct {
-	t    *testing.T
-	dir  string
-	repo *gogit.Repository
-	wt   *gogit.Worktree
-	day  int
+	*gittest.Repo
+	t   *testing.T
+	dir string
+	day int
 }
 
 func newRepo(t *testing.T) *fakeRepo {
 	t.Helper()
 	dir := t.TempDir()
-	repo, err := gogit.PlainInit(dir, false)
+	repo, err := gittest.Init(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fakeRepo{t: t, dir: dir, repo: repo, wt: wt}
+	return &fakeRepo{Repo: repo, t: t, dir: dir}
 }
 
 func (r *fakeRepo) write(name, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+	if err := r.Write(name, content); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -59,20 +49,22 @@ func (r *fakeRepo) write(name, content string) {
 // one day after the previous commit.
 func (r *fakeRepo) commit(who, message string) plumbing.Hash {
 	r.t.Helper()
-	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
-		r.t.Fatal(err)
-	}
 	r.day++
-	when := time.Date(2026, 3, r.day, 10, 0, 0, 0, time.UTC)
-	h, err := r.wt.Commit(message, &gogit.CommitOptions{
-		Author:            &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
-		Committer:         &object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: when},
-		AllowEmptyCommits: true,
-	})
+	h, err := r.CommitAll(gittest.Commit{Message: message, Name: who, Email: strings.ToLower(who) + "@example.com",
+		When: time.Date(2026, 3, r.day, 10, 0, 0, 0, time.UTC), AllowEmpty: true})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	return h
+}
+
+// merge commits the working tree as a merge of parents, as a pull
+// request's merge button makes one.
+func (r *fakeRepo) merge(who, message string, when time.Time, parents ...plumbing.Hash) {
+	r.t.Helper()
+	if _, err := r.CommitAll(gittest.Commit{Message: message, Name: who, Email: strings.ToLower(who) + "@example.com", When: when, Parents: parents}); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 func (r *fakeRepo) read(records ...string) *History {
@@ -85,7 +77,7 @@ func (r *fakeRepo) read(records ...string) *History {
 		}
 		contents[name] = data
 	}
-	h, err := Read(context.Background(), &Repository{repo: r.repo}, Options{Records: contents})
+	h, err := Read(context.Background(), &Repository{repo: r.Git}, Options{Records: contents})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -147,27 +139,20 @@ func TestReadMerges(t *testing.T) {
 	r := newRepo(t)
 	r.write("changes/CHG-0001.md", "v1\n")
 	main := r.commit("Alice", "Request")
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("review"), Create: true}); err != nil {
+	if err := r.NewBranch("review", plumbing.ZeroHash); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/CHG-0001.md", "v1\napproved\n")
 	branch := r.commit("Bob", "Approve on a branch")
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("master")}); err != nil {
+	if err := r.Checkout("master"); err != nil {
 		t.Fatal(err)
 	}
 	r.write("other.txt", "x")
 	r.commit("Carol", "Elsewhere")
 	// A merge commit, as a pull request's merge button makes.
 	r.write("changes/CHG-0001.md", "v1\napproved\n")
-	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
-		t.Fatal(err)
-	}
-	head, _ := r.repo.Head()
-	when := time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)
-	sig := &object.Signature{Name: "Merger", Email: "merger@example.com", When: when}
-	if _, err := r.wt.Commit("Merge review", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{head.Hash(), branch}}); err != nil {
-		t.Fatal(err)
-	}
+	head, _ := r.Git.Head()
+	r.merge("Merger", "Merge review", time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC), head.Hash(), branch)
 	_ = main
 	h := r.read("changes/CHG-0001.md")
 	if got := authors(h.Files["changes/CHG-0001.md"]); got != "Bob,Alice" {
@@ -202,12 +187,12 @@ func TestReadShallowClone(t *testing.T) {
 		r.commit(who, "edit")
 	}
 	dir := t.TempDir()
-	clone, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 1})
+	clone, err := gittest.Clone(r.dir, dir, 1)
 	if err != nil {
 		t.Skipf("a shallow clone of a local repository: %v", err)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "changes/CHG-0001.md"))
-	h, err := Read(context.Background(), &Repository{repo: clone}, Options{Records: map[string][]byte{"changes/CHG-0001.md": data}})
+	h, err := Read(context.Background(), &Repository{repo: clone.Git}, Options{Records: map[string][]byte{"changes/CHG-0001.md": data}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +312,7 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 		for _, name := range records {
 			contents[name], _ = os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
 		}
-		h, err := Read(context.Background(), &Repository{repo: r.repo}, Options{Records: contents, Cache: cache})
+		h, err := Read(context.Background(), &Repository{repo: r.Git}, Options{Records: contents, Cache: cache})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,8 +347,7 @@ func TestReadRemembersWhatCommitsChanged(t *testing.T) {
 	}
 
 	// The cache, doctored, says Frank's commit changed nothing.
-	head, _ := r.repo.Head()
-	frank, _ := r.repo.CommitObject(head.Hash())
+	frank, _ := r.Head()
 	parent, _ := frank.Parent(0)
 	second.PutValue(changesKey(parent.TreeHash, frank.TreeHash), []cachedChange{})
 	if got := versions(second); strings.Contains(got, "Frank") {
@@ -383,29 +367,23 @@ func TestReadShallowMerge(t *testing.T) {
 	r.commit("Alice", "a1")
 	r.write("changes/a.md", "a2\n")
 	a2 := r.commit("Alice", "a2")
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
+	if err := r.NewBranch("side", base); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/b.md", "b1\n")
 	b1 := r.commit("Bob", "b1")
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
+	if err := r.Checkout("master"); err != nil {
 		t.Fatal(err)
 	}
 	r.write("changes/b.md", "b1\n")
-	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
-		t.Fatal(err)
-	}
-	when := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
-	sig := &object.Signature{Name: "Carol", Email: "carol@example.com", When: when}
-	if _, err := r.wt.Commit("merge", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
-		t.Fatal(err)
-	}
+	r.merge("Carol", "merge", time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC), a2, b1)
 
 	dir := t.TempDir()
-	clone, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 2})
+	cloned, err := gittest.Clone(r.dir, dir, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
+	clone := cloned.Git
 	contents := map[string][]byte{}
 	for _, name := range []string{"changes/a.md", "changes/b.md", "changes/base.md"} {
 		contents[name], _ = os.ReadFile(filepath.Join(dir, name))
@@ -447,15 +425,16 @@ func TestContentFromManyWorkers(t *testing.T) {
 		}
 		r.commit("Alice", fmt.Sprintf("version %d", v))
 		if v == 1 {
-			if err := r.repo.RepackObjects(&gogit.RepackConfig{}); err != nil {
+			if err := r.Repack(); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	repo, err := gogit.PlainOpen(r.dir)
+	reopened, err := gittest.Open(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	repo := reopened.Git
 	contents := map[string][]byte{}
 	for i := range 20 {
 		name := fmt.Sprintf("changes/CHG-%04d.md", i)

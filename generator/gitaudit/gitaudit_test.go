@@ -8,16 +8,14 @@ import (
 	"testing"
 	"time"
 
-	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/git"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 const configYAML = `title: Test
@@ -55,36 +53,50 @@ var (
 	documentation  = "  documentation: { by: alice, date: 2026-03-05, outcome: successful }"
 )
 
+// repo is a git repository in a temp folder; a clone's, read only, has
+// no gittest.Repo.
 type repo struct {
+	*gittest.Repo
 	t   *testing.T
 	dir string
-	wt  *gogit.Worktree
 	day int
 }
 
 func newRepo(t *testing.T) *repo {
 	dir := t.TempDir()
-	r, err := gogit.PlainInit(dir, false)
+	r, err := gittest.Init(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wt, _ := r.Worktree()
-	return &repo{t: t, dir: dir, wt: wt}
+	return &repo{Repo: r, t: t, dir: dir}
 }
 
 func (r *repo) commit(who, file, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.dir, file)
-	os.MkdirAll(filepath.Dir(p), 0o755)
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
+	if err := r.Write(file, content); err != nil {
 		r.t.Fatal(err)
 	}
 	r.day++
-	sig := &object.Signature{Name: who, Email: strings.ToLower(strings.Fields(who)[0]) + "@example.com", When: time.Date(2026, 3, r.day, 12, 0, 0, 0, time.UTC)}
-	if _, err := r.wt.Commit("edit by "+who, &gogit.CommitOptions{Author: sig, Committer: sig}); err != nil {
+	if _, err := r.CommitAll(gittest.Commit{Message: "edit by " + who, Name: who, Email: strings.ToLower(strings.Fields(who)[0]) + "@example.com",
+		When: time.Date(2026, 3, r.day, 12, 0, 0, 0, time.UTC)}); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// headHash is the commit checked out.
+func (r *repo) headHash() plumbing.Hash {
+	r.t.Helper()
+	c, err := r.Head()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return c.Hash
+}
+
+// merge commits the working tree as Name's merge of parents.
+func (r *repo) merge(name, message string, when time.Time, parents ...plumbing.Hash) {
+	r.t.Helper()
+	if _, err := r.CommitAll(gittest.Commit{Message: message, Name: name, Email: strings.ToLower(name) + "@example.com", When: when, Parents: parents}); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -325,7 +337,7 @@ func TestShallowCloneSaysWhatItCannotKnow(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	if _, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 3}); err != nil {
+	if _, err := gittest.Clone(r.dir, dir, 3); err != nil {
 		t.Fatal(err)
 	}
 	shallow := (&repo{t: t, dir: dir}).audit("")
@@ -368,35 +380,11 @@ func TestSubmoduleRecordsAreUnknown(t *testing.T) {
 	r := newRepo(t)
 	r.commit("Alice", "changebook.yaml", configYAML)
 	r.commit("Alice", "changes/CHG-0001.md", recordText(request))
-	// go-git cannot add a submodule: the gitlink goes into the index by
-	// hand, as git submodule add leaves it.
-	subRepo, err := gogit.PlainClone(filepath.Join(r.dir, "changes", "team"), false, &gogit.CloneOptions{URL: "file://" + sub.dir})
-	if err != nil {
+	if err := r.AddSubmodule("changes/team", sub.dir); err != nil {
 		t.Fatal(err)
 	}
-	subHead, err := subRepo.Head()
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(r.dir, ".gitmodules"), []byte("[submodule \"changes/team\"]\n\tpath = changes/team\n\turl = "+sub.dir+"\n"), 0o644)
-	if _, err := r.wt.Add(".gitmodules"); err != nil {
-		t.Fatal(err)
-	}
-	super, err := gogit.PlainOpen(r.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := super.Storer.Index()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := idx.Add("changes/team")
-	e.Mode, e.Hash = filemode.Submodule, subHead.Hash()
-	if err := super.Storer.SetIndex(idx); err != nil {
-		t.Fatal(err)
-	}
-	sig := &object.Signature{Name: "Alice", Email: "alice@example.com", When: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
-	if _, err := r.wt.Commit("Add the team's records as a submodule", &gogit.CommitOptions{Author: sig, Committer: sig}); err != nil {
+	if _, err := r.CommitStaged(gittest.Commit{Message: "Add the team's records as a submodule", Name: "Alice", Email: "alice@example.com",
+		When: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -423,42 +411,25 @@ func TestClosedAtTwoBoundaries(t *testing.T) {
 	r := newRepo(t)
 	r.commit("Alice", "changebook.yaml", configYAML)
 	r.commit("Alice", "changes/CHG-0001.md", recordText(request, evaluation, implementation, validation, documentation))
-	gr, err := gogit.PlainOpen(r.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head := func() plumbing.Hash {
-		ref, err := gr.Head()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ref.Hash()
-	}
-	base := head()
+	base := r.headHash()
 	r.commit("Alice", "notes/a.txt", "a1\n")
 	r.commit("Alice", "notes/a.txt", "a2\n")
-	a2 := head()
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Hash: base, Branch: "refs/heads/side", Create: true}); err != nil {
+	a2 := r.headHash()
+	if err := r.NewBranch("side", base); err != nil {
 		t.Fatal(err)
 	}
 	r.commit("Bob", "notes/b.txt", "b1\n")
-	b1 := head()
-	if err := r.wt.Checkout(&gogit.CheckoutOptions{Branch: "refs/heads/master"}); err != nil {
+	b1 := r.headHash()
+	if err := r.Checkout("master"); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(r.dir, "notes", "b.txt"), []byte("b1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
-		t.Fatal(err)
-	}
-	sig := &object.Signature{Name: "Carol", Email: "carol@example.com", When: time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)}
-	if _, err := r.wt.Commit("merge", &gogit.CommitOptions{Author: sig, Committer: sig, Parents: []plumbing.Hash{a2, b1}}); err != nil {
-		t.Fatal(err)
-	}
+	r.merge("Carol", "merge", time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC), a2, b1)
 
 	dir := t.TempDir()
-	if _, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + r.dir, Depth: 2}); err != nil {
+	if _, err := gittest.Clone(r.dir, dir, 2); err != nil {
 		t.Fatal(err)
 	}
 	one := (&repo{t: t, dir: dir}).audit("").Records["changes/CHG-0001.md"]

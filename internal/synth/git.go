@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 // A version is one state of one record in the history: the record as it
@@ -125,7 +127,7 @@ func History(opts Options) (*git.Repository, error) {
 		if !parent.IsZero() {
 			commit.ParentHashes = []plumbing.Hash{parent}
 		}
-		if parent, err = store(st, commit); err != nil {
+		if parent, err = gittest.Store(st, commit); err != nil {
 			return nil, err
 		}
 	}
@@ -202,17 +204,7 @@ type dir struct {
 }
 
 func (w *treeWriter) put(name string, content []byte) error {
-	obj := w.st.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	wr, err := obj.Writer()
-	if err != nil {
-		return err
-	}
-	if _, err := wr.Write(content); err != nil {
-		return err
-	}
-	wr.Close()
-	h, err := w.st.SetEncodedObject(obj)
+	h, err := gittest.StoreBlob(w.st, content)
 	if err != nil {
 		return err
 	}
@@ -262,17 +254,7 @@ func (d *dir) write(st *memory.Storage) (plumbing.Hash, error) {
 		return e.Name
 	}
 	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
-	h, err := store(st, &object.Tree{Entries: entries})
+	h, err := gittest.Store(st, &object.Tree{Entries: entries})
 	d.hash = h
 	return h, err
-}
-
-func store(st *memory.Storage, o interface {
-	Encode(plumbing.EncodedObject) error
-}) (plumbing.Hash, error) {
-	obj := st.NewEncodedObject()
-	if err := o.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return st.SetEncodedObject(obj)
 }

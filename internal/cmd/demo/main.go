@@ -24,13 +24,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 func main() {
@@ -86,30 +84,23 @@ func assemble(src, out string, plant bool) (int, error) {
 			return 0, fmt.Errorf("%s: %s: the example must be clean", f.Location(), f.Message)
 		}
 	}
-	g, err := git.PlainInit(out, false)
-	if err != nil {
-		return 0, err
-	}
-	wt, err := g.Worktree()
+	g, err := gittest.Init(out)
 	if err != nil {
 		return 0, err
 	}
 	cfg := repo.Config
-	person := func(handle string) *object.Signature {
+	// person is who a handle commits as.
+	person := func(handle string) gittest.Commit {
 		p, ok := cfg.People[handle]
 		if !ok {
-			return &object.Signature{Name: handle, Email: handle + "@example.com"}
+			return gittest.Commit{Name: handle, Email: handle + "@example.com"}
 		}
-		return &object.Signature{Name: p.Name, Email: p.Email}
+		return gittest.Commit{Name: p.Name, Email: p.Email}
 	}
 	commits := 0
-	commit := func(who *object.Signature, when time.Time, message string) error {
-		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-			return err
-		}
-		sig := *who
-		sig.When = when
-		if _, err := wt.Commit(message, &git.CommitOptions{Author: &sig, Committer: &sig, AllowEmptyCommits: true}); err != nil {
+	commit := func(who gittest.Commit, when time.Time, message string) error {
+		who.When, who.Message, who.AllowEmpty = when, message, true
+		if _, err := g.CommitAll(who); err != nil {
 			return err
 		}
 		commits++

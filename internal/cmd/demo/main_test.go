@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/changebook/changebook/generator/check"
@@ -20,6 +19,7 @@ import (
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/internal/gittest"
 )
 
 // TestDemoOfTheExample assembles the demo from the example repository and
@@ -121,16 +121,12 @@ func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 // removes a sign-off, and none holds a sign-off dated after the commit.
 func TestDemoHistoryIsCoherent(t *testing.T) {
 	out := assembleDemo(t)
-	g, err := git.PlainOpen(out)
+	g, err := gittest.Open(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	iter, err := g.Log(&git.LogOptions{Order: git.LogOrderCommitterTime})
+	commits, err := gittest.Log(g.Git)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var commits []*object.Commit
-	if err := iter.ForEach(func(c *object.Commit) error { commits = append(commits, c); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	slices.Reverse(commits)

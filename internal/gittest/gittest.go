@@ -1,0 +1,193 @@
+// Package gittest builds the git repositories that tests, benchmarks and
+// contributor programs need, with go-git (the git program is never run):
+// a repository with a working tree whose changes are committed by whom
+// and when the caller says, branches, merges, shallow clones and
+// submodules; and objects written straight into a store, for histories
+// of thousands of commits. It is a test helper: production code reads git
+// only through generator/git.
+package gittest
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// Repo is a git repository with its working tree in Dir.
+type Repo struct {
+	Dir string
+	Git *gogit.Repository
+	wt  *gogit.Worktree
+}
+
+// Init creates a repository in dir.
+func Init(dir string) (*Repo, error) {
+	g, err := gogit.PlainInit(dir, false)
+	if err != nil {
+		return nil, err
+	}
+	return withWorktree(dir, g)
+}
+
+// Open opens the repository in dir.
+func Open(dir string) (*Repo, error) {
+	g, err := gogit.PlainOpen(dir)
+	if err != nil {
+		return nil, err
+	}
+	return withWorktree(dir, g)
+}
+
+// Clone clones the repository in from into dir, shallow when depth > 0,
+// as CI's default checkout does.
+func Clone(from, dir string, depth int) (*Repo, error) {
+	g, err := gogit.PlainClone(dir, false, &gogit.CloneOptions{URL: "file://" + from, Depth: depth})
+	if err != nil {
+		return nil, err
+	}
+	return withWorktree(dir, g)
+}
+
+func withWorktree(dir string, g *gogit.Repository) (*Repo, error) {
+	wt, err := g.Worktree()
+	if err != nil {
+		return nil, err
+	}
+	return &Repo{Dir: dir, Git: g, wt: wt}, nil
+}
+
+// Write writes a file of the working tree (name slash-separated),
+// creating its folders.
+func (r *Repo) Write(name, content string) error {
+	p := filepath.Join(r.Dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(content), 0o644)
+}
+
+// A Commit says who commits, when and what: Name <Email> is both its
+// author and its committer.
+type Commit struct {
+	Message     string
+	Name, Email string
+	When        time.Time
+	// Parents, when set, are the commit's parents (a merge); otherwise
+	// HEAD is.
+	Parents []plumbing.Hash
+	// AllowEmpty commits even when nothing changed.
+	AllowEmpty bool
+}
+
+// CommitAll stages every change in the working tree and commits it.
+func (r *Repo) CommitAll(c Commit) (plumbing.Hash, error) {
+	if err := r.wt.AddWithOptions(&gogit.AddOptions{All: true}); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return r.CommitStaged(c)
+}
+
+// CommitStaged commits what is staged, as AddSubmodule leaves it.
+func (r *Repo) CommitStaged(c Commit) (plumbing.Hash, error) {
+	sig := &object.Signature{Name: c.Name, Email: c.Email, When: c.When}
+	return r.wt.Commit(c.Message, &gogit.CommitOptions{Author: sig, Committer: sig, Parents: c.Parents, AllowEmptyCommits: c.AllowEmpty})
+}
+
+// Head is the commit checked out.
+func (r *Repo) Head() (*object.Commit, error) {
+	ref, err := r.Git.Head()
+	if err != nil {
+		return nil, err
+	}
+	return r.Git.CommitObject(ref.Hash())
+}
+
+// NewBranch creates the branch name at the commit at and checks it out.
+// at zero means HEAD.
+func (r *Repo) NewBranch(name string, at plumbing.Hash) error {
+	return r.wt.Checkout(&gogit.CheckoutOptions{Hash: at, Branch: plumbing.NewBranchReferenceName(name), Create: true})
+}
+
+// Checkout checks out the branch name.
+func (r *Repo) Checkout(name string) error {
+	return r.wt.Checkout(&gogit.CheckoutOptions{Branch: plumbing.NewBranchReferenceName(name)})
+}
+
+// AddSubmodule clones the repository in url into the folder path of the
+// working tree and stages it as a submodule, as git submodule add leaves
+// it (commit it with CommitStaged): go-git cannot add a submodule, so the
+// gitlink goes into the index by hand.
+func (r *Repo) AddSubmodule(path, url string) error {
+	sub, err := gogit.PlainClone(filepath.Join(r.Dir, filepath.FromSlash(path)), false, &gogit.CloneOptions{URL: "file://" + url})
+	if err != nil {
+		return err
+	}
+	subHead, err := sub.Head()
+	if err != nil {
+		return err
+	}
+	if err := r.Write(".gitmodules", "[submodule \""+path+"\"]\n\tpath = "+path+"\n\turl = "+url+"\n"); err != nil {
+		return err
+	}
+	if _, err := r.wt.Add(".gitmodules"); err != nil {
+		return err
+	}
+	super, err := gogit.PlainOpen(r.Dir)
+	if err != nil {
+		return err
+	}
+	idx, err := super.Storer.Index()
+	if err != nil {
+		return err
+	}
+	e := idx.Add(path)
+	e.Mode, e.Hash = filemode.Submodule, subHead.Hash()
+	return super.Storer.SetIndex(idx)
+}
+
+// Repack packs the repository's loose objects.
+func (r *Repo) Repack() error { return r.Git.RepackObjects(&gogit.RepackConfig{}) }
+
+// Log returns every commit of g reachable from HEAD, newest first by
+// committer time.
+func Log(g *gogit.Repository) ([]*object.Commit, error) {
+	iter, err := g.Log(&gogit.LogOptions{Order: gogit.LogOrderCommitterTime})
+	if err != nil {
+		return nil, err
+	}
+	var out []*object.Commit
+	err = iter.ForEach(func(c *object.Commit) error { out = append(out, c); return nil })
+	return out, err
+}
+
+// Store writes o (a commit or a tree) into st.
+func Store(st *memory.Storage, o interface {
+	Encode(plumbing.EncodedObject) error
+}) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
+	if err := o.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+
+// StoreBlob writes content into st as a blob.
+func StoreBlob(st *memory.Storage, content []byte) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(content); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	w.Close()
+	return st.SetEncodedObject(obj)
+}
