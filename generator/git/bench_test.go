@@ -3,16 +3,9 @@ package git
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	gogit "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/changebook/changebook/internal/gittest"
 )
@@ -24,77 +17,33 @@ import (
 // worktree, so that building 20,000 commits takes seconds.
 func syntheticHistory(tb testing.TB, records, commits int) (*Repository, map[string][]byte) {
 	tb.Helper()
-	st := memory.NewStorage()
-	repo, err := gogit.Init(st, nil)
+	mem, err := gittest.NewMemory()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store := func(o interface {
-		Encode(plumbing.EncodedObject) error
-	}) plumbing.Hash {
-		h, err := gittest.Store(st, o)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return h
-	}
-	blob := func(content []byte) plumbing.Hash {
-		h, err := gittest.StoreBlob(st, content)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return h
-	}
-	folders := map[string][]object.TreeEntry{} // "07" -> entries, sorted
-	folderHash := map[string]plumbing.Hash{}
 	current := map[string][]byte{}
-	var parent plumbing.Hash
 	authors := []string{"Alice", "Bob", "Carol", "Dave", "Erin", "Farid", "Grace", "Hugo"}
 	for i := range commits {
 		n := i
 		if i >= records {
 			n = (i * 7919) % records
 		}
-		folder := fmt.Sprintf("%02d", n%100)
-		file := fmt.Sprintf("CHG-%05d.md", n)
+		name := fmt.Sprintf("changes/%02d/CHG-%05d.md", n%100, n)
 		content := []byte(fmt.Sprintf("---\nid: CHG-%05d\ntitle: Change %d\n---\nRevision %d.\n", n, n, i))
-		current["changes/"+folder+"/"+file] = content
-		entry := object.TreeEntry{Name: file, Mode: filemode.Regular, Hash: blob(content)}
-		entries := folders[folder]
-		if k, found := slices.BinarySearchFunc(entries, file, func(e object.TreeEntry, name string) int { return strings.Compare(e.Name, name) }); found {
-			entries[k] = entry
-		} else {
-			entries = slices.Insert(entries, k, entry)
+		current[name] = content
+		if err := mem.Put(name, content); err != nil {
+			tb.Fatal(err)
 		}
-		folders[folder] = entries
-		folderHash[folder] = store(&object.Tree{Entries: entries})
-		var changes []object.TreeEntry
-		for _, name := range slices.Sorted(mapKeys(folderHash)) {
-			changes = append(changes, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: folderHash[name]})
-		}
-		root := store(&object.Tree{Entries: []object.TreeEntry{{Name: "changes", Mode: filemode.Dir, Hash: store(&object.Tree{Entries: changes})}}})
 		who := authors[i%len(authors)]
-		sig := object.Signature{Name: who, Email: strings.ToLower(who) + "@example.com", When: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}
-		c := &object.Commit{Author: sig, Committer: sig, Message: fmt.Sprintf("Edit CHG-%05d", n), TreeHash: root}
-		if !parent.IsZero() {
-			c.ParentHashes = []plumbing.Hash{parent}
+		if _, err := mem.Commit(gittest.Commit{Message: fmt.Sprintf("Edit CHG-%05d", n), Name: who, Email: strings.ToLower(who) + "@example.com",
+			When: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}); err != nil {
+			tb.Fatal(err)
 		}
-		parent = store(c)
 	}
-	if err := st.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("master"), parent)); err != nil {
+	if err := mem.SetBranch("master"); err != nil {
 		tb.Fatal(err)
 	}
-	return &Repository{repo: repo}, current
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
+	return &Repository{repo: mem.Git()}, current
 }
 
 // BenchmarkRead10kRecords20kCommits: the history pass over a repository

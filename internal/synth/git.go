@@ -10,14 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
-	"github.com/go-git/go-git/v5/storage/memory"
-
 	"github.com/changebook/changebook/internal/gittest"
 )
 
@@ -77,7 +69,7 @@ func versions(file string, content []byte) []version {
 // on its date by its signer (as changebook's provenance expects), the
 // versions spread over opts.Commits commits (fewer when there are fewer
 // versions). HEAD's tree holds exactly Files(opts).
-func History(opts Options) (*git.Repository, error) {
+func History(opts Options) (*gittest.Memory, error) {
 	files := Files(opts)
 	var all []version
 	for _, name := range slices.Sorted(maps.Keys(files)) {
@@ -92,27 +84,20 @@ func History(opts Options) (*git.Repository, error) {
 	})
 	commits := max(1, min(opts.Commits, len(all)))
 
-	st := memory.NewStorage()
-	repo, err := git.Init(st, nil)
+	repo, err := gittest.NewMemory()
 	if err != nil {
 		return nil, err
 	}
-	w := &treeWriter{st: st, root: &dir{}}
-	if err := w.put("changebook.yaml", files["changebook.yaml"]); err != nil {
+	if err := repo.Put("changebook.yaml", files["changebook.yaml"]); err != nil {
 		return nil, err
 	}
-	var parent plumbing.Hash
 	var last time.Time
 	for c := range commits {
 		batch := all[c*len(all)/commits : (c+1)*len(all)/commits]
 		for _, v := range batch {
-			if err := w.put(v.file, v.content); err != nil {
+			if err := repo.Put(v.file, v.content); err != nil {
 				return nil, err
 			}
-		}
-		tree, err := w.root.write(st)
-		if err != nil {
-			return nil, err
 		}
 		// Commit times strictly increase, as one person's would.
 		when := batch[0].when
@@ -121,29 +106,21 @@ func History(opts Options) (*git.Repository, error) {
 		}
 		last = when
 		who := batch[0].handle
-		sig := object.Signature{Name: strings.ToUpper(who[:1]) + who[1:] + " Example", Email: who + "@example.com", When: when}
-		msg := fmt.Sprintf("%s: %d record versions\n", path.Base(batch[0].file), len(batch))
-		commit := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree}
-		if !parent.IsZero() {
-			commit.ParentHashes = []plumbing.Hash{parent}
-		}
-		if parent, err = gittest.Store(st, commit); err != nil {
+		if _, err := repo.Commit(gittest.Commit{
+			Message: fmt.Sprintf("%s: %d record versions\n", path.Base(batch[0].file), len(batch)),
+			Name:    strings.ToUpper(who[:1]) + who[1:] + " Example", Email: who + "@example.com", When: when,
+		}); err != nil {
 			return nil, err
 		}
 	}
-	head := plumbing.NewBranchReferenceName("main")
-	if err := st.SetReference(plumbing.NewHashReference(head, parent)); err != nil {
-		return nil, err
-	}
-	if err := st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, head)); err != nil {
+	if err := repo.SetBranch("main"); err != nil {
 		return nil, err
 	}
 	return repo, nil
 }
 
 // WriteHistory writes History(opts) as dir/.git, its objects in one
-// pack (a history of 20,000 commits as loose objects would be some
-// 100,000 files), and HEAD's records as the working tree.
+// pack, and HEAD's records as the working tree.
 func WriteHistory(dir string, opts Options) error {
 	mem, err := History(opts)
 	if err != nil {
@@ -152,109 +129,5 @@ func WriteHistory(dir string, opts Options) error {
 	if err := WriteDir(dir, opts); err != nil {
 		return err
 	}
-	disk, err := git.PlainInit(dir, false)
-	if err != nil {
-		return err
-	}
-	src := mem.Storer
-	iter, err := src.IterEncodedObjects(plumbing.AnyObject)
-	if err != nil {
-		return err
-	}
-	var hashes []plumbing.Hash
-	if err := iter.ForEach(func(o plumbing.EncodedObject) error {
-		hashes = append(hashes, o.Hash())
-		return nil
-	}); err != nil {
-		return err
-	}
-	pw, err := disk.Storer.(storer.PackfileWriter).PackfileWriter()
-	if err != nil {
-		return err
-	}
-	// Deltas off: they would make the pack smaller and writing it slow.
-	if _, err := packfile.NewEncoder(pw, src, false).Encode(hashes, 0); err != nil {
-		pw.Close()
-		return err
-	}
-	if err := pw.Close(); err != nil {
-		return err
-	}
-	head, err := src.Reference(plumbing.NewBranchReferenceName("main"))
-	if err != nil {
-		return err
-	}
-	if err := disk.Storer.SetReference(head); err != nil {
-		return err
-	}
-	return disk.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, head.Name()))
-}
-
-// treeWriter keeps the tree of the commit being made, writing only the
-// folders a commit changed.
-type treeWriter struct {
-	st   *memory.Storage
-	root *dir
-}
-
-type dir struct {
-	dirs  map[string]*dir
-	blobs map[string]plumbing.Hash
-	hash  plumbing.Hash // zero when changed since written
-}
-
-func (w *treeWriter) put(name string, content []byte) error {
-	h, err := gittest.StoreBlob(w.st, content)
-	if err != nil {
-		return err
-	}
-	parts := strings.Split(name, "/")
-	d := w.root
-	for _, p := range parts[:len(parts)-1] {
-		d.hash = plumbing.ZeroHash
-		if d.dirs == nil {
-			d.dirs = map[string]*dir{}
-		}
-		next, ok := d.dirs[p]
-		if !ok {
-			next = &dir{}
-			d.dirs[p] = next
-		}
-		d = next
-	}
-	d.hash = plumbing.ZeroHash
-	if d.blobs == nil {
-		d.blobs = map[string]plumbing.Hash{}
-	}
-	d.blobs[parts[len(parts)-1]] = h
-	return nil
-}
-
-// write stores the trees changed since the last write and returns d's.
-func (d *dir) write(st *memory.Storage) (plumbing.Hash, error) {
-	if !d.hash.IsZero() {
-		return d.hash, nil
-	}
-	var entries []object.TreeEntry
-	for name, sub := range d.dirs {
-		h, err := sub.write(st)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
-	}
-	for name, h := range d.blobs {
-		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
-	}
-	// Git sorts a tree's entries by name, a folder's as if it ended in "/".
-	key := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
-	h, err := gittest.Store(st, &object.Tree{Entries: entries})
-	d.hash = h
-	return h, err
+	return mem.WritePacked(dir)
 }

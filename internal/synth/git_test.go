@@ -70,7 +70,7 @@ func TestWriteHistoryFewerCommits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	commits, err := gittest.Log(repo)
+	commits, err := gittest.Log(repo.Git())
 	if err != nil {
 		t.Fatal(err)
 	}
