@@ -93,11 +93,9 @@ func (o oldVersions) Remember(v history.Version, offs *record.Signoffs) {
 
 func (o oldVersions) Content(v history.Version) ([]byte, error) { return o.h.Content(v) }
 
-// ErrNotRepository is returned by Open for a folder outside git.
-var ErrNotRepository = git.ErrNotRepository
-
-// IsNotRepository reports whether err says the folder is not in git.
-func IsNotRepository(err error) bool { return errors.Is(err, ErrNotRepository) }
+// IsNotRepository reports whether err, from Open, says the folder is not
+// in git.
+func IsNotRepository(err error) bool { return errors.Is(err, git.ErrNotRepository) }
 
 // Open finds the git repository of the configuration repository at dir.
 func Open(dir string) (*Source, error) {
