@@ -95,7 +95,7 @@ type Provenance struct {
 // parsing them is most of a trail's cost), or its content.
 type OldVersions interface {
 	// Signoffs returns the sign-offs remembered for v (nil: none that
-	// parse), and whether any are.
+	// parse), and whether v's are remembered at all.
 	Signoffs(v history.Version) (*record.Signoffs, bool)
 	// Remember keeps the sign-offs read from v.
 	Remember(v history.Version, offs *record.Signoffs)
