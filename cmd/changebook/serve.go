@@ -83,7 +83,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
-	bodies, memo, assets, changes := build.NewBodyCache(), check.NewMemo(), &site.AssetCache{}, &site.ChangeCache{}
+	bodies, memo, assets, changes := site.NewBodyCache(), check.NewMemo(), &site.AssetCache{}, &site.ChangeCache{}
 	// The last load, and the files changed since: unchanged records are
 	// not read again.
 	var previous *repository.Repository

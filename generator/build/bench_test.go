@@ -59,7 +59,7 @@ func BenchmarkPreviewRebuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer root.Close()
-			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench", []byte("changebook test cache secret"))}, Bodies: NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
+			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench", []byte("changebook test cache secret"))}, Bodies: site.NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
 			assets := &site.AssetCache{}
 			var id string // the edited record's
 			var rel string

@@ -5,8 +5,6 @@ package build
 
 import (
 	"context"
-	"errors"
-	"html/template"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -15,13 +13,11 @@ import (
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/publish"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
-	"github.com/changebook/changebook/internal/parallel"
 	"github.com/changebook/changebook/theme"
 )
 
@@ -45,7 +41,7 @@ type Options struct {
 	// Now reports the time, for the build's duration.
 	Now func() time.Time
 	// Bodies, when set, keeps rendered Markdown between builds.
-	Bodies *BodyCache
+	Bodies *site.BodyCache
 	// Changes, when set, keeps each record's part of the site model
 	// between builds.
 	Changes *site.ChangeCache
@@ -149,60 +145,13 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	}
 
 	repo := checked.Repository
-	bodies := make([]template.HTML, len(repo.Records))
-	errs := make([]error, len(repo.Records))
-	md := markdown.New()
-	links := site.RecordLinks(repo.Records)
-	// The repository's limits.markdown_time, by default 2 s: a 1 MiB
-	// body of ordinary Markdown renders in about 50 ms.
-	limit := repo.Config.Limits.Markdown()
-	if opts.Bodies != nil {
-		opts.Bodies.begin(repo.Records)
-	}
-	if err := parallel.For(ctx, len(repo.Records), opts.Workers, func(i int) {
-		r := repo.Records[i]
-		var key bodyKey
-		if opts.Bodies != nil {
-			var ok bool
-			if bodies[i], key, ok = opts.Bodies.get(r); ok {
-				return
-			}
-			if opts.Bodies.tooSlow(key) {
-				errs[i] = markdown.ErrTooSlow
-				return
-			}
-		}
-		html, err := md.RenderWithin(r.Body, links(r), limit)
-		// The markdown package removes raw HTML and unsafe URLs: its
-		// output is the one piece of record text trusted as HTML.
-		bodies[i], errs[i] = template.HTML(html), err
-		switch {
-		case opts.Bodies == nil:
-		case err == nil:
-			opts.Bodies.put(r, key, bodies[i])
-		case errors.Is(err, markdown.ErrTooSlow):
-			opts.Bodies.putSlow(key)
-		}
-	}); err != nil {
+	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, opts.Bodies, opts.Workers)
+	if err != nil {
 		return nil, err
 	}
-	byFile := make(map[string]template.HTML, len(repo.Records))
-	for i, r := range repo.Records {
-		if errors.Is(errs[i], markdown.ErrTooSlow) {
-			c := diag.NewCollector(r.File)
-			c.Errorf(diag.Pos{Line: r.BodyLine, Col: 1}, check.RuleBodyTooComplex,
-				"simplify the body: close its links and brackets, or split it (limits.markdown_time in "+config.File+" sets the limit)",
-				"the Markdown body did not render within %s", limit)
-			res.Findings = append(res.Findings, c.Findings()...)
-			res.Failed = true
-			continue
-		}
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		byFile[r.File] = bodies[i]
-	}
-	if res.Failed {
+	if len(slow) > 0 {
+		res.Findings = append(res.Findings, slow...)
+		res.Failed = true
 		diag.Sort(res.Findings)
 		return p, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/site"
 )
 
 const recordText = `---
@@ -123,15 +124,15 @@ func TestPathologicalBodyStopsTheBuild(t *testing.T) {
 	// A preview (a body cache kept between builds) reports it again at
 	// the next save without starting another render of it: the one it
 	// abandoned may still be running.
-	bodies := NewBodyCache()
+	bodies := site.NewBodyCache()
 	for range 2 {
 		res, err := Run(context.Background(), fsys, Options{Output: out, Bodies: bodies})
 		if err != nil || !res.Failed || len(res.Findings) != 1 || res.Findings[0].Rule != "body-too-complex" {
 			t.Fatalf("preview: %v, %+v", err, res.Findings)
 		}
 	}
-	if len(bodies.slow) != 1 || bodies.slowHits != 1 {
-		t.Errorf("%d bodies remembered as too slow, known %d times; want 1 and 1 (the second build)", len(bodies.slow), bodies.slowHits)
+	if st := bodies.Stats(); st.Slow != 1 || st.SlowHits != 1 {
+		t.Errorf("%d bodies remembered as too slow, known %d times; want 1 and 1 (the second build)", st.Slow, st.SlowHits)
 	}
 }
 

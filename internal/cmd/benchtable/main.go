@@ -297,7 +297,7 @@ func previewRebuild(dir string) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(cacheDir)
-	opts := build.Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(cacheDir, "c"), "bench", []byte("changebook bench cache secret"))}, Bodies: build.NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
+	opts := build.Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(cacheDir, "c"), "bench", []byte("changebook bench cache secret"))}, Bodies: site.NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
 	files, _ := filepath.Glob(filepath.Join(dir, "changes", "*", "*.md"))
 	edited := files[len(files)/2]
 	rel, _ := filepath.Rel(dir, edited)
