@@ -8,9 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/changebook/changebook/generator/build"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/report"
 )
 
@@ -65,12 +64,11 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	if err := repo.requireRecords(opts.repo, cmd.CommandPath()); err != nil {
 		return err
 	}
-	res, err := build.Run(cmd.Context(), repo.fsys, build.Options{
-		Output: opts.output,
-		Source: opts.repo,
-		Load:   repo.load,
-		Check:  check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory},
-		Now:    e.now,
+	res, err := pipeline.Build(cmd.Context(), repo.fsys, pipeline.BuildOptions{
+		Options: pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoHistory: repo.noHistory},
+		Output:  opts.output,
+		Source:  opts.repo,
+		Clock:   e.now,
 	})
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted: the build stopped and removed its temporary folder; %s was not changed: %w", opts.output, err)

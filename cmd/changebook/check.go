@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
 )
@@ -93,10 +93,11 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	if opts.since != "" && repo.git == nil {
 		return fmt.Errorf("--since needs a git repository: %s", strings.TrimPrefix(repo.gitNote, "note: "))
 	}
-	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{
-		Now:     e.now(),
+	res, err := pipeline.Check(cmd.Context(), repo.fsys, pipeline.Options{
+		Load:    repo.load,
+		Now:     e.now,
 		Require: record.Status(opts.require),
-		Git:     repo.git,
+		History: repo.git,
 		// The gate: a policy that needs history fails without it.
 		NoHistory: repo.noHistory,
 	})
@@ -165,7 +166,7 @@ func useColor(e *env, mode string) bool {
 
 func reportRules() []report.Rule {
 	var out []report.Rule
-	for _, r := range check.Rules() {
+	for _, r := range pipeline.Rules() {
 		out = append(out, report.Rule{ID: r.ID, Severity: r.Severity, Description: r.Summary})
 	}
 	return out

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/population"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
@@ -104,7 +104,7 @@ func changesPopulation(cmd *cobra.Command, e *env, repoPath string, flags repoFl
 	if err := repo.requireRecords(repoPath, cmd.CommandPath()); err != nil {
 		return nil, nil, 0, err
 	}
-	res, err := check.Run(cmd.Context(), repo.fsys, repo.load, check.Options{Now: e.now(), Git: repo.git, NoHistory: repo.noHistory})
+	res, err := pipeline.Check(cmd.Context(), repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoHistory: repo.noHistory})
 	if err != nil {
 		return nil, nil, 0, err
 	}

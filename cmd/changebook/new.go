@@ -110,12 +110,12 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 
 	id := opts.id
 	if id == "" {
-		if id, err = scaffold.NextID(cfg, takenIDs(loaded), e.now()); err != nil {
+		if id, err = scaffold.NextID(cfg, loaded.TakenIDs(), e.now()); err != nil {
 			return err
 		}
 	} else if !cfg.ID.MatchString(id) {
 		return fmt.Errorf("--id %s does not match id_pattern %q", id, cfg.IDPattern)
-	} else if slices.Contains(takenIDs(loaded), id) {
+	} else if slices.Contains(loaded.TakenIDs(), id) {
 		return fmt.Errorf("--id %s is taken by another record", id)
 	}
 	// The id names the file and is printed: one with control characters
@@ -174,25 +174,6 @@ func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
 		return openEditor(e, filepath.Join(opts.repo, filepath.FromSlash(name)))
 	}
 	return nil
-}
-
-// takenIDs are the ids of every record, and those the names of files
-// that did not parse start with: a broken draft still holds its id.
-func takenIDs(repo *repository.Repository) []string {
-	var ids []string
-	for _, r := range repo.Records {
-		ids = append(ids, r.ID)
-	}
-	for _, f := range repo.Findings {
-		base := strings.TrimSuffix(path.Base(f.File), ".md")
-		for i := len(base); i > 0; i = strings.LastIndexByte(base[:i], '-') {
-			if repo.Config.ID.MatchString(base[:i]) {
-				ids = append(ids, base[:i])
-				break
-			}
-		}
-	}
-	return ids
 }
 
 // openEditor opens file in the user's editor ($VISUAL, then $EDITOR,

@@ -16,12 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/build"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/serve"
-	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/generator/watch"
 )
 
@@ -83,10 +80,10 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	srv := serve.New(opts.bind)
 
 	var first *audit.Audit
-	bodies, memo, assets, changes := site.NewBodyCache(), check.NewMemo(), &site.AssetCache{}, &site.ChangeCache{}
-	// The last load, and the files changed since: unchanged records are
-	// not read again.
-	var previous *repository.Repository
+	// The session decides what a save rebuilds, and keeps what it needs
+	// to: serve only hands it the files the watcher saw change.
+	session := pipeline.NewSession(repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoLineText: true})
+	defer session.Close()
 	// rebuild returns what the terminal shows: a summary line, which
 	// names the files changed (if any), then the first errors found.
 	rebuild := func(changed []string) string {
@@ -100,36 +97,17 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		}
 		// Pages are rendered when the browser asks for them: after a save
 		// the model is rebuilt, and the page that reloads is rendered then.
-		load := repo.load
-		if previous != nil {
-			set := make(map[string]bool, len(changed))
-			for _, name := range changed {
-				set[name] = true
-			}
-			load.Reuse = &repository.Reuse{Previous: previous, Changed: set}
-		}
-		p, err := build.Prepare(ctx, repo.fsys, build.Options{
-			Load:    load,
-			Check:   check.Options{Now: e.now(), Git: repo.git, NoLineText: true, Memo: memo},
-			Bodies:  bodies,
-			Changes: changes,
-		})
+		rebuilt, err := session.Rebuild(ctx, changed)
 		if err != nil {
-			previous = nil // read everything next time
 			return failed(err)
 		}
-		previous = p.Repository
-		res := p.Result
+		res := rebuilt.Result
 		if first == nil {
 			first = res.Audit
 		}
 		var current serve.Site // nil: keep serving the last good site
-		if !res.Failed {
-			lazy, err := site.NewLazy(ctx, p.Model, site.Options{Theme: p.Theme, Assets: assets})
-			if err != nil {
-				return failed(err)
-			}
-			current = lazy
+		if rebuilt.Site != nil {
+			current = rebuilt.Site
 		}
 		srv.Publish(current, res.Findings)
 		errs, warns := diag.Count(res.Findings)
@@ -192,7 +170,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 		case err := <-w.Errors:
 			// Events may have been lost (an inotify queue overflow): the
 			// next rebuild reads everything.
-			previous = nil
+			session.Forget()
 			fmt.Fprintf(e.stderr, "changebook: warning: %v\n", err)
 		case batch, ok := <-w.C:
 			if !ok {

@@ -13,22 +13,19 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"testing/fstest"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
-	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/git"
-	"github.com/changebook/changebook/generator/overlay"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/signoff"
-	"github.com/changebook/changebook/generator/suggest"
 	"github.com/changebook/changebook/internal/atomicfile"
 	"github.com/changebook/changebook/internal/lockfile"
 )
@@ -181,13 +178,15 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		return err
 	}
 	defer repo.close(e)
-	fsys := repo.fsys
-	checkOpts := check.Options{Now: e.now(), Memo: check.NewMemo()}
-	before, err := check.Run(cmd.Context(), fsys, repo.load, checkOpts)
+	// One session checks the repository as it is, then as if the record
+	// held the sign-off: the second reads and checks only that record.
+	session := pipeline.NewSession(repo.fsys, pipeline.Options{Load: repo.load, Now: e.now})
+	defer session.Close()
+	before, err := session.CheckWith(cmd.Context(), nil)
 	if err != nil {
 		return err
 	}
-	r, err := findRecord(before, id)
+	r, err := before.Repository.Find(id)
 	if err != nil {
 		return err
 	}
@@ -235,16 +234,12 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 	}
 
 	// What check says of the repository with the sign-off: any error in
-	// this record that was not there before is the sign-off's doing. Only
-	// this record is read and checked again; the others' parse and
-	// findings are the first run's.
-	load := repo.load
-	load.Reuse = &repository.Reuse{Previous: before.Repository, Changed: map[string]bool{r.File: true}}
-	after, err := check.Run(cmd.Context(), overlay.New(fstest.MapFS{r.File: {Data: signed}}, fsys), load, checkOpts)
+	// this record that was not there before is the sign-off's doing.
+	after, err := session.CheckSignoff(cmd.Context(), before, r.File, signed)
 	if err != nil {
 		return err
 	}
-	if added := newErrors(before.Findings, after.Findings, r.File); len(added) > 0 {
+	if added := after.Added; len(added) > 0 {
 		for i := range added {
 			added[i].File = displayPath(opts.repo, added[i].File)
 			// The fix is a flag of this command, not an edit of the file.
@@ -265,13 +260,11 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		return errFindings
 	}
 	status := ""
-	for _, a := range after.Repository.Records {
-		if a.File == r.File {
-			if a.ID != r.ID { // edited between the check and the lock
-				return fmt.Errorf("%s: %w", displayPath(opts.repo, r.File), errChangedWhileSigning)
-			}
-			status = string(a.Status())
+	if a := after.Record; a != nil {
+		if a.ID != r.ID { // edited between the check and the lock
+			return fmt.Errorf("%s: %w", displayPath(opts.repo, r.File), errChangedWhileSigning)
 		}
+		status = string(a.Status())
 	}
 	if err := replaceRecord(repo.root, target, content, signed, opts.beforeReplace); err != nil {
 		return fmt.Errorf("%s: %w", displayPath(opts.repo, target), err)
@@ -288,53 +281,6 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 		}
 	}
 	return nil
-}
-
-// findRecord returns the record with id, or says which ids come close.
-func findRecord(res *check.Result, id string) (*record.Record, error) {
-	var found []*record.Record
-	var ids []string
-	for _, r := range res.Repository.Records {
-		if r.ID == id {
-			found = append(found, r)
-		}
-		ids = append(ids, r.ID)
-	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("no record has id %s%s", id, suggest.DidYouMean(id, ids))
-	case 1:
-		return found[0], nil
-	}
-	var files []string
-	for _, r := range found {
-		files = append(files, r.File)
-	}
-	return nil, fmt.Errorf("%d records have id %s (%s): give each its own id first", len(found), id, strings.Join(files, ", "))
-}
-
-// newErrors returns the errors in file that after has and before had not,
-// compared without positions (a sign-off moves the lines below it).
-func newErrors(before, after []diag.Finding, file string) []diag.Finding {
-	seen := map[string]int{}
-	key := func(f diag.Finding) string { return f.Rule + "\x00" + f.Message }
-	for _, f := range before {
-		if f.File == file && f.Severity == diag.Error {
-			seen[key(f)]++
-		}
-	}
-	var added []diag.Finding
-	for _, f := range after {
-		if f.File != file || f.Severity != diag.Error {
-			continue
-		}
-		if seen[key(f)] > 0 {
-			seen[key(f)]--
-			continue
-		}
-		added = append(added, f)
-	}
-	return added
 }
 
 // errChangedWhileSigning refuses to replace a record whose bytes are no

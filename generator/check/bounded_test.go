@@ -114,7 +114,7 @@ func peakHeap(f func()) (peak uint64, took time.Duration) {
 // checkAndReport is what `changebook check` does with a repository, in
 // every output format.
 func checkAndReport(tb testing.TB, fsys fstest.MapFS) []diag.Finding {
-	res, err := Run(context.Background(), fsys, repository.Options{}, Options{})
+	res, err := checkFiles(context.Background(), fsys, repository.Options{}, Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,124 +1,71 @@
-// Package check enforces the change policy on loaded records: required
-// fields, stage order, roles, separation of duties and the rest of the
-// rules of the record format. Every rule reports findings with a stable
+// Package check is the change policy: the rules of the record format
+// (required fields, stage order, roles, separation of duties and the
+// rest) applied to records already loaded, with the settings and,
+// optionally, their git history as a value. It reads no file and no git
+// repository: generator/pipeline loads, reads the history and keeps
+// findings between checks. Every rule reports findings with a stable
 // rule id; none stops at the first problem.
 package check
 
 import (
 	"cmp"
-	"context"
 	"fmt"
-	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/gitaudit"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/suggest"
-	"github.com/changebook/changebook/internal/parallel"
 )
 
-// Options tune a check. The zero value checks with no status requirement
-// and no deadlines.
+// Options tune a check. The zero value checks with no status requirement,
+// no deadlines and no history.
 type Options struct {
 	// Now is the current time, for deadlines such as the evaluation of an
 	// emergency change; the zero time skips deadline rules.
 	Now time.Time
 	// Require, when set, fails every record that has not reached it.
 	Require record.Status
-	// Workers is the number of records checked at once; 0 means GOMAXPROCS.
-	Workers int
-	// Git, when set, is the git repository whose history Run reads into
-	// Audit, for the provenance and after-closure rules.
-	Git *gitaudit.Source
-	// Audit is the records' history; Run fills it from Git.
+	// Audit is the records' history, for the provenance and after-closure
+	// rules; nil skips them.
 	Audit *audit.Audit
 	// NoHistory, when set, says why a gate runs without git history
 	// ("--no-history was given"): with policy.require_signoff_provenance
 	// that is an error, since no sign-off's provenance can be proven. An
 	// editor, which never reads history, leaves it empty.
 	NoHistory string
-	// NoLineText leaves out the quoted source line of each finding, which
-	// only the text report shows (a preview lists findings without it).
-	NoLineText bool
-	// Memo, when set, keeps each record's own findings between checks.
-	Memo *Memo
 }
 
-// Memo keeps the findings of the rules that look at one record, between
-// checks of one repository, for a preview that checks at every save: a
-// record that is the same value as last time, under the same settings,
-// on the same day, with the same --require, has the same findings. (The
-// repository package hands back the same record and settings values for
-// files that did not change.)
-type Memo struct {
-	mu       sync.Mutex
-	cfg      *config.Config
-	key      string
-	byRecord map[*record.Record][]diag.Finding
-}
-
-// NewMemo returns an empty memo.
-func NewMemo() *Memo { return &Memo{byRecord: map[*record.Record][]diag.Finding{}} }
-
-// begin starts a check: what was kept under other settings goes.
-func (m *Memo) begin(cfg *config.Config, opts Options, records []*record.Record) {
-	key := opts.Now.Format("2006-01-02") + "\x00" + string(opts.Require)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if cfg != m.cfg || key != m.key {
-		m.cfg, m.key = cfg, key
-		clear(m.byRecord)
-		return
-	}
-	record.KeepOnly(m.byRecord, records)
-}
-
-func (m *Memo) get(r *record.Record) ([]diag.Finding, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	f, ok := m.byRecord[r]
-	return f, ok
-}
-
-func (m *Memo) put(r *record.Record, f []diag.Finding) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.byRecord[r] = f
-}
-
-// Records applies every rule to records and returns the findings, unsorted.
+// Records applies every rule to records and returns the findings,
+// unsorted: those of each record (Record), then those across records
+// (AcrossRecords).
 func Records(cfg *config.Config, records []*record.Record, opts Options) []diag.Finding {
-	perRecord := make([][]diag.Finding, len(records))
-	if opts.Memo != nil {
-		opts.Memo.begin(cfg, opts, records)
-	}
-	// The rules only read; nothing to cancel in the middle of.
-	_ = parallel.For(context.Background(), len(records), opts.Workers, func(i int) {
-		if opts.Memo != nil {
-			if f, ok := opts.Memo.get(records[i]); ok {
-				perRecord[i] = f
-				return
-			}
-		}
-		rc := &recordCheck{cfg: cfg, r: records[i], opts: opts, c: diag.NewCollector(records[i].File)}
-		rc.run()
-		perRecord[i] = rc.c.Findings()
-		if opts.Memo != nil {
-			opts.Memo.put(records[i], perRecord[i])
-		}
-	})
-
 	var findings []diag.Finding
-	for _, fs := range perRecord {
-		findings = append(findings, fs...)
+	for _, r := range records {
+		findings = append(findings, Record(cfg, r, opts)...)
 	}
+	return append(findings, AcrossRecords(cfg, records, opts)...)
+}
+
+// Record applies the rules that look at one record alone. Its findings
+// depend only on the record, cfg, the day of opts.Now and opts.Require,
+// so a caller that checks at every save may keep them.
+func Record(cfg *config.Config, r *record.Record, opts Options) []diag.Finding {
+	rc := &recordCheck{cfg: cfg, r: r, opts: opts, c: diag.NewCollector(r.File)}
+	rc.run()
+	return rc.c.Findings()
+}
+
+// AcrossRecords applies the rules that look at several records, or at
+// their history: duplicate ids, page collisions, overlapping windows,
+// unchecked roles, and the provenance and after-closure rules.
+func AcrossRecords(cfg *config.Config, records []*record.Record, opts Options) []diag.Finding {
+	var findings []diag.Finding
 	if opts.Audit != nil {
 		findings = append(findings, auditFindings(cfg, records, opts.Audit)...)
 	} else if opts.NoHistory != "" && cfg.Policy.RequireSignoffProvenance {

@@ -10,7 +10,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 )
@@ -94,7 +93,7 @@ func findings(t *testing.T, files map[string]string, opts Options) []string {
 	for name, content := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(content)}
 	}
-	res, err := Run(context.Background(), fsys, repository.Options{}, opts)
+	res, err := checkFiles(context.Background(), fsys, repository.Options{}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,43 +268,6 @@ func TestConfigFindings(t *testing.T) {
 	}
 }
 
-func TestEveryRuleIsCatalogued(t *testing.T) {
-	ids := map[string]bool{}
-	for _, r := range Rules() {
-		if ids[r.ID] {
-			t.Errorf("rule %s listed twice", r.ID)
-		}
-		ids[r.ID] = true
-	}
-	// Every rule id the tests above expect must be in the catalogue, so
-	// SARIF and the README describe every rule a user can meet.
-	for _, id := range []string{"required-field", "wrong-type", "invalid-value", "invalid-date", "id-pattern", "unknown-system",
-		"risk-without-mitigation", "unknown-mitigation", "unreferenced-mitigation", "duplicate-item-id", "stage-order",
-		"emergency-approval", "signoff-date-order", "stage-after-rejection", "unknown-signer", "signer-role",
-		"separation-of-duties", "untested-implementation", "security-review", "invalid-url", "invalid-window",
-		"unknown-field", "require-status", "duplicate-key", "duplicate-id", "window-overlap", "roles-not-checked",
-		"invalid-regex", "unknown-role", "invalid-setting", "records-folder", "front-matter-syntax", "page-collision", "signoff-in-future"} {
-		if !ids[id] {
-			t.Errorf("rule %s is not in Rules()", id)
-		}
-	}
-}
-
-// TestREADMEDocumentsEveryRule keeps the README's rule table in step with
-// the rules: a user must be able to look up any rule id they meet.
-func TestREADMEDocumentsEveryRule(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range Rules() {
-		row := fmt.Sprintf("| `%s` | %s |", r.ID, r.Severity)
-		if !strings.Contains(string(readme), row) {
-			t.Errorf("README.md has no row %q", row)
-		}
-	}
-}
-
 // readmeBlock returns the fenced code block of README.md that starts with
 // the given first line.
 func readmeBlock(t *testing.T, first string) string {
@@ -340,37 +302,6 @@ func TestREADMEExamplesPass(t *testing.T) {
 	}
 }
 
-// TestMemo: a record value seen before, under the same settings, keeps
-// its findings without the rules running; a new value or new settings
-// run them again.
-func TestMemo(t *testing.T) {
-	fsys := fstest.MapFS{
-		"changebook.yaml":  {Data: []byte("title: T\n")},
-		"changes/CHG-1.md": {Data: []byte("---\nid: CHG-1\ntitle: t\n---\n")},
-	}
-	repo, err := repository.Load(context.Background(), fsys, repository.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	memo := NewMemo()
-	opts := Options{Memo: memo}
-	first := Records(repo.Config, repo.Records, opts)
-	if len(first) == 0 {
-		t.Fatal("the record has no findings to keep")
-	}
-	// Plant a finding: if the memo is used, it comes back.
-	memo.put(repo.Records[0], []diag.Finding{{File: "planted", Rule: "planted"}})
-	again := Records(repo.Config, repo.Records, opts)
-	if !slices.ContainsFunc(again, func(f diag.Finding) bool { return f.Rule == "planted" }) {
-		t.Error("the memo was not used for the same record and settings")
-	}
-	other := *repo.Config
-	fresh := Records(&other, repo.Records, opts)
-	if slices.ContainsFunc(fresh, func(f diag.Finding) bool { return f.Rule == "planted" }) {
-		t.Error("the memo was used under other settings")
-	}
-}
-
 // TestHintsFitTheCase: a hint says what to do in the record's situation,
 // not the generic fix: a failed security review is not fixed by writing
 // "passed", and no stage signed later makes a record rejected.
@@ -378,7 +309,7 @@ func TestHintsFitTheCase(t *testing.T) {
 	hint := func(content string, opts Options, rule string) string {
 		t.Helper()
 		fsys := fstest.MapFS{"changebook.yaml": {Data: []byte(testConfig)}, "changes/CHG-0042.md": {Data: []byte(content)}}
-		res, err := Run(context.Background(), fsys, repository.Options{}, opts)
+		res, err := checkFiles(context.Background(), fsys, repository.Options{}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,7 @@ func TestCorpus(t *testing.T) {
 			for _, f := range ar.Files {
 				fsys[f.Name] = &fstest.MapFile{Data: f.Data}
 			}
-			res, err := Run(context.Background(), fsys, repository.Options{},
+			res, err := checkFiles(context.Background(), fsys, repository.Options{},
 				Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
 			if err != nil {
 				t.Fatal(err)

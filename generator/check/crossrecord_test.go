@@ -74,7 +74,7 @@ func run(t *testing.T, files map[string]string) []diag.Finding {
 	for name, content := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(content)}
 	}
-	res, err := Run(context.Background(), fsys, repository.Options{}, Options{})
+	res, err := checkFiles(context.Background(), fsys, repository.Options{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func TestHintSnippetsParseInTheRecordsFormat(t *testing.T) {
 			}
 			seen := map[string]int{}
 			for _, require := range []record.Status{"", record.StatusRejected, record.Documented} {
-				res, err := Run(context.Background(), fsys, repository.Options{},
+				res, err := checkFiles(context.Background(), fsys, repository.Options{},
 					Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), Require: require})
 				if err != nil {
 					t.Fatal(err)
@@ -134,7 +134,7 @@ func TestTOMLTopLevelHintSaysWhere(t *testing.T) {
 		{frontmatter.YAML, "add `customer_data: true` if the change touches systems that process or store customer information, else false"},
 	} {
 		data := tc.f.Compose([]string{tc.f.Snippet("id", str("CHG-0001")), tc.f.Snippet("risks", list(table(fld{Key: "id", Value: str("R1")})))}, "")
-		res, err := Run(context.Background(), fstest.MapFS{"changes/a.md": {Data: data}}, repository.Options{}, Options{})
+		res, err := checkFiles(context.Background(), fstest.MapFS{"changes/a.md": {Data: data}}, repository.Options{}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func TestEveryRequiredFieldIsChecked(t *testing.T) {
 			"changebook.yaml":     {Data: []byte(testConfig)},
 			"changes/CHG-0042.md": {Data: append(front, "\n\nBody.\n"...)},
 		}
-		res, err := Run(context.Background(), fsys, repository.Options{}, Options{})
+		res, err := checkFiles(context.Background(), fsys, repository.Options{}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

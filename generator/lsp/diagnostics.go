@@ -6,15 +6,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"testing/fstest"
 
 	"github.com/sourcegraph/jsonrpc2"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/overlay"
-	"github.com/changebook/changebook/generator/repository"
 )
 
 // publish sends the findings of the document at uri. The first document
@@ -64,22 +60,13 @@ func (s *Server) diagnose(ctx context.Context, uri string) ([]diagnostic, bool, 
 	if !ok || !inRepo {
 		return nil, false, nil
 	}
-	var load repository.Options
 	s.mu.Lock()
-	if s.prev != nil {
-		load.Reuse = &repository.Reuse{Previous: s.prev, Changed: map[string]bool{rel: true}}
-	}
+	session := s.session
 	s.mu.Unlock()
-	s.mu.Lock()
-	fsys := s.fsys
-	s.mu.Unlock()
-	res, err := check.Run(ctx, overlay.New(fstest.MapFS{rel: {Data: []byte(text)}}, fsys), load, check.Options{Now: s.now(), Memo: s.memo, NoLineText: true}) // diagnostics carry no excerpt
+	res, err := session.CheckWith(ctx, map[string][]byte{rel: []byte(text)})
 	if err != nil {
 		return nil, false, err
 	}
-	s.mu.Lock()
-	s.prev = res.Repository
-	s.mu.Unlock()
 	diags := []diagnostic{}
 	for _, f := range res.Findings {
 		if f.File != rel {
@@ -106,10 +93,10 @@ func (s *Server) diagnose(ctx context.Context, uri string) ([]diagnostic, bool, 
 // them, or reads them when no check has run yet.
 func (s *Server) settings() *config.Config {
 	s.mu.Lock()
-	prev, fsys := s.prev, s.fsys
+	session, fsys := s.session, s.fsys
 	s.mu.Unlock()
-	if prev != nil {
-		return prev.Config
+	if cfg := session.Settings(); cfg != nil {
+		return cfg
 	}
 	cfg, _ := config.Load(fsys)
 	return cfg
@@ -142,6 +129,7 @@ func tokenLength(line string, col int) int {
 // files may have changed on disk (a save, a checkout) since.
 func (s *Server) forget() {
 	s.mu.Lock()
-	s.prev = nil
+	session := s.session
 	s.mu.Unlock()
+	session.Forget()
 }

@@ -19,8 +19,7 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
-	"github.com/changebook/changebook/generator/check"
-	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/schema"
 )
 
@@ -34,11 +33,10 @@ type Server struct {
 
 	mu   sync.Mutex
 	docs map[string]string // open documents by URI
-	// prev is the last check's repository, so that a keystroke re-reads
-	// only the document typed in; memo keeps each unchanged record's
+	// session checks the repository with the document typed in, reading
+	// only that document again and keeping each unchanged record's
 	// findings. Opening or saving a document reads everything again.
-	prev *repository.Repository
-	memo *check.Memo
+	session *pipeline.Session
 
 	// open, when set, opens another folder as the repository: the
 	// workspace the editor names at initialize, when it holds the
@@ -68,7 +66,14 @@ func New(dir string, fsys fs.FS, now func() time.Time) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{dir: abs, fsys: fsys, now: now, record: s, docs: map[string]string{}, memo: check.NewMemo()}, nil
+	return &Server{dir: abs, fsys: fsys, now: now, record: s, docs: map[string]string{}, session: newSession(fsys, now)}, nil
+}
+
+// newSession is the pipeline session of the repository in fsys: findings
+// without excerpts (diagnostics carry none) and no history (an editor
+// never reads it).
+func newSession(fsys fs.FS, now func() time.Time) *pipeline.Session {
+	return pipeline.NewSession(fsys, pipeline.Options{Now: now, NoLineText: true})
 }
 
 // Serve answers the client on rwc until it exits or ctx ends.

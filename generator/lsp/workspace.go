@@ -52,7 +52,9 @@ func (s *Server) initialize(params json.RawMessage) error {
 			return err
 		}
 		s.mu.Lock()
-		s.dir, s.fsys, s.prev = abs, fsys, nil
+		// A check may still run on the old session: it is left to end,
+		// not closed under it.
+		s.dir, s.fsys, s.session = abs, fsys, newSession(fsys, s.now)
 		s.mu.Unlock()
 		return nil
 	}

@@ -10,9 +10,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/theme"
 )
 
@@ -137,10 +135,7 @@ func TestEmergencyTiming(t *testing.T) {
 				cfg, _ := fs.ReadFile(fsys, "changebook.yaml")
 				fsys["changebook.yaml"].Data = append(cfg, c.policy...)
 			}
-			res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := checkRepo(t, fsys)
 			m := modelWithBodies(t, res.Repository)
 			if c.built != "" {
 				day, err := time.Parse(time.DateOnly, c.built)

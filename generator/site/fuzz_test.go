@@ -7,9 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/hostile"
 	"github.com/changebook/changebook/theme"
 )
@@ -49,10 +47,7 @@ signoffs:
 ` + body
 		fsys := maps.Clone(base)
 		fsys["changes/CHG-0009.md"] = &fstest.MapFile{Data: []byte(rec)}
-		res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := checkRepo(t, fsys)
 		if errs, _ := diag.Count(res.Findings); errs > 0 {
 			return // the check stops the build: nothing is rendered
 		}

@@ -8,20 +8,15 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/theme"
 )
 
 // TestRecordPageHistory: a record page shows its commits, who committed
 // each sign-off, and edits after closure, with links to the forge.
 func TestRecordPageHistory(t *testing.T) {
-	res, err := check.Run(context.Background(), os.DirFS("testdata/repo"), repository.Options{}, check.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := checkRepo(t, os.DirFS("testdata/repo"))
 	commit := func(hash, who string, day int, subject string) *history.Commit {
 		return &history.Commit{Hash: strings.Repeat(hash, 40), Author: who, Email: strings.ToLower(who) + "@example.com",
 			When: time.Date(2026, 3, day, 9, 0, 0, 0, time.UTC), Subject: subject}
@@ -93,10 +88,7 @@ func TestRecordPageHistory(t *testing.T) {
 // submodule hides is said to be unknown on the page and in the exports,
 // never "not committed yet".
 func TestRecordPageUnknownHistory(t *testing.T) {
-	res, err := check.Run(context.Background(), os.DirFS("testdata/repo"), repository.Options{}, check.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := checkRepo(t, os.DirFS("testdata/repo"))
 	boundary := &history.Commit{Hash: strings.Repeat("e", 40), Author: "Eve", Email: "eve@example.com",
 		When: time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC), Subject: "Merge"}
 	a := &audit.Audit{Shallow: true, Boundary: boundary, Records: map[string]*audit.Trail{

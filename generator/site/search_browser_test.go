@@ -12,8 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/changebook/changebook/generator/check"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/search"
 )
 
@@ -244,10 +242,7 @@ func TestBrowserSearchRanking(t *testing.T) {
 // and comes first when searched by its id.
 func TestBrowserSearchExampleSite(t *testing.T) {
 	fsys := os.DirFS("../..")
-	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := checkRepo(t, fsys)
 	srv := serveSite(t, renderRepo(t, fsys))
 	ctx := browser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/404.html"))

@@ -44,16 +44,30 @@ func renderRepo(t *testing.T, fsys fs.FS) *MemorySink {
 // returns its site model with the bodies rendered.
 func modelOf(t testing.TB, fsys fs.FS) *Model {
 	t.Helper()
-	res, err := check.Run(context.Background(), fsys, repository.Options{}, check.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := checkRepo(t, fsys)
 	for _, f := range res.Findings {
 		if f.Severity == diag.Error {
 			t.Fatalf("fixture has an error: %s %s [%s]", f.Location(), f.Message, f.Rule)
 		}
 	}
 	return modelWithBodies(t, res.Repository)
+}
+
+// checked is a repository loaded and checked, as a build's check does
+// before it renders.
+type checked struct {
+	Repository *repository.Repository
+	Findings   []diag.Finding
+}
+
+// checkRepo loads the repository at fsys and applies the policy to it.
+func checkRepo(t testing.TB, fsys fs.FS) *checked {
+	t.Helper()
+	repo, err := repository.Load(context.Background(), fsys, repository.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &checked{Repository: repo, Findings: append(repo.Findings, check.Records(repo.Config, repo.Records, check.Options{})...)}
 }
 
 // modelWithBodies renders the bodies of a checked repository's records

@@ -5,11 +5,10 @@ import (
 	"os"
 	"testing"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/gitaudit"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/gittest"
 )
 
@@ -27,7 +26,7 @@ func TestWriteHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := check.Run(context.Background(), os.DirFS(dir), repository.Options{}, check.Options{Git: src})
+	res, err := pipeline.Check(context.Background(), os.DirFS(dir), pipeline.Options{History: src})
 	if err != nil {
 		t.Fatal(err)
 	}

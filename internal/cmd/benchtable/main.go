@@ -30,12 +30,10 @@ import (
 	"github.com/yuin/goldmark"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/changebook/changebook/generator/build"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/parsecache"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/generator/site"
 	"github.com/changebook/changebook/internal/parallel"
 	"github.com/changebook/changebook/internal/synth"
 )
@@ -297,7 +295,8 @@ func previewRebuild(dir string) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(cacheDir)
-	opts := build.Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(cacheDir, "c"), "bench", []byte("changebook bench cache secret"))}, Bodies: site.NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
+	session := pipeline.NewSession(repofs.New(root), pipeline.Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(cacheDir, "c"), "bench", []byte("changebook bench cache secret"))}})
+	defer session.Close()
 	files, _ := filepath.Glob(filepath.Join(dir, "changes", "*", "*.md"))
 	edited := files[len(files)/2]
 	rel, _ := filepath.Rel(dir, edited)
@@ -308,27 +307,20 @@ func previewRebuild(dir string) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.WriteFile(edited, original, 0o644)
-	var previous *repository.Repository
 	var times []time.Duration
-	assets := &site.AssetCache{}
 	for i := range 6 {
 		if err := os.WriteFile(edited, append(bytes.Clone(original), fmt.Sprintf("\nEdit %d.\n", i)...), 0o644); err != nil {
 			return 0, err
 		}
 		start := time.Now()
-		if previous != nil {
-			opts.Load.Reuse = &repository.Reuse{Previous: previous, Changed: map[string]bool{rel: true}}
-		}
-		p, err := build.Prepare(context.Background(), repofs.New(root), opts)
+		rebuilt, err := session.Rebuild(context.Background(), []string{rel})
 		if err != nil {
 			return 0, err
 		}
-		previous = p.Repository
-		lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme, Assets: assets})
-		if err != nil {
-			return 0, err
+		if rebuilt.Site == nil {
+			return 0, fmt.Errorf("the rebuild failed: %v", rebuilt.Result.Findings)
 		}
-		if _, ok, err := lazy.File(context.Background(), "changes/"+id+"/index.html"); !ok || err != nil {
+		if _, ok, err := rebuilt.Site.File(context.Background(), "changes/"+id+"/index.html"); !ok || err != nil {
 			return 0, fmt.Errorf("the edited page: %v", err)
 		}
 		if i > 0 { // the first build fills the caches, as serve's does

@@ -17,6 +17,7 @@ import (
 	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/gitaudit"
+	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/gittest"
@@ -36,7 +37,7 @@ func TestDemoOfTheExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := check.Run(context.Background(), os.DirFS(out), repository.Options{}, check.Options{Git: src})
+	res, err := pipeline.Check(context.Background(), os.DirFS(out), pipeline.Options{History: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := check.Run(context.Background(), os.DirFS(out), repository.Options{}, check.Options{Git: src, Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	res, err := pipeline.Check(context.Background(), os.DirFS(out), pipeline.Options{History: src, Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"context"
@@ -8,30 +8,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/generator/site"
-
-	"github.com/changebook/changebook/internal/synth"
 )
 
 // BenchmarkBuild10k measures `changebook build --no-cache` on 10,000
 // synthetic records: check, render and publish to a fresh folder.
 func BenchmarkBuild10k(b *testing.B) {
-	dir := b.TempDir()
-	if err := synth.WriteDir(dir, synth.Options{Records: 10_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer root.Close()
+	root := writeSynthetic(b, 10_000)
 	out := filepath.Join(b.TempDir(), "public")
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := Run(context.Background(), root.FS(), Options{Output: out})
+		res, err := Build(context.Background(), root.FS(), BuildOptions{Output: out})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -50,34 +38,18 @@ func BenchmarkBuild10k(b *testing.B) {
 func BenchmarkPreviewRebuild(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			dir := b.TempDir()
-			if err := synth.WriteDir(dir, synth.Options{Records: n, Seed: 1}); err != nil {
-				b.Fatal(err)
-			}
-			root, err := os.OpenRoot(dir)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer root.Close()
-			opts := Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench", []byte("changebook test cache secret"))}, Bodies: site.NewBodyCache(), Changes: &site.ChangeCache{}, Check: check.Options{Memo: check.NewMemo()}}
-			assets := &site.AssetCache{}
+			root := writeSynthetic(b, n)
+			dir := root.Name()
+			session := NewSession(root.FS(), Options{Load: repository.Options{Cache: parsecache.Open(filepath.Join(b.TempDir(), "cache"), "bench", []byte("changebook test cache secret"))}})
+			defer session.Close()
 			var id string // the edited record's
 			var rel string
-			var previous *repository.Repository
 			render := func() {
-				if previous != nil {
-					opts.Load.Reuse = &repository.Reuse{Previous: previous, Changed: map[string]bool{rel: true}}
+				got, err := session.Rebuild(context.Background(), []string{rel})
+				if err != nil || got.Result.Failed {
+					b.Fatal(err, got)
 				}
-				p, err := Prepare(context.Background(), root.FS(), opts)
-				if err != nil || p.Result.Failed {
-					b.Fatal(err, p.Result.Findings)
-				}
-				previous = p.Repository
-				lazy, err := site.NewLazy(context.Background(), p.Model, site.Options{Theme: p.Theme, Assets: assets})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, ok, err := lazy.File(context.Background(), "changes/"+id+"/index.html"); !ok || err != nil {
+				if _, ok, err := got.Site.File(context.Background(), "changes/"+id+"/index.html"); !ok || err != nil {
 					b.Fatalf("the edited record's page: %v, %v", ok, err)
 				}
 			}

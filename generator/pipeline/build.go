@@ -1,7 +1,13 @@
-// Package build turns a configuration repository into its website: check
-// every record (any error stops the build), render the Markdown bodies,
-// derive the site model, render the pages and publish them atomically.
-package build
+// Package pipeline is the one place that decides what a check, a build
+// and a save rebuild: load the repository, read its git history, apply
+// the policy (generator/check), render the Markdown bodies, derive the
+// site model and render or publish the pages. The one-shot Check and Build
+// serve changebook check, build, export and list; a Session serves the
+// preview, the editor server and sign, and owns every cache kept between
+// runs (the previous load, each record's findings, the rendered bodies,
+// each record's part of the site model, the theme's compiled assets), so
+// what a save rebuilds is decided here and nowhere else.
+package pipeline
 
 import (
 	"context"
@@ -10,7 +16,6 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/overlay"
@@ -25,26 +30,18 @@ import (
 // override the embedded theme's.
 const ThemeFolder = "theme"
 
-// Options tune a build. Output is required.
-type Options struct {
+// BuildOptions tune a build. Output is required.
+type BuildOptions struct {
+	// Options tune the check that precedes the build; its Workers is
+	// also the number of pages rendered at once.
+	Options
 	// Output is the folder the site replaces.
 	Output string
 	// Source is the repository's folder on disk, when fsys is one: the
 	// output may then be neither inside its records folder nor hold it.
 	Source string
-	// Load and Check are passed to the check that precedes the build.
-	Load  repository.Options
-	Check check.Options
-	// Workers is the number of records or pages handled at once; 0 means
-	// GOMAXPROCS.
-	Workers int
-	// Now reports the time, for the build's duration.
-	Now func() time.Time
-	// Bodies, when set, keeps rendered Markdown between builds.
-	Bodies *site.BodyCache
-	// Changes, when set, keeps each record's part of the site model
-	// between builds.
-	Changes *site.ChangeCache
+	// Clock reports the time, for the build's duration; nil: time.Now.
+	Clock func() time.Time
 }
 
 // Result is what a build did.
@@ -71,9 +68,9 @@ type Phase struct {
 	Duration time.Duration
 }
 
-// Run builds the site of the repository at the root of fsys and publishes
-// it into opts.Output, atomically.
-func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
+// Build checks the repository at the root of fsys and, when no finding is
+// an error, builds its site and publishes it into opts.Output, atomically.
+func Build(ctx context.Context, fsys fs.FS, opts BuildOptions) (*Result, error) {
 	var staging *publish.Staging
 	res, err := build(ctx, fsys, opts, func(cfg *config.Config) (site.Sink, error) {
 		var keep []string
@@ -102,42 +99,51 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// Prepared is a checked repository with its site model, ready to render.
-type Prepared struct {
-	// Result holds the findings; when Result.Failed, Model is nil.
-	Result *Result
-	// Repository is what was loaded, for the next load to reuse.
-	Repository *repository.Repository
-	Model      *site.Model
-	// Theme is the embedded theme overlaid by the repository's theme/.
-	Theme fs.FS
+// prepared is a checked repository with its site model, ready to render.
+type prepared struct {
+	// result holds the findings; when result.Failed, model is nil.
+	result *Result
+	// checked is the check's outcome, for the next load to reuse.
+	checked *Checked
+	model   *site.Model
+	// theme is the embedded theme overlaid by the repository's theme/.
+	theme fs.FS
 	phase func(string)
 }
 
-// Prepare checks the repository at the root of fsys and, when nothing
+// caches are what a session keeps between builds; a one-shot build has
+// none (every field nil).
+type caches struct {
+	reuse   *repository.Reuse
+	memo    *findingsMemo
+	bodies  *site.BodyCache
+	changes *site.ChangeCache
+}
+
+// prepare checks the repository at the root of fsys and, when nothing
 // fails, renders the Markdown bodies and derives the site model: all of a
 // build but the pages, for a preview that renders pages on request.
-func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Time, c caches) (*prepared, error) {
+	if clock == nil {
+		clock = time.Now
 	}
-	start := now()
+	start := clock()
 	res := &Result{}
 	last := start
 	phase := func(name string) {
-		t := now()
+		t := clock()
 		res.Phases = append(res.Phases, Phase{name, t.Sub(last)})
 		last = t
 		res.Duration = t.Sub(start)
 	}
-	p := &Prepared{Result: res, phase: phase}
-	checked, err := check.Run(ctx, fsys, opts.Load, opts.Check)
+	p := &prepared{result: res, phase: phase}
+	now := today(opts.Now)
+	checked, err := run(ctx, fsys, opts, now, c.reuse, c.memo)
 	if err != nil {
 		return nil, err
 	}
 	res.Findings, res.Records, res.Audit = checked.Findings, checked.Repository.Files, checked.Audit
-	p.Repository = checked.Repository
+	p.checked = checked
 	phase("check")
 	if errs, _ := diag.Count(checked.Findings); errs > 0 {
 		res.Failed = true
@@ -145,7 +151,7 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 	}
 
 	repo := checked.Repository
-	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, opts.Bodies, opts.Workers)
+	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, c.bodies, opts.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -156,15 +162,15 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 		return p, nil
 	}
 	phase("markdown")
-	p.Model = site.NewModel(repo.Config, repo.Records, byFile, opts.Changes)
-	p.Model.AddAudit(checked.Audit)
-	if now := opts.Check.Now; !now.IsZero() {
+	p.model = site.NewModel(repo.Config, repo.Records, byFile, c.changes)
+	p.model.AddAudit(checked.Audit)
+	if !now.IsZero() {
 		// The day check judged deadlines on: pages say whether one had
 		// passed as of it.
 		y, m, d := now.Date()
-		p.Model.Built = record.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), DateOnly: true}
+		p.model.Built = record.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC), DateOnly: true}
 	}
-	p.Theme = overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
+	p.theme = overlay.New(subOrNil(fsys, ThemeFolder), theme.FS())
 	if repo.Config.BaseURL == "" {
 		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
 	}
@@ -173,25 +179,25 @@ func Prepare(ctx context.Context, fsys fs.FS, opts Options) (*Prepared, error) {
 
 // build prepares the site and renders every page into the sink that open
 // returns, once the check has passed.
-func build(ctx context.Context, fsys fs.FS, opts Options, open func(*config.Config) (site.Sink, error)) (*Result, error) {
-	p, err := Prepare(ctx, fsys, opts)
+func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config.Config) (site.Sink, error)) (*Result, error) {
+	p, err := prepare(ctx, fsys, opts.Options, opts.Clock, caches{})
 	if err != nil {
 		return nil, err
 	}
-	if p.Result.Failed {
-		return p.Result, nil
+	if p.result.Failed {
+		return p.result, nil
 	}
-	sink, err := open(p.Repository.Config)
+	sink, err := open(p.checked.Repository.Config)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := site.Render(ctx, p.Model, site.Options{Theme: p.Theme, Workers: opts.Workers, Phase: p.phase}, sink)
+	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase}, sink)
 	if err != nil {
 		return nil, err
 	}
 	p.phase("write exports and index")
-	p.Result.Pages, p.Result.Files = stats.Pages, stats.Files
-	return p.Result, nil
+	p.result.Pages, p.result.Files = stats.Pages, stats.Files
+	return p.result, nil
 }
 
 // subOrNil returns the folder dir of fsys, or nil when it does not exist.

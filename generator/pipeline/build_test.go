@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"context"
@@ -8,9 +8,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/changebook/changebook/generator/check"
-	"github.com/changebook/changebook/generator/site"
 )
 
 const recordText = `---
@@ -30,7 +27,7 @@ mitigations: [{ id: M1, description: m }]
 func TestBuildWritesTheSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(recordText)}}
-	res, err := Run(context.Background(), fsys, Options{Output: out})
+	res, err := Build(context.Background(), fsys, BuildOptions{Output: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +45,7 @@ func TestThemeOverridesFromTheRepository(t *testing.T) {
 		"changes/CHG-0001.md":            {Data: []byte(recordText)},
 		"theme/templates/pages/404.html": {Data: []byte(`{{define "content"}}<h1>Lost? Ask the change manager.</h1>{{end}}`)},
 	}
-	if _, err := Run(context.Background(), fsys, Options{Output: out}); err != nil {
+	if _, err := Build(context.Background(), fsys, BuildOptions{Output: out}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(out, "404.html"))
@@ -63,20 +60,20 @@ func TestThemeOverridesFromTheRepository(t *testing.T) {
 func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	good := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(recordText)}}
-	if _, err := Run(context.Background(), good, Options{Output: out}); err != nil {
+	if _, err := Build(context.Background(), good, BuildOptions{Output: out}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(out, "index.html"))
 
 	bad := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(strings.Replace(recordText, "type: standard", "type: urgent", 1))}}
-	res, err := Run(context.Background(), bad, Options{Output: out})
+	res, err := Build(context.Background(), bad, BuildOptions{Output: out})
 	if err != nil || !res.Failed || len(res.Findings) == 0 {
 		t.Fatalf("a record with an error: result %+v, %v; want Failed with findings", res, err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, good, Options{Output: out}); err == nil {
+	if _, err := Build(ctx, good, BuildOptions{Output: out}); err == nil {
 		t.Error("a cancelled build reported success")
 	}
 
@@ -84,7 +81,7 @@ func TestErrorsAndCancellationLeaveThePreviousSite(t *testing.T) {
 		"changes/CHG-0001.md":  {Data: []byte(recordText)},
 		"theme/assets/main.ts": {Data: []byte("const = ;")},
 	}
-	if _, err := Run(context.Background(), badTheme, Options{Output: out}); err == nil || !strings.Contains(err.Error(), "theme/assets/main.ts:1") {
+	if _, err := Build(context.Background(), badTheme, BuildOptions{Output: out}); err == nil || !strings.Contains(err.Error(), "theme/assets/main.ts:1") {
 		t.Errorf("a broken theme: %v; want an error naming theme/assets/main.ts:1", err)
 	}
 
@@ -109,7 +106,7 @@ func TestPathologicalBodyStopsTheBuild(t *testing.T) {
 		"changebook.yaml":     {Data: []byte("limits: { markdown_time: 10ms }\n")},
 		"changes/CHG-0001.md": {Data: []byte(slow)},
 	}
-	res, err := Run(context.Background(), fsys, Options{Output: out})
+	res, err := Build(context.Background(), fsys, BuildOptions{Output: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +121,15 @@ func TestPathologicalBodyStopsTheBuild(t *testing.T) {
 	// A preview (a body cache kept between builds) reports it again at
 	// the next save without starting another render of it: the one it
 	// abandoned may still be running.
-	bodies := site.NewBodyCache()
+	session := NewSession(fsys, Options{})
+	defer session.Close()
 	for range 2 {
-		res, err := Run(context.Background(), fsys, Options{Output: out, Bodies: bodies})
-		if err != nil || !res.Failed || len(res.Findings) != 1 || res.Findings[0].Rule != "body-too-complex" {
-			t.Fatalf("preview: %v, %+v", err, res.Findings)
+		got, err := session.Rebuild(context.Background(), nil)
+		if err != nil || !got.Result.Failed || len(got.Result.Findings) != 1 || got.Result.Findings[0].Rule != "body-too-complex" {
+			t.Fatalf("preview: %v, %+v", err, got)
 		}
 	}
-	if st := bodies.Stats(); st.Slow != 1 || st.SlowHits != 1 {
+	if st := session.bodies.Stats(); st.Slow != 1 || st.SlowHits != 1 {
 		t.Errorf("%d bodies remembered as too slow, known %d times; want 1 and 1 (the second build)", st.Slow, st.SlowHits)
 	}
 }
@@ -145,17 +143,17 @@ func TestBuildDatesTheDeadlines(t *testing.T) {
 	emergency = "---\n" + strings.Replace(emergency, "---\n", "signoffs:\n  request: { by: alice, date: 2026-03-10 }\n  implementation: { by: alice, date: 2026-03-10, tested: true }\n---\n", 1)
 	fsys := fstest.MapFS{"changes/CHG-0001.md": {Data: []byte(emergency)}}
 	now := time.Date(2026, 3, 11, 15, 0, 0, 0, time.UTC)
-	p, err := Prepare(context.Background(), fsys, Options{Check: check.Options{Now: now}})
+	p, err := prepare(context.Background(), fsys, Options{Now: func() time.Time { return now }}, nil, caches{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Result.Failed {
-		t.Fatalf("findings %v", p.Result.Findings)
+	if p.result.Failed {
+		t.Fatalf("findings %v", p.result.Findings)
 	}
-	if got := p.Model.Built.String(); got != "2026-03-11" {
+	if got := p.model.Built.String(); got != "2026-03-11" {
 		t.Errorf("the model's day is %q; want 2026-03-11", got)
 	}
-	if got := p.Model.EmergencyTiming(p.Model.Changes[0]).Text; !strings.Contains(got, "it had not passed when this site was built, on 2026-03-11") {
+	if got := p.model.EmergencyTiming(p.model.Changes[0]).Text; !strings.Contains(got, "it had not passed when this site was built, on 2026-03-11") {
 		t.Errorf("the record says %q", got)
 	}
 }

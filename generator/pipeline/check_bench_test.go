@@ -1,4 +1,4 @@
-package check
+package pipeline
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestSyntheticRepositoryIsClean(t *testing.T) {
 	for name, data := range synth.Files(synth.Options{Records: 400, Seed: 1}) {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
-	res, err := Run(context.Background(), fsys, repository.Options{}, Options{})
+	res, err := Check(context.Background(), fsys, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func writeSynthetic(b *testing.B, n int) *os.Root {
 }
 
 func runClean(b *testing.B, root *os.Root, load repository.Options) {
-	res, err := Run(context.Background(), root.FS(), load, Options{})
+	res, err := Check(context.Background(), root.FS(), Options{Load: load})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -102,14 +102,14 @@ func TestCachedCheckParsesNoRecordAgain(t *testing.T) {
 	fsys, path := os.DirFS(dir), filepath.Join(t.TempDir(), "cache.gob")
 	secret := []byte("changebook test cache secret")
 	cache := parsecache.Open(path, "test", secret)
-	if _, err := Run(context.Background(), fsys, repository.Options{Cache: cache}, Options{}); err != nil {
+	if _, err := Check(context.Background(), fsys, Options{Load: repository.Options{Cache: cache}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.Save(); err != nil {
 		t.Fatal(err)
 	}
 	cache = parsecache.Open(path, "test", secret)
-	res, err := Run(context.Background(), fsys, repository.Options{Cache: cache}, Options{})
+	res, err := Check(context.Background(), fsys, Options{Load: repository.Options{Cache: cache}})
 	if err != nil {
 		t.Fatal(err)
 	}

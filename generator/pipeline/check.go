@@ -1,0 +1,184 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/check"
+	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/gitaudit"
+	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/repofs"
+	"github.com/changebook/changebook/generator/repository"
+	"github.com/changebook/changebook/internal/parallel"
+)
+
+// Options tune a check, a build or a session. The zero value checks with
+// no status requirement, no deadlines and no history.
+type Options struct {
+	// Load tunes the loading of the repository (its parse cache). Its
+	// Reuse is a session's to set: a one-shot check reads every file.
+	Load repository.Options
+	// Now returns the current time, for deadlines such as the evaluation
+	// of an emergency change; nil skips deadline rules. A session asks it
+	// at every check, so a preview left open overnight judges by today.
+	Now func() time.Time
+	// Require, when set, fails every record that has not reached it.
+	Require record.Status
+	// History, when set, is the git history the provenance and
+	// after-closure rules read.
+	History *gitaudit.Source
+	// NoHistory, when set, says why the check runs without git history,
+	// for the policy that needs it (see check.Options).
+	NoHistory string
+	// Workers is the number of records handled at once; 0 means
+	// GOMAXPROCS.
+	Workers int
+	// NoLineText leaves out the quoted source line of each finding, which
+	// only the text report shows (a preview and an editor list findings
+	// without it).
+	NoLineText bool
+}
+
+// Checked is a checked repository.
+type Checked struct {
+	// Repository is what was loaded.
+	Repository *repository.Repository
+	// Findings holds every finding, sorted by file and position, at most
+	// diag.MaxPerRule of a rule per file.
+	Findings []diag.Finding
+	// Audit is the records' history, when Options.History was given.
+	Audit *audit.Audit
+}
+
+// Check loads the configuration repository at the root of fsys and checks
+// every record. It fails only when the context is cancelled or the
+// history cannot be read; problems with the repository's content are
+// findings.
+func Check(ctx context.Context, fsys fs.FS, opts Options) (*Checked, error) {
+	return run(ctx, fsys, opts, today(opts.Now), nil, nil)
+}
+
+// today is the time now reports, or the zero time (no deadline rules)
+// without a clock.
+func today(now func() time.Time) time.Time {
+	if now == nil {
+		return time.Time{}
+	}
+	return now()
+}
+
+// run is a check on the day of now: load (reusing what reuse names
+// unchanged), read the history, apply the rules (the per-record ones
+// through memo, when set), bound and quote the findings.
+func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *repository.Reuse, memo *findingsMemo) (*Checked, error) {
+	load := opts.Load
+	load.Reuse = reuse
+	repo, err := repository.Load(ctx, fsys, load)
+	if err != nil {
+		return nil, err
+	}
+	policy := check.Options{Now: now, Require: opts.Require, NoHistory: opts.NoHistory}
+	if opts.History != nil {
+		// A preview's reader reads again only the files changed since
+		// its last read (nil: every file).
+		var changed map[string]bool
+		if reuse != nil && reuse.Previous != nil {
+			changed = reuse.Changed
+		}
+		if policy.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
+			return nil, fmt.Errorf("reading the history: %w", err)
+		}
+	}
+	findings := append(repo.Findings, recordFindings(repo.Config, repo.Records, policy, opts.Workers, memo)...)
+	findings = append(findings, check.AcrossRecords(repo.Config, repo.Records, policy)...)
+	// At most diag.MaxPerRule findings of a rule per file, the rest
+	// counted: every report and the exit status see the same findings.
+	findings = diag.Limit(findings)
+	if !opts.NoLineText {
+		// The excerpts read each file again: within the same bounds as the
+		// parser (a file too large for it has no excerpt), and never a
+		// special file, which could block or never end.
+		limit := int64(max(repo.Config.Limits.RecordSize, config.DefaultLimits.RecordSize))
+		diag.AddLineText(findings, func(file string) ([]byte, error) { return repofs.ReadFile(fsys, file, limit) })
+	}
+	return &Checked{Repository: repo, Findings: findings, Audit: policy.Audit}, nil
+}
+
+// recordFindings applies the rules of one record to each record, in
+// parallel, taking from memo (when set) the findings of a record checked
+// before under the same settings.
+func recordFindings(cfg *config.Config, records []*record.Record, opts check.Options, workers int, memo *findingsMemo) []diag.Finding {
+	perRecord := make([][]diag.Finding, len(records))
+	if memo != nil {
+		memo.begin(cfg, opts, records)
+	}
+	// The rules only read; nothing to cancel in the middle of.
+	_ = parallel.For(context.Background(), len(records), workers, func(i int) {
+		if memo != nil {
+			if f, ok := memo.get(records[i]); ok {
+				perRecord[i] = f
+				return
+			}
+		}
+		perRecord[i] = check.Record(cfg, records[i], opts)
+		if memo != nil {
+			memo.put(records[i], perRecord[i])
+		}
+	})
+	var findings []diag.Finding
+	for _, f := range perRecord {
+		findings = append(findings, f...)
+	}
+	return findings
+}
+
+// findingsMemo keeps the findings of the rules that look at one record,
+// between checks of one repository, for a preview that checks at every
+// save: a record that is the same value as last time, under the same
+// settings, on the same day, with the same --require, has the same
+// findings. (The repository package hands back the same record and
+// settings values for files that did not change.)
+type findingsMemo struct {
+	mu       sync.Mutex
+	cfg      *config.Config
+	key      string
+	byRecord map[*record.Record][]diag.Finding
+	checked  int // records checked rather than taken from the memo, for tests
+}
+
+func newFindingsMemo() *findingsMemo {
+	return &findingsMemo{byRecord: map[*record.Record][]diag.Finding{}}
+}
+
+// begin starts a check: what was kept under other settings goes.
+func (m *findingsMemo) begin(cfg *config.Config, opts check.Options, records []*record.Record) {
+	key := opts.Now.Format("2006-01-02") + "\x00" + string(opts.Require)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cfg != m.cfg || key != m.key {
+		m.cfg, m.key = cfg, key
+		clear(m.byRecord)
+		return
+	}
+	record.KeepOnly(m.byRecord, records)
+}
+
+func (m *findingsMemo) get(r *record.Record) ([]diag.Finding, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.byRecord[r]
+	return f, ok
+}
+
+func (m *findingsMemo) put(r *record.Record, f []diag.Finding) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.byRecord[r] = f
+	m.checked++
+}
