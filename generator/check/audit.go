@@ -10,6 +10,17 @@ import (
 	"github.com/changebook/changebook/generator/record"
 )
 
+// The rules reported below, and their catalogue entries.
+const (
+	RuleSignoffProvenance  = "signoff-provenance"
+	RuleModifiedAfterClose = "modified-after-close"
+)
+
+var (
+	signoffProvenanceRule  = diag.Rule{ID: RuleSignoffProvenance, Severity: diag.Warning, Summary: "A sign-off was committed by someone other than its signer (an error with policy.require_signoff_provenance)."}
+	modifiedAfterCloseRule = diag.Rule{ID: RuleModifiedAfterClose, Severity: diag.Warning, Summary: "The record was changed after the commit that added its documentation sign-off."}
+)
+
 // auditFindings applies the rules that need git history: who committed
 // each sign-off, and what changed after closure.
 func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit) []diag.Finding {

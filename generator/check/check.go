@@ -115,6 +115,11 @@ func (rc *recordCheck) at(path string) diag.Pos { return rc.r.At(path) }
 // (a signer, a date, a URL) are clearer there than at the key.
 func (rc *recordCheck) value(path string) diag.Pos { return rc.r.ValueAt(path) }
 
+// RuleRequiredField, reported below: a required field is missing or empty.
+const RuleRequiredField = "required-field"
+
+var requiredFieldRule = diag.Rule{ID: RuleRequiredField, Severity: diag.Error, Summary: "A required field is missing or empty."}
+
 // missing reports a required field that is absent or empty, unless it is
 // written with a value the decoder already rejected.
 func (rc *recordCheck) missing(path, hint string) {
@@ -223,6 +228,11 @@ func (rc *recordCheck) requiredFields() {
 	}
 }
 
+// RuleIDPattern, reported below: the id does not match id_pattern.
+const RuleIDPattern = "id-pattern"
+
+var idPatternRule = diag.Rule{ID: RuleIDPattern, Severity: diag.Error, Summary: "The id does not match id_pattern."}
+
 func (rc *recordCheck) idPattern() {
 	id := rc.r.ID
 	if id != "" && !rc.cfg.ID.MatchString(id) {
@@ -231,6 +241,11 @@ func (rc *recordCheck) idPattern() {
 			"id %q does not match id_pattern %s", id, rc.cfg.IDPattern)
 	}
 }
+
+// RuleUnknownSystem, reported below: a system is not in the configured systems list.
+const RuleUnknownSystem = "unknown-system"
+
+var unknownSystemRule = diag.Rule{ID: RuleUnknownSystem, Severity: diag.Error, Summary: "A system is not in the configured systems list."}
 
 func (rc *recordCheck) systems() {
 	if len(rc.cfg.Systems) == 0 {
@@ -258,6 +273,11 @@ func (rc *recordCheck) systems() {
 	}
 }
 
+// RuleTooManyEntries, reported below: risks, mitigations or steps has more entries than limits.risks or limits.steps.
+const RuleTooManyEntries = "too-many-entries"
+
+var tooManyEntriesRule = diag.Rule{ID: RuleTooManyEntries, Severity: diag.Error, Summary: "risks, mitigations or steps has more entries than limits.risks or limits.steps."}
+
 // sizes holds the record's lists to the limits in the settings: a record
 // with thousands of risks is a generated or hostile file, and every page
 // and export of it would carry them all.
@@ -280,6 +300,21 @@ func (rc *recordCheck) sizes() {
 		}
 	}
 }
+
+// The rules reported below, and their catalogue entries.
+const (
+	RuleDuplicateItemID        = "duplicate-item-id"
+	RuleRiskWithoutMitigation  = "risk-without-mitigation"
+	RuleUnknownMitigation      = "unknown-mitigation"
+	RuleUnreferencedMitigation = "unreferenced-mitigation"
+)
+
+var (
+	duplicateItemIDRule        = diag.Rule{ID: RuleDuplicateItemID, Severity: diag.Error, Summary: "Two risks or two mitigations of a record share an id."}
+	riskWithoutMitigationRule  = diag.Rule{ID: RuleRiskWithoutMitigation, Severity: diag.Error, Summary: "A risk names no mitigation."}
+	unknownMitigationRule      = diag.Rule{ID: RuleUnknownMitigation, Severity: diag.Error, Summary: "A risk names a mitigation id that does not exist."}
+	unreferencedMitigationRule = diag.Rule{ID: RuleUnreferencedMitigation, Severity: diag.Warning, Summary: "A mitigation is not referenced by any risk."}
+)
 
 func (rc *recordCheck) risksAndMitigations() {
 	f := &rc.r.Fields
@@ -357,6 +392,11 @@ func (rc *recordCheck) risksAndMitigations() {
 	}
 }
 
+// RuleInvalidWindow, reported below: the implementation window ends before it starts.
+const RuleInvalidWindow = "invalid-window"
+
+var invalidWindowRule = diag.Rule{ID: RuleInvalidWindow, Severity: diag.Error, Summary: "The implementation window ends before it starts."}
+
 func (rc *recordCheck) window() {
 	w := rc.r.Window
 	if w == nil {
@@ -373,6 +413,11 @@ func (rc *recordCheck) window() {
 			"window ends (%s) before it starts (%s)", w.End, w.Start)
 	}
 }
+
+// RuleInvalidURL, reported below: a URL field is not an http(s) URL.
+const RuleInvalidURL = "invalid-url"
+
+var invalidURLRule = diag.Rule{ID: RuleInvalidURL, Severity: diag.Error, Summary: "A URL field is not an http(s) URL."}
 
 func (rc *recordCheck) urls() {
 	check := func(path, value string) {
@@ -402,6 +447,11 @@ func (rc *recordCheck) urls() {
 func (rc *recordCheck) emergencySkip(missing, stage record.Stage) bool {
 	return rc.r.Type == record.Emergency && missing == record.Evaluation && stage != record.Documentation
 }
+
+// RuleStageOrder, reported below: a stage is signed while an earlier one is not.
+const RuleStageOrder = "stage-order"
+
+var stageOrderRule = diag.Rule{ID: RuleStageOrder, Severity: diag.Error, Summary: "A stage is signed while an earlier one is not."}
 
 func (rc *recordCheck) stageOrder() {
 	s := &rc.r.Signoffs
@@ -442,6 +492,11 @@ func (rc *recordCheck) predecessor(i int) (record.Stage, bool) {
 	return "", false
 }
 
+// RuleDateOrder, reported below: sign-off dates go backwards from one stage to the next.
+const RuleDateOrder = "signoff-date-order"
+
+var dateOrderRule = diag.Rule{ID: RuleDateOrder, Severity: diag.Error, Summary: "Sign-off dates go backwards from one stage to the next."}
+
 func (rc *recordCheck) dateOrder() {
 	for i, stage := range record.Stages {
 		cur := rc.r.Signoffs.Of(stage)
@@ -460,6 +515,11 @@ func (rc *recordCheck) dateOrder() {
 		}
 	}
 }
+
+// RuleFutureSignoff, reported below: a sign-off is dated after today.
+const RuleFutureSignoff = "signoff-in-future"
+
+var futureSignoffRule = diag.Rule{ID: RuleFutureSignoff, Severity: diag.Error, Summary: "A sign-off is dated after today."}
 
 // futureDates reports sign-offs dated after today: a sign-off records an
 // approval that was given, and one dated ahead (sign --date 2030-01-01)
@@ -480,6 +540,11 @@ func (rc *recordCheck) futureDates() {
 			"`%s` is dated %s, in the future (today is %s)", stage, s.Date, rc.opts.Now.Format("2006-01-02"))
 	}
 }
+
+// RuleEmergencyApproval, reported below: an emergency change was not evaluated within policy.emergency_approval_days of its implementation.
+const RuleEmergencyApproval = "emergency-approval"
+
+var emergencyApprovalRule = diag.Rule{ID: RuleEmergencyApproval, Severity: diag.Error, Summary: "An emergency change was not evaluated within policy.emergency_approval_days of its implementation."}
 
 func (rc *recordCheck) emergencyApproval() {
 	s := &rc.r.Signoffs
@@ -507,6 +572,11 @@ func (rc *recordCheck) emergencyApproval() {
 	}
 }
 
+// RuleStageAfterRejection, reported below: a rejected or changes-requested change has a later stage signed.
+const RuleStageAfterRejection = "stage-after-rejection"
+
+var stageAfterRejectionRule = diag.Rule{ID: RuleStageAfterRejection, Severity: diag.Error, Summary: "A rejected or changes-requested change has a later stage signed."}
+
 func (rc *recordCheck) afterRejection() {
 	e := rc.r.Signoffs.Evaluation
 	if e == nil || (e.Decision != record.Rejected && e.Decision != record.ChangesRequested) {
@@ -520,6 +590,17 @@ func (rc *recordCheck) afterRejection() {
 		}
 	}
 }
+
+// The rules reported below, and their catalogue entries.
+const (
+	RuleUnknownSigner = "unknown-signer"
+	RuleSignerRole    = "signer-role"
+)
+
+var (
+	unknownSignerRule = diag.Rule{ID: RuleUnknownSigner, Severity: diag.Error, Summary: "A signer is not in people."}
+	signerRoleRule    = diag.Rule{ID: RuleSignerRole, Severity: diag.Error, Summary: "A signer lacks the role the stage needs."}
+)
 
 func (rc *recordCheck) signers() {
 	people := rc.cfg.People
@@ -547,6 +628,11 @@ func (rc *recordCheck) signers() {
 		}
 	}
 }
+
+// RuleSeparationOfDuties, reported below: the evaluator is the requester or implementer, or the validator is the implementer.
+const RuleSeparationOfDuties = "separation-of-duties"
+
+var separationOfDutiesRule = diag.Rule{ID: RuleSeparationOfDuties, Severity: diag.Error, Summary: "The evaluator is the requester or implementer, or the validator is the implementer."}
 
 func (rc *recordCheck) separationOfDuties() {
 	if !rc.cfg.SeparationOfDuties() {
@@ -594,6 +680,17 @@ func doer(s record.Stage) string {
 	return "documenter"
 }
 
+// The rules reported below, and their catalogue entries.
+const (
+	RuleUntested       = "untested-implementation"
+	RuleSecurityReview = "security-review"
+)
+
+var (
+	untestedRule       = diag.Rule{ID: RuleUntested, Severity: diag.Error, Summary: "implementation is signed without tested: true."}
+	securityReviewRule = diag.Rule{ID: RuleSecurityReview, Severity: diag.Error, Summary: "validation is signed without security_review: passed."}
+)
+
 func (rc *recordCheck) stageEvidence() {
 	s := &rc.r.Signoffs
 	if im := s.Implementation; im != nil && (im.Tested == nil || !*im.Tested) && !rc.r.Pos.Invalid("signoffs.implementation.tested") {
@@ -614,6 +711,11 @@ func (rc *recordCheck) stageEvidence() {
 		}
 	}
 }
+
+// RuleRequireStatus, reported below: the record has not reached the status given with --require.
+const RuleRequireStatus = "require-status"
+
+var requireStatusRule = diag.Rule{ID: RuleRequireStatus, Severity: diag.Error, Summary: "The record has not reached the status given with --require."}
 
 func (rc *recordCheck) requiredStatus() {
 	want := rc.opts.Require

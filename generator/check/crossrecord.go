@@ -13,6 +13,11 @@ import (
 	"github.com/changebook/changebook/generator/record"
 )
 
+// RuleDuplicateID, reported below: two records share an id.
+const RuleDuplicateID = "duplicate-id"
+
+var duplicateIDRule = diag.Rule{ID: RuleDuplicateID, Severity: diag.Error, Summary: "Two records share an id."}
+
 // duplicateIDs reports every record whose id another record also uses,
 // naming the other files so the user can pick which to renumber.
 func duplicateIDs(records []*record.Record) []diag.Finding {
@@ -56,6 +61,11 @@ func duplicateIDs(records []*record.Record) []diag.Finding {
 // names.
 const overlapNames = 3
 
+// RuleWindowOverlap, reported below: a change's window overlaps those of other live changes on one of its systems (one finding per record and system).
+const RuleWindowOverlap = "window-overlap"
+
+var windowOverlapRule = diag.Rule{ID: RuleWindowOverlap, Severity: diag.Warning, Summary: "A change's window overlaps those of other live changes on one of its systems (one finding per record and system)."}
+
 // overlappingWindows warns about live changes on one system whose
 // implementation windows overlap: one finding per record and system, with
 // how many changes it overlaps and the first few, so that 1,000 changes in
@@ -82,6 +92,11 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 	}
 	return findings
 }
+
+// RuleRolesNotChecked, reported below: no people are configured, so signers and roles are not checked.
+const RuleRolesNotChecked = "roles-not-checked"
+
+var rolesNotCheckedRule = diag.Rule{ID: RuleRolesNotChecked, Severity: diag.Warning, Summary: "No people are configured, so signers and roles are not checked."}
 
 // rolesNotChecked warns once, on the settings file, when no people are
 // configured: signers and roles cannot be verified then.
@@ -112,6 +127,11 @@ type nameUse struct {
 	// a cached check of 10,000 records parse them all: 0.8 s to 3.4 s).
 	at func() diag.Pos
 }
+
+// RulePageCollision, reported below: two ids, system names or handles would share one page folder of the site.
+const RulePageCollision = "page-collision"
+
+var pageCollisionRule = diag.Rule{ID: RulePageCollision, Severity: diag.Error, Summary: "Two ids, system names or handles would share one page folder of the site."}
 
 // pageCollisions reports the ids, system names and handles that would
 // share one page folder with another: the same name but for case (one

@@ -1,32 +1,37 @@
 package check
 
-// Rule identifiers of the findings this package reports.
-const (
-	RuleRequiredField          = "required-field"
-	RuleIDPattern              = "id-pattern"
-	RuleDuplicateID            = "duplicate-id"
-	RuleUnknownSystem          = "unknown-system"
-	RuleDuplicateItemID        = "duplicate-item-id"
-	RuleRiskWithoutMitigation  = "risk-without-mitigation"
-	RuleUnknownMitigation      = "unknown-mitigation"
-	RuleUnreferencedMitigation = "unreferenced-mitigation"
-	RuleInvalidWindow          = "invalid-window"
-	RuleInvalidURL             = "invalid-url"
-	RuleStageOrder             = "stage-order"
-	RuleDateOrder              = "signoff-date-order"
-	RuleFutureSignoff          = "signoff-in-future"
-	RuleEmergencyApproval      = "emergency-approval"
-	RuleStageAfterRejection    = "stage-after-rejection"
-	RuleUnknownSigner          = "unknown-signer"
-	RuleSignerRole             = "signer-role"
-	RuleSeparationOfDuties     = "separation-of-duties"
-	RuleUntested               = "untested-implementation"
-	RuleSecurityReview         = "security-review"
-	RuleRequireStatus          = "require-status"
-	RuleWindowOverlap          = "window-overlap"
-	RuleRolesNotChecked        = "roles-not-checked"
-	RuleSignoffProvenance      = "signoff-provenance"
-	RuleModifiedAfterClose     = "modified-after-close"
-	RuleTooManyEntries         = "too-many-entries"
-	RulePageCollision          = "page-collision"
-)
+import "github.com/changebook/changebook/generator/diag"
+
+// Rules returns the catalogue of the policy's rules, each declared beside
+// the code that reports it: the errors, then the warnings.
+func Rules() []diag.Rule {
+	return []diag.Rule{
+		requiredFieldRule,
+		idPatternRule,
+		duplicateIDRule,
+		unknownSystemRule,
+		duplicateItemIDRule,
+		riskWithoutMitigationRule,
+		unknownMitigationRule,
+		invalidWindowRule,
+		invalidURLRule,
+		stageOrderRule,
+		dateOrderRule,
+		futureSignoffRule,
+		emergencyApprovalRule,
+		stageAfterRejectionRule,
+		unknownSignerRule,
+		signerRoleRule,
+		separationOfDutiesRule,
+		untestedRule,
+		securityReviewRule,
+		requireStatusRule,
+		tooManyEntriesRule,
+		pageCollisionRule,
+		unreferencedMitigationRule,
+		windowOverlapRule,
+		rolesNotCheckedRule,
+		signoffProvenanceRule,
+		modifiedAfterCloseRule,
+	}
+}

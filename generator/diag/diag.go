@@ -345,3 +345,12 @@ func (c *cursor) window(line string, col int) (text string, start int, more bool
 	}
 	return line[c.off:end], c.col, end < len(line)
 }
+
+// Rule is the catalogue entry of a rule: its id, the severity of its
+// findings and a one-line summary, for documentation and for SARIF's rule
+// table. Each is declared beside the code that reports the rule.
+type Rule struct {
+	ID       string
+	Severity Severity
+	Summary  string
+}

@@ -3,8 +3,13 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -78,5 +83,54 @@ func TestMemo(t *testing.T) {
 	fresh := recordFindings(&other, repo.Records, check.Options{}, 0, memo)
 	if slices.ContainsFunc(fresh, func(f diag.Finding) bool { return f.Rule == "planted" }) {
 		t.Error("the memo was used under other settings")
+	}
+}
+
+// TestEveryRuleConstantIsCatalogued: a rule id declared anywhere in the
+// generator (a constant named Rule...) has its catalogue entry, so no
+// rule can be added beside its code and forgotten in Rules().
+func TestEveryRuleConstantIsCatalogued(t *testing.T) {
+	ids := map[string]bool{}
+	for _, r := range Rules() {
+		ids[r.ID] = true
+	}
+	files, err := filepath.Glob("../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range g.Specs {
+				v := spec.(*ast.ValueSpec)
+				for i, n := range v.Names {
+					if i >= len(v.Values) {
+						continue
+					}
+					lit, ok := v.Values[i].(*ast.BasicLit)
+					if !ok || !strings.HasPrefix(n.Name, "Rule") || lit.Kind != token.STRING {
+						continue
+					}
+					found++
+					if id, _ := strconv.Unquote(lit.Value); !ids[id] {
+						t.Errorf("%s: %s = %s is not in Rules()", name, n.Name, lit.Value)
+					}
+				}
+			}
+		}
+	}
+	if found < len(ids)-5 {
+		t.Errorf("found %d rule constants for %d catalogued rules: the scan misses some", found, len(ids))
 	}
 }

@@ -16,9 +16,15 @@ import (
 	"github.com/changebook/changebook/internal/parallel"
 )
 
-// RuleBodyTooComplex is the rule of a Markdown body that did not render
-// within limits.markdown_time.
+// RuleBodyTooComplex, reported by RenderBodies: a Markdown body did not
+// render within limits.markdown_time.
 const RuleBodyTooComplex = "body-too-complex"
+
+// Rules returns the catalogue of the rules the site reports.
+func Rules() []diag.Rule {
+	return []diag.Rule{{ID: RuleBodyTooComplex, Severity: diag.Error,
+		Summary: "The Markdown body did not render within limits.markdown_time (found by build and serve)."}}
+}
 
 // RenderBodies renders the Markdown body of every record into the HTML
 // its page shows, by file, within the repository's limits.markdown_time
