@@ -65,7 +65,7 @@ FUZZ_TARGETS := \
 	./generator/frontmatter:FuzzNesting \
 	./generator/record:FuzzParse \
 	./generator/config:FuzzLoad \
-	./generator/check:FuzzCheck \
+	./generator/policy:FuzzCheck \
 	./generator/markdown:FuzzRender \
 	./generator/search:FuzzWords \
 	./generator/site:FuzzRecordPage \

@@ -17,10 +17,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/git"
 	"github.com/changebook/changebook/generator/pipeline"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/report"
@@ -244,9 +244,9 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage rec
 			added[i].File = displayPath(opts.repo, added[i].File)
 			// The fix is a flag of this command, not an edit of the file.
 			switch added[i].Rule {
-			case check.RuleUntested:
+			case policy.RuleUntested:
 				added[i].Hint = "test the change, then sign again with --tested (and --evidence with a link to the test run)"
-			case check.RuleSecurityReview:
+			case policy.RuleSecurityReview:
 				if record.SecurityReview(opts.securityReview) == record.ReviewFailed {
 					break // check's hint says what a failed review means
 				}

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/gitaudit"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
@@ -34,7 +34,7 @@ type Options struct {
 	// after-closure rules read.
 	History *gitaudit.Source
 	// NoHistory, when set, says why the check runs without git history,
-	// for the policy that needs it (see check.Options).
+	// for the policy that needs it (see policy.Options).
 	NoHistory string
 	// Workers is the number of records handled at once; 0 means
 	// GOMAXPROCS.
@@ -83,7 +83,7 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *re
 	if err != nil {
 		return nil, err
 	}
-	policy := check.Options{Now: now, Require: opts.Require, NoHistory: opts.NoHistory}
+	rules := policy.Options{Now: now, Require: opts.Require, NoHistory: opts.NoHistory}
 	if opts.History != nil {
 		// A preview's reader reads again only the files changed since
 		// its last read (nil: every file).
@@ -91,12 +91,12 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *re
 		if reuse != nil && reuse.Previous != nil {
 			changed = reuse.Changed
 		}
-		if policy.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
+		if rules.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
 	}
-	findings := append(repo.Findings, recordFindings(repo.Config, repo.Records, policy, opts.Workers, memo)...)
-	findings = append(findings, check.AcrossRecords(repo.Config, repo.Records, policy)...)
+	findings := append(repo.Findings, recordFindings(repo.Config, repo.Records, rules, opts.Workers, memo)...)
+	findings = append(findings, policy.AcrossRecords(repo.Config, repo.Records, rules)...)
 	// At most diag.MaxPerRule findings of a rule per file, the rest
 	// counted: every report and the exit status see the same findings.
 	findings = diag.Limit(findings)
@@ -107,13 +107,13 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *re
 		limit := int64(max(repo.Config.Limits.RecordSize, config.DefaultLimits.RecordSize))
 		diag.AddLineText(findings, func(file string) ([]byte, error) { return repofs.ReadFile(fsys, file, limit) })
 	}
-	return &Checked{Repository: repo, Findings: findings, Audit: policy.Audit}, nil
+	return &Checked{Repository: repo, Findings: findings, Audit: rules.Audit}, nil
 }
 
 // recordFindings applies the rules of one record to each record, in
 // parallel, taking from memo (when set) the findings of a record checked
 // before under the same settings.
-func recordFindings(cfg *config.Config, records []*record.Record, opts check.Options, workers int, memo *findingsMemo) []diag.Finding {
+func recordFindings(cfg *config.Config, records []*record.Record, opts policy.Options, workers int, memo *findingsMemo) []diag.Finding {
 	perRecord := make([][]diag.Finding, len(records))
 	if memo != nil {
 		memo.begin(cfg, opts, records)
@@ -126,7 +126,7 @@ func recordFindings(cfg *config.Config, records []*record.Record, opts check.Opt
 				return
 			}
 		}
-		perRecord[i] = check.Record(cfg, records[i], opts)
+		perRecord[i] = policy.Record(cfg, records[i], opts)
 		if memo != nil {
 			memo.put(records[i], perRecord[i])
 		}
@@ -157,7 +157,7 @@ func newFindingsMemo() *findingsMemo {
 }
 
 // begin starts a check: what was kept under other settings goes.
-func (m *findingsMemo) begin(cfg *config.Config, opts check.Options, records []*record.Record) {
+func (m *findingsMemo) begin(cfg *config.Config, opts policy.Options, records []*record.Record) {
 	key := opts.Now.Format("2006-01-02") + "\x00" + string(opts.Require)
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/repository"
 )
 
@@ -69,18 +69,18 @@ func TestMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	memo := newFindingsMemo()
-	first := recordFindings(repo.Config, repo.Records, check.Options{}, 0, memo)
+	first := recordFindings(repo.Config, repo.Records, policy.Options{}, 0, memo)
 	if len(first) == 0 {
 		t.Fatal("the record has no findings to keep")
 	}
 	// Plant a finding: if the memo is used, it comes back.
 	memo.put(repo.Records[0], []diag.Finding{{File: "planted", Rule: "planted"}})
-	again := recordFindings(repo.Config, repo.Records, check.Options{}, 0, memo)
+	again := recordFindings(repo.Config, repo.Records, policy.Options{}, 0, memo)
 	if !slices.ContainsFunc(again, func(f diag.Finding) bool { return f.Rule == "planted" }) {
 		t.Error("the memo was not used for the same record and settings")
 	}
 	other := *repo.Config
-	fresh := recordFindings(&other, repo.Records, check.Options{}, 0, memo)
+	fresh := recordFindings(&other, repo.Records, policy.Options{}, 0, memo)
 	if slices.ContainsFunc(fresh, func(f diag.Finding) bool { return f.Rule == "planted" }) {
 		t.Error("the memo was used under other settings")
 	}

@@ -1,6 +1,6 @@
 // Package pipeline is the one place that decides what a check, a build
 // and a save rebuild: load the repository, read its git history, apply
-// the policy (generator/check), render the Markdown bodies, derive the
+// the policy (generator/policy), render the Markdown bodies, derive the
 // site model and render or publish the pages. The one-shot Check and Build
 // serve changebook check, build, export and list; a Session serves the
 // preview, the editor server and sign, and owns every cache kept between

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/generator/site"
 )
@@ -15,7 +15,7 @@ import (
 // the errors, then the warnings, each in the order of the stages that
 // report them (loading, the policy, the site).
 func Rules() []diag.Rule {
-	all := slices.Concat(repository.Rules(), check.Rules(), site.Rules())
+	all := slices.Concat(repository.Rules(), policy.Rules(), site.Rules())
 	slices.SortStableFunc(all, func(a, b diag.Rule) int { return cmp.Compare(b.Severity, a.Severity) })
 	return all
 }

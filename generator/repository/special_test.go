@@ -75,7 +75,7 @@ func TestLoadRefusesSpecialFiles(t *testing.T) {
 	if err := syscall.Mknod(filepath.Join(dir, "changes", "zero.md"), syscall.S_IFCHR|0o644, 1<<8|5); err == nil {
 		want["changes/zero.md"] = "cannot read the file: it is a character device, not a regular file"
 	} else {
-		t.Logf("no device node (%v): the device case is held by generator/check's fakes", err)
+		t.Logf("no device node (%v): the device case is held by generator/policy's fakes", err)
 	}
 	repo := loadWithin(t, dir)
 	got := map[string]string{}

@@ -19,9 +19,9 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/markdown"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/theme"
@@ -67,7 +67,7 @@ func checkRepo(t testing.TB, fsys fs.FS) *checked {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &checked{Repository: repo, Findings: append(repo.Findings, check.Records(repo.Config, repo.Records, check.Options{})...)}
+	return &checked{Repository: repo, Findings: append(repo.Findings, policy.Records(repo.Config, repo.Records, policy.Options{})...)}
 }
 
 // modelWithBodies renders the bodies of a checked repository's records

@@ -14,10 +14,10 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/changebook/changebook/generator/check"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/pipeline"
+	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/gittest"
@@ -69,8 +69,8 @@ func TestDemoOfTheExample(t *testing.T) {
 	for _, f := range res.Findings {
 		rules[f.Rule]++
 	}
-	if amended != 1 || rules[check.RuleModifiedAfterClose] != 1 || rules[check.RuleSignoffProvenance] == 0 ||
-		rules[check.RuleSignoffProvenance] > len(example.Records)/5 {
+	if amended != 1 || rules[policy.RuleModifiedAfterClose] != 1 || rules[policy.RuleSignoffProvenance] == 0 ||
+		rules[policy.RuleSignoffProvenance] > len(example.Records)/5 {
 		t.Errorf("amended %d; findings %v: want one edit after closure and a few provenance warnings", amended, rules)
 	}
 	if !strings.Contains(stdout.String(), "commits to") {

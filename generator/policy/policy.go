@@ -1,11 +1,11 @@
-// Package check is the change policy: the rules of the record format
+// Package policy is the change policy: the rules of the record format
 // (required fields, stage order, roles, separation of duties and the
 // rest) applied to records already loaded, with the settings and,
 // optionally, their git history as a value. It reads no file and no git
 // repository: generator/pipeline loads, reads the history and keeps
 // findings between checks. Every rule reports findings with a stable
 // rule id; none stops at the first problem.
-package check
+package policy
 
 import (
 	"cmp"

@@ -1,4 +1,4 @@
-package check
+package policy
 
 import (
 	"context"
@@ -157,7 +157,7 @@ func TestWorstShapesStayBounded(t *testing.T) {
 }
 
 // BenchmarkWorstShapes reports the peak heap of each worst shape with its
-// time: `go test -run '^$' -bench WorstShapes ./generator/check`.
+// time: `go test -run '^$' -bench WorstShapes ./generator/policy`.
 func BenchmarkWorstShapes(b *testing.B) {
 	for _, s := range worstShapes() {
 		b.Run(s.name, func(b *testing.B) {
