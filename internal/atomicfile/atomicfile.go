@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -22,8 +23,8 @@ import (
 // Options say how a file is written. The zero value writes a file only
 // its owner may read, without waiting for the disk.
 type Options struct {
-	// Temp is the name of the temporary file, beside the file: its "*"
-	// becomes 16 random hex digits. A caller that removes what a killed
+	// Temp is the name of the temporary file, beside the file: its last
+	// "*" becomes 16 random hex digits (a file's own name may hold "*"). A caller that removes what a killed
 	// write left behind names it so it can tell its own. The default is
 	// "." + the file's name + ".tmp-*".
 	Temp string
@@ -53,13 +54,33 @@ func Bytes(data []byte) func(io.Writer) error {
 // WriteFile writes the file at path with what content writes, as Write
 // does within path's folder.
 func WriteFile(path string, opts Options, content func(io.Writer) error) error {
-	root, err := os.OpenRoot(filepath.Dir(path))
+	dir := filepath.Dir(path)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
-	return Write(root, filepath.Base(path), opts, content)
+	return inFolder(dir, Write(root, filepath.Base(path), opts, content))
 }
+
+// inFolder makes the names of err, which are relative to dir, whole
+// paths: "renameat .export-1 out.csv" says less than the folder's name.
+func inFolder(dir string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		pe.Path = filepath.Join(dir, pe.Path)
+	case errors.As(err, &le):
+		le.Old, le.New = filepath.Join(dir, le.Old), filepath.Join(dir, le.New)
+	}
+	return err
+}
+
+// tempAttempts bounds the names tried for a temporary file: 64 random bits
+// collide only with files made to collide, which must not hold a write
+// forever.
+const tempAttempts = 100
 
 // Write writes the file name (slash-separated) of root with what content
 // writes, whole or not at all.
@@ -69,10 +90,14 @@ func Write(root *os.Root, name string, opts Options, content func(io.Writer) err
 	if pattern == "" {
 		pattern = "." + base + ".tmp-*"
 	}
+	star := strings.LastIndex(pattern, "*")
+	if star < 0 {
+		return fmt.Errorf("atomicfile: the temporary name %q has no *", pattern)
+	}
 	var tmp string
 	var f *os.File
-	for {
-		tmp = path.Join(dir, strings.Replace(pattern, "*", randomHex(), 1))
+	for range tempAttempts {
+		tmp = path.Join(dir, pattern[:star]+randomHex()+pattern[star+1:])
 		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if !errors.Is(err, fs.ErrExist) {
 			break

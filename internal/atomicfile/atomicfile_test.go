@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 )
 
 // files lists the names in dir.
@@ -116,5 +118,58 @@ func TestWriteStaysInTheRoot(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escaped")); err == nil {
 		t.Error("a file was written out of the root")
+	}
+}
+
+// TestTempNames: the random part replaces the pattern's last "*", so a
+// file whose own name holds one keeps its temporary files recognisable; a
+// pattern without "*" is refused rather than retried forever.
+func TestTempNames(t *testing.T) {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	var seen []string
+	opts := Options{Temp: ".a*b.md.sign-*", BeforeReplace: func() error {
+		seen = files(t, dir)
+		return nil
+	}}
+	if err := Write(root, "a*b.md", opts, Bytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || !strings.HasPrefix(seen[0], ".a*b.md.sign-") || len(seen[0]) != len(".a*b.md.sign-")+16 {
+		t.Errorf("temporary file %v, want .a*b.md.sign- and 16 hex digits", seen)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".fixed"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Write(root, "c.md", Options{Temp: ".fixed"}, Bytes([]byte("x"))) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "has no *") {
+			t.Errorf("a pattern without *: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a pattern without * is retried forever")
+	}
+}
+
+// TestWriteFileErrorsNameWholePaths: an error of WriteFile names the
+// folder it was writing in, not only names relative to it.
+func TestWriteFileErrorsNameWholePaths(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "out")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(target, Options{}, Bytes([]byte("x")))
+	if err == nil || !strings.Contains(err.Error(), target) {
+		t.Errorf("error %v, want it to name %s", err, target)
 	}
 }
