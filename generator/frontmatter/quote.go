@@ -2,6 +2,7 @@ package frontmatter
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -59,7 +60,9 @@ func (f Format) quotedHint(v string) string {
 // yamlPlain is text that YAML reads as itself when written unquoted, in a
 // block or in a flow collection: no indicator first, none of ",[]{}#"
 // anywhere, no ": ".
-var yamlPlain = regexp.MustCompile(`^[A-Za-z0-9_./][A-Za-z0-9_./ ()'-]*$`)
+// Letters and digits of any script are plain too: a French or Japanese
+// title needs no quotes.
+var yamlPlain = regexp.MustCompile(`^[\pL\pN_./][\pL\pM\pN_./ ()'-]*$`)
 
 // yamlPlainSafe reports whether s can be written as a plain YAML scalar:
 // it has the characters of yamlPlain, does not end with a space, the
@@ -82,13 +85,60 @@ func yamlPlainSafe(s string) bool {
 	return ok && str == s
 }
 
-// yamlScalar writes s plain when that is safe, or else as a JSON string,
-// which is a YAML double-quoted scalar: YAML 1.2 is a superset of JSON.
+// yamlScalar writes s plain when that is safe, or else double-quoted.
 func yamlScalar(s string) string {
 	if yamlPlainSafe(s) {
 		return s
 	}
-	return jsonString(s)
+	return yamlDoubleQuoted(s)
+}
+
+// yamlDoubleQuoted writes s as a YAML double-quoted scalar, escaping the
+// quote, the backslash and every character YAML does not allow in a file
+// or reads as a line break. A JSON string is not always one: JSON allows
+// DEL and the C1 controls raw, which a YAML parser refuses, and NEL (U+0085)
+// raw, which it folds into a line break.
+func yamlDoubleQuoted(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == 0x85:
+			b.WriteString(`\N`)
+		case r == 0x2028:
+			b.WriteString(`\L`)
+		case r == 0x2029:
+			b.WriteString(`\P`)
+		case !yamlPrintable(r) || r == 0xFEFF:
+			switch {
+			case r <= 0xFF:
+				fmt.Fprintf(&b, `\x%02X`, r)
+			case r <= 0xFFFF:
+				fmt.Fprintf(&b, `\u%04X`, r)
+			default:
+				fmt.Fprintf(&b, `\U%08X`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// yamlPrintable reports whether YAML allows r as it is in a file and reads
+// it as itself: its c-printable set but the line breaks (NEL among them).
+func yamlPrintable(r rune) bool {
+	return r >= 0x20 && r <= 0x7E || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // yamlQuotes writes v in YAML quotes: double ones, or single ones when v
@@ -101,10 +151,13 @@ func yamlQuotes(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
-// hasControl reports whether s holds a control character other than a
-// tab (which quotes hold as it is): a line break, say.
+// hasControl reports whether s holds a character that only an escape in
+// double quotes writes safely (a tab aside, which quotes hold as it is):
+// a line break, DEL, a C1 control, NEL, a line or paragraph separator.
 func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f) })
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\t' && (!yamlPrintable(r) || r == 0x2028 || r == 0x2029 || r == 0xFEFF)
+	})
 }
 
 // tomlQuotes writes v as a TOML string: in double quotes, in single

@@ -77,3 +77,24 @@ func readsBack(t *testing.T, f Format, want, value string) {
 		t.Errorf("%s %s does not read back as %q: %v", f, line, want, findings)
 	}
 }
+
+// TestQuotedTextReadsBackInEveryFormat: characters a JSON string holds
+// raw but YAML refuses (DEL, the C1 controls) or folds into a line break
+// (NEL, the line and paragraph separators) are escaped; letters of any
+// script stay plain in YAML.
+func TestQuotedTextReadsBackInEveryFormat(t *testing.T) {
+	for _, s := range []string{
+		"del\x7fx", "a\u0085b", "c1\u0090d", "ls\u2028ps\u2029", "bom\ufeffx", "nul\x00x",
+		"Mise à jour du cœur", "日本語のタイトル", "Ünïcödé: yes", "emoji 🚀 launch", "tab\tin",
+	} {
+		for _, f := range []Format{YAML, TOML, JSON} {
+			readsBack(t, f, s, f.Quote(s))
+			readsBack(t, f, s, f.QuoteText(s))
+		}
+	}
+	for in, want := range map[string]string{"Mise à jour": "Mise à jour", "日本語": "日本語", "del\x7fx": `"del\x7Fx"`, "a\u0085b": `"a\Nb"`} {
+		if got := YAML.Quote(in); got != want {
+			t.Errorf("YAML.Quote(%q) = %s; want %s", in, got, want)
+		}
+	}
+}
