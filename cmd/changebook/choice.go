@@ -19,13 +19,16 @@ type choice struct {
 	name    string
 	value   *string
 	allowed []string
+	// orEmpty: the flag has no default, and an empty value means what
+	// leaving it out means (scripts pass --require "$VAR").
+	orEmpty bool
 }
 
 func (c *choice) String() string { return *c.value }
 func (c *choice) Type() string   { return "string" }
 
 func (c *choice) Set(s string) error {
-	if !slices.Contains(c.allowed, s) {
+	if !slices.Contains(c.allowed, s) && (s != "" || !c.orEmpty) {
 		return &choiceError{name: "--" + c.name, value: s, allowed: c.allowed}
 	}
 	*c.value = s
@@ -33,11 +36,12 @@ func (c *choice) Set(s string) error {
 }
 
 // choiceVar defines the flag --name on cmd, whose value is one of allowed
-// (or def, which may be "" for none given). usage holds one %s: where the
-// help puts the allowed values, as "a, b or c".
+// or def. def may be "", none given: then --name "" is accepted too, as
+// leaving the flag out. usage holds one %s: where the help puts the
+// allowed values, as "a, b or c".
 func choiceVar(cmd *cobra.Command, p *string, name, def string, allowed []string, usage string) {
 	*p = def
-	cmd.Flags().Var(&choice{name: name, value: p, allowed: allowed}, name, fmt.Sprintf(usage, orJoin(allowed)))
+	cmd.Flags().Var(&choice{name: name, value: p, allowed: allowed, orEmpty: def == ""}, name, fmt.Sprintf(usage, orJoin(allowed)))
 	cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(allowed, cobra.ShellCompDirectiveNoFileComp))
 }
 

@@ -46,6 +46,12 @@ func TestFlagsParseIntoOptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, got, &checkOptions{repo: ".", format: "text", color: "auto"})
+		// A flag without a default takes "" as not given: scripts pass
+		// --require "$STATUS", empty when there is none.
+		if err := parsed(t, newCheckCmd(e, capture(&got)), "--require", ""); err != nil {
+			t.Fatal(err)
+		}
+		check(t, got, &checkOptions{repo: ".", format: "text", color: "auto"})
 	})
 	t.Run("check in GitHub Actions", func(t *testing.T) {
 		e, _, _ := testEnv(map[string]string{"GITHUB_ACTIONS": "true"}, false)
@@ -90,6 +96,12 @@ func TestFlagsParseIntoOptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, got, &signOptions{id: "CHG-0042", stage: record.Evaluation, repo: "repo", by: "bob", decision: "approved", color: "auto"})
+		if err := parsed(t, newSignCmd(e, capture(&got)), "CHG-0042", "documentation", "--outcome", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := parsed(t, newListCmd(e, capture(new(*exportOptions))), "--status", ""); err != nil {
+			t.Fatal(err)
+		}
 	})
 	t.Run("list and export", func(t *testing.T) {
 		var got *exportOptions
@@ -135,6 +147,7 @@ func TestClosedValuesAreRefusedWhileParsing(t *testing.T) {
 		want string
 	}{
 		{newCheckCmd(e, func(o *checkOptions) error { return never(t)(o) }), []string{"--format", "xml"}, `unknown --format "xml": use one of text, json, github, sarif`},
+		{newCheckCmd(e, func(o *checkOptions) error { return never(t)(o) }), []string{"--format", ""}, `unknown --format "": use one of text, json, github, sarif`},
 		{newCheckCmd(e, func(o *checkOptions) error { return never(t)(o) }), []string{"--require", "finished"}, `unknown --require "finished": use one of draft,`},
 		{newBuildCmd(e, func(o *buildOptions) error { return never(t)(o) }), []string{"--color", "sometimes"}, `unknown --color "sometimes": use one of auto, always, never`},
 		{newListCmd(e, func(o *exportOptions) error { return never(t)(o) }), []string{"--status", "aproved"}, `unknown --status "aproved" (did you mean "approved"?)`},

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/changebook/changebook/generator/config"
 )
 
 // Every command names its configuration repository the same way: an
@@ -40,4 +44,17 @@ func repoFrom(cmd *cobra.Command, e *env, args []string, n int, alias string) (s
 		return alias, nil
 	}
 	return ".", nil
+}
+
+// looksLikeRepository reports whether dir is a folder with a
+// changebook.yaml or a records folder: a configuration repository, or the
+// start of one.
+func looksLikeRepository(dir string) bool {
+	fsys := os.DirFS(dir)
+	cfg, _ := config.Load(fsys)
+	if cfg.Exists {
+		return true
+	}
+	info, err := fs.Stat(fsys, cfg.Records)
+	return err == nil && info.IsDir()
 }

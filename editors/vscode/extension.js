@@ -21,7 +21,9 @@ async function activate(context) {
   client = new LanguageClient(
     'changebook',
     'changebook',
-    { command, args: ['lsp', repository], options: { cwd: repository } },
+    // --repo rather than the REPO argument for a release: a changebook
+    // from before REPO knows only --repo (a newer one still takes it).
+    { command, args: ['lsp', '--repo', repository], options: { cwd: repository } },
     {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },

@@ -47,7 +47,7 @@ func (s *Server) warnOutside(ctx context.Context, conn *jsonrpc2.Conn, uri strin
 	}
 	return conn.Notify(ctx, "window/showMessage", map[string]any{
 		"type":    messageWarning,
-		"message": fmt.Sprintf("changebook: %s is not in the repository the server reads (%s), so it is not checked; start the server in the repository, or give it --repo", path, dir),
+		"message": fmt.Sprintf("changebook: %s is not in the repository the server reads (%s), so it is not checked; start the server in the repository, or name the repository: changebook lsp REPO", path, dir),
 	})
 }
 

@@ -382,7 +382,7 @@ func TestWarnsOfRecordsOutsideTheRepository(t *testing.T) {
 	c.conn.Notify(context.Background(), "textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": c.uri, "text": draft, "version": 1}})
 	select {
 	case m := <-c.messages:
-		if !strings.Contains(m, "CHG-0001.md is not in the repository") || !strings.Contains(m, elsewhere) || !strings.Contains(m, "--repo") {
+		if !strings.Contains(m, "CHG-0001.md is not in the repository") || !strings.Contains(m, elsewhere) || !strings.Contains(m, "changebook lsp REPO") {
 			t.Errorf("message: %s", m)
 		}
 	case d := <-c.diags:
