@@ -34,25 +34,25 @@ PORT    ?=
 run: build
 	@demo=$$(mktemp -d "$${TMPDIR:-/tmp}/changebook-demo.XXXXXX") || exit 1; \
 	trap 'rm -rf "$$demo"' EXIT; trap : INT TERM HUP; \
-	$(GO) run ./internal/cmd/demo -o "$$demo" || exit 1; \
+	$(GO) run ./internal/tools/demo -o "$$demo" || exit 1; \
 	echo "the demo repository is $$demo: edit its records and the open pages reload (it is removed when this preview stops)"; \
 	$(BIN) serve "$$demo"$(if $(PORT), --port $(PORT))
 
 ## test: the whole suite, with the race detector; the tests skipped (a program missing) are listed at the end
-# go test's output goes through internal/cmd/testreport, which prints it as
+# go test's output goes through internal/tools/testreport, which prints it as
 # go test does without -json and then names every skipped test: a skip
 # (code-server not installed) would otherwise hide in an "ok" line. It is
 # built, not run with go run, so that the status is go test's own.
 TESTREPORT ?= bin/testreport
 test:
 	$(GO) vet $(PKGS)
-	@$(GO) build -o $(TESTREPORT) ./internal/cmd/testreport
+	@$(GO) build -o $(TESTREPORT) ./internal/tools/testreport
 	$(TESTREPORT) $(GO) test -json -race -count=1 $(PKGS)
 
 ## bench: the performance table (1k and 10k records; BENCH_SIZES=1000,10000,100000 for more), with ratios to a naive reference
 BENCH_SIZES ?= 1000,10000
 bench: build
-	$(GO) run ./internal/cmd/benchtable -bin $(BIN) -sizes $(BENCH_SIZES)
+	$(GO) run ./internal/tools/benchtable -bin $(BIN) -sizes $(BENCH_SIZES)
 
 ## bench-go: every Go benchmark (per page kind, search in Chromium, history pass...)
 bench-go:

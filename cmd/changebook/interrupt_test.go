@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // changebookCommand returns a command that runs this test binary as the

@@ -15,7 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 var update = flag.Bool("update", false, "rewrite the files that scripts compare with cmp")

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // neovimScript drives the editor as a person would: open a draft record,

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // TestREADMEConsoleExamples runs every ```console block of the README and
@@ -40,7 +40,7 @@ func TestREADMEConsoleExamples(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	demo := filepath.Join(tmp, "demo-cmd")
-	if out, err := exec.Command(goProg, "build", "-o", demo, "../../internal/cmd/demo").CombinedOutput(); err != nil {
+	if out, err := exec.Command(goProg, "build", "-o", demo, "../../internal/tools/demo").CombinedOutput(); err != nil {
 		t.Fatalf("building the demo: %v\n%s", err, out)
 	}
 	home := filepath.Join(tmp, "home")

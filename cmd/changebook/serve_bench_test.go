@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // lockedBuffer is an io.Writer the serve loop and the benchmark share.

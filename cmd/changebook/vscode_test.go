@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/changebook/changebook/internal/browsertest"
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/browsertest"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // TestVSCode installs the extension in editors/vscode into a real VS Code

@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // BenchmarkParseRecord measures splitting and decoding one synthetic

@@ -8,7 +8,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 // allocated returns the bytes f allocates on the heap.

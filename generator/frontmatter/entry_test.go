@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 var entryFields = []Field{{Key: "by", Value: Str("alice")}, {Key: "date", Value: Date("2026-11-02")}, {Key: "ok", Value: Boolean(true)}, {Key: "notes", Value: Str(`said "hi"`)}}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/internal/timebound"
+	"github.com/changebook/changebook/internal/testkit/timebound"
 )
 
 // find returns the value of the dotted path in n ("risks.0.id").

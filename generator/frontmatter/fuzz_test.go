@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 // FuzzParse holds the splitter's and decoders' promises for any file, in

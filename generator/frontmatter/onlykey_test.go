@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 func TestOnlyKey(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 // syntheticHistory builds, in memory, a repository of records files in

@@ -16,8 +16,8 @@ import (
 
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/parsecache"
-	"github.com/changebook/changebook/internal/gittest"
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/gittest"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // fakeRepo is a real git repository in a temp folder, written with go-git.

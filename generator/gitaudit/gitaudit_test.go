@@ -15,7 +15,7 @@ import (
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 const configYAML = `title: Test

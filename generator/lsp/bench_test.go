@@ -8,7 +8,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // BenchmarkKeystroke10k measures the diagnostics of one keystroke in a

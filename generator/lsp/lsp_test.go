@@ -14,8 +14,8 @@ import (
 
 	"github.com/sourcegraph/jsonrpc2"
 
-	"github.com/changebook/changebook/internal/hostile"
-	"github.com/changebook/changebook/internal/timebound"
+	"github.com/changebook/changebook/internal/testkit/hostile"
+	"github.com/changebook/changebook/internal/testkit/timebound"
 )
 
 const settings = `title: Test records

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 func render(t *testing.T, src string) string {

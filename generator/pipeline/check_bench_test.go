@@ -9,7 +9,7 @@ import (
 
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // TestSyntheticRepositoryIsClean keeps the benchmark input honest: a

@@ -15,9 +15,9 @@ import (
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/hostile"
-	"github.com/changebook/changebook/internal/synth"
-	"github.com/changebook/changebook/internal/timebound"
+	"github.com/changebook/changebook/internal/testkit/hostile"
+	"github.com/changebook/changebook/internal/testkit/synth"
+	"github.com/changebook/changebook/internal/testkit/timebound"
 )
 
 // worstHead is a record's fields up to systems, for the shapes below.
@@ -32,7 +32,7 @@ type worstShape struct {
 }
 
 // worstShapes returns the worst inputs under the size limits: every bomb
-// of internal/hostile at about 800 KB (under the 1 MiB record limit), 15,000
+// of internal/testkit/hostile at about 800 KB (under the 1 MiB record limit), 15,000
 // unknown systems and 19,000 unknown fields on one line of about 1 MB,
 // lists of 500,000 values, and 1,000 records on one system in one window.
 func worstShapes() []worstShape {

@@ -11,7 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 // FuzzCheck holds the check's promises for any record, decoded and

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/changebook/changebook/generator/frontmatter"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 // FuzzParse holds the parser's promises for any file: no panic, and every

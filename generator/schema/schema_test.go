@@ -11,7 +11,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 
 	"github.com/changebook/changebook/generator/frontmatter"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/record.schema.json")

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/internal/browsertest"
+	"github.com/changebook/changebook/internal/testkit/browsertest"
 	"github.com/changebook/changebook/theme"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/internal/hostile"
-	"github.com/changebook/changebook/internal/timebound"
+	"github.com/changebook/changebook/internal/testkit/hostile"
+	"github.com/changebook/changebook/internal/testkit/timebound"
 )
 
 const yamlRecord = `---

@@ -8,7 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/changebook/changebook/generator/search"
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 	"github.com/changebook/changebook/theme"
 )
 

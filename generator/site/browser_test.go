@@ -14,7 +14,7 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/changebook/changebook/internal/browsertest"
+	"github.com/changebook/changebook/internal/testkit/browsertest"
 )
 
 // serveFixture writes the fixture site to a folder and serves it.

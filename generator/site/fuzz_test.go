@@ -8,7 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/internal/hostile"
+	"github.com/changebook/changebook/internal/testkit/hostile"
 	"github.com/changebook/changebook/theme"
 )
 
@@ -16,7 +16,7 @@ import (
 // write: put in a record's title, reason, steps, a risk, a sign-off's
 // notes and evidence URL, a related link and the body, whatever passes
 // the check renders to a record page, a list and a dashboard where
-// nothing can run (the independent judge of internal/hostile). Seeds:
+// nothing can run (the independent judge of internal/testkit/hostile). Seeds:
 // the hostile corpus and testdata/fuzz.
 func FuzzRecordPage(f *testing.F) {
 	for _, v := range hostile.Vectors {

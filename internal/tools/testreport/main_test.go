@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // TestReport: the output is go test's without -v (ok lines; a failed

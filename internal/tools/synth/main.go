@@ -1,8 +1,8 @@
 // Command synth writes a synthetic configuration repository for
 // benchmarks and load tests:
 //
-//	go run ./internal/cmd/synth -n 10000 -o /tmp/repo10k
-//	go run ./internal/cmd/synth -n 10000 -commits 20000 -o /tmp/git10k
+//	go run ./internal/tools/synth -n 10000 -o /tmp/repo10k
+//	go run ./internal/tools/synth -n 10000 -commits 20000 -o /tmp/git10k
 package main
 
 import (
@@ -11,7 +11,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 func main() {

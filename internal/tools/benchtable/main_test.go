@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // TestMeasuresRun: the reference writes a page per record, and the

@@ -12,7 +12,7 @@ import (
 // TestSecurityTableNamesRealTests keeps the README's Security table
 // honest: every test, fuzz target and script it cites as proof exists.
 func TestSecurityTableNamesRealTests(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestSecurityTableNamesRealTests(t *testing.T) {
 	section, _, _ = strings.Cut(section, "\n## ")
 
 	var sources strings.Builder
-	err = filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir("../../..", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, "_test.go") {
 			data, err := os.ReadFile(p)
 			sources.Write(data)
@@ -44,7 +44,7 @@ func TestSecurityTableNamesRealTests(t *testing.T) {
 	for _, m := range regexp.MustCompile("scripts? ((?:`[a-z_]+`(?:, )?)+)").FindAllStringSubmatch(section, -1) {
 		for _, name := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(m[1], -1) {
 			scripts++
-			if _, err := os.Stat("../../cmd/changebook/testdata/script/" + name[1] + ".txtar"); err != nil {
+			if _, err := os.Stat("../../../cmd/changebook/testdata/script/" + name[1] + ".txtar"); err != nil {
 				t.Errorf("the Security table cites script %s: %v", name[1], err)
 			}
 		}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 // A version is one state of one record in the history: the record as it

@@ -21,7 +21,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // Path returns the Chromium to drive: $CHROMIUM, or the first of

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/changebook/changebook/internal/needs"
+	"github.com/changebook/changebook/internal/testkit/needs"
 )
 
 // TestMakeRunGivesEachRunItsOwnDemo runs the Makefile's `run` recipe
@@ -27,7 +27,7 @@ func TestMakeRunGivesEachRunItsOwnDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	fakeGo := filepath.Join(dir, "go")
-	// `go build -o BIN` writes nothing; `go run ./internal/cmd/demo -o DIR`
+	// `go build -o BIN` writes nothing; `go run ./internal/tools/demo -o DIR`
 	// writes DIR/marker.
 	script := `#!/bin/sh
 if [ "$1" = run ]; then

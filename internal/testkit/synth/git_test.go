@@ -9,7 +9,7 @@ import (
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/record"
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 // TestWriteHistory checks a generated history as changebook reads it:

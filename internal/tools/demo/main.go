@@ -8,7 +8,7 @@
 // edited afterwards, so that the provenance and after-closure findings
 // show too.
 //
-//	go run ./internal/cmd/demo -o /tmp/changebook-demo
+//	go run ./internal/tools/demo -o /tmp/changebook-demo
 package main
 
 import (
@@ -28,7 +28,7 @@ import (
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 func main() {

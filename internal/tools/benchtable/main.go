@@ -5,7 +5,7 @@
 // write one page per record: the least any generator does), because
 // absolute times on shared machines drift. `make bench` runs it.
 //
-//	go run ./internal/cmd/benchtable -bin bin/changebook -sizes 1000,10000
+//	go run ./internal/tools/benchtable -bin bin/changebook -sizes 1000,10000
 package main
 
 import (
@@ -35,7 +35,7 @@ import (
 	"github.com/changebook/changebook/generator/repofs"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/parallel"
-	"github.com/changebook/changebook/internal/synth"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 func main() {

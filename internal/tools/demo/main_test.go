@@ -20,7 +20,7 @@ import (
 	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
-	"github.com/changebook/changebook/internal/gittest"
+	"github.com/changebook/changebook/internal/testkit/gittest"
 )
 
 // TestDemoOfTheExample assembles the demo from the example repository and
