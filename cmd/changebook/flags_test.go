@@ -99,16 +99,17 @@ func TestFlagsParseIntoOptions(t *testing.T) {
 		if err := parsed(t, newSignCmd(e, capture(&got)), "CHG-0042", "documentation", "--outcome", ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := parsed(t, newListCmd(e, capture(new(*exportOptions))), "--status", ""); err != nil {
+		if err := parsed(t, newListCmd(e, capture(new(*listOptions))), "--status", ""); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("list and export", func(t *testing.T) {
-		var got *exportOptions
-		if err := parsed(t, newListCmd(e, capture(&got)), "--status", "approved", "--system", "api"); err != nil {
+		var listed *listOptions
+		if err := parsed(t, newListCmd(e, capture(&listed)), "--status", "approved", "--system", "api"); err != nil {
 			t.Fatal(err)
 		}
-		check(t, got, &exportOptions{repo: ".", format: "table", status: "approved", system: "api"})
+		check(t, listed, &listOptions{repo: ".", format: "table", status: "approved", system: "api"})
+		var got *exportOptions
 		if err := parsed(t, newExportCmd(e, capture(&got)), "repo", "--from", "2026-01-01", "-o", "out.csv"); err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +151,7 @@ func TestClosedValuesAreRefusedWhileParsing(t *testing.T) {
 		{newCheckCmd(e, func(o *checkOptions) error { return never(t)(o) }), []string{"--format", ""}, `unknown --format "": use one of text, json, github, sarif`},
 		{newCheckCmd(e, func(o *checkOptions) error { return never(t)(o) }), []string{"--require", "finished"}, `unknown --require "finished": use one of draft,`},
 		{newBuildCmd(e, func(o *buildOptions) error { return never(t)(o) }), []string{"--color", "sometimes"}, `unknown --color "sometimes": use one of auto, always, never`},
-		{newListCmd(e, func(o *exportOptions) error { return never(t)(o) }), []string{"--status", "aproved"}, `unknown --status "aproved" (did you mean "approved"?)`},
+		{newListCmd(e, func(o *listOptions) error { return never(t)(o) }), []string{"--status", "aproved"}, `unknown --status "aproved" (did you mean "approved"?)`},
 		{newNewCmd(e, func(o *newOptions) error { return never(t)(o) }), []string{"T", "--customer-data", "yes"}, `unknown --customer-data "yes": use one of true, false`},
 		{newSignCmd(e, func(o *signOptions) error { return never(t)(o) }), []string{"CHG-1", "documentation", "--outcome", "ok"}, `unknown --outcome "ok": use one of successful, successful-with-issues, failed, rolled-back`},
 		{newSignCmd(e, func(o *signOptions) error { return never(t)(o) }), []string{"CHG-1", "evalution"}, `unknown stage "evalution" (did you mean "evaluation"?)`},

@@ -67,15 +67,16 @@ meet, and the date scheme makes it rare.`,
 			if opts.repo, err = repoFrom(cmd, e, args, 1, opts.repo); err != nil {
 				return err
 			}
+			opts.title = strings.TrimSpace(args[0])
+			if runF != nil {
+				return runF(opts)
+			}
+			// Looking at the folder is the command's work, not parsing.
 			if len(args) == 2 && !looksLikeRepository(opts.repo) {
 				// `changebook new Rotate key` meant one title, not the
 				// repository key/ (which may well exist).
 				return &usageError{err: fmt.Errorf("%s is not a configuration repository (it has no %s and no records folder): if it is part of the title, put the title in quotes: changebook new %s",
 					args[1], config.File, shellQuote(strings.Join(args, " "))), command: cmd.CommandPath()}
-			}
-			opts.title = strings.TrimSpace(args[0])
-			if runF != nil {
-				return runF(opts)
 			}
 			return runNew(cmd, e, opts, opts.title)
 		},
