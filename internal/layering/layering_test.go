@@ -13,6 +13,7 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -100,11 +101,11 @@ func list(t *testing.T) map[string]pkg {
 // packages without the module prefix.
 func local(path string) string { return strings.TrimPrefix(path, module) }
 
-// ours reports whether a package is the module's, and not exempt.
-func ours(name string) bool {
-	return !strings.Contains(strings.SplitN(name, "/", 2)[0], ".") &&
-		!slices.ContainsFunc(exempt, func(dir string) bool { return strings.HasPrefix(name+"/", dir) }) &&
-		(strings.HasPrefix(name, "generator/") || strings.HasPrefix(name, "cmd/") || strings.HasPrefix(name, "internal/") || name == "theme")
+// ours reports whether p is a package of the module's product: not of
+// the standard library or another module, not a test helper or a tool.
+func ours(p pkg) bool {
+	name, mine := strings.CutPrefix(p.ImportPath, module)
+	return mine && !slices.ContainsFunc(exempt, func(dir string) bool { return strings.HasPrefix(name+"/", dir) })
 }
 
 // chain is the shortest import path from one package to another, as
@@ -151,7 +152,7 @@ func thirdParty(path string) bool {
 
 func TestEachLibraryHasOneOwner(t *testing.T) {
 	for name, p := range list(t) {
-		if !ours(name) {
+		if !ours(p) {
 			continue
 		}
 		for _, imp := range p.Imports {
@@ -246,5 +247,53 @@ func TestOnlyThePipelineMakesCaches(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestREADMEMapNamesEveryPackage: the README's map of packages names each
+// package of the product, and nothing that is not one (test helpers and
+// tools by their folder).
+func TestREADMEMapNamesEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "The code is organised as small packages")
+	if start < 0 {
+		t.Fatal("README.md has no map of packages")
+	}
+	named := map[string]bool{}
+	for _, line := range strings.Split(text[start:], "\n")[1:] {
+		if strings.HasPrefix(line, "Pages are pinned") {
+			break
+		}
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+		for _, name := range strings.Split(first, ", ") {
+			named[strings.Trim(name, "`")] = true
+		}
+	}
+	pkgs := list(t)
+	for name, p := range pkgs {
+		if !ours(p) || name == "internal/layering" {
+			continue
+		}
+		if !named[name] {
+			t.Errorf("the README's map of packages does not name %s", name)
+		}
+	}
+	for name := range named {
+		if dir, ok := strings.CutSuffix(name, "/…"); ok {
+			if !slices.ContainsFunc(exempt, func(e string) bool { return e == dir+"/" }) {
+				t.Errorf("the README's map names the folder %s, which holds no test helpers or tools", name)
+			}
+			continue
+		}
+		if _, ok := pkgs[name]; !ok {
+			t.Errorf("the README's map names %s, which is no package", name)
+		}
 	}
 }
