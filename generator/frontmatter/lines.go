@@ -2,6 +2,7 @@ package frontmatter
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/changebook/changebook/generator/diag"
@@ -85,4 +86,15 @@ func lineLen(b []byte) int {
 		return i
 	}
 	return len(b)
+}
+
+// IsDelimiterLine reports whether line only opens a front matter (---,
+// +++ or a JSON object's {), such as the line a finding about a missing
+// field points at.
+func IsDelimiterLine(line string) bool {
+	switch strings.TrimSpace(line) {
+	case "---", "+++", "{":
+		return true
+	}
+	return false
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
@@ -106,6 +107,13 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *re
 		// special file, which could block or never end.
 		limit := int64(max(repo.Config.Limits.RecordSize, config.DefaultLimits.RecordSize))
 		diag.AddLineText(findings, func(file string) ([]byte, error) { return repofs.ReadFile(fsys, file, limit) })
+		for i, f := range findings {
+			// Findings about a missing field point at the front matter's
+			// opening line, whose text tells nothing.
+			if frontmatter.IsDelimiterLine(f.LineText) {
+				findings[i].LineText, findings[i].LineStart, findings[i].LineMore = "", 0, false
+			}
+		}
 	}
 	return &Checked{Repository: repo, Findings: findings, Audit: rules.Audit}, nil
 }

@@ -101,7 +101,7 @@ func writeText(w io.Writer, r *Report, color bool) error {
 		// the terminal, write the clipboard (OSC 52) or forge lines of
 		// output, workflow commands of a CI log included.
 		fmt.Fprintf(&b, "%s: %s: %s %s\n", paint(ansiBold, visibleLocation(f)), sev, Visible(f.Message), paint(ansiDim, "["+Visible(f.Rule)+"]"))
-		if showExcerpt(f.LineText) {
+		if strings.TrimSpace(f.LineText) != "" {
 			writeExcerpt(&b, f, paint)
 		}
 		if f.Hint != "" {
@@ -111,16 +111,6 @@ func writeText(w io.Writer, r *Report, color bool) error {
 	b.WriteString(Summary(r) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// showExcerpt reports whether a line is worth quoting: a front matter
-// delimiter (where findings about missing fields point) tells nothing.
-func showExcerpt(line string) bool {
-	switch strings.TrimSpace(line) {
-	case "", "---", "+++", "{":
-		return false
-	}
-	return true
 }
 
 // writeExcerpt shows the line a finding points at with a caret under its

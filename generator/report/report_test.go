@@ -121,7 +121,7 @@ func TestEmptySARIFHasResults(t *testing.T) {
 
 func TestTextQuotesTheLine(t *testing.T) {
 	r := &Report{Records: 1, Findings: []diag.Finding{
-		{File: "a.md", Pos: diag.Pos{Line: 1, Col: 1}, Rule: "y", Severity: diag.Error, Message: "n", LineText: "---"},
+		{File: "a.md", Pos: diag.Pos{Line: 1, Col: 1}, Rule: "y", Severity: diag.Error, Message: "n", LineText: "  "},
 		{File: "a.md", Pos: diag.Pos{Line: 12, Col: 3}, Rule: "x", Severity: diag.Error, Message: "m", LineText: "  by: bob"},
 	}}
 	var b bytes.Buffer
