@@ -108,21 +108,12 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 
 	findings, checked := res.Findings, res.Repository.Files
 	if opts.since != "" {
-		files := make([]string, len(res.Repository.Records))
-		for i, r := range res.Repository.Records {
-			files[i] = r.File
-		}
-		changed, err := repo.git.ChangedSince(cmd.Context(), opts.since, repo.fsys, files)
+		part, err := res.ChangedSince(cmd.Context(), repo.fsys, repo.git, opts.since)
 		if err != nil {
 			return err
 		}
-		findings, checked = onlyChanged(findings, changed, res.Repository.Records), 0
-		for _, f := range files {
-			if changed[f] {
-				checked++
-			}
-		}
-		fmt.Fprintf(e.stderr, "checking the %d of %d records changed since %s\n", checked, len(files), opts.since)
+		findings, checked = part.Findings, part.Records
+		fmt.Fprintf(e.stderr, "checking the %d of %d records changed since %s\n", part.Records, part.Of, opts.since)
 	}
 
 	for i := range findings {
@@ -168,23 +159,6 @@ func reportRules() []report.Rule {
 	var out []report.Rule
 	for _, r := range pipeline.Rules() {
 		out = append(out, report.Rule{ID: r.ID, Severity: r.Severity, Description: r.Summary})
-	}
-	return out
-}
-
-// onlyChanged keeps the findings about changed files. Findings about the
-// repository as a whole (changebook.yaml, the records folder) are kept
-// when that file changed, or when no record can be checked without it.
-func onlyChanged(findings []diag.Finding, changed map[string]bool, records []*record.Record) []diag.Finding {
-	isRecord := map[string]bool{}
-	for _, r := range records {
-		isRecord[r.File] = true
-	}
-	var out []diag.Finding
-	for _, f := range findings {
-		if changed[f.File] || (!isRecord[f.File] && f.Severity == diag.Error) {
-			out = append(out, f)
-		}
 	}
 	return out
 }

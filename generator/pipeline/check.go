@@ -190,3 +190,44 @@ func (m *findingsMemo) put(r *record.Record, f []diag.Finding) {
 	m.byRecord[r] = f
 	m.checked++
 }
+
+// ChangedPart is the part of a check about the records changed since a
+// git revision, for a pull request's gate that reports on its own records.
+type ChangedPart struct {
+	// Findings are those about the changed records, and those about the
+	// repository as a whole (changebook.yaml, the records folder) when
+	// that file changed or when, as an error, no record can be checked
+	// without it.
+	Findings []diag.Finding
+	// Records is how many of the repository's Of records changed.
+	Records, Of int
+}
+
+// ChangedSince narrows c to the records changed between the merge base of
+// rev and HEAD, and the uncommitted ones: the rules across records saw
+// every record all the same.
+func (c *Checked) ChangedSince(ctx context.Context, fsys fs.FS, history *gitaudit.Source, rev string) (*ChangedPart, error) {
+	records := c.Repository.Records
+	files := make([]string, len(records))
+	isRecord := make(map[string]bool, len(records))
+	for i, r := range records {
+		files[i] = r.File
+		isRecord[r.File] = true
+	}
+	changed, err := history.ChangedSince(ctx, rev, fsys, files)
+	if err != nil {
+		return nil, err
+	}
+	part := &ChangedPart{Of: len(files)}
+	for _, f := range files {
+		if changed[f] {
+			part.Records++
+		}
+	}
+	for _, f := range c.Findings {
+		if changed[f.File] || (!isRecord[f.File] && f.Severity == diag.Error) {
+			part.Findings = append(part.Findings, f)
+		}
+	}
+	return part, nil
+}
