@@ -1,8 +1,8 @@
 // Package gitaudit reads the records' audit trails (package audit's
 // values) from the git repository that holds a configuration repository,
 // through package git, and which of its files changed since a revision.
-// It keeps what a preview, reading the trails at every save, need not
-// read again: the last history, and old versions' sign-offs.
+// What a preview, reading the trails at every save, need not read again
+// (the last history, old versions' sign-offs) is a Memo its caller keeps.
 package gitaudit
 
 import (
@@ -30,18 +30,23 @@ type Source struct {
 	repo   *git.Repository
 	prefix string // the configuration repository's folder in the working tree
 
-	// A preview reads the trails at every save: the history is read again
-	// only when HEAD or the set of records changed, and old versions'
-	// sign-offs are parsed once.
+	// cache keeps what commits changed and old versions' sign-offs
+	// between runs (nil: none): git objects never change, so their
+	// hashes are safe keys.
+	cache *parsecache.Cache
+}
+
+// Memo is what one reader of the trails keeps between its reads, for a
+// preview that reads them at every save: the history is read again only
+// when HEAD or the set of records changed, and old versions' sign-offs
+// are parsed once. The zero value is an empty memo; a pipeline session
+// owns one.
+type Memo struct {
 	mu       sync.Mutex
 	lastHead history.Hash
 	lastSet  string
 	last     *git.History
 	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
-	// cache keeps what commits changed and old versions' sign-offs
-	// between runs (nil: none): git objects never change, so their
-	// hashes are safe keys.
-	cache *parsecache.Cache
 }
 
 // Remember keeps in cache, between runs, what each commit changed and the
@@ -68,26 +73,27 @@ type cachedVersion struct {
 // audit.TrailOf asks for them: their sign-offs from memory or the cache,
 // else their content.
 type oldVersions struct {
-	s *Source
-	h *git.History
+	cache *parsecache.Cache
+	memo  *Memo
+	h     *git.History
 }
 
 func (o oldVersions) Signoffs(v history.Version) (*record.Signoffs, bool) {
-	if offs, ok := o.s.versions.Load(v.Blob); ok {
+	if offs, ok := o.memo.versions.Load(v.Blob); ok {
 		return offs.(*record.Signoffs), true
 	}
 	var cached cachedVersion
-	if o.s.cache != nil && o.s.cache.GetValue(versionKey(v.Blob), &cached) {
-		o.s.versions.Store(v.Blob, cached.Signoffs)
+	if o.cache != nil && o.cache.GetValue(versionKey(v.Blob), &cached) {
+		o.memo.versions.Store(v.Blob, cached.Signoffs)
 		return cached.Signoffs, true
 	}
 	return nil, false
 }
 
 func (o oldVersions) Remember(v history.Version, offs *record.Signoffs) {
-	o.s.versions.Store(v.Blob, offs)
-	if o.s.cache != nil {
-		o.s.cache.PutValue(versionKey(v.Blob), cachedVersion{offs})
+	o.memo.versions.Store(v.Blob, offs)
+	if o.cache != nil {
+		o.cache.PutValue(versionKey(v.Blob), cachedVersion{offs})
 	}
 }
 
@@ -130,13 +136,14 @@ func Open(dir string) (*Source, error) {
 // Read reads the trails of records, whose files are in fsys (the
 // configuration repository).
 func (s *Source) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int) (*audit.Audit, error) {
-	return s.ReadChanged(ctx, fsys, cfg, records, workers, nil)
+	return s.ReadChanged(ctx, fsys, cfg, records, workers, &Memo{}, nil)
 }
 
-// ReadChanged is Read for a preview that knows which files changed since
-// its last call (nil: unknown): when HEAD has not moved, only those are
-// read again, to tell their uncommitted changes.
-func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, changed map[string]bool) (*audit.Audit, error) {
+// ReadChanged is Read for a preview, which keeps memo between its reads
+// and knows which files changed since its last one (nil: unknown): when
+// HEAD has not moved, only those are read again, to tell their
+// uncommitted changes.
+func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, memo *Memo, changed map[string]bool) (*audit.Audit, error) {
 	read := func(only map[string]bool) (map[string][]byte, error) {
 		contents := make(map[string][]byte, len(records))
 		for _, r := range records {
@@ -155,14 +162,14 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 	for i, r := range records {
 		names[i] = r.File
 	}
-	h, err := s.history(ctx, names, read, changed)
+	h, err := s.history(ctx, memo, names, read, changed)
 	if err != nil {
 		return nil, err
 	}
 	a := &audit.Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*audit.Trail, len(records))}
 	trails := make([]*audit.Trail, len(records))
 	errs := make([]error, len(records))
-	old := oldVersions{s, h}
+	old := oldVersions{s.cache, memo, h}
 	if err := parallel.For(ctx, len(records), workers, func(i int) {
 		trails[i], errs[i] = audit.TrailOf(cfg, records[i], h.Files[records[i].File], old)
 	}); err != nil {
@@ -185,19 +192,19 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 // changes recomputed for the files changed, or all when that is not
 // known), else a new pass. read returns the contents of the records in
 // only (nil: all).
-func (s *Source) history(ctx context.Context, names []string, read func(only map[string]bool) (map[string][]byte, error), changed map[string]bool) (*git.History, error) {
+func (s *Source) history(ctx context.Context, memo *Memo, names []string, read func(only map[string]bool) (map[string][]byte, error), changed map[string]bool) (*git.History, error) {
 	head := s.repo.Head()
 	slices.Sort(names)
 	key := strings.Join(names, "\x00")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.last != nil && head == s.lastHead && key == s.lastSet {
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	if memo.last != nil && head == memo.lastHead && key == memo.lastSet {
 		contents, err := read(changed)
 		if err != nil {
 			return nil, err
 		}
-		s.last.Refresh(contents)
-		return s.last, nil
+		memo.last.Refresh(contents)
+		return memo.last, nil
 	}
 	contents, err := read(nil)
 	if err != nil {
@@ -207,7 +214,7 @@ func (s *Source) history(ctx context.Context, names []string, read func(only map
 	if err != nil {
 		return nil, err
 	}
-	s.last, s.lastHead, s.lastSet = h, head, key
+	memo.last, memo.lastHead, memo.lastSet = h, head, key
 	return h, nil
 }
 

@@ -204,6 +204,7 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	memo := &Memo{} // what a preview's session keeps between reads
 	readChanged := func(changed map[string]bool) *audit.Trail {
 		t.Helper()
 		fsys := os.DirFS(r.dir)
@@ -211,7 +212,7 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := src.ReadChanged(context.Background(), fsys, loaded.Config, loaded.Records, 0, changed)
+		a, err := src.ReadChanged(context.Background(), fsys, loaded.Config, loaded.Records, 0, memo, changed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +220,7 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 	}
 	read := func() *audit.Trail { t.Helper(); return readChanged(nil) }
 	first := read()
-	h := src.last
+	h := memo.last
 	os.WriteFile(filepath.Join(r.dir, "changes/CHG-0001.md"), []byte(recordText(request, evaluation)), 0o644)
 	// Told that nothing changed, the pass reads no file: proof it reads
 	// only what it is told.
@@ -230,13 +231,13 @@ func TestReadAgainReusesTheHistory(t *testing.T) {
 		t.Error("the file named as changed was not read again")
 	}
 	edited := read()
-	if src.last != h || !edited.Uncommitted || first.Uncommitted {
-		t.Errorf("after an edit: history reread %v, uncommitted %v (before %v)", src.last != h, edited.Uncommitted, first.Uncommitted)
+	if memo.last != h || !edited.Uncommitted || first.Uncommitted {
+		t.Errorf("after an edit: history reread %v, uncommitted %v (before %v)", memo.last != h, edited.Uncommitted, first.Uncommitted)
 	}
 	r.commit("Bob", "changes/CHG-0001.md", recordText(request, evaluation))
 	committed := read()
-	if src.last == h || committed.Uncommitted || len(committed.Commits) != 2 || committed.Stages["evaluation"].Commit.Author != "Bob" {
-		t.Errorf("after a commit: history reread %v, uncommitted %v, %d commits", src.last != h, committed.Uncommitted, len(committed.Commits))
+	if memo.last == h || committed.Uncommitted || len(committed.Commits) != 2 || committed.Stages["evaluation"].Commit.Author != "Bob" {
+		t.Errorf("after a commit: history reread %v, uncommitted %v, %d commits", memo.last != h, committed.Uncommitted, len(committed.Commits))
 	}
 }
 

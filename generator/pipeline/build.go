@@ -9,6 +9,7 @@ import (
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/publish"
 	"github.com/changebook/changebook/generator/record"
@@ -107,6 +108,7 @@ type prepared struct {
 type caches struct {
 	reuse   *repository.Reuse
 	memo    *findingsMemo
+	history *gitaudit.Memo
 	bodies  *site.BodyCache
 	changes *site.ChangeCache
 }
@@ -129,7 +131,7 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 	}
 	p := &prepared{result: res, phase: phase}
 	now := today(opts.Now)
-	checked, err := run(ctx, fsys, opts, now, c.reuse, c.memo)
+	checked, err := run(ctx, fsys, opts, now, c)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -62,7 +63,7 @@ type Checked struct {
 // history cannot be read; problems with the repository's content are
 // findings.
 func Check(ctx context.Context, fsys fs.FS, opts Options) (*Checked, error) {
-	return run(ctx, fsys, opts, today(opts.Now), nil, nil)
+	return run(ctx, fsys, opts, today(opts.Now), caches{})
 }
 
 // today is the time now reports, or the zero time (no deadline rules)
@@ -77,7 +78,8 @@ func today(now func() time.Time) time.Time {
 // run is a check on the day of now: load (reusing what reuse names
 // unchanged), read the history, apply the rules (the per-record ones
 // through memo, when set), bound and quote the findings.
-func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *repository.Reuse, memo *findingsMemo) (*Checked, error) {
+func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, c caches) (*Checked, error) {
+	reuse, memo := c.reuse, c.memo
 	load := opts.Load
 	load.Reuse = reuse
 	repo, err := repository.Load(ctx, fsys, load)
@@ -92,7 +94,7 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, reuse *re
 		if reuse != nil && reuse.Previous != nil {
 			changed = reuse.Changed
 		}
-		if rules.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
+		if rules.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, cmp.Or(c.history, &gitaudit.Memo{}), changed); err != nil {
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
@@ -24,9 +25,8 @@ var ErrClosed = errors.New("the pipeline session is closed")
 // shape of esbuild's BuildContext). It owns everything kept between runs:
 // the previous load (a file not named changed is not read again), each
 // record's findings, the rendered bodies, each record's part of the site
-// model and the theme's compiled assets. The git history reader keeps
-// its own memo of the last history read; the session tells it which
-// files changed. One check runs at a time.
+// model, the theme's compiled assets, and the last git history read with
+// old versions' sign-offs. One check runs at a time.
 type Session struct {
 	fsys fs.FS
 	opts Options
@@ -35,6 +35,7 @@ type Session struct {
 	closed   bool
 	previous *repository.Repository // nil: read every file next time
 	memo     *findingsMemo
+	history  *gitaudit.Memo
 	bodies   *site.BodyCache
 	changes  *site.ChangeCache
 	assets   *site.AssetCache
@@ -44,7 +45,7 @@ type Session struct {
 // opts tune every check and build it runs.
 func NewSession(fsys fs.FS, opts Options) *Session {
 	opts.Load.Reuse = nil
-	return &Session{fsys: fsys, opts: opts, memo: newFindingsMemo(), bodies: site.NewBodyCache(),
+	return &Session{fsys: fsys, opts: opts, memo: newFindingsMemo(), history: &gitaudit.Memo{}, bodies: site.NewBodyCache(),
 		changes: &site.ChangeCache{}, assets: &site.AssetCache{}}
 }
 
@@ -71,7 +72,7 @@ func (s *Session) Rebuild(ctx context.Context, changed []string) (*Rebuilt, erro
 	for _, name := range changed {
 		set[name] = true
 	}
-	p, err := prepare(ctx, s.fsys, s.opts, nil, caches{reuse: s.reuse(set), memo: s.memo, bodies: s.bodies, changes: s.changes})
+	p, err := prepare(ctx, s.fsys, s.opts, nil, caches{reuse: s.reuse(set), memo: s.memo, history: s.history, bodies: s.bodies, changes: s.changes})
 	if err != nil {
 		s.previous = nil // read everything next time
 		return nil, err
@@ -107,7 +108,7 @@ func (s *Session) CheckWith(ctx context.Context, files map[string][]byte) (*Chec
 		}
 		fsys = overlay.New(over, s.fsys)
 	}
-	res, err := run(ctx, fsys, s.opts, today(s.opts.Now), s.reuse(changed), s.memo)
+	res, err := run(ctx, fsys, s.opts, today(s.opts.Now), caches{reuse: s.reuse(changed), memo: s.memo, history: s.history})
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func (s *Session) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.previous, s.memo, s.bodies, s.changes, s.assets = nil, nil, nil, nil, nil
+	s.previous, s.memo, s.history, s.bodies, s.changes, s.assets = nil, nil, nil, nil, nil, nil
 }
 
 // SignoffCheck is what check says of a sign-off before it is written.
