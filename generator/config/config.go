@@ -34,6 +34,15 @@ const (
 	RuleBadSetting   = "invalid-setting"
 )
 
+// Rules returns the catalogue of this package's rules.
+func Rules() []diag.Rule {
+	return []diag.Rule{
+		{ID: RuleInvalidRegex, Severity: diag.Error, Summary: "id_pattern is not a valid regular expression."},
+		{ID: RuleBadSetting, Severity: diag.Error, Summary: "A setting in changebook.yaml has an invalid value."},
+		{ID: RuleUnknownRole, Severity: diag.Warning, Summary: "A person has a role that no stage asks for."},
+	}
+}
+
 // Defaults.
 const (
 	DefaultTitle     = "Change records"

@@ -34,6 +34,16 @@ const (
 	RuleMisspelledField = "misspelled-field"
 )
 
+// Rules returns the catalogue of this package's rules.
+func Rules() []diag.Rule {
+	return []diag.Rule{
+		{ID: RuleWrongType, Severity: diag.Error, Summary: "A field has the wrong type (including YAML 1.1 booleans such as yes/no, and a number or boolean in an enumerated field)."},
+		{ID: RuleInvalidValue, Severity: diag.Error, Summary: "An enumerated field has a word outside its list."},
+		{ID: RuleMisspelledField, Severity: diag.Error, Summary: "A field is not part of the format but is one typo from a field that is, whose content it would silently lose."},
+		{ID: RuleUnknownField, Severity: diag.Warning, Summary: "A field is not part of the format, nor near any field that is."},
+	}
+}
+
 // Enum is implemented by named string types with a closed set of values.
 type Enum interface {
 	Enum() []string

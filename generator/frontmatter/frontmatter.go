@@ -45,6 +45,17 @@ const (
 	RuleLimit        = "front-matter-limit"
 )
 
+// Rules returns the catalogue of this package's rules.
+func Rules() []diag.Rule {
+	return []diag.Rule{
+		{ID: RuleMissing, Severity: diag.Error, Summary: "The file has no front matter."},
+		{ID: RuleUnterminated, Severity: diag.Error, Summary: "The front matter's opening delimiter is never closed."},
+		{ID: RuleSyntax, Severity: diag.Error, Summary: "The front matter (or changebook.yaml) does not parse."},
+		{ID: RuleDuplicateKey, Severity: diag.Error, Summary: "A key is defined twice in one mapping."},
+		{ID: RuleLimit, Severity: diag.Error, Summary: "The front matter expands, nests (dotted TOML keys included) or spreads beyond the safety limits."},
+	}
+}
+
 // Limits bound the work one front matter may cause, so that a hostile file
 // (an alias bomb, absurd nesting) is rejected in milliseconds.
 type Limits struct {

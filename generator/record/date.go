@@ -4,10 +4,16 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/decode"
+	"github.com/changebook/changebook/generator/diag"
 )
 
 // RuleInvalidDate is the rule of dates that do not parse.
 const RuleInvalidDate = "invalid-date"
+
+// Rules returns the catalogue of this package's rules.
+func Rules() []diag.Rule {
+	return []diag.Rule{{ID: RuleInvalidDate, Severity: diag.Error, Summary: "A date is neither YYYY-MM-DD nor RFC 3339."}}
+}
 
 // Date is a calendar date (YYYY-MM-DD) or an RFC 3339 date-time, kept with
 // the text it was written as.

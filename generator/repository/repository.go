@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/decode"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/parsecache"
@@ -27,6 +28,17 @@ const (
 	RuleUnreadable    = "unreadable-file"
 	RuleFileTooLarge  = "file-too-large"
 )
+
+// Rules returns the catalogue of the rules that loading a repository
+// reports: the front matter's syntax, the records folder and its files,
+// the decoding of fields, dates and the settings.
+func Rules() []diag.Rule {
+	return slices.Concat(frontmatter.Rules(), []diag.Rule{
+		{ID: RuleRecordsFolder, Severity: diag.Error, Summary: "The records folder cannot be read."},
+		{ID: RuleUnreadable, Severity: diag.Error, Summary: "A record file cannot be read."},
+		{ID: RuleFileTooLarge, Severity: diag.Error, Summary: "A record file is larger than the size limit."},
+	}, decode.Rules(), record.Rules(), config.Rules())
+}
 
 // Options tune loading. The zero value is the default. The limits on
 // each record (size, nesting, alias expansion) are the repository's own,
