@@ -65,7 +65,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		return err
 	}
 	res, err := pipeline.Build(cmd.Context(), repo.fsys, pipeline.BuildOptions{
-		Options: pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoHistory: repo.noHistory},
+		Options: pipeline.Options{Load: repo.load, Now: e.now, History: repo.history(), NoHistory: repo.noHistory},
 		Output:  opts.output,
 		Source:  opts.repo,
 		Clock:   e.now,

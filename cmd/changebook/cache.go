@@ -79,6 +79,15 @@ func openRepo(e *env, repo string, f repoFlags) (*openedRepo, error) {
 	return o, nil
 }
 
+// history is the repository's history for the pipeline: none (a nil
+// interface, not a nil *gitaudit.Source in one) when it has no git.
+func (o *openedRepo) history() audit.Source {
+	if o.git == nil {
+		return nil
+	}
+	return o.git
+}
+
 // requireRecords refuses a folder whose records folder is missing, is not
 // a folder or cannot be read: check would pass it ("checked 0 records")
 // and export would hand an auditor an empty population. Such a folder is

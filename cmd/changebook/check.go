@@ -97,7 +97,7 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 		Load:    repo.load,
 		Now:     e.now,
 		Require: record.Status(opts.require),
-		History: repo.git,
+		History: repo.history(),
 		// The gate: a policy that needs history fails without it.
 		NoHistory: repo.noHistory,
 	})
@@ -108,10 +108,11 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 
 	findings, checked := res.Findings, res.Repository.Files
 	if opts.since != "" {
-		part, err := res.ChangedSince(cmd.Context(), repo.fsys, repo.git, opts.since)
+		changed, err := repo.git.ChangedSince(cmd.Context(), opts.since, repo.fsys, res.RecordFiles())
 		if err != nil {
 			return err
 		}
+		part := res.OnlyChanged(changed)
 		findings, checked = part.Findings, part.Records
 		fmt.Fprintf(e.stderr, "checking the %d of %d records changed since %s\n", part.Records, part.Of, opts.since)
 	}

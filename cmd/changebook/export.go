@@ -69,7 +69,7 @@ func changesPopulation(cmd *cobra.Command, e *env, repoPath string, flags repoFl
 	if err := repo.requireRecords(repoPath, cmd.CommandPath()); err != nil {
 		return nil, nil, 0, err
 	}
-	res, err := pipeline.Check(cmd.Context(), repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoHistory: repo.noHistory})
+	res, err := pipeline.Check(cmd.Context(), repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.history(), NoHistory: repo.noHistory})
 	if err != nil {
 		return nil, nil, 0, err
 	}

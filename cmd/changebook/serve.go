@@ -82,7 +82,7 @@ func runServe(ctx context.Context, e *env, opts *serveOptions) error {
 	var first *audit.Audit
 	// The session decides what a save rebuilds, and keeps what it needs
 	// to: serve only hands it the files the watcher saw change.
-	session := pipeline.NewSession(repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.git, NoLineText: true})
+	session := pipeline.NewSession(repo.fsys, pipeline.Options{Load: repo.load, Now: e.now, History: repo.history(), NoLineText: true})
 	defer session.Close()
 	// rebuild returns what the terminal shows: a summary line, which
 	// names the files changed (if any), then the first errors found.

@@ -7,7 +7,9 @@
 package audit
 
 import (
+	"context"
 	"errors"
+	"io/fs"
 	"strings"
 
 	"github.com/changebook/changebook/generator/config"
@@ -15,6 +17,22 @@ import (
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/record"
 )
+
+// Source is where the records' history is kept (package gitaudit reads
+// git's): it makes the Readers that read the trails from it.
+type Source interface {
+	// NewReader returns a reader with a memo of its own: one for a check,
+	// or one kept for a whole preview.
+	NewReader() Reader
+}
+
+// Reader reads the trails of records, whose files are in fsys (the
+// configuration repository), keeping between its reads what need not be
+// read again. changed names the files changed since its last read (nil:
+// unknown, so all of them).
+type Reader interface {
+	Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, changed map[string]bool) (*Audit, error)
+}
 
 // Audit is the audit trail of every record.
 type Audit struct {

@@ -236,3 +236,17 @@ func (s *Source) ChangedSince(ctx context.Context, rev string, fsys fs.FS, files
 	}
 	return changed, nil
 }
+
+// NewReader returns a reader of the trails with a memo of its own, for
+// pipeline sessions (audit.Source).
+func (s *Source) NewReader() audit.Reader { return &reader{source: s} }
+
+// reader is a Source with the Memo of one reader.
+type reader struct {
+	source *Source
+	memo   Memo
+}
+
+func (r *reader) Read(ctx context.Context, fsys fs.FS, cfg *config.Config, records []*record.Record, workers int, changed map[string]bool) (*audit.Audit, error) {
+	return r.source.ReadChanged(ctx, fsys, cfg, records, workers, &r.memo, changed)
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/publish"
 	"github.com/changebook/changebook/generator/record"
@@ -108,7 +107,7 @@ type prepared struct {
 type caches struct {
 	reuse   *repository.Reuse
 	memo    *findingsMemo
-	history *gitaudit.Memo
+	history audit.Reader
 	bodies  *site.BodyCache
 	changes *site.ChangeCache
 }

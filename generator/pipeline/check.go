@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -12,7 +11,6 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
-	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
@@ -32,9 +30,9 @@ type Options struct {
 	Now func() time.Time
 	// Require, when set, fails every record that has not reached it.
 	Require record.Status
-	// History, when set, is the git history the provenance and
-	// after-closure rules read.
-	History *gitaudit.Source
+	// History, when set, is where the records' history is kept, which
+	// the provenance and after-closure rules read (a *gitaudit.Source).
+	History audit.Source
 	// NoHistory, when set, says why the check runs without git history,
 	// for the policy that needs it (see policy.Options).
 	NoHistory string
@@ -88,13 +86,17 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, c caches)
 	}
 	rules := policy.Options{Now: now, Require: opts.Require, NoHistory: opts.NoHistory}
 	if opts.History != nil {
+		reader := c.history // a session's, which remembers its last read
+		if reader == nil {
+			reader = opts.History.NewReader()
+		}
 		// A preview's reader reads again only the files changed since
 		// its last read (nil: every file).
 		var changed map[string]bool
 		if reuse != nil && reuse.Previous != nil {
 			changed = reuse.Changed
 		}
-		if rules.Audit, err = opts.History.ReadChanged(ctx, fsys, repo.Config, repo.Records, opts.Workers, cmp.Or(c.history, &gitaudit.Memo{}), changed); err != nil {
+		if rules.Audit, err = reader.Read(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
 	}
@@ -205,20 +207,23 @@ type ChangedPart struct {
 	Records, Of int
 }
 
-// ChangedSince narrows c to the records changed between the merge base of
-// rev and HEAD, and the uncommitted ones: the rules across records saw
-// every record all the same.
-func (c *Checked) ChangedSince(ctx context.Context, fsys fs.FS, history *gitaudit.Source, rev string) (*ChangedPart, error) {
-	records := c.Repository.Records
-	files := make([]string, len(records))
-	isRecord := make(map[string]bool, len(records))
-	for i, r := range records {
+// RecordFiles are the files of the records checked.
+func (c *Checked) RecordFiles() []string {
+	files := make([]string, len(c.Repository.Records))
+	for i, r := range c.Repository.Records {
 		files[i] = r.File
-		isRecord[r.File] = true
 	}
-	changed, err := history.ChangedSince(ctx, rev, fsys, files)
-	if err != nil {
-		return nil, err
+	return files
+}
+
+// OnlyChanged narrows c to the records whose files changed (as git says
+// since a revision: check --since): the rules across records saw every
+// record all the same.
+func (c *Checked) OnlyChanged(changed map[string]bool) *ChangedPart {
+	files := c.RecordFiles()
+	isRecord := make(map[string]bool, len(files))
+	for _, f := range files {
+		isRecord[f] = true
 	}
 	part := &ChangedPart{Of: len(files)}
 	for _, f := range files {
@@ -231,5 +236,5 @@ func (c *Checked) ChangedSince(ctx context.Context, fsys fs.FS, history *gitaudi
 			part.Findings = append(part.Findings, f)
 		}
 	}
-	return part, nil
+	return part
 }

@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing/fstest"
 
+	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
-	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/overlay"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
@@ -35,7 +35,7 @@ type Session struct {
 	closed   bool
 	previous *repository.Repository // nil: read every file next time
 	memo     *findingsMemo
-	history  *gitaudit.Memo
+	history  audit.Reader // nil: no history
 	bodies   *site.BodyCache
 	changes  *site.ChangeCache
 	assets   *site.AssetCache
@@ -45,8 +45,12 @@ type Session struct {
 // opts tune every check and build it runs.
 func NewSession(fsys fs.FS, opts Options) *Session {
 	opts.Load.Reuse = nil
-	return &Session{fsys: fsys, opts: opts, memo: newFindingsMemo(), history: &gitaudit.Memo{}, bodies: site.NewBodyCache(),
+	s := &Session{fsys: fsys, opts: opts, memo: newFindingsMemo(), bodies: site.NewBodyCache(),
 		changes: &site.ChangeCache{}, assets: &site.AssetCache{}}
+	if opts.History != nil {
+		s.history = opts.History.NewReader()
+	}
+	return s
 }
 
 // Rebuilt is what a rebuild made.

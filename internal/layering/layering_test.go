@@ -59,6 +59,10 @@ var mustNotLink = []struct {
 }{
 	{"generator/policy", "the policy judges loaded records; loading, git and rendering are the pipeline's",
 		[]string{"github.com/go-git/go-git/v5", "html/template", "generator/repository", "generator/git", "generator/gitaudit", "generator/site"}},
+	{"generator/pipeline", "the pipeline reads history through audit.Source; git is gitaudit's, which the command wires in",
+		[]string{"github.com/go-git/go-git/v5", "generator/git", "generator/gitaudit"}},
+	{"generator/lsp", "an editor's checks read no history",
+		[]string{"github.com/go-git/go-git/v5"}},
 	{"generator/audit", "an audit is a value the policy reads; reading it from git is the reader's job",
 		[]string{"github.com/go-git/go-git/v5"}},
 	{"generator/population", "list and export print tables: they must not link the site's renderer",
