@@ -64,12 +64,14 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 	if err := repo.requireRecords(opts.repo, cmd.CommandPath()); err != nil {
 		return err
 	}
+	progress := newProgressLine(e)
 	res, err := pipeline.Build(cmd.Context(), repo.fsys, pipeline.BuildOptions{
-		Options: pipeline.Options{Load: repo.load, Now: e.now, History: repo.history(), NoHistory: repo.noHistory},
+		Options: pipeline.Options{Load: repo.load, Now: e.now, History: repo.history(), NoHistory: repo.noHistory, Progress: progress.report()},
 		Output:  opts.output,
 		Source:  opts.repo,
 		Clock:   e.now,
 	})
+	progress.clear()
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("interrupted: the build stopped and removed its temporary folder; %s was not changed: %w", opts.output, err)
 	}

@@ -93,14 +93,17 @@ func runCheck(cmd *cobra.Command, e *env, opts *checkOptions) error {
 	if opts.since != "" && repo.git == nil {
 		return fmt.Errorf("--since needs a git repository: %s", strings.TrimPrefix(repo.gitNote, "note: "))
 	}
+	progress := newProgressLine(e)
 	res, err := pipeline.Check(cmd.Context(), repo.fsys, pipeline.Options{
-		Load:    repo.load,
-		Now:     e.now,
-		Require: record.Status(opts.require),
-		History: repo.history(),
+		Progress: progress.report(),
+		Load:     repo.load,
+		Now:      e.now,
+		Require:  record.Status(opts.require),
+		History:  repo.history(),
 		// The gate: a policy that needs history fails without it.
 		NoHistory: repo.noHistory,
 	})
+	progress.clear()
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
@@ -143,6 +144,7 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 	}
 
 	repo := checked.Repository
+	opts.tell(Progress{Phase: "rendering the Markdown bodies"})
 	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, c.bodies, opts.Workers)
 	if err != nil {
 		return nil, err
@@ -183,6 +185,9 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if err != nil {
 		return nil, err
 	}
+	if opts.Progress != nil {
+		sink = &countingSink{Sink: sink, tell: opts.tell}
+	}
 	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase}, sink)
 	if err != nil {
 		return nil, err
@@ -202,4 +207,17 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 		return nil
 	}
 	return sub
+}
+
+// countingSink tells, as each file of the site is written, how many are.
+type countingSink struct {
+	site.Sink
+	tell    func(Progress)
+	written atomic.Int64
+}
+
+func (s *countingSink) WriteFile(name string, data []byte) error {
+	err := s.Sink.WriteFile(name, data)
+	s.tell(Progress{Phase: "writing the site", Done: int(s.written.Add(1))})
+	return err
 }

@@ -43,6 +43,23 @@ type Options struct {
 	// only the text report shows (a preview and an editor list findings
 	// without it).
 	NoLineText bool
+	// Progress, when set, is told what a check or build is doing, as it
+	// goes, from any goroutine: for a progress line on a terminal.
+	Progress func(Progress)
+}
+
+// Progress is what a long check or build is doing: its phase, and how far
+// into it (Total 0: a count with no known end, or none at all).
+type Progress struct {
+	Phase       string
+	Done, Total int
+}
+
+// tell reports p to opts.Progress, when set.
+func (opts Options) tell(p Progress) {
+	if opts.Progress != nil {
+		opts.Progress(p)
+	}
 }
 
 // Checked is a checked repository.
@@ -80,6 +97,9 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, c caches)
 	reuse, memo := c.reuse, c.memo
 	load := opts.Load
 	load.Reuse = reuse
+	if opts.Progress != nil {
+		load.Parsed = func(done, total int) { opts.tell(Progress{Phase: "reading records", Done: done, Total: total}) }
+	}
 	repo, err := repository.Load(ctx, fsys, load)
 	if err != nil {
 		return nil, err
@@ -96,10 +116,12 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, c caches)
 		if reuse != nil && reuse.Previous != nil {
 			changed = reuse.Changed
 		}
+		opts.tell(Progress{Phase: "reading the git history"})
 		if rules.Audit, err = reader.Read(ctx, fsys, repo.Config, repo.Records, opts.Workers, changed); err != nil {
 			return nil, fmt.Errorf("reading the history: %w", err)
 		}
 	}
+	opts.tell(Progress{Phase: "checking"})
 	findings := append(repo.Findings, recordFindings(repo.Config, repo.Records, rules, opts.Workers, memo)...)
 	findings = append(findings, policy.AcrossRecords(repo.Config, repo.Records, rules)...)
 	// At most diag.MaxPerRule findings of a rule per file, the rest

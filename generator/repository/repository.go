@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/decode"
@@ -51,6 +52,10 @@ type Options struct {
 	// Reuse, when set, keeps the records of a previous load whose files
 	// did not change, for a preview that reloads at every save.
 	Reuse *Reuse
+	// Parsed, when set, is told how many of the record files are read,
+	// after each one, from the goroutines that read them: for a progress
+	// line on a terminal.
+	Parsed func(done, total int)
 }
 
 // Reuse is a previous load and what changed since: the files of Previous
@@ -273,7 +278,11 @@ func parseAll(ctx context.Context, fsys fs.FS, files []string, limits config.Lim
 	// part of what a cached parse is keyed by.
 	p.cacheKey = fmt.Sprintf("%+v", p.limits)
 	results := make([]result, len(files))
+	var done atomic.Int64
 	err := parallel.For(ctx, len(files), opts.Workers, func(i int) {
+		if opts.Parsed != nil {
+			defer func() { opts.Parsed(int(done.Add(1)), len(files)) }()
+		}
 		if r, ok := previous[files[i]]; ok && !opts.Reuse.Changed[files[i]] {
 			results[i] = r
 			return
