@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 
 	"github.com/changebook/changebook/generator/audit"
@@ -221,16 +222,32 @@ func cacheSecret(e *env) ([]byte, error) {
 }
 
 // buildIdentity names this binary (the parse limits are part of each
-// entry's key). A released
-// version is named by its version; a development build by its executable's
-// size and time, so that a rebuilt binary never trusts entries made by the
-// code it replaced.
+// entry's key), for the parse cache: entries made by other code are never
+// trusted.
 func buildIdentity() string {
-	id := fmt.Sprintf("%s %s", version(), runtime.Version())
-	if exe, err := os.Executable(); err == nil {
-		if info, err := os.Stat(exe); err == nil {
-			id += fmt.Sprintf(" %d %d", info.Size(), info.ModTime().UnixNano())
-		}
+	info, _ := debug.ReadBuildInfo()
+	var exe fs.FileInfo
+	if path, err := os.Executable(); err == nil {
+		exe, _ = os.Stat(path)
+	}
+	return identityOf(info, exe, runtime.Version())
+}
+
+// identityOf is the identity of a binary with build information info
+// (nil: none), its executable exe (nil: unknown) and Go version goVersion.
+// A module installed at a version (go install …@v1.2.0, as CI does on
+// every run) is named by that version and the module's checksum, which
+// pin its code, so that a CI runner's fresh install trusts the cache the
+// last run saved; anything else (make build, go build in a clone) by its
+// executable's size and time too, so that a rebuilt binary never trusts
+// entries made by the code it replaced.
+func identityOf(info *debug.BuildInfo, exe fs.FileInfo, goVersion string) string {
+	if info != nil && info.Main.Sum != "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return fmt.Sprintf("%s %s %s %s", info.Main.Path, info.Main.Version, info.Main.Sum, goVersion)
+	}
+	id := fmt.Sprintf("%s %s", versionOf(info, releaseVersion), goVersion)
+	if exe != nil {
+		id += fmt.Sprintf(" %d %d", exe.Size(), exe.ModTime().UnixNano())
 	}
 	return id
 }

@@ -33,8 +33,10 @@ func TestWorkflows(t *testing.T) {
 			On   map[string]any `yaml:"on"`
 			Jobs map[string]struct {
 				Steps []struct {
-					Uses string `yaml:"uses"`
-					Run  string `yaml:"run"`
+					Uses string            `yaml:"uses"`
+					Run  string            `yaml:"run"`
+					With map[string]string `yaml:"with"`
+					Env  map[string]string `yaml:"env"`
 				} `yaml:"steps"`
 			} `yaml:"jobs"`
 		}
@@ -57,6 +59,23 @@ func TestWorkflows(t *testing.T) {
 			for _, in := range []string{"version", "path", "strict", "require", "deploy"} {
 				if inputs[in] == nil {
 					t.Errorf("the reusable workflow has no %s input", in)
+				}
+			}
+			// Both jobs keep the parse cache between runs, by the version
+			// installed, and trust it under the cache-key secret.
+			for _, name := range []string{"check", "pages"} {
+				cached, keyed := false, false
+				for _, step := range wf.Jobs[name].Steps {
+					if strings.HasPrefix(step.Uses, "actions/cache@") && step.With["path"] == "~/.cache/changebook" &&
+						strings.Contains(step.With["key"], "steps.changebook.outputs.version") {
+						cached = true
+					}
+					if strings.Contains(step.Run, "changebook check") || strings.Contains(step.Run, "changebook build") {
+						keyed = step.Env["CHANGEBOOK_CACHE_KEY"] == "${{ secrets.cache-key }}"
+					}
+				}
+				if !cached || !keyed {
+					t.Errorf("the reusable workflow's %s job: cache kept by version %v, its secret given %v", name, cached, keyed)
 				}
 			}
 			text := string(data)
