@@ -87,6 +87,8 @@ func FuzzAddEntry(f *testing.F) {
 	f.Add([]byte("---\nsigns: {\n  a: { by: b, notes: \"}\" }, # }\n}\n---\n"))
 	f.Add([]byte("+++\nsigns = { a = { by = 'it''s' } }\n+++\n"))
 	f.Add([]byte("{\"signs\": {\"a\": {}}}\n\n"))
+	// A flow mapping at the root: the entry after it would be ignored.
+	f.Add([]byte("---\n{}\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, findings := Parse("x.md", data, Limits{})
 		if len(findings) > 0 || doc.Root == nil || len(doc.Root.Pairs) > 0 && doc.Root.Pairs[0].KeyPos.Col != 1 {

@@ -363,3 +363,29 @@ func TestTooManyValuesBlamesAliasesOnlyWhenThereAreAny(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLIgnoresNothingAfterTheRootValue: yaml.v3 reads a root `{…}`,
+// `[…]` or quoted string and silently drops every line after it; such a
+// front matter is a syntax error at the first dropped line, since the
+// fields there (sign-offs among them) would be lost without a word.
+func TestYAMLIgnoresNothingAfterTheRootValue(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		line int // 0: no finding
+	}{
+		{"---\n{id: CHG-0001, title: X}\nsignoffs:\n  request: {by: alice}\n---\n", 3},
+		{"---\n{id: CHG-0001,\n  title: X}\n\n# a comment\ntype: normal\n---\n", 6},
+		{"---\n[a, b]\nc: d\n---\n", 3},
+		{"---\n'just text'\nid: CHG-1\n---\n", 3},
+		{"---\n{id: CHG-0001, title: X}\n# only a comment after it\n\n---\n", 0},
+		{"---\nid: CHG-0001\nsignoffs: {request: {by: alice}}\n---\n", 0},
+	} {
+		_, findings := Parse("x.md", []byte(tc.text), Limits{})
+		switch {
+		case tc.line == 0 && len(findings) > 0:
+			t.Errorf("%q: %v", tc.text, findings)
+		case tc.line > 0 && (len(findings) != 1 || findings[0].Rule != RuleSyntax || findings[0].Pos.Line != tc.line):
+			t.Errorf("%q: %v, want one %s at line %d", tc.text, findings, RuleSyntax, tc.line)
+		}
+	}
+}

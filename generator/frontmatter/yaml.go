@@ -1,8 +1,12 @@
 package frontmatter
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +29,14 @@ func (d *decoder) yaml(data []byte) *Node {
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return &Node{Kind: Null}
+	}
+	if root := doc.Content[0]; root.Style&yaml.FlowStyle != 0 || root.Kind == yaml.ScalarNode {
+		if line, ok := yamlTrailing(data); ok {
+			d.c.Errorf(diag.Pos{Line: line + d.lineOffset, Col: 1}, RuleSyntax,
+				"write every field on a line of its own (key: value), or put them all inside the braces",
+				"YAML reads only the front matter's first value, which ends before line %d, and ignores what follows: these fields would be lost", line+d.lineOffset)
+			return nil
+		}
 	}
 	n, err := d.yamlNode(doc.Content[0], 0)
 	if err != nil {
@@ -144,4 +156,31 @@ func firstUnprintable(data []byte) (int, string) {
 		i += size
 	}
 	return -1, ""
+}
+
+// yamlTrailing reports the first line of data (1-based) that follows a
+// complete root value, such as fields after a `{…}` on the first line:
+// yaml.v3 reads the root value and silently ignores the rest, which would
+// drop those fields (a record's sign-offs among them) without a word. A
+// second document read from the stream says whether anything follows;
+// the line is the shortest prefix of lines in which something does.
+func yamlTrailing(data []byte) (int, bool) {
+	follows := func(text []byte) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(text))
+		var first, second yaml.Node
+		if dec.Decode(&first) != nil {
+			return false
+		}
+		err := dec.Decode(&second)
+		return err != nil && !errors.Is(err, io.EOF)
+	}
+	if !follows(data) {
+		return 0, false
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	// follows is false for prefixes that end inside the root value and
+	// for those that end before the first trailing line, true from that
+	// line on.
+	k := sort.Search(len(lines), func(k int) bool { return follows(bytes.Join(lines[:k+1], nil)) })
+	return k + 1, true
 }
