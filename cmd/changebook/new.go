@@ -78,7 +78,7 @@ meet, and the date scheme makes it rare.`,
 				return &usageError{err: fmt.Errorf("%s is not a configuration repository (it has no %s and no records folder): if it is part of the title, put the title in quotes: changebook new %s",
 					args[1], config.File, shellQuote(strings.Join(args, " "))), command: cmd.CommandPath()}
 			}
-			return runNew(cmd, e, opts, opts.title)
+			return runNew(cmd, e, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -95,7 +95,8 @@ meet, and the date scheme makes it rare.`,
 	return cmd
 }
 
-func runNew(cmd *cobra.Command, e *env, opts *newOptions, title string) error {
+func runNew(cmd *cobra.Command, e *env, opts *newOptions) error {
+	title := opts.title
 	if strings.ContainsAny(title, "\r\n") {
 		return fmt.Errorf("the title must be one line")
 	}

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/config"
+	"github.com/changebook/changebook/generator/repository"
 )
 
 // Every command names its configuration repository the same way: an
@@ -55,6 +55,5 @@ func looksLikeRepository(dir string) bool {
 	if cfg.Exists {
 		return true
 	}
-	info, err := fs.Stat(fsys, cfg.Records)
-	return err == nil && info.IsDir()
+	return repository.CheckFolder(fsys, cfg.Records) == nil
 }

@@ -115,7 +115,7 @@ holds (check reports sign-offs committed by someone else).`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return runSign(cmd, e, opts, opts.id, opts.stage)
+			return runSign(cmd, e, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -156,7 +156,8 @@ var stageFlags = map[string]record.Stage{
 	"security-review": record.Validation, "outcome": record.Documentation,
 }
 
-func runSign(cmd *cobra.Command, e *env, opts *signOptions, id string, stage record.Stage) error {
+func runSign(cmd *cobra.Command, e *env, opts *signOptions) error {
+	id, stage := opts.id, opts.stage
 	for flag, want := range stageFlags {
 		if cmd.Flags().Changed(flag) && stage != want {
 			return &usageError{err: fmt.Errorf("--%s goes with the %s stage, not %s", flag, want, stage), command: cmd.CommandPath()}

@@ -177,10 +177,18 @@ func yamlTrailing(data []byte) (int, bool) {
 	if !follows(data) {
 		return 0, false
 	}
-	lines := bytes.SplitAfter(data, []byte("\n"))
+	var ends []int // where each line ends, its line break included
+	for i, b := range data {
+		if b == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] < len(data) {
+		ends = append(ends, len(data))
+	}
 	// follows is false for prefixes that end inside the root value and
 	// for those that end before the first trailing line, true from that
 	// line on.
-	k := sort.Search(len(lines), func(k int) bool { return follows(bytes.Join(lines[:k+1], nil)) })
+	k := sort.Search(len(ends), func(k int) bool { return follows(data[:ends[k]]) })
 	return k + 1, true
 }
