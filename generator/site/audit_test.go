@@ -15,8 +15,9 @@ import (
 )
 
 // rowsUnder returns the text of each table row inside the element with id
-// under on page, its cells joined by " | ", keyed by its first cell.
-func rowsUnder(t *testing.T, page []byte, under string) map[string]string {
+// under on page, its cells joined by " | ", keyed by its first keyCells
+// cells joined the same way.
+func rowsUnder(t *testing.T, page []byte, under string, keyCells int) map[string]string {
 	t.Helper()
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
@@ -45,35 +46,36 @@ func rowsUnder(t *testing.T, page []byte, under string) map[string]string {
 				cells = append(cells, strings.Join(strings.Fields(textOf(c)), " "))
 			}
 		}
-		if len(cells) > 0 {
-			rows[cells[0]] = strings.Join(cells, " | ")
+		if len(cells) >= keyCells {
+			rows[strings.Join(cells[:keyCells], " | ")] = strings.Join(cells, " | ")
 		}
 	})
 	return rows
 }
 
-// TestPersonPageSaysWhatTheySigned: each record on a person's page says
-// the role they signed in, when, and what they decided at that stage.
+// TestPersonPageSaysWhatTheySigned: each sign-off on a person's page (one
+// row a change and stage) says the role they signed in, when, and what
+// they decided at that stage.
 func TestPersonPageSaysWhatTheySigned(t *testing.T) {
 	out := fixture(t)
 	for _, c := range []struct {
-		page, section, id string
-		want              []string
+		page, stage, id string
+		want            []string
 	}{
-		{"people/bob/index.html", "stage-evaluation", "CHG-0001", []string{"change-manager", "2026-03-02", "approved"}},
-		{"people/alice/index.html", "stage-implementation", "CHG-0001", []string{"developer", "2026-03-10", "tested"}},
-		{"people/alice/index.html", "stage-request", "CHG-0002", []string{"developer", "2026-03-20"}},
-		{"people/dave/index.html", "stage-validation", "CHG-0001", []string{"system-user", "2026-03-11", "security review passed"}},
-		{"people/alice/index.html", "stage-documentation", "CHG-0001", []string{"developer", "2026-03-12", "successful"}},
+		{"people/bob/index.html", "Evaluated", "CHG-0001", []string{"change-manager", "2026-03-02", "approved"}},
+		{"people/alice/index.html", "Implemented", "CHG-0001", []string{"developer", "2026-03-10", "tested"}},
+		{"people/alice/index.html", "Requested", "CHG-0002", []string{"developer", "2026-03-20"}},
+		{"people/dave/index.html", "Validated", "CHG-0001", []string{"system-user", "2026-03-11", "security review passed"}},
+		{"people/alice/index.html", "Documented", "CHG-0001", []string{"developer", "2026-03-12", "successful"}},
 	} {
-		row, ok := rowsUnder(t, out.Files[c.page], c.section)[c.id]
+		row, ok := rowsUnder(t, out.Files[c.page], "signoffs", 2)[c.id+" | "+c.stage]
 		if !ok {
-			t.Errorf("%s %s: no row for %s", c.page, c.section, c.id)
+			t.Errorf("%s: no row for %s %s", c.page, c.id, c.stage)
 			continue
 		}
 		for _, w := range c.want {
 			if !strings.Contains(row, w) {
-				t.Errorf("%s %s: the row of %s reads %q; want %q in it", c.page, c.section, c.id, row, w)
+				t.Errorf("%s: the row of %s %s reads %q; want %q in it", c.page, c.id, c.stage, row, w)
 			}
 		}
 	}

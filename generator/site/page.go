@@ -17,6 +17,9 @@ type page struct {
 	// home page's and the changes page's data read every change, and a
 	// preview renders them only when asked.
 	makeData func() any
+	// pager, for a page of a list, says where it stands among the list's
+	// pages; the layout links its neighbours.
+	pager *Pager
 }
 
 // PageData is what a page template receives.
@@ -32,8 +35,10 @@ type PageData struct {
 	// SourceURL links a record page to its file on the forge when
 	// repo_url is set.
 	SourceURL string
-	assets    map[string]string
-	section   string // the navigation entry of the page
+	// Pager is the page's place in its list, nil for a page of no list.
+	Pager   *Pager
+	assets  map[string]string
+	section string // the navigation entry of the page
 }
 
 // Asset returns the content-hashed path of a theme asset ("main.css").
@@ -70,6 +75,7 @@ func renderPage(tmpl *templates, m *Model, p page, assetPaths map[string]string)
 		Data:    p.data,
 		assets:  assetPaths,
 		section: p.nav,
+		Pager:   p.pager,
 	}
 	for _, n := range navigation {
 		n.Current = n.Path == p.nav

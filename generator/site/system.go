@@ -10,7 +10,13 @@ import (
 // auditor asks of them first.
 type SystemPage struct {
 	*System
-	ByStatus []Count
+	// Pager is the page's place among the pages of the system's changes,
+	// Rows the changes it shows.
+	Pager *Pager
+	Rows  []*Change
+	// The rest is on the first page only. Summary counts its changes by
+	// status, level and month.
+	Summary *Summary
 	// OpenRisks are the risks of its changes that are neither documented
 	// nor rejected, highest first, at most progressLimit; OpenRiskCount
 	// counts them all.
@@ -27,24 +33,30 @@ type SystemPage struct {
 	LastDate record.Date
 }
 
+// systemListPage is page k of the system's page, whose root is root:
+// the first has the figures, every one a page of its changes.
+func (m *Model) systemListPage(s *System, k int, root string, p *Pager) SystemPage {
+	sp := SystemPage{System: s}
+	if k == 1 {
+		sp = m.systemPage(s)
+		sp.Summary = systemSummary(s, root)
+	}
+	sp.Pager, sp.Rows = p, pageRows(s.Changes, k)
+	return sp
+}
+
+// systemPage is the figures of the first page of s.
 func (m *Model) systemPage(s *System) SystemPage {
 	sp := SystemPage{System: s}
-	status := map[record.Status]int{}
 	on := map[*Change]bool{}
 	for _, c := range s.Changes {
 		on[c] = true
-		status[c.Status]++
 		if c.windowUpcoming() {
 			sp.Upcoming = append(sp.Upcoming, c)
 		}
 		if impl := c.Record.Signoffs.Implementation; impl != nil && !impl.Date.IsZero() &&
 			(sp.Last == nil || sp.LastDate.Before(impl.Date)) {
 			sp.Last, sp.LastDate = c, impl.Date
-		}
-	}
-	for _, st := range record.Statuses {
-		if n := status[st]; n > 0 {
-			sp.ByStatus = append(sp.ByStatus, Count{string(st), n})
 		}
 	}
 	for _, r := range m.Risks() {

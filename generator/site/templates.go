@@ -24,7 +24,6 @@ type templates struct {
 
 type (
 	rowKey struct {
-		root   string
 		change *Change
 		closed bool
 	}
@@ -54,10 +53,23 @@ func (t *templates) memo(key any, name string, data any) (template.HTML, error) 
 
 // row renders the table row of c for pages whose root is root, with its
 // closing date if closed (a table of changes in progress has no such
-// column: it would always be empty).
+// column: it would always be empty). A change's row shows on pages at
+// several depths (the changes list and its pages, its systems' pages,
+// the dashboard): it is rendered once, with rootMarker for the root, and
+// each page puts its own root in the marker's place.
 func (t *templates) row(root string, c *Change, closed bool) (template.HTML, error) {
-	return t.memo(rowKey{root, c, closed}, "change-row", map[string]any{"Root": root, "Change": c, "Closed": closed})
+	html, err := t.memo(rowKey{c, closed}, "change-row", map[string]any{"Root": rootMarker, "Change": c, "Closed": closed})
+	if err != nil {
+		return "", err
+	}
+	// Only a link's start has the marker: the text of a record cannot
+	// write href=" (html/template escapes the quote).
+	return template.HTML(strings.ReplaceAll(string(html), `href="`+rootMarker, `href="`+root)), nil
 }
+
+// rootMarker stands for a page's root in a row rendered for any page: a
+// relative path html/template passes unchanged into an href.
+const rootMarker = "changebook-root-marker/"
 
 // nav renders the main navigation of page p.
 func (t *templates) nav(p *PageData) (template.HTML, error) {
