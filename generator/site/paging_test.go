@@ -334,3 +334,32 @@ func TestEveryPageIsSmallAt10k(t *testing.T) {
 	}
 	t.Logf("%d pages, the largest %s at %d bytes", pages, largest, size)
 }
+
+// TestPagesOfListsAreServedAndMapped: the pages of a list past the first
+// are in sitemap.xml, their links lead to pages, and the preview serves
+// them, the bytes a build writes. The fixture with 99 more changes to api,
+// all requested by alice: the changes list, api's and alice's pages have
+// two pages each.
+func TestPagesOfListsAreServedAndMapped(t *testing.T) {
+	fsys := withFiles(t, "testdata/repo", overlappingRecords(1, 99))
+	out := renderRepo(t, fsys)
+	checkLinks(t, out)
+	sitemap := string(out.Files["sitemap.xml"])
+	lazy, err := NewLazy(context.Background(), modelOf(t, fsys), Options{Theme: theme.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"changes/page/2/index.html", "systems/api/page/2/index.html", "people/alice/page/2/index.html"} {
+		want, ok := out.Files[name]
+		if !ok {
+			t.Errorf("no %s", name)
+			continue
+		}
+		if loc := "<loc>https://changes.example.com/records/" + strings.TrimSuffix(name, "index.html") + "</loc>"; !strings.Contains(sitemap, loc) {
+			t.Errorf("sitemap.xml has no %s", loc)
+		}
+		if got, ok, err := lazy.File(context.Background(), name); err != nil || !ok || !bytes.Equal(got, want) {
+			t.Errorf("the preview's %s: found %v, error %v, the build's bytes %v", name, ok, err, bytes.Equal(got, want))
+		}
+	}
+}

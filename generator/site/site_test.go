@@ -151,7 +151,13 @@ func TestRenderIsDeterministic(t *testing.T) {
 // relative URL must name a file of the site, and a fragment an element of
 // the page it leads to.
 func TestLinksLeadToPages(t *testing.T) {
-	out := fixture(t)
+	checkLinks(t, fixture(t))
+}
+
+// checkLinks checks every link and resource of every page of out, as
+// TestLinksLeadToPages says.
+func checkLinks(t *testing.T, out *MemorySink) {
+	t.Helper()
 	ids := map[string]map[string]bool{}
 	docs := map[string]*html.Node{}
 	for name, data := range out.Files {
