@@ -148,3 +148,30 @@ func TestBrowserKeyboard(t *testing.T) {
 		t.Errorf("Enter on the id column's button: aria-sort %q; want ascending", sorted)
 	}
 }
+
+// TestBrowserPagedList: with JavaScript on, a page of a list of many
+// keeps the count the page was written with (the rows of how many it
+// shows, not the rows of the page), has no in-page sort, and its pager's
+// links lead to the next page. The fixture with 99 more changes: 102
+// changes, two pages.
+func TestBrowserPagedList(t *testing.T) {
+	srv := serveSite(t, renderRepo(t, withFiles(t, "testdata/repo", overlappingRecords(1, 99))))
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#changes`))
+	if count := run(t, ctx, chromedp.Text(`[data-count="changes"]`)); count != "Changes 1–100 of 102" {
+		t.Errorf("changes/ counts %q; want Changes 1–100 of 102", count)
+	}
+	if run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#changes button.sort") !== null`)) {
+		t.Error("a table of two pages has sort buttons")
+	}
+	do(t, ctx, chromedp.Click(`.pager a[rel="next"]`), chromedp.WaitVisible(`.pager [aria-current="page"]`))
+	path := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))
+	current := run(t, ctx, chromedp.Text(`.pager [aria-current="page"]`))
+	count := run(t, ctx, chromedp.Text(`[data-count="changes"]`))
+	if path != "/changes/page/2/" || current != "2" || count != "Changes 101–102 of 102" {
+		t.Errorf("next leads to %s, page %q counting %q; want /changes/page/2/, page 2, Changes 101–102 of 102", path, current, count)
+	}
+	if rows := run(t, ctx, chromedp.Evaluate[[]string](visibleRows)); len(rows) != 2 {
+		t.Errorf("page 2 shows %d rows; want 2", len(rows))
+	}
+}

@@ -76,7 +76,16 @@ export function initFilters(form: HTMLFormElement): void {
   // "3 of 10 changes").
   const noun = form.dataset.noun ?? "change";
 
+  // The count the page was written with: one page of a list of many says
+  // which rows of how many it shows, which counting this page's rows
+  // would lose.
+  const written = count?.textContent ?? "";
   const apply = (state: State): void => {
+    if (count && !fields.some((f) => state[f])) {
+      for (const row of Array.from(body.rows)) row.hidden = false;
+      count.textContent = written;
+      return;
+    }
     let shown = 0;
     for (const row of Array.from(body.rows)) {
       const visible = matches(row, state);
