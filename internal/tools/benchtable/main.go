@@ -3,13 +3,16 @@
 // memory, and its ratio to a naive reference measured in the same run
 // (decode the front matter with yaml.v3, render the body with goldmark,
 // write one page per record: the least any generator does), because
-// absolute times on shared machines drift. `make bench` runs it.
+// absolute times on shared machines drift. It names the largest HTML page
+// of each site and, in Chromium, how long the heaviest list page takes to
+// load against a record page. `make bench` runs it.
 //
-//	go run ./internal/tools/benchtable -bin bin/changebook -sizes 1000,10000
+//	go run ./internal/tools/benchtable -bin bin/changebook -sizes 1000,10000,100000
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -195,7 +198,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 				}
 			}
 		}
+		sizes, err := pageSizes(site("site"))
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t\t\t\t\n", n, "largest HTML page: "+sizes.largest.path, kilobytes(sizes.largest.size))
 		if *browser {
+			fmt.Fprintf(stderr, "%d records: loading pages in Chromium...\n", n)
+			loads, err := pageLoads(site("site"), sizes.heaviestList.path, sizes.record.path)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t\t\t\t\n", n, "Chromium load, a record page: "+sizes.record.path, loads[1].Round(time.Millisecond))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t\t\t\t\n", n, "Chromium load, heaviest list page: "+sizes.heaviestList.path, loads[0].Round(time.Millisecond))
+			fmt.Fprintf(tw, "%d\t%s\t%.2fx\t\t\t\t\n", n, "  heaviest list page / record page", loads[0].Seconds()/loads[1].Seconds())
 			fmt.Fprintf(stderr, "%d records: first search queries in Chromium...\n", n)
 			first, page, err := searchBytes(site("site"))
 			if err != nil {
@@ -240,7 +258,7 @@ var (
 // over the site at dir: the most bytes any of its first queries fetched,
 // from the header's box and on the search page with its facets.
 func searchBytes(dir string) (first, page float64, err error) {
-	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^BenchmarkSearchBrowser$", "-benchtime", "1x")
+	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^BenchmarkSearchBrowser$", "-benchtime", "1x", "-timeout", browserTimeout)
 	c.Env = append(os.Environ(), "CHANGEBOOK_SEARCH_SITE="+dir)
 	out, err := c.CombinedOutput()
 	if err != nil {
@@ -258,6 +276,98 @@ func searchBytes(dir string) (first, page float64, err error) {
 		return 0, 0, fmt.Errorf("browser benchmark printed no figures: %s", out)
 	}
 	return first, page, nil
+}
+
+// browserTimeout bounds a browser benchmark: go test's default of ten
+// minutes is too short for the pages of 100,000 records.
+const browserTimeout = "60m"
+
+// sitePage is an HTML page of a built site and its size in bytes.
+type sitePage struct {
+	path string // within the site: "risks/index.html"
+	size int64
+}
+
+// sitePages are the pages of a site that the table names.
+type sitePages struct {
+	largest      sitePage // of every HTML page
+	heaviestList sitePage // the largest page of a list: changes, risks, mitigations, a system's, a person's
+	record       sitePage // a record page of the median size
+}
+
+// listPage matches the pages of the site's lists, their first pages and
+// the next ones (risks/page/2/index.html).
+var listPage = regexp.MustCompile(`^((changes|risks|mitigations)|(systems|people)/[^/]+)/(page/[0-9]+/)?index\.html$`)
+
+// recordPage matches the page of one change.
+var recordPage = regexp.MustCompile(`^changes/[^/]+/index\.html$`)
+
+// pageSizes finds the pages of the site at dir that the table names.
+func pageSizes(dir string) (sitePages, error) {
+	var found sitePages
+	var records []sitePage
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		page := sitePage{filepath.ToSlash(rel), info.Size()}
+		if page.size > found.largest.size {
+			found.largest = page
+		}
+		if listPage.MatchString(page.path) && page.size > found.heaviestList.size {
+			found.heaviestList = page
+		}
+		if recordPage.MatchString(page.path) {
+			records = append(records, page)
+		}
+		return err
+	})
+	if err != nil {
+		return found, err
+	}
+	if len(records) == 0 || found.heaviestList.path == "" {
+		return found, fmt.Errorf("%s has no record page or no list page", dir)
+	}
+	slices.SortFunc(records, func(a, b sitePage) int { return cmp.Or(cmp.Compare(a.size, b.size), strings.Compare(a.path, b.path)) })
+	found.record = records[len(records)/2]
+	return found, nil
+}
+
+// kilobytes writes a size in bytes as the table shows it.
+func kilobytes(n int64) string {
+	return fmt.Sprintf("%.0f KB", float64(n)/1024)
+}
+
+var loadMetric = regexp.MustCompile(`([\d.]+) load-ms-([0-9]+)`)
+
+// pageLoads runs the page-load benchmark of the generator/site package
+// over the pages of the site at dir: how long Chromium takes to load and
+// render each, the median of three loads, in the order given.
+func pageLoads(dir string, pages ...string) ([]time.Duration, error) {
+	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^BenchmarkPageLoadBrowser$", "-benchtime", "1x", "-timeout", browserTimeout)
+	c.Env = append(os.Environ(), "CHANGEBOOK_LOAD_SITE="+dir, "CHANGEBOOK_LOAD_PAGES="+strings.Join(pages, ","))
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("browser benchmark: %v: %s", err, out)
+	}
+	loads := make([]time.Duration, len(pages))
+	for _, m := range loadMetric.FindAllStringSubmatch(string(out), -1) {
+		ms, _ := strconv.ParseFloat(m[1], 64)
+		if i, _ := strconv.Atoi(m[2]); i < len(loads) {
+			loads[i] = time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	for i, d := range loads {
+		if d == 0 {
+			return nil, fmt.Errorf("browser benchmark printed no figure for %s: %s", pages[i], out)
+		}
+	}
+	return loads, nil
 }
 
 // measure runs a command and returns its wall time, peak resident

@@ -59,3 +59,46 @@ func pages(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// TestPageSizesNamesThePages: the largest page of all, the largest list
+// page (a page of a paged list counts, a record page does not) and the
+// record page of the median size.
+func TestPageSizesNamesThePages(t *testing.T) {
+	dir := t.TempDir()
+	for name, size := range map[string]int{
+		"index.html":                     50,
+		"search/index.html":              10,
+		"changes/index.html":             300,
+		"changes/page/2/index.html":      400,
+		"risks/index.html":               200,
+		"people/alice/index.html":        350,
+		"changes/CHG-1/index.html":       100,
+		"changes/CHG-2/index.html":       900, // a record page with many risks: the largest, not a list
+		"changes/CHG-3/index.html":       120,
+		"changes.json":                   5000, // not HTML
+		"assets/main.css":                4000,
+		"systems/api/page/3/index.html":  380,
+		"systems/index.html":             390, // the list of systems, not of changes
+		"people/alice/history/page.html": 20,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := pageSizes(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sitePages{
+		largest:      sitePage{"changes/CHG-2/index.html", 900},
+		heaviestList: sitePage{"changes/page/2/index.html", 400},
+		record:       sitePage{"changes/CHG-3/index.html", 120},
+	}
+	if got != want {
+		t.Errorf("pageSizes = %+v; want %+v", got, want)
+	}
+}
