@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"sync/atomic"
@@ -220,4 +221,12 @@ func (s *countingSink) WriteFile(name string, data []byte) error {
 	err := s.Sink.WriteFile(name, data)
 	s.tell(Progress{Phase: "writing the site", Done: int(s.written.Add(1))})
 	return err
+}
+
+// Create streams a file of the site where the sink can (an export of
+// 100,000 records), counted as it is opened.
+func (s *countingSink) Create(name string) (io.WriteCloser, error) {
+	f, err := site.CreateFile(s.Sink, name)
+	s.tell(Progress{Phase: "writing the site", Done: int(s.written.Add(1))})
+	return f, err
 }

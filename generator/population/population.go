@@ -13,6 +13,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/changebook/changebook/generator/audit"
@@ -192,65 +193,128 @@ var Formats = []string{"csv", "json"}
 // changes.csv or changes.json, one row per change with every stage's
 // signer, roles, date, detail and provenance.
 func Encode(format string, changes []Change) ([]byte, error) {
+	var b bytes.Buffer
+	e, err := NewEncoder(&b, format)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Write(changes); err != nil {
+		return nil, err
+	}
+	if err := e.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// An Encoder writes a population in one of Formats as it is made, a few
+// changes at a time: the site's changes.json of 100,000 records is over
+// 200 MB, which a build need not hold. The bytes are Encode's.
+type Encoder struct {
+	w       io.Writer
+	csv     *csv.Writer // nil for JSON
+	written int         // changes written
+}
+
+// NewEncoder starts a population in format on w; for CSV it writes the
+// header.
+func NewEncoder(w io.Writer, format string) (*Encoder, error) {
 	switch format {
 	case "csv":
-		return encodeCSV(changes)
+		e := &Encoder{w: w, csv: csv.NewWriter(w)}
+		return e, e.csv.Write(csvHeader())
 	case "json":
-		if changes == nil {
-			changes = []Change{} // [], not null: a period with no changes is an empty list
-		}
-		js, err := json.MarshalIndent(changes, "", "  ")
-		return append(js, '\n'), err
+		return &Encoder{w: w}, nil
 	}
 	return nil, fmt.Errorf("unknown export format %q: use csv or json", format)
 }
 
-// encodeCSV writes one row per change with each stage's signer, role,
-// date, detail, notes, evidence and provenance: the population auditors
-// sample from, with what changes.json has.
-func encodeCSV(changes []Change) ([]byte, error) {
+// Write writes the next changes of the population.
+func (e *Encoder) Write(changes []Change) error {
+	if e.csv != nil {
+		for _, c := range changes {
+			if err := e.csv.Write(csvRow(c)); err != nil {
+				return err
+			}
+		}
+		e.csv.Flush()
+		return e.csv.Error()
+	}
+	// The elements of json.MarshalIndent(changes, "", "  "), each indented
+	// one level, between "[\n" and "\n]".
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	for _, c := range changes {
+		js, err := json.MarshalIndent(c, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if e.written == 0 {
+			b.WriteString("[\n  ")
+		} else {
+			b.WriteString(",\n  ")
+		}
+		b.Write(js)
+		e.written++
+	}
+	_, err := e.w.Write(b.Bytes())
+	return err
+}
+
+// Close ends the population; it does not close the writer.
+func (e *Encoder) Close() error {
+	if e.csv != nil {
+		e.csv.Flush()
+		return e.csv.Error()
+	}
+	end := "\n]\n"
+	if e.written == 0 {
+		end = "[]\n" // not null: a period with no changes is an empty list
+	}
+	_, err := io.WriteString(e.w, end)
+	return err
+}
+
+// csvHeader names the columns of the CSV: each change's fields, then each
+// stage's signer, name, roles, date, detail, notes, evidence, commit and
+// provenance: the population auditors sample from, with what
+// changes.json has.
+func csvHeader() []string {
 	header := []string{"id", "title", "type", "status", "systems", "customer_data", "highest_risk", "pull_request", "url"}
 	for _, s := range record.Stages {
 		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail",
 			string(s)+"_notes", string(s)+"_evidence", string(s)+"_commit", string(s)+"_provenance")
 	}
-	if err := w.Write(header); err != nil {
-		return nil, err
+	return header
+}
+
+// csvRow is the CSV row of c.
+func csvRow(c Change) []string {
+	customer := ""
+	if c.CustomerData != nil {
+		customer = map[bool]string{true: "true", false: "false"}[*c.CustomerData]
 	}
-	for _, c := range changes {
-		customer := ""
-		if c.CustomerData != nil {
-			customer = map[bool]string{true: "true", false: "false"}[*c.CustomerData]
+	row := []string{c.ID, c.Title, c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
+	for _, s := range record.Stages {
+		so, ok := c.Signoffs.of(s)
+		if !ok {
+			row = append(row, "", "", "", "", "", "", "", "", "")
+			continue
 		}
-		row := []string{c.ID, c.Title, c.Type, c.Status, strings.Join(c.Systems, " "), customer, c.HighestRisk, c.PullRequest, c.URL}
-		for _, s := range record.Stages {
-			so, ok := c.Signoffs.of(s)
-			if !ok {
-				row = append(row, "", "", "", "", "", "", "", "", "")
-				continue
-			}
-			provenance := so.Provenance
-			if so.CommittedBy != "" {
-				provenance += ": " + so.CommittedBy
-			}
-			if so.UnknownBecause != "" {
-				provenance += ": " + so.UnknownBecause
-			}
-			row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Notes, so.Evidence, so.Commit, provenance)
+		provenance := so.Provenance
+		if so.CommittedBy != "" {
+			provenance += ": " + so.CommittedBy
 		}
-		// Every cell, not only free text: ids, handles and system names
-		// follow patterns the repository chooses.
-		for i := range row {
-			row[i] = csvSafe(row[i])
+		if so.UnknownBecause != "" {
+			provenance += ": " + so.UnknownBecause
 		}
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
+		row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Notes, so.Evidence, so.Commit, provenance)
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	// Every cell, not only free text: ids, handles and system names
+	// follow patterns the repository chooses.
+	for i := range row {
+		row[i] = csvSafe(row[i])
+	}
+	return row
 }
 
 // csvSafe defuses spreadsheet formulas: a title such as "=HYPERLINK(...)"

@@ -21,7 +21,7 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	changes := []Change{{ID: "=1+1", Systems: []string{"-api"}, Title: `=HYPERLINK("https://evil.example","click")`, Signoffs: Signoffs{
 		{record.Request, Signoff{By: "+cmd|' /C calc'!A0", Name: "@SUM(1+1)", Date: "2026-11-02", Notes: "=cmd", Evidence: "-x"}},
 	}}}
-	data, err := encodeCSV(changes)
+	data, err := Encode("csv", changes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,4 +156,53 @@ func objectKeys(t *testing.T, raw json.RawMessage) []string {
 		}
 	}
 	return keys
+}
+
+// TestEncoderWritesWhatEncodeWrites: a population written a few changes at a
+// time, as the site streams its exports, is byte for byte what Encode
+// writes of it whole (for JSON, json.MarshalIndent's), and an empty one
+// is [] and the CSV header.
+func TestEncoderWritesWhatEncodeWrites(t *testing.T) {
+	repo, err := repository.Load(context.Background(), os.DirFS("../site/testdata/repo"), repository.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := Of(repo.Config, repo.Records, nil)
+	if len(changes) < 3 {
+		t.Fatalf("the fixture has %d changes; the test needs 3", len(changes))
+	}
+	indented, err := json.MarshalIndent(changes, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range Formats {
+		for _, population := range [][]Change{changes, nil} {
+			whole, err := Encode(format, population)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			e, err := NewEncoder(&b, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for chunk := range slices.Chunk(population, 2) {
+				if err := e.Write(chunk); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != string(whole) {
+				t.Errorf("%s of %d changes written 2 at a time:\n%s\nwant\n%s", format, len(population), b.String(), whole)
+			}
+		}
+	}
+	if js, _ := Encode("json", changes); string(js) != string(indented)+"\n" {
+		t.Errorf("changes.json differs from json.MarshalIndent's:\n%s", js)
+	}
+	if js, _ := Encode("json", nil); string(js) != "[]\n" {
+		t.Errorf("an empty population is %q; want []", js)
+	}
 }

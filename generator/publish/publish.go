@@ -13,6 +13,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -240,6 +241,32 @@ func explain(err error) error {
 // relative to the output folder. It is safe for concurrent use, and no
 // name can write outside the folder.
 func (s *Staging) WriteFile(name string, data []byte) error {
+	if err := s.prepare(name); err != nil {
+		return err
+	}
+	if err := s.root.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("writing the site: %w", explain(err))
+	}
+	return nil
+}
+
+// Create opens one file of the site for writing, as WriteFile writes
+// it, for a file too large to hold in memory whole: an export of 100,000
+// records. The caller closes it.
+func (s *Staging) Create(name string) (io.WriteCloser, error) {
+	if err := s.prepare(name); err != nil {
+		return nil, err
+	}
+	f, err := s.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("writing the site: %w", explain(err))
+	}
+	return f, nil
+}
+
+// prepare refuses a name that is not a plain path inside the output
+// folder, and creates the folder the file goes in.
+func (s *Staging) prepare(name string) error {
 	if !fs.ValidPath(name) || name == "." || name == Marker {
 		return fmt.Errorf("refusing to write %q: not a plain path inside the output folder", name)
 	}
@@ -250,9 +277,6 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 			}
 			s.dirs.Store(dir, true)
 		}
-	}
-	if err := s.root.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("writing the site: %w", explain(err))
 	}
 	return nil
 }

@@ -113,9 +113,41 @@ func TestWriteStaysInside(t *testing.T) {
 		if err := s.WriteFile(name, []byte("x")); err == nil && !strings.Contains(name, `\`) {
 			t.Errorf("WriteFile(%q) succeeded", name)
 		}
+		if f, err := s.Create(name); err == nil && !strings.Contains(name, `\`) {
+			f.Close()
+			t.Errorf("Create(%q) succeeded", name)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(out), "escape.html")); !os.IsNotExist(err) {
 		t.Error("a file was written outside the output folder")
+	}
+}
+
+// TestCreateWritesLikeWriteFile: a file streamed through Create lands
+// in its folder, made as WriteFile makes it, and is published.
+func TestCreateWritesLikeWriteFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	s, err := Stage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Create("data/changes/rows.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{"[1,", "2]"} {
+		if _, err := f.Write([]byte(part)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "data", "changes", "rows.json")); got != "[1,2]" {
+		t.Errorf("the streamed file holds %q; want [1,2]", got)
 	}
 }
 

@@ -1,6 +1,12 @@
 package site
 
-import "sync"
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"sync"
+)
 
 // Sink receives the site's files as they are rendered. WriteFile is
 // called from several goroutines at once; names are slash-separated paths
@@ -24,4 +30,46 @@ func (s *MemorySink) WriteFile(name string, data []byte) error {
 	}
 	s.Files[name] = data
 	return nil
+}
+
+// A FileCreator is a sink that also takes a file as a stream, written
+// as it is made: the exports of 100,000 records are hundreds of MB that a
+// build need not hold whole.
+type FileCreator interface {
+	Create(name string) (io.WriteCloser, error)
+}
+
+// CreateFile opens the file name of sink for writing: a stream where the
+// sink is a FileCreator, else a buffer that Close hands to WriteFile.
+// Writes are buffered; Close flushes them.
+func CreateFile(sink Sink, name string) (io.WriteCloser, error) {
+	if c, ok := sink.(FileCreator); ok {
+		f, err := c.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		return &bufferedFile{Writer: bufio.NewWriterSize(f, 1<<16), file: f}, nil
+	}
+	return &sinkFile{sink: sink, name: name}, nil
+}
+
+// bufferedFile is a stream of a FileCreator, buffered.
+type bufferedFile struct {
+	*bufio.Writer
+	file io.WriteCloser
+}
+
+func (f *bufferedFile) Close() error {
+	return errors.Join(f.Flush(), f.file.Close())
+}
+
+// sinkFile is a file of a sink that takes whole files only.
+type sinkFile struct {
+	bytes.Buffer
+	sink Sink
+	name string
+}
+
+func (f *sinkFile) Close() error {
+	return f.sink.WriteFile(f.name, f.Bytes())
 }

@@ -11,6 +11,7 @@ package site
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"maps"
 	"slices"
@@ -84,17 +85,31 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	}
 	phase("pages")
 
-	exports, index, err := m.otherFiles(ctx, pages, opts.Workers, phase)
+	others := &countingSink{Sink: sink}
+	index, err := m.writeOtherFiles(ctx, pages, opts.Workers, phase, others)
 	if err != nil {
 		return stats, err
 	}
+	stats.Files += others.files
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
-	for _, name := range slices.Sorted(maps.Keys(exports)) {
-		if err := write(name, exports[name]); err != nil {
-			return stats, err
-		}
-	}
 	return stats, nil
+}
+
+// countingSink counts the files written through it. Not safe for
+// concurrent use.
+type countingSink struct {
+	Sink
+	files int
+}
+
+func (s *countingSink) WriteFile(name string, data []byte) error {
+	s.files++
+	return s.Sink.WriteFile(name, data)
+}
+
+func (s *countingSink) Create(name string) (io.WriteCloser, error) {
+	s.files++
+	return CreateFile(s.Sink, name)
 }
 
 // themed is what rendering needs of the theme for one model.
@@ -123,21 +138,40 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 	return &themed{assets: files, paths: paths, tmpl: tmpl, pages: pages}, nil
 }
 
-// otherFiles renders the files that are not pages: exports, feeds and
-// the search index (its files under search/).
+// otherFiles renders the files that are not pages, in memory: exports,
+// feeds and the search index (its files under search/).
 func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
-	files, err := m.exports(pages)
+	sink := &MemorySink{}
+	index, err := m.writeOtherFiles(ctx, pages, workers, phase, sink)
 	if err != nil {
 		return nil, nil, err
+	}
+	return sink.Files, index, nil
+}
+
+// writeOtherFiles writes the files that are not pages into sink: the
+// exports as they are encoded, then the feeds and the search index.
+func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, phase func(string), sink Sink) (*search.Index, error) {
+	if err := m.writeExports(sink); err != nil {
+		return nil, err
+	}
+	files, err := m.feeds(pages)
+	if err != nil {
+		return nil, err
 	}
 	phase("exports")
 	index, err := m.searchIndex(ctx, workers)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	phase("search index")
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}
-	return files, index, nil
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := sink.WriteFile(name, files[name]); err != nil {
+			return nil, err
+		}
+	}
+	return index, nil
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -450,5 +452,58 @@ func TestCountsAreSingularForOne(t *testing.T) {
 				t.Errorf("%s says %q", page, wrong)
 			}
 		}
+	}
+}
+
+// streamingSink is a sink that takes streams, as the build's staging
+// folder does, and says which files came as one.
+type streamingSink struct {
+	MemorySink
+	mu       sync.Mutex
+	streamed map[string]*bytes.Buffer
+}
+
+func (s *streamingSink) Create(name string) (io.WriteCloser, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.streamed == nil {
+		s.streamed = map[string]*bytes.Buffer{}
+	}
+	b := &bytes.Buffer{}
+	s.streamed[name] = b
+	return nopCloser{b}, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// TestRenderStreamsTheExports: into a sink that takes streams, the
+// exports are streamed (a build holds no 200 MB changes.json), with the
+// bytes a sink of whole files gets, and counted as files.
+func TestRenderStreamsTheExports(t *testing.T) {
+	m := modelOf(t, os.DirFS("testdata/repo"))
+	whole := &MemorySink{}
+	wholeStats, err := Render(context.Background(), m, Options{Theme: theme.FS()}, whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams := &streamingSink{}
+	stats, err := Render(context.Background(), m, Options{Theme: theme.FS()}, streams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"changes.csv", "changes.json"} {
+		got, ok := streams.streamed[name]
+		if !ok {
+			t.Errorf("%s was not streamed", name)
+			continue
+		}
+		if got.String() != string(whole.Files[name]) || len(whole.Files[name]) == 0 {
+			t.Errorf("%s streamed differs from %s written whole", name, name)
+		}
+	}
+	if stats.Files != wholeStats.Files || stats.Files != len(whole.Files) {
+		t.Errorf("%d files counted streaming, %d whole; %d written", stats.Files, wholeStats.Files, len(whole.Files))
 	}
 }
