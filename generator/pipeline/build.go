@@ -182,6 +182,11 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if p.result.Failed {
 		return p.result, nil
 	}
+	// A one-shot build is done with the records' files: the check has
+	// read them and the bodies are rendered.
+	for _, r := range p.checked.Repository.Records {
+		r.ForgetSource()
+	}
 	sink, err := open(p.checked.Repository.Config)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -108,6 +109,25 @@ func TestParseKeepsEveryFormatAndPosition(t *testing.T) {
 		if r.At("").Line != 1 {
 			t.Errorf("%s: record starts on line %d; want 1", format, r.At("").Line)
 		}
+	}
+}
+
+// TestForgetSourceKeepsTheFields: a record that let go of its file keeps
+// every field and holds no byte of the file: no body, and no position to
+// parse again from it.
+func TestForgetSourceKeepsTheFields(t *testing.T) {
+	src := []byte("---\nid: CHG-0001\nrisks:\n  - id: R1\n    mitigations: [M1]\n---\nbody\n")
+	r, fs := Parse("x.md", src, frontmatter.Limits{})
+	if len(fs) != 0 || r == nil {
+		t.Fatalf("findings %+v", fs)
+	}
+	fields := r.Fields
+	r.ForgetSource()
+	if r.Body != nil || r.At("risks[0]").Line != 0 {
+		t.Errorf("body %q, risks[0] on line %d after ForgetSource; want none", r.Body, r.At("risks[0]").Line)
+	}
+	if !reflect.DeepEqual(r.Fields, fields) || r.BodyLine != 7 {
+		t.Errorf("fields %+v, body line %d after ForgetSource; want %+v, 7", r.Fields, r.BodyLine, fields)
 	}
 }
 
