@@ -194,11 +194,10 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if opts.Progress != nil {
 		sink = &countingSink{Sink: sink, tell: opts.tell}
 	}
-	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase}, sink)
+	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true}, sink)
 	if err != nil {
 		return nil, err
 	}
-	p.phase("write exports and index")
 	p.result.Pages, p.result.Files = stats.Pages, stats.Files
 	return p.result, nil
 }

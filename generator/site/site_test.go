@@ -507,3 +507,29 @@ func TestRenderStreamsTheExports(t *testing.T) {
 		t.Errorf("%d files counted streaming, %d whole; %d written", stats.Files, wholeStats.Files, len(whole.Files))
 	}
 }
+
+// TestForgetBodiesWritesTheSameSite: a build that lets each record page's
+// body go once rendered writes the same files, the search index with
+// every body's words included, and holds no body after.
+func TestForgetBodiesWritesTheSameSite(t *testing.T) {
+	kept, forgot := &MemorySink{}, &MemorySink{}
+	m := modelOf(t, os.DirFS("testdata/repo"))
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, kept); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS(), ForgetBodies: true}, forgot); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.EqualFunc(kept.Files, forgot.Files, bytes.Equal) {
+		for name, data := range kept.Files {
+			if !bytes.Equal(data, forgot.Files[name]) {
+				t.Errorf("%s differs when the bodies are let go", name)
+			}
+		}
+	}
+	for _, c := range m.Changes {
+		if c.Body != "" {
+			t.Errorf("%s keeps its body", c.ID)
+		}
+	}
+}
