@@ -146,7 +146,10 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 
 	repo := checked.Repository
 	opts.tell(Progress{Phase: "rendering the Markdown bodies"})
-	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, c.bodies, opts.Workers)
+	// Without a session's caches the build is one-shot: nothing reads the
+	// records' files again once their bodies are rendered.
+	oneShot := c.bodies == nil
+	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, site.BodyOptions{Cache: c.bodies, Workers: opts.Workers, ForgetSources: oneShot})
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +184,6 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	}
 	if p.result.Failed {
 		return p.result, nil
-	}
-	// A one-shot build is done with the records' files: the check has
-	// read them and the bodies are rendered.
-	for _, r := range p.checked.Repository.Records {
-		r.ForgetSource()
 	}
 	sink, err := open(p.checked.Repository.Config)
 	if err != nil {

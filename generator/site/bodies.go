@@ -26,13 +26,25 @@ func Rules() []diag.Rule {
 		Summary: "The Markdown body did not render within limits.markdown_time (found by build and serve)."}}
 }
 
+// BodyOptions tune RenderBodies.
+type BodyOptions struct {
+	// Cache, when set, keeps rendered bodies between calls (a preview).
+	Cache *BodyCache
+	// Workers is the number of bodies rendered at once; 0 means GOMAXPROCS.
+	Workers int
+	// ForgetSources lets each record go of its file's bytes once its body
+	// is rendered (record.ForgetSource), for a one-shot build: the files
+	// and the bodies' HTML are then never all in memory at once (900 MB at
+	// 100,000 records).
+	ForgetSources bool
+}
+
 // RenderBodies renders the Markdown body of every record into the HTML
 // its page shows, by file, within the repository's limits.markdown_time
 // (by default 2 s: a 1 MiB body of ordinary Markdown renders in about
-// 50 ms). A body that overruns is a finding, not an error; bodies, when
-// set, keeps rendered bodies between calls (a preview). workers is the
-// number of bodies rendered at once; 0 means GOMAXPROCS.
-func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Record, bodies *BodyCache, workers int) (map[string]template.HTML, []diag.Finding, error) {
+// 50 ms). A body that overruns is a finding, not an error.
+func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Record, opts BodyOptions) (map[string]template.HTML, []diag.Finding, error) {
+	bodies, workers := opts.Cache, opts.Workers
 	html := make([]template.HTML, len(records))
 	errs := make([]error, len(records))
 	md := markdown.New()
@@ -58,6 +70,9 @@ func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Rec
 		// The markdown package removes raw HTML and unsafe URLs: its
 		// output is the one piece of record text trusted as HTML.
 		html[i], errs[i] = template.HTML(out), err
+		if opts.ForgetSources {
+			r.ForgetSource()
+		}
 		switch {
 		case bodies == nil:
 		case err == nil:

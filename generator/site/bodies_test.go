@@ -1,7 +1,10 @@
 package site
 
 import (
+	"context"
 	"html/template"
+	"maps"
+	"os"
 	"testing"
 
 	"github.com/changebook/changebook/generator/record"
@@ -32,5 +35,33 @@ func TestBodyCache(t *testing.T) {
 	c.begin([]*record.Record{again, b, {File: "changes/c.md", Fields: record.Fields{ID: "CHG-3"}}})
 	if _, _, ok := c.get(again); ok {
 		t.Error("after the set of records changed, a body came from the cache")
+	}
+}
+
+// TestRenderBodiesForgetsSources: rendering for a one-shot build renders
+// the same bodies and leaves no record holding its file's bytes.
+func TestRenderBodiesForgetsSources(t *testing.T) {
+	kept := checkRepo(t, os.DirFS("testdata/repo")).Repository
+	forgot := checkRepo(t, os.DirFS("testdata/repo")).Repository
+	want, _, err := RenderBodies(context.Background(), kept.Config, kept.Records, BodyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := RenderBodies(context.Background(), forgot.Config, forgot.Records, BodyOptions{ForgetSources: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) || len(got) == 0 {
+		t.Errorf("bodies rendered forgetting differ: %d of %d", len(got), len(want))
+	}
+	for _, r := range forgot.Records {
+		if r.Body != nil {
+			t.Errorf("%s keeps its body's bytes", r.File)
+		}
+	}
+	for _, r := range kept.Records {
+		if r.Body == nil {
+			t.Errorf("%s lost its body without ForgetSources", r.File)
+		}
 	}
 }
