@@ -49,8 +49,8 @@ test:
 	@$(GO) build -o $(TESTREPORT) ./internal/tools/testreport
 	$(TESTREPORT) $(GO) test -json -race -count=1 $(PKGS)
 
-## bench: the performance table (1k and 10k records; BENCH_SIZES=1000,10000,100000 for more), with ratios to a naive reference
-BENCH_SIZES ?= 1000,10000
+## bench: the performance table (1k, 10k and 100k records; BENCH_SIZES=1000,10000 for a quicker one), with ratios to a naive reference
+BENCH_SIZES ?= 1000,10000,100000
 bench: build
 	$(GO) run ./internal/tools/benchtable -bin $(BIN) -sizes $(BENCH_SIZES)
 
