@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
@@ -78,7 +79,7 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	if err != nil {
 		return stats, err
 	}
-	stats.Files += others.files
+	stats.Files += int(others.files.Load())
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
 
 	errs := make([]error, len(pages))
@@ -105,20 +106,19 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	return stats, nil
 }
 
-// countingSink counts the files written through it. Not safe for
-// concurrent use.
+// countingSink counts the files written through it.
 type countingSink struct {
 	Sink
-	files int
+	files atomic.Int64
 }
 
 func (s *countingSink) WriteFile(name string, data []byte) error {
-	s.files++
+	s.files.Add(1)
 	return s.Sink.WriteFile(name, data)
 }
 
 func (s *countingSink) Create(name string) (io.WriteCloser, error) {
-	s.files++
+	s.files.Add(1)
 	return CreateFile(s.Sink, name)
 }
 
