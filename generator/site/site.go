@@ -123,8 +123,8 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 	return &themed{assets: files, paths: paths, tmpl: tmpl, pages: pages}, nil
 }
 
-// otherFiles renders the files that are not pages: exports, feeds and
-// the search index (its files under search/).
+// otherFiles renders the files that are not pages: exports, feeds, the
+// search index (its files under search/) and the lists' data (under data/).
 func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
 	files, err := m.exports(pages)
 	if err != nil {
@@ -139,5 +139,11 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}
+	lists, err := m.listData()
+	if err != nil {
+		return nil, nil, err
+	}
+	phase("list data")
+	maps.Copy(files, lists)
 	return files, index, nil
 }
