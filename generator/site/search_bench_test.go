@@ -27,7 +27,8 @@ func engineScript(tb testing.TB) string {
 	tb.Helper()
 	entry := fstest.MapFS{"assets/engine-test.ts": {Data: []byte(
 		`import { SearchIndex, words } from "./search/engine";
-Object.assign(window, { SearchIndex, searchWords: words });`)}}
+import { ListData } from "./listdata";
+Object.assign(window, { SearchIndex, ListData, searchWords: words });`)}}
 	out, err := assets.Bundle(overlay.New(entry, theme.FS()), []string{"assets/engine-test.ts"})
 	if err != nil {
 		tb.Fatal(err)
@@ -89,7 +90,7 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	var t queryTiming
 	srv.reset()
 	js := fmt.Sprintf(`(async () => {
-		const idx = new SearchIndex("/search/");
+		const idx = new SearchIndex("/search/", new ListData("/data/changes/"));
 		let t0 = performance.now();
 		let r = await idx.search(%[1]q);
 		await idx.docs(r.hits.slice(0, 6));
@@ -109,7 +110,7 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	t.IndexKB, t.Requests = float64(b)/1024, n
 
 	page := fmt.Sprintf(`(async () => {
-		const idx = new SearchIndex("/search/");
+		const idx = new SearchIndex("/search/", new ListData("/data/changes/"));
 		const t0 = performance.now();
 		const r = await idx.search(%q, {}, true);
 		await idx.docs(r.hits.slice(0, 20));
@@ -123,6 +124,33 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	b, _ = srv.reset()
 	t.PageKB = float64(b) / 1024
 	return t
+}
+
+// writeSearchSite writes into dir what search needs of m's site: the
+// index and the changes list's data, with a page to run the engine on.
+func writeSearchSite(tb testing.TB, dir string, m *Model) {
+	tb.Helper()
+	index, err := m.searchIndex(context.Background(), 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files, err := m.listData()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files["404.html"] = []byte("<!doctype html><title>x</title>")
+	for name, data := range index.Files {
+		files["search/"+name] = data
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // scaleQueries are typed by people looking for changes: words, two words,
@@ -139,24 +167,7 @@ func BenchmarkSearchBrowser(b *testing.B) {
 	dir := os.Getenv("CHANGEBOOK_SEARCH_SITE")
 	if dir == "" {
 		dir = b.TempDir()
-		m := syntheticModel(b, 10_000)
-		index, err := m.searchIndex(context.Background(), 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		files := map[string][]byte{"404.html": []byte("<!doctype html><title>x</title>")}
-		for name, data := range index.Files {
-			files["search/"+name] = data
-		}
-		for name, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				b.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
+		writeSearchSite(b, dir, syntheticModel(b, 10_000))
 	}
 	if _, err := fs.Stat(os.DirFS(dir), "search/meta.json"); err != nil {
 		b.Fatalf("%s has no search index: %v", dir, err)
