@@ -24,12 +24,17 @@ import (
 // one more line that puts its class and tokeniser on window: tests and benchmarks call
 // the engine directly, and the product needs no hook for them.
 func engineScript(tb testing.TB) string {
-	tb.Helper()
-	entry := fstest.MapFS{"assets/engine-test.ts": {Data: []byte(
-		`import { SearchIndex, words } from "./search/engine";
+	return testBundle(tb, `import { SearchIndex, words } from "./search/engine";
 import { ListData } from "./listdata";
-Object.assign(window, { SearchIndex, ListData, searchWords: words });`)}}
-	out, err := assets.Bundle(overlay.New(entry, theme.FS()), []string{"assets/engine-test.ts"})
+Object.assign(window, { SearchIndex, ListData, searchWords: words });`)
+}
+
+// testBundle bundles entry, a module of the theme's assets folder, as the
+// site bundles main.ts.
+func testBundle(tb testing.TB, entry string) string {
+	tb.Helper()
+	fsys := fstest.MapFS{"assets/test-entry.ts": {Data: []byte(entry)}}
+	out, err := assets.Bundle(overlay.New(fsys, theme.FS()), []string{"assets/test-entry.ts"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -56,14 +61,33 @@ func (w countingWriter) Write(b []byte) (int, error) {
 
 func serveCounting(tb testing.TB, dir string) *countingServer {
 	tb.Helper()
+	s := newCountingServer(dir)
+	s.Start()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// serveCountingHTTP2 is serveCounting over TLS and HTTP/2, as the hosts
+// of static sites serve: a view that fetches a hundred small files is
+// not held to the six connections of HTTP/1.1. The browser must accept
+// the server's certificate (security.SetIgnoreCertificateErrors).
+func serveCountingHTTP2(tb testing.TB, dir string) *countingServer {
+	tb.Helper()
+	s := newCountingServer(dir)
+	s.EnableHTTP2 = true
+	s.StartTLS()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+func newCountingServer(dir string) *countingServer {
 	s := &countingServer{}
 	files := http.FileServer(http.Dir(dir))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		s.requests.Add(1)
 		files.ServeHTTP(countingWriter{w, s}, r)
 	}))
-	tb.Cleanup(s.Close)
 	return s
 }
 

@@ -132,15 +132,39 @@ export function decodeSet(b: Uint8Array, rows: number): Uint32Array {
   throw new Error(`list data: row set of unknown kind ${b[0]}`);
 }
 
+/** Files fetches the files of a folder, each once: a second ask for a
+ * file gets the first's promise; a failed fetch may be retried. */
+export class Files {
+  private readonly fetched = new Map<string, Promise<unknown>>();
+
+  /** base is the folder's URL, ending in a slash; what names it in errors. */
+  constructor(
+    readonly base: string,
+    readonly what: string,
+  ) {}
+
+  once<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
+    let p = this.fetched.get(name) as Promise<T> | undefined;
+    if (!p) {
+      p = fetch(this.base + name).then((r) => {
+        if (!r.ok) throw new Error(`${this.what}: ${name}: HTTP ${r.status}`);
+        return read(r);
+      });
+      p.catch(() => this.fetched.delete(name));
+      this.fetched.set(name, p);
+    }
+    return p;
+  }
+}
+
 export class ListData {
-  private readonly base: string;
   private metaPromise?: Promise<ListMeta>;
-  private readonly files = new Map<string, Promise<unknown>>();
+  private readonly files: Files;
   private readonly keys = new Map<string, Promise<Int32Array>>();
 
   /** base is the URL of the list's folder (".../data/changes/"). */
   constructor(base: string) {
-    this.base = base;
+    this.files = new Files(base, "list data");
   }
 
   meta(): Promise<ListMeta> {
@@ -152,16 +176,7 @@ export class ListData {
   }
 
   private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
-    let p = this.files.get(name) as Promise<T> | undefined;
-    if (!p) {
-      p = fetch(this.base + name).then((r) => {
-        if (!r.ok) throw new Error(`list data: ${name}: HTTP ${r.status}`);
-        return read(r);
-      });
-      p.catch(() => this.files.delete(name)); // a failed fetch may be retried
-      this.files.set(name, p);
-    }
-    return p;
+    return this.files.once(name, read);
   }
 
   private bytes(name: string): Promise<Uint8Array> {

@@ -4,7 +4,7 @@
 // The index numbers its records as the changes list's rows: the rows a
 // result shows and the facets it is narrowed and counted by come from that
 // list's data (listdata.ts), the one data layer of the site.
-import { ListData, Reader, none, type Row } from "../listdata";
+import { Files, ListData, Reader, none, type Row } from "../listdata";
 
 /** How a match scores: see Ranking in generator/search/index.go. */
 export interface Ranking {
@@ -98,9 +98,8 @@ export function oneEdit(a: string, b: string): boolean {
 }
 
 export class SearchIndex {
-  private readonly base: string;
   private metaPromise?: Promise<Meta>;
-  private readonly files = new Map<string, Promise<unknown>>();
+  private readonly files: Files;
 
   /** base is the URL of the search/ folder, ending in a slash; changes is
    * the changes list's data, whose rows the index's records are. */
@@ -108,7 +107,7 @@ export class SearchIndex {
     base: string,
     readonly changes: ListData,
   ) {
-    this.base = base;
+    this.files = new Files(base, "search index");
   }
 
   meta(): Promise<Meta> {
@@ -134,16 +133,7 @@ export class SearchIndex {
   }
 
   private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
-    let p = this.files.get(name) as Promise<T> | undefined;
-    if (!p) {
-      p = fetch(this.base + name).then((r) => {
-        if (!r.ok) throw new Error(`search index: ${name}: HTTP ${r.status}`);
-        return read(r);
-      });
-      p.catch(() => this.files.delete(name)); // a failed fetch may be retried
-      this.files.set(name, p);
-    }
-    return p;
+    return this.files.once(name, read);
   }
 
   private fetchJSON<T>(name: string): Promise<T> {
