@@ -1,5 +1,6 @@
-// The site's behaviour: sortable tables, the filters of the changes page
-// (their state kept in the URL) and search. Every page works without it.
+// The site's behaviour: the lists' filters and sorting over all their rows
+// (their state kept in the URL), sortable small tables, and search. Every
+// page works without it.
 import { initSortable } from "./sort";
 import { initList } from "./lists";
 import { ListData } from "./listdata";
