@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -222,7 +223,7 @@ func TestBrowserListSortsAllRows(t *testing.T) {
 // site narrows by a facet (the rows and the facets come from the changes
 // list's data) and still counts each facet's values.
 func TestBrowserSearchPageOverListData(t *testing.T) {
-	_, srv := listSite(t)
+	m, srv := listSite(t)
 	ctx := browser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=rollback&status=documented"), chromedp.WaitVisible(`#q`))
 	run(t, ctx, chromedp.Poll[bool](`document.querySelector("[data-search-results] li") !== null`))
@@ -234,6 +235,30 @@ func TestBrowserSearchPageOverListData(t *testing.T) {
 		if s != "documented" {
 			t.Fatalf("rollback, documented shows a %s change", s)
 		}
+	}
+	// Every synthetic record has a rollback: the type facet counts the
+	// documented changes of each type, the status facet (its own filter
+	// left out) every change of each status.
+	want := map[string]int{}
+	for _, c := range m.Changes {
+		want["status "+string(c.Status)]++
+		if c.Status == "documented" {
+			want["type "+string(c.Type)]++
+		}
+	}
+	got := map[string]int{}
+	for _, facet := range []string{"status", "type"} {
+		for _, label := range run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`Array.from(document.querySelectorAll("#facet-%s option")).slice(1).map(o => o.textContent)`, facet))) {
+			var value string
+			var n int
+			if _, err := fmt.Sscanf(label, "%s (%d)", &value, &n); err != nil {
+				t.Fatalf("the %s facet's option %q has no count", facet, label)
+			}
+			got[facet+" "+value] = n
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("facet counts %v; want %v", got, want)
 	}
 	counted := run(t, ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("#facet-system option")).filter(o => /\(\d+\)$/.test(o.textContent)).length`))
 	if counted == 0 {

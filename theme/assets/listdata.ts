@@ -357,12 +357,22 @@ export class ListData {
           others.forEach((r) => (mark[r] = 1));
           for (let r = 0; r < meta.rows; r++) keep[r] &= mark[r];
         }
-        const sets = await Promise.all(meta.facets[fi].values.map((_, i) => this.valueRows(fi, i)));
+        const facet = meta.facets[fi];
+        // A facet of one value a row (a status, a level): its commonest
+        // value counts what the others leave, and is not fetched.
+        const single = facet.counts.reduce((a, b) => a + b, 0) === meta.rows;
+        const commonest = single ? facet.counts.indexOf(Math.max(...facet.counts)) : -1;
+        const sets = await Promise.all(facet.values.map((_, i) => (i === commonest ? null : this.valueRows(fi, i))));
+        let rest = 0;
+        if (single) for (let r = 0; r < meta.rows; r++) rest += keep[r];
         sets.forEach((s, i) => {
+          if (!s) return;
           let n = 0;
           for (let j = 0; j < s.length; j++) n += keep[s[j]];
-          counts.set(urlValue(meta.facets[fi].values[i]), n);
+          counts.set(urlValue(facet.values[i]), n);
+          rest -= n;
         });
+        if (commonest >= 0) counts.set(urlValue(facet.values[commonest]), rest);
       }),
     );
     return out;
