@@ -265,3 +265,32 @@ func TestBrowserSearchPageOverListData(t *testing.T) {
 		t.Error("the system facet shows no counts")
 	}
 }
+
+// TestBrowserListHostileRecord: a record whose title, risk and mitigation
+// hold markup shows it as text in the rows a filtered view draws, and
+// nothing of it runs.
+func TestBrowserListHostileRecord(t *testing.T) {
+	bad := `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">`
+	rec := "---\nid: CHG-0009\ntitle: 'zebra " + bad + "'\n" +
+		"type: standard\nsystems: [api]\ncustomer_data: false\npull_request: https://github.com/example/p/pull/9\nreason: zebra\nscope: s\nsteps: [s]\n" +
+		"risks: [{ id: R1, description: '" + bad + "', likelihood: low, impact: low, mitigations: [M1] }]\nmitigations: [{ id: M1, description: '" + bad + "' }]\n" +
+		"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\nzebra\n"
+	srv := serveSite(t, renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)})))
+	ctx := browser(t)
+	dialogs := failOnDialogs(t, ctx)
+	for _, view := range []struct{ path, table string }{
+		{"/changes/?system=api&sort=status&dir=asc", "#changes"},
+		{"/risks/?level=low", "#risks"},
+		{"/mitigations/?system=api", "#mitigations"},
+	} {
+		do(t, ctx, chromedp.Navigate(srv.URL+view.path), chromedp.WaitVisible(view.table))
+		drawn(t, ctx, view.table)
+		text := run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).tBodies[0].textContent`, view.table)))
+		if !strings.Contains(text, "<script>") || !strings.Contains(text, "CHG-0009") {
+			t.Errorf("%s: the rows read %q; want CHG-0009 with its markup as text", view.path, text)
+		}
+		if clean := run(t, ctx, chromedp.Evaluate[bool](`window.__xss === undefined && !document.querySelector("main img, main script, [onerror]")`)); !clean || dialogs.Load() > 0 {
+			t.Errorf("%s: record markup became live (dialogs %d)", view.path, dialogs.Load())
+		}
+	}
+}
