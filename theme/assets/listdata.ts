@@ -160,7 +160,6 @@ export class Files {
 export class ListData {
   private metaPromise?: Promise<ListMeta>;
   private readonly files: Files;
-  private readonly keys = new Map<string, Promise<Int32Array>>();
 
   /** base is the URL of the list's folder (".../data/changes/"). */
   constructor(base: string) {
@@ -278,61 +277,63 @@ export class ListData {
     return ["row", ...meta.facets.filter((f) => f.sort).map((f) => f.name), ...meta.dates.map((d) => d.name)];
   }
 
-  // key's rank of every row: the facet value's number, or the date's
-  // month * 32 + day; -1 for no date, which sorts last either way.
-  private rank(key: string): Promise<Int32Array> {
-    let p = this.keys.get(key);
-    if (!p) {
-      p = (async () => {
-        const meta = await this.meta();
-        const rank = new Int32Array(meta.rows).fill(-1);
-        const fi = meta.facets.findIndex((f) => f.name === key && f.sort);
-        if (fi >= 0) {
-          const sets = await Promise.all(meta.facets[fi].values.map((_, i) => this.valueRows(fi, i)));
-          sets.forEach((s, i) => s.forEach((r) => (rank[r] = i)));
-          return rank;
-        }
-        const di = meta.dates.findIndex((d) => d.name === key);
-        if (di < 0) throw new Error(`list data: no sort key ${key}`);
-        const months = await Promise.all(meta.dates[di].months.map((m, i) => (m === "" ? null : this.month(di, i))));
-        months.forEach((m, i) => m?.rows.forEach((r, j) => (rank[r] = i * 32 + m.days[j])));
-        return rank;
-      })();
-      p.catch(() => this.keys.delete(key));
-      this.keys.set(key, p);
+  /** Rows from to to (exclusive) of the view: the filtered rows (all
+   * when rows is null) in the order's order, ties in the list's order.
+   * "row" ascending is the list's order reversed (lists show newest or
+   * highest first), descending the list's own order. A sort by a facet
+   * walks its values in order (by a date, its months), each value's rows
+   * fetched only when the rows before them do not fill the page: page 1
+   * of the list by status fetches the first status's rows, not all. */
+  async slice(rows: Uint32Array | null, order: Order | null, from: number, to: number): Promise<Uint32Array> {
+    const meta = await this.meta();
+    if (!order || order.key === "row") {
+      let all = rows;
+      if (!all) {
+        all = new Uint32Array(meta.rows);
+        for (let r = 0; r < meta.rows; r++) all[r] = r;
+      }
+      if (order?.dir === "asc") all = all.slice().reverse();
+      return all.slice(from, to);
     }
-    return p;
+    let keep: Uint8Array | null = null;
+    if (rows) {
+      keep = new Uint8Array(meta.rows);
+      for (let i = 0; i < rows.length; i++) keep[rows[i]] = 1;
+    }
+    const out: number[] = [];
+    for (const group of this.groups(meta, order)) {
+      if (out.length >= to) break;
+      const g = await group();
+      for (let i = 0; i < g.length; i++) if (!keep || keep[g[i]]) out.push(g[i]);
+    }
+    return Uint32Array.from(out.slice(from, to));
   }
 
-  /** The rows of the view, in its order: the filtered rows (all when
-   * rows is null) sorted by the order's key, ties in the list's order.
-   * "row" ascending is the list's order reversed (lists show newest or
-   * highest first), descending the list's own order. */
-  async order(rows: Uint32Array | null, order: Order | null): Promise<Uint32Array> {
-    const meta = await this.meta();
-    let all = rows;
-    if (!all) {
-      all = new Uint32Array(meta.rows);
-      for (let r = 0; r < meta.rows; r++) all[r] = r;
+  // The rows of order's key, value by value (month by month) in order's
+  // direction, each value's rows in the list's order (a month's by day,
+  // then the list's order); the rows without a date last either way.
+  private groups(meta: ListMeta, order: Order): (() => Promise<ArrayLike<number>>)[] {
+    const desc = order.dir === "desc";
+    const fi = meta.facets.findIndex((f) => f.name === order.key && f.sort);
+    if (fi >= 0) {
+      const values = meta.facets[fi].values.map((_, i) => i);
+      if (desc) values.reverse();
+      return values.map((i) => () => this.valueRows(fi, i));
     }
-    if (!order) return all;
-    if (order.key === "row") return order.dir === "desc" ? all : all.slice().reverse();
-    const rank = await this.rank(order.key);
-    // A counting sort by rank: stable, so ties keep the list's order in
-    // both directions; rows without a value (-1) last.
-    let top = 0;
-    for (let i = 0; i < all.length; i++) top = Math.max(top, rank[all[i]]);
-    const starts = new Uint32Array(top + 3);
-    const bucket = (r: number): number => {
-      const k = rank[r];
-      if (k < 0) return top + 1;
-      return order.dir === "asc" ? k : top - k;
+    const di = meta.dates.findIndex((d) => d.name === order.key);
+    if (di < 0) return [];
+    const months = meta.dates[di].months.map((m, i) => ({ m, i }));
+    const dated = months.filter((x) => x.m !== "");
+    if (desc) dated.reverse();
+    const byDay = (i: number) => async (): Promise<ArrayLike<number>> => {
+      const month = await this.month(di, i);
+      const idx = Array.from(month.rows, (_, j) => j);
+      const day = (j: number): number => (desc ? -month.days[j] : month.days[j]);
+      idx.sort((a, b) => day(a) - day(b) || month.rows[a] - month.rows[b]);
+      return idx.map((j) => month.rows[j]);
     };
-    for (let i = 0; i < all.length; i++) starts[bucket(all[i]) + 1]++;
-    for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
-    const out = new Uint32Array(all.length);
-    for (let i = 0; i < all.length; i++) out[starts[bucket(all[i])]++] = all[i];
-    return out;
+    const undated = months.filter((x) => x.m === "").map((x) => async () => (await this.month(di, x.i)).rows);
+    return [...dated.map((x) => byDay(x.i)), ...undated];
   }
 
   /** For each facet of names, the number of rows of within (null: all)

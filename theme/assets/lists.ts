@@ -292,10 +292,11 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
       return;
     }
     const meta = await data.meta();
-    const rows = await data.order(await data.filter(filters), sorted);
-    const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+    const filteredRows = await data.filter(filters);
+    const total = filteredRows ? filteredRows.length : meta.rows;
+    const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(view.page, pages);
-    const shown = rows.subarray((page - 1) * pageSize, page * pageSize);
+    const shown = await data.slice(filteredRows, sorted, (page - 1) * pageSize, page * pageSize);
     const display = await data.rows(shown);
     if (mine !== generation) return; // a newer view is under way
     body.replaceChildren(...display.map((r) => kind.row(r, root, columns)));
@@ -310,8 +311,8 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     const filtered = Object.keys(filters).length > 0;
     const range = `${number((page - 1) * pageSize + 1)}–${number((page - 1) * pageSize + shown.length)}`;
     let text: string;
-    if (pages === 1) text = filtered ? `${number(rows.length)} of ${number(meta.rows)} ${plural(meta.rows)}` : `${number(rows.length)} ${plural(rows.length)}`;
-    else text = `${range} of ${number(rows.length)} ${plural(rows.length)}` + (filtered ? ` (${number(meta.rows)} in all)` : "");
+    if (pages === 1) text = filtered ? `${number(total)} of ${number(meta.rows)} ${plural(meta.rows)}` : `${number(total)} ${plural(total)}`;
+    else text = `${range} of ${number(total)} ${plural(total)}` + (filtered ? ` (${number(meta.rows)} in all)` : "");
     if (count) count.textContent = text;
     for (const th of heads) th.removeAttribute("aria-sort");
     if (sorted) buttons.get(sorted.key)?.setAttribute("aria-sort", sorted.dir === "asc" ? "ascending" : "descending");
