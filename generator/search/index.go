@@ -5,19 +5,22 @@
 //
 // The files, under the site's search/ folder:
 //
-//	meta.json     what every query needs first: the shard boundaries, the
-//	              facet values, the stop words; a few kilobytes
+//	meta.json     what every query needs first: the format version, the
+//	              ranking, the number of records, the vocabulary shards'
+//	              first terms, the stop words; a few kilobytes
 //	v/N.txt       the vocabulary, sorted: one line per term with its
 //	              document count, the postings shard that holds it and the
 //	              words of the text that gave it ("rotat": rotate,
 //	              rotating, rotation), so the browser needs no stemmer
 //	p/N.bin       postings: for each term, the records that hold it, in
 //	              three classes (id or title, other fields, body)
-//	d/N.json      the records as a result list shows them, in groups
-//	facets.json   what the facets of the search page count
 //
-// The formats are documented with the code that writes them; the theme's
-// search.ts reads them.
+// Records are numbered as given, which the site makes the order of its
+// changes list: the rows a result list shows and the facets it filters
+// and counts by are the changes list's data files (package listdata), so
+// the search page and the lists share one client data layer. The formats
+// are documented with the code that writes them; the theme's
+// search/engine.ts reads them.
 package search
 
 import (
@@ -29,13 +32,11 @@ import (
 	"github.com/changebook/changebook/internal/parallel"
 )
 
-// Doc is one record as the index sees it.
+// Doc is one record as the index sees it: the words it is found by.
 type Doc struct {
-	ID, Title, Path string
-	// Status, Type and Level are facet values; Year is the year of the
-	// request ("" when unknown).
-	Status, Type, Level, Year string
-	Systems, Tags             []string
+	ID, Title     string
+	Status, Type  string
+	Systems, Tags []string
 	// People are the signers' handles and names.
 	People []string
 	// Fields is the text of the record's other fields: reason, scope,
@@ -56,15 +57,11 @@ const (
 
 // Options tune the index. Zero values take the defaults.
 type Options struct {
-	// Statuses, Types and Levels list the facet values in the order the
-	// search page shows them; values not listed come after, sorted.
-	Statuses, Types, Levels []string
 	// Workers is the number of records tokenised at once; 0 means
 	// GOMAXPROCS.
 	Workers int
-	// Target sizes in bytes of a vocabulary and a postings shard, and the
-	// number of records per d/ group.
-	VocabShard, PostingsShard, DocGroup int
+	// Target sizes in bytes of a vocabulary and a postings shard.
+	VocabShard, PostingsShard int
 }
 
 func (o Options) withDefaults() Options {
@@ -73,9 +70,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PostingsShard == 0 {
 		o.PostingsShard = 32 << 10
-	}
-	if o.DocGroup == 0 {
-		o.DocGroup = 128
 	}
 	return o
 }
@@ -96,23 +90,19 @@ type posting struct {
 	surfaces []string // the words that gave the term, in most records first
 }
 
-// Build indexes docs. The records are numbered in facet order (year, newest
-// first, then status, type and level), so that each single-valued facet
-// is a set of contiguous ranges and costs the browser almost nothing.
+// Build indexes docs, numbering record i of docs i.
 func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	opts = opts.withDefaults()
-	f := newFacets(docs, opts)
-	order := f.order(docs)
 
 	// Tokenise in parallel, one contiguous block of records per task, so
 	// that merging the blocks in order keeps every list sorted.
 	const block = 256
-	blocks := make([]map[string]*posting, (len(order)+block-1)/block)
+	blocks := make([]map[string]*posting, (len(docs)+block-1)/block)
 	counts := make([]map[string]int, len(blocks))
 	if err := parallel.For(ctx, len(blocks), opts.Workers, func(b int) {
 		ix := newBlockIndexer()
-		for n := b * block; n < min(len(order), (b+1)*block); n++ {
-			ix.add(&docs[order[n]], uint32(n))
+		for n := b * block; n < min(len(docs), (b+1)*block); n++ {
+			ix.add(&docs[n], uint32(n))
 		}
 		blocks[b], counts[b] = ix.result()
 	}); err != nil {
@@ -149,22 +139,12 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	idx := &Index{Files: map[string][]byte{}, Docs: len(docs), Terms: len(terms)}
 	postingsShard := writePostings(idx, terms, all, len(docs), opts.PostingsShard)
 	vocabFirst := writeVocab(idx, terms, all, postingsShard, opts.VocabShard)
-	writeDocs(idx, docs, order, f, opts.DocGroup)
-	facetsJSON, err := f.encode(docs, order)
-	if err != nil {
-		return nil, err
-	}
-	idx.Files["facets.json"] = facetsJSON
-
 	meta, err := json.Marshal(metaFile{
-		Version:  formatVersion,
-		Ranking:  DefaultRanking,
-		Docs:     len(docs),
-		DocGroup: opts.DocGroup,
-		Vocab:    vocabFirst,
-		Stop:     stopWordsSeen(surfaceTotals),
-		Statuses: f.statuses.values, Types: f.types.values, Levels: f.levels.values,
-		Years: f.years.values, Systems: f.systems.values,
+		Version: formatVersion,
+		Ranking: DefaultRanking,
+		Docs:    len(docs),
+		Vocab:   vocabFirst,
+		Stop:    stopWordsSeen(surfaceTotals),
 	})
 	if err != nil {
 		return nil, err

@@ -4,7 +4,7 @@ import "slices"
 
 // formatVersion changes whenever a file's format does; the browser refuses
 // an index it does not know.
-const formatVersion = 1
+const formatVersion = 2
 
 // Ranking is how the browser scores a match: the class's weight times how
 // well the typed word matched the term; a record's score is the sum over
@@ -23,17 +23,11 @@ type Ranking struct {
 var DefaultRanking = Ranking{Class: [classes]float64{100, 10, 1}, Exact: 1, Stem: 0.9, Prefix: 0.7, Typo: 0.5}
 
 type metaFile struct {
-	Version  int      `json:"version"`
-	Ranking  Ranking  `json:"ranking"`
-	Docs     int      `json:"docs"`
-	DocGroup int      `json:"doc_group"`
-	Vocab    []string `json:"vocab"` // the first term of each v/ shard
-	Stop     []string `json:"stop"`  // stop words of the corpus: a query ignores them
-	Statuses []string `json:"statuses"`
-	Types    []string `json:"types"`
-	Levels   []string `json:"levels"`
-	Years    []string `json:"years"`
-	Systems  []string `json:"systems"`
+	Version int      `json:"version"`
+	Ranking Ranking  `json:"ranking"`
+	Docs    int      `json:"docs"`
+	Vocab   []string `json:"vocab"` // the first term of each v/ shard
+	Stop    []string `json:"stop"`  // stop words of the corpus: a query ignores them
 }
 
 // stopWordsSeen lists the stop words that occur in the corpus: a query

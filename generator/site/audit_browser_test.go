@@ -25,10 +25,12 @@ func TestBrowserSortsRisksByRating(t *testing.T) {
 	} {
 		sel := `#risks thead th:nth-child(` + string(rune('0'+c.column)) + `) button.sort`
 		do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
+		drawn(t, ctx, "#risks")
 		if got := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ","); got != c.first {
 			t.Errorf("column %d ascending: %s; want %s", c.column, got, c.first)
 		}
 		do(t, ctx, chromedp.Click(sel))
+		drawn(t, ctx, "#risks")
 		if got := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ","); got != c.then {
 			t.Errorf("column %d descending: %s; want %s", c.column, got, c.then)
 		}
@@ -36,6 +38,7 @@ func TestBrowserSortsRisksByRating(t *testing.T) {
 	// Impacts: CHG-0001 high, CHG-0002 medium, CHG-0003 high: medium first.
 	sel := `#risks thead th:nth-child(6) button.sort`
 	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(sel), chromedp.Click(sel))
+	drawn(t, ctx, "#risks")
 	if got := run(t, ctx, chromedp.Evaluate[[]string](riskRows)); len(got) != 3 || got[0] != "CHG-0002 R1" {
 		t.Errorf("impact ascending: %v; want CHG-0002 R1 (medium) first", got)
 	}
@@ -80,10 +83,12 @@ func TestBrowserFiltersRisks(t *testing.T) {
 		{"?level=high", "CHG-0003 R1", "1 of 3 risks"},
 		{"?system=billing", "CHG-0003 R1,CHG-0002 R1", "2 of 3 risks"},
 		{"?system=api&level=critical", "CHG-0001 R1", "1 of 3 risks"},
-		// The register has no request dates: ?from= is not its filter.
-		{"?from=2030-01-01&status=draft", "CHG-0003 R1", "1 of 3 risks"},
+		// A month of the summary: the changes requested in it (the
+		// draft was never requested).
+		{"?from=2026-03-01&to=2026-03-31", "CHG-0001 R1,CHG-0002 R1", "2 of 3 risks"},
 	} {
 		do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"+c.query), chromedp.WaitVisible(`#risks`))
+		drawn(t, ctx, "#risks")
 		rows := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ",")
 		count := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector('[data-count="risks"]') || {}).textContent || ""`))
 		if rows != c.rows || count != c.count {
@@ -93,6 +98,7 @@ func TestBrowserFiltersRisks(t *testing.T) {
 	// Choosing in the form narrows the table and writes the URL.
 	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(`#r-status`), chromedp.SetValue(`#r-status`, "requested"))
 	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#r-status").dispatchEvent(new Event("input", {bubbles: true}))`))
+	drawn(t, ctx, "#risks")
 	rows := strings.Join(run(t, ctx, chromedp.Evaluate[[]string](riskRows)), ",")
 	if location := run(t, ctx, chromedp.Evaluate[string](`location.search`)); rows != "CHG-0002 R1" || location != "?status=requested" {
 		t.Errorf("status=requested in the form shows %s with URL %q; want CHG-0002 R1 and ?status=requested", rows, location)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -73,6 +74,13 @@ func failOnDialogs(t *testing.T, ctx context.Context) *atomic.Int32 {
 
 const visibleRows = `Array.from(document.querySelectorAll("#changes tbody tr")).filter(r => !r.hidden).map(r => r.cells[0].textContent.trim())`
 
+// drawn waits until the list's table sel shows its view: lists.ts marks
+// it aria-busy while it fetches the view's data.
+func drawn(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	run(t, ctx, chromedp.Poll[bool](fmt.Sprintf(`!document.querySelector(%q).hasAttribute("aria-busy")`, sel)))
+}
+
 func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, a)
@@ -95,6 +103,7 @@ func TestBrowserFiltersChanges(t *testing.T) {
 
 	// A filter in the URL applies on load.
 	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/?status=documented"), chromedp.WaitVisible(`#changes`))
+	drawn(t, ctx, "#changes")
 	rows := run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
 	count := run(t, ctx, chromedp.Text(`[data-count="changes"]`))
 	if strings.Join(rows, ",") != "CHG-0001" || count != "1 of 3 changes" {
@@ -108,6 +117,7 @@ func TestBrowserFiltersChanges(t *testing.T) {
 		chromedp.SetValue(`#f-system`, "billing"),
 	)
 	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#f-system").dispatchEvent(new Event("input", {bubbles: true}))`))
+	drawn(t, ctx, "#changes")
 	rows = run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
 	location := run(t, ctx, chromedp.Evaluate[string](`location.search`))
 	if strings.Join(rows, ",") != "CHG-0003,CHG-0002" || location != "?system=billing" {
@@ -120,6 +130,7 @@ func TestBrowserFiltersChanges(t *testing.T) {
 		chromedp.WaitVisible(`#changes thead button.sort`),
 		chromedp.Click(`#changes thead th:first-child button`),
 	)
+	drawn(t, ctx, "#changes")
 	rows = run(t, ctx, chromedp.Evaluate[[]string](visibleRows))
 	if strings.Join(rows, ",") != "CHG-0001,CHG-0002,CHG-0003" {
 		t.Errorf("sorted by id: %v", rows)
@@ -143,6 +154,7 @@ func TestBrowserKeyboard(t *testing.T) {
 	}
 
 	do(t, ctx, chromedp.Focus(`#changes thead th:first-child button`), chromedp.KeyEvent("\r"))
+	drawn(t, ctx, "#changes")
 	sorted := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#changes thead th:first-child").getAttribute("aria-sort")`))
 	if sorted != "ascending" {
 		t.Errorf("Enter on the id column's button: aria-sort %q; want ascending", sorted)
@@ -151,8 +163,9 @@ func TestBrowserKeyboard(t *testing.T) {
 
 // TestBrowserPagedList: with JavaScript on, a page of a list of many
 // keeps the count the page was written with (the rows of how many it
-// shows, not the rows of the page), has no in-page sort, and its pager's
-// links lead to the next page. The fixture with 99 more changes: 102
+// shows, not the rows of the page), its sort buttons are the data
+// layer's (which sorts every row, not the page's), and its pager's links
+// lead to the next page. The fixture with 99 more changes: 102
 // changes, two pages.
 func TestBrowserPagedList(t *testing.T) {
 	srv := serveSite(t, renderRepo(t, withFiles(t, "testdata/repo", overlappingRecords(1, 99))))
@@ -161,8 +174,11 @@ func TestBrowserPagedList(t *testing.T) {
 	if count := run(t, ctx, chromedp.Text(`[data-count="changes"]`)); count != "Changes 1–100 of 102" {
 		t.Errorf("changes/ counts %q; want Changes 1–100 of 102", count)
 	}
-	if run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#changes button.sort") !== null`)) {
-		t.Error("a table of two pages has sort buttons")
+	if run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#changes").hasAttribute("data-sortable")`)) {
+		t.Error("a table of two pages sorts its own rows (data-sortable)")
+	}
+	if !run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#changes button.sort") !== null`)) {
+		t.Error("the changes list of two pages has no sort buttons")
 	}
 	do(t, ctx, chromedp.Click(`.pager a[rel="next"]`), chromedp.WaitVisible(`.pager [aria-current="page"]`))
 	path := run(t, ctx, chromedp.Evaluate[string](`location.pathname`))

@@ -98,6 +98,7 @@ func TestBrowserISODateFilters(t *testing.T) {
 	set := func(id, value string) {
 		t.Helper()
 		run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("input", {bubbles: true})); return true; })()`, id, value)))
+		drawn(t, ctx, "#changes")
 	}
 	invalid := func(id string) string {
 		return run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-invalid") || ""`, id)))
@@ -128,6 +129,7 @@ func TestBrowserISODateFilters(t *testing.T) {
 	}
 	// A date in the URL fills the box in ISO form.
 	open(t, ctx, srv, 1400, "/changes/?to=2026-03-05")
+	drawn(t, ctx, "#changes")
 	if v, rows := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#f-to").value`)), run(t, ctx, chromedp.Evaluate[[]string](visibleRows)); v != "2026-03-05" || strings.Join(rows, ",") != "CHG-0001" {
 		t.Errorf("?to=2026-03-05 shows %q in the box and rows %v; want 2026-03-05 and CHG-0001", v, rows)
 	}

@@ -24,11 +24,17 @@ import (
 // one more line that puts its class and tokeniser on window: tests and benchmarks call
 // the engine directly, and the product needs no hook for them.
 func engineScript(tb testing.TB) string {
+	return testBundle(tb, `import { SearchIndex, words } from "./search/engine";
+import { ListData } from "./listdata";
+Object.assign(window, { SearchIndex, ListData, searchWords: words });`)
+}
+
+// testBundle bundles entry, a module of the theme's assets folder, as the
+// site bundles main.ts.
+func testBundle(tb testing.TB, entry string) string {
 	tb.Helper()
-	entry := fstest.MapFS{"assets/engine-test.ts": {Data: []byte(
-		`import { SearchIndex, words } from "./search/engine";
-Object.assign(window, { SearchIndex, searchWords: words });`)}}
-	out, err := assets.Bundle(overlay.New(entry, theme.FS()), []string{"assets/engine-test.ts"})
+	fsys := fstest.MapFS{"assets/test-entry.ts": {Data: []byte(entry)}}
+	out, err := assets.Bundle(overlay.New(fsys, theme.FS()), []string{"assets/test-entry.ts"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -55,14 +61,33 @@ func (w countingWriter) Write(b []byte) (int, error) {
 
 func serveCounting(tb testing.TB, dir string) *countingServer {
 	tb.Helper()
+	s := newCountingServer(dir)
+	s.Start()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// serveCountingHTTP2 is serveCounting over TLS and HTTP/2, as the hosts
+// of static sites serve: a view that fetches a hundred small files is
+// not held to the six connections of HTTP/1.1. The browser must accept
+// the server's certificate (security.SetIgnoreCertificateErrors).
+func serveCountingHTTP2(tb testing.TB, dir string) *countingServer {
+	tb.Helper()
+	s := newCountingServer(dir)
+	s.EnableHTTP2 = true
+	s.StartTLS()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+func newCountingServer(dir string) *countingServer {
 	s := &countingServer{}
 	files := http.FileServer(http.Dir(dir))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		s.requests.Add(1)
 		files.ServeHTTP(countingWriter{w, s}, r)
 	}))
-	tb.Cleanup(s.Close)
 	return s
 }
 
@@ -89,7 +114,7 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	var t queryTiming
 	srv.reset()
 	js := fmt.Sprintf(`(async () => {
-		const idx = new SearchIndex("/search/");
+		const idx = new SearchIndex("/search/", new ListData("/data/changes/"));
 		let t0 = performance.now();
 		let r = await idx.search(%[1]q);
 		await idx.docs(r.hits.slice(0, 6));
@@ -109,7 +134,7 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	t.IndexKB, t.Requests = float64(b)/1024, n
 
 	page := fmt.Sprintf(`(async () => {
-		const idx = new SearchIndex("/search/");
+		const idx = new SearchIndex("/search/", new ListData("/data/changes/"));
 		const t0 = performance.now();
 		const r = await idx.search(%q, {}, true);
 		await idx.docs(r.hits.slice(0, 20));
@@ -123,6 +148,30 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 	b, _ = srv.reset()
 	t.PageKB = float64(b) / 1024
 	return t
+}
+
+// writeSearchSite writes into dir what search needs of m's site: the
+// index and the changes list's data, with a page to run the engine on.
+func writeSearchSite(tb testing.TB, dir string, m *Model) {
+	tb.Helper()
+	index, err := m.searchIndex(context.Background(), 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := listDataFiles(tb, m)
+	files["404.html"] = []byte("<!doctype html><title>x</title>")
+	for name, data := range index.Files {
+		files["search/"+name] = data
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // scaleQueries are typed by people looking for changes: words, two words,
@@ -139,24 +188,7 @@ func BenchmarkSearchBrowser(b *testing.B) {
 	dir := os.Getenv("CHANGEBOOK_SEARCH_SITE")
 	if dir == "" {
 		dir = b.TempDir()
-		m := syntheticModel(b, 10_000)
-		index, err := m.searchIndex(context.Background(), 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		files := map[string][]byte{"404.html": []byte("<!doctype html><title>x</title>")}
-		for name, data := range index.Files {
-			files["search/"+name] = data
-		}
-		for name, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				b.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
+		writeSearchSite(b, dir, syntheticModel(b, 10_000))
 	}
 	if _, err := fs.Stat(os.DirFS(dir), "search/meta.json"); err != nil {
 		b.Fatalf("%s has no search index: %v", dir, err)

@@ -181,7 +181,7 @@ func TestBrowserSearchHostileRecord(t *testing.T) {
 func engineSearch(t *testing.T, ctx context.Context, q string) []string {
 	t.Helper()
 	return run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(async () => {
-		window.idx = window.idx || new SearchIndex("/search/");
+		window.idx = window.idx || new SearchIndex("/search/", new ListData("/data/changes/"));
 		const r = await window.idx.search(%q);
 		return (await window.idx.docs(r.hits)).map(d => d.id);
 	})()`, q), chromedp.EvalAwaitPromise))
@@ -192,7 +192,7 @@ func engineSearch(t *testing.T, ctx context.Context, q string) []string {
 func freshEngineSearch(t *testing.T, ctx context.Context, q string) []string {
 	t.Helper()
 	return run(t, ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(async () => {
-		const idx = new SearchIndex("/search/");
+		const idx = new SearchIndex("/search/", new ListData("/data/changes/"));
 		const r = await idx.search(%q);
 		return (await idx.docs(r.hits)).map(d => d.id);
 	})()`, q), chromedp.EvalAwaitPromise))

@@ -2,16 +2,13 @@ package site
 
 import (
 	"context"
-	"slices"
-	"strconv"
 
-	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
 // searchIndex builds the full-text index of the changes, its files under
-// search/.
+// search/. Its record i is m.Changes[i], row i of the changes list's data.
 func (m *Model) searchIndex(ctx context.Context, workers int) (*search.Index, error) {
 	docs := make([]search.Doc, len(m.Changes))
 	if err := parallel.For(ctx, len(m.Changes), workers, func(i int) {
@@ -19,28 +16,14 @@ func (m *Model) searchIndex(ctx context.Context, workers int) (*search.Index, er
 	}); err != nil {
 		return nil, err
 	}
-	statuses := make([]string, len(record.Statuses))
-	for i, s := range record.Statuses {
-		statuses[i] = string(s)
-	}
-	levels := []string{}
-	for _, l := range slices.Backward(record.RiskLevels) {
-		levels = append(levels, string(l))
-	}
-	return search.Build(ctx, docs, search.Options{
-		Statuses: statuses, Types: record.ChangeType("").Enum(), Levels: levels, Workers: workers,
-	})
+	return search.Build(ctx, docs, search.Options{Workers: workers})
 }
 
 func searchDoc(c *Change) search.Doc {
 	d := search.Doc{
-		ID: c.ID, Title: c.Title, Path: c.Path,
-		Status: string(c.Status), Type: string(c.Type), Level: string(c.Level),
+		ID: c.ID, Title: c.Title, Status: string(c.Status), Type: string(c.Type),
 		Systems: c.Systems, Tags: c.Tags,
 		Body: search.TextOfHTML(string(c.Body)),
-	}
-	if !c.Requested.IsZero() {
-		d.Year = strconv.Itoa(c.Requested.Time.Year())
 	}
 	for _, s := range c.Stages {
 		if s.Signoff == nil {

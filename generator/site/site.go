@@ -149,7 +149,8 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 }
 
 // otherFiles renders the files that are not pages, in memory: exports,
-// feeds and the search index (its files under search/).
+// feeds, the search index (its files under search/) and the lists' data
+// (under data/).
 func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
 	sink := &MemorySink{}
 	index, err := m.writeOtherFiles(ctx, pages, workers, phase, sink)
@@ -160,7 +161,8 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 }
 
 // writeOtherFiles writes the files that are not pages into sink: the
-// exports as they are encoded, then the feeds and the search index.
+// exports as they are encoded, then the feeds, the search index and the
+// lists' data.
 func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, phase func(string), sink Sink) (*search.Index, error) {
 	if err := m.writeExports(sink); err != nil {
 		return nil, err
@@ -183,5 +185,9 @@ func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, 
 			return nil, err
 		}
 	}
+	if err := m.writeListData(sink); err != nil {
+		return nil, err
+	}
+	phase("list data")
 	return index, nil
 }

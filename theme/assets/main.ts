@@ -1,18 +1,31 @@
-// The site's behaviour: sortable tables, the filters of the changes page
-// (their state kept in the URL) and search. Every page works without it.
+// The site's behaviour: the lists' filters and sorting over all their rows
+// (their state kept in the URL), sortable small tables, and search. Every
+// page works without it.
 import { initSortable } from "./sort";
-import { initFilters } from "./filters";
+import { initList } from "./lists";
+import { ListData } from "./listdata";
 import { SearchIndex } from "./search/engine";
 import { initHeaderSearch } from "./search/dropdown";
 import { initSearchPage } from "./search/page";
 
 function init(): void {
-  document.querySelectorAll<HTMLTableElement>("table[data-sortable]").forEach(initSortable);
-  document.querySelectorAll<HTMLFormElement>("form[data-filters]").forEach(initFilters);
   const root = document.body.dataset.root ?? "";
-  // One index per page, shared by the header box and the search page, so
-  // each shard is fetched once.
-  const index = new SearchIndex(root + "search/");
+  // One data layer per list and page, shared by the list's table, the
+  // header box and the search page, so each file is fetched once.
+  const lists = new Map<string, ListData>();
+  const list = (name: string): ListData => {
+    let l = lists.get(name);
+    if (!l) {
+      l = new ListData(`${root}data/${name}/`);
+      lists.set(name, l);
+    }
+    return l;
+  };
+  // A table of a list's rows is filtered and sorted over all its rows
+  // (lists.ts); another sortable table sorts its own rows (sort.ts).
+  document.querySelectorAll<HTMLTableElement>("table[data-sortable]:not([data-list])").forEach(initSortable);
+  document.querySelectorAll<HTMLTableElement>("table[data-list]").forEach((t) => initList(t, list(t.dataset.list ?? ""), root));
+  const index = new SearchIndex(root + "search/", list("changes"));
   document.querySelectorAll<HTMLFormElement>("form.header-search").forEach((f) => initHeaderSearch(f, index, root));
   document.querySelectorAll<HTMLFormElement>("form[data-search]").forEach((f) => initSearchPage(f, index, root));
   document.addEventListener("keydown", (e) => {

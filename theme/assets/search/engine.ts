@@ -1,6 +1,10 @@
 // The search engine: reads the sharded index that `changebook build`
 // writes under search/ (see generator/search/index.go for the formats) and
 // answers queries. Only the shards a query needs are fetched, once each.
+// The index numbers its records as the changes list's rows: the rows a
+// result shows and the facets it is narrowed and counted by come from that
+// list's data (listdata.ts), the one data layer of the site.
+import { Files, ListData, Reader, none, type Row } from "../listdata";
 
 /** How a match scores: see Ranking in generator/search/index.go. */
 export interface Ranking {
@@ -15,14 +19,8 @@ export interface Meta {
   version: number;
   ranking: Ranking;
   docs: number;
-  doc_group: number;
   vocab: string[];
   stop: string[];
-  statuses: string[];
-  types: string[];
-  levels: string[];
-  years: string[];
-  systems: string[];
 }
 
 interface Term {
@@ -45,21 +43,25 @@ export interface Doc {
   systems: string[];
 }
 
-/** The facets a query can be narrowed by: one value each, "" for any. */
-export interface Filters {
-  status?: string;
-  type?: string;
-  system?: string;
-  level?: string;
-  year?: string;
-}
+/** The facets a query can be narrowed by: one value each, "" for any
+ * (filters of the changes list's data). */
+export type Filters = Partial<Record<FacetName, string>>;
 export const facetNames = ["status", "type", "system", "level", "year"] as const;
 export type FacetName = (typeof facetNames)[number];
 
-/** The facet value of an empty field (no risks, never requested), as the
- * URL and the search page name it. */
-export const none = "none";
-const facetValue = (v: string): string => (v === "" ? none : v);
+export { none };
+
+/** The record of row as a result list shows it. */
+function docOf(n: number, row: Row): Doc {
+  const [id, slug, title, type, status, systems, level, requested] = row as [
+    string, string, string, string, string, string[], string, string,
+  ];
+  return {
+    n, id, title, type, status, level, systems,
+    path: `changes/${slug || id}/`,
+    year: requested.slice(0, 4),
+  };
+}
 
 export interface Result {
   /** Matching records, best first, as record numbers. */
@@ -96,34 +98,42 @@ export function oneEdit(a: string, b: string): boolean {
 }
 
 export class SearchIndex {
-  private readonly base: string;
   private metaPromise?: Promise<Meta>;
-  private readonly files = new Map<string, Promise<unknown>>();
+  private readonly files: Files;
 
-  /** base is the URL of the search/ folder, ending in a slash. */
-  constructor(base: string) {
-    this.base = base;
+  /** base is the URL of the search/ folder, ending in a slash; changes is
+   * the changes list's data, whose rows the index's records are. */
+  constructor(
+    base: string,
+    readonly changes: ListData,
+  ) {
+    this.files = new Files(base, "search index");
   }
 
   meta(): Promise<Meta> {
     this.metaPromise ??= this.fetchJSON<Meta>("meta.json").then((m) => {
-      if (m.version !== 1) throw new Error(`search index version ${m.version} is not supported`);
+      if (m.version !== 2) throw new Error(`search index version ${m.version} is not supported`);
       return m;
     });
     return this.metaPromise;
   }
 
-  private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
-    let p = this.files.get(name) as Promise<T> | undefined;
-    if (!p) {
-      p = fetch(this.base + name).then((r) => {
-        if (!r.ok) throw new Error(`search index: ${name}: HTTP ${r.status}`);
-        return read(r);
-      });
-      p.catch(() => this.files.delete(name)); // a failed fetch may be retried
-      this.files.set(name, p);
+  /** Each facet's values, in the order the search page shows them. */
+  async facetValues(): Promise<Record<FacetName, string[]>> {
+    const meta = await this.changes.meta();
+    const out = {} as Record<FacetName, string[]>;
+    for (const name of facetNames) {
+      const values = (meta.facets.find((f) => f.name === name)?.values ?? []).map((v) => (v === "" ? none : v));
+      // Highest level and newest year first, the unknown last.
+      if (name === "level" || name === "year") values.reverse();
+      if (values[0] === none) values.push(values.shift() ?? none);
+      out[name] = values;
     }
-    return p;
+    return out;
+  }
+
+  private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
+    return this.files.once(name, read);
   }
 
   private fetchJSON<T>(name: string): Promise<T> {
@@ -146,28 +156,10 @@ export class SearchIndex {
     return this.fetchOnce(`p/${i}.bin`, async (r) => decodePostings(new Uint8Array(await r.arrayBuffer()), docs));
   }
 
-  private docGroup(g: number, meta: Meta): Promise<Doc[]> {
-    return this.fetchOnce(`d/${g}.json`, async (r) => {
-      const rows = (await r.json()) as [string, string, string, number, number, number, number, number[]][];
-      return rows.map((row, i) => ({
-        n: g * meta.doc_group + i,
-        id: row[0],
-        title: row[1],
-        path: row[2],
-        status: meta.statuses[row[3]],
-        type: meta.types[row[4]],
-        level: meta.levels[row[5]],
-        year: meta.years[row[6]],
-        systems: row[7].map((s) => meta.systems[s]),
-      }));
-    });
-  }
-
   /** The records numbered ns, in that order. */
   async docs(ns: number[]): Promise<Doc[]> {
-    const meta = await this.meta();
-    const groups = await Promise.all(ns.map((n) => this.docGroup(Math.floor(n / meta.doc_group), meta)));
-    return ns.map((n, i) => groups[i][n % meta.doc_group]);
+    const rows = await this.changes.rows(ns);
+    return ns.map((n, i) => docOf(n, rows[i]));
   }
 
   // The vocabulary shards a word's candidates can be in: those holding
@@ -279,26 +271,20 @@ export class SearchIndex {
     let hits: number[] = [];
     for (let d = 0; d < meta.docs; d++) if (matched[d] === need) hits.push(d);
 
-    const facets = filters.status || filters.type || filters.level || filters.year || filters.system || withCounts
-      ? await this.facets(meta)
-      : null;
     let counts: Result["counts"];
-    if (facets) {
-      if (withCounts) counts = facets.count(hits, filters, meta);
-      hits = hits.filter((d) => facets.accepts(d, filters, meta));
+    if (withCounts) {
+      counts = (await this.changes.counts(Uint32Array.from(hits), { ...filters }, facetNames)) as Result["counts"];
     }
-    // Best first; among equals the lower record number, which is the newer
-    // year (records are numbered newest year first).
+    const passing = await this.changes.filter({ ...filters });
+    if (passing) {
+      const keep = new Uint8Array(meta.docs);
+      passing.forEach((d) => (keep[d] = 1));
+      hits = hits.filter((d) => keep[d]);
+    }
+    // Best first; among equals the lower record number, which is the
+    // changes list's order (highest id first).
     hits.sort((a, b) => total[b] - total[a] || a - b);
     return { hits, marks: [...new Set(marks)], counts };
-  }
-
-  private facetsPromise?: Promise<Facets>;
-  private facets(meta: Meta): Promise<Facets> {
-    this.facetsPromise ??= this.fetchJSON<{ ranges: number[][]; systems: string[] }>("facets.json").then(
-      (f) => new Facets(f.ranges, f.systems, meta),
-    );
-    return this.facetsPromise;
   }
 }
 
@@ -321,38 +307,6 @@ class Postings {
         byte &= byte - 1;
       }
     }
-  }
-}
-
-// A position in a postings shard and what reads from it. The position is a
-// field, not a variable of decodePostings that a nested reader function
-// changes: with that shape the bitmap views were now and then taken one
-// byte early (at the varint of their size), once the page had run other
-// queries, as if the position were read before the call that moved it.
-class Reader {
-  pos = 0;
-  constructor(readonly b: Uint8Array) {}
-
-  uvarint(): number {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = this.b[this.pos++];
-      v += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return v;
-      shift += 7;
-    }
-  }
-
-  byte(): number {
-    return this.b[this.pos++];
-  }
-
-  // The next n bytes, as a view.
-  bytes(n: number, keep: number): Uint8Array {
-    const start = this.pos;
-    this.pos = start + n;
-    return this.b.subarray(start, start + keep);
   }
 }
 
@@ -380,108 +334,11 @@ function decodePostings(b: Uint8Array, docs: number): Map<string, Postings> {
         lists.push(r.bytes(size, Math.min(size, Math.ceil(docs / 8))));
         bitmap.push(true);
       } else {
-        const list = new Uint32Array(n);
-        let prev = 0;
-        for (let i = 0; i < n; i++) {
-          prev += r.uvarint();
-          list[i] = prev;
-        }
-        lists.push(list);
+        lists.push(r.list(n));
         bitmap.push(false);
       }
     }
     out.set(term, new Postings(lists, bitmap));
   }
   return out;
-}
-
-// Facet values of every record: the single-valued ones from the runs of
-// facets.json (records are numbered in facet order), systems from lists.
-class Facets {
-  private readonly starts: Uint32Array;
-  private readonly values: number[][];
-  private readonly systemDocs: Uint32Array[];
-
-  constructor(ranges: number[][], systems: string[], meta: Meta) {
-    this.starts = Uint32Array.from(ranges.map((r) => r[0]));
-    this.values = ranges.map((r) => r.slice(1));
-    this.systemDocs = systems.map((s) => {
-      const bytes = Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
-      const out: number[] = [];
-      let pos = 0;
-      let prev = 0;
-      while (pos < bytes.length) {
-        let v = 0;
-        let shift = 0;
-        for (;;) {
-          const byte = bytes[pos++];
-          v += (byte & 0x7f) * 2 ** shift;
-          if (byte < 0x80) break;
-          shift += 7;
-        }
-        prev += v;
-        out.push(prev);
-      }
-      return Uint32Array.from(out);
-    });
-    void meta;
-  }
-
-  // [year, status, type, level] of record d.
-  private of(d: number): number[] {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= d) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.values[lo];
-  }
-
-  private hasSystem(d: number, system: number): boolean {
-    const list = this.systemDocs[system];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid] < d) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < list.length && list[lo] === d;
-  }
-
-  accepts(d: number, f: Filters, meta: Meta, skip?: FacetName): boolean {
-    const [y, s, t, l] = this.of(d);
-    if (f.year && skip !== "year" && facetValue(meta.years[y]) !== f.year) return false;
-    if (f.status && skip !== "status" && meta.statuses[s] !== f.status) return false;
-    if (f.type && skip !== "type" && meta.types[t] !== f.type) return false;
-    if (f.level && skip !== "level" && facetValue(meta.levels[l]) !== f.level) return false;
-    if (f.system && skip !== "system") {
-      const i = meta.systems.indexOf(f.system);
-      if (i < 0 || !this.hasSystem(d, i)) return false;
-    }
-    return true;
-  }
-
-  count(hits: number[], f: Filters, meta: Meta): Record<FacetName, Map<string, number>> {
-    const counts = {} as Record<FacetName, Map<string, number>>;
-    for (const name of facetNames) counts[name] = new Map();
-    const add = (name: FacetName, value: string) => counts[name].set(value, (counts[name].get(value) ?? 0) + 1);
-    const inSet = new Uint8Array(meta.docs);
-    for (const d of hits) {
-      const [y, s, t, l] = this.of(d);
-      if (this.accepts(d, f, meta, "year")) add("year", facetValue(meta.years[y]));
-      if (this.accepts(d, f, meta, "status")) add("status", meta.statuses[s]);
-      if (this.accepts(d, f, meta, "type")) add("type", meta.types[t]);
-      if (this.accepts(d, f, meta, "level")) add("level", facetValue(meta.levels[l]));
-      if (this.accepts(d, f, meta, "system")) inSet[d] = 1;
-    }
-    this.systemDocs.forEach((list, i) => {
-      let n = 0;
-      for (let j = 0; j < list.length; j++) n += inSet[list[j]];
-      if (n > 0) counts.system.set(meta.systems[i], n);
-    });
-    return counts;
-  }
 }

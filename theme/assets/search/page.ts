@@ -82,14 +82,7 @@ export function initSearchPage(form: HTMLFormElement, index: SearchIndex, root: 
     if (mine !== generation) return;
     hits = q.trim() ? result.hits : [];
     marks = result.marks;
-    const meta = await index.meta();
-    const values: Record<FacetName, string[]> = {
-      status: meta.statuses,
-      type: meta.types,
-      system: meta.systems,
-      level: meta.levels.map((v) => v || none),
-      year: meta.years.map((v) => v || none),
-    };
+    const values = await index.facetValues();
     for (const f of facetNames) {
       const counts = result.counts?.[f];
       const any = new Option("Any", "");

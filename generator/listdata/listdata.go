@@ -1,0 +1,286 @@
+// Package listdata writes the data files behind the site's filtered and
+// sorted lists (changes, risks, mitigations), so that a browser answers a
+// filter over all rows of a 100,000-record site by fetching only what the
+// view uses: the row sets of the facet values it filters on and the few
+// display rows of the page it shows.
+//
+// Rows are numbered in the list's default order, the order of the static
+// pages, so that row r of the data is row r of the paged list. A list's
+// files, under its folder (data/changes/ ...):
+//
+//	meta.json    what every view needs first: the format version, the
+//	             number of rows, the rows per display shard, each facet's
+//	             values with their counts, each date's months with their
+//	             counts; a few kilobytes
+//	f/F/i.bin    the rows whose facet F (by its number in meta.json) has
+//	             value i, as a row set (below)
+//	t/D/i.bin    the rows whose date D (by its number) falls in month i of
+//	             meta.json's months, with each row's day (below)
+//	r/k.json     display rows k*shard to (k+1)*shard-1, a JSON array of
+//	             rows; a row is what the caller made it (the theme's
+//	             lists.ts knows each list's)
+//
+// A row set is binary: one kind byte, then
+//
+//	0 list     a varint count n, then n varints: the first row, then
+//	           the gaps to each next one
+//	1 bitmap   bit r of byte r/8 set for row r, least significant bit
+//	           first, (rows+7)/8 bytes
+//	2 runs     a varint count n, then n pairs of varints: the gap from the
+//	           end of the previous run (0 at first) to the run's first row,
+//	           and the run's length
+//
+// whichever is smallest. A month file is a varint count n, n varints of
+// rows as a list's, then n bytes: each row's day of the month.
+// Varints are unsigned LEB128, as encoding/binary writes them.
+package listdata
+
+import (
+	"cmp"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// FormatVersion changes whenever a file's format does; the browser refuses
+// data it does not know.
+const FormatVersion = 1
+
+// Facet is a value a list filters (and perhaps sorts) on.
+type Facet struct {
+	// Name is the URL parameter and meta.json's name: "status".
+	Name string
+	// Order lists the values in the order a sort puts them, ascending;
+	// values not listed come after, sorted.
+	Order []string
+	// Sort is true when the list sorts on this facet.
+	Sort bool
+	// Values returns row r's values: one for a single-valued facet, any
+	// number for systems and tags; "" is the value of an empty field.
+	Values func(r int) []string
+}
+
+// Date is a date a list filters by range (from, to) and sorts on.
+type Date struct {
+	Name string
+	// Of returns row r's date as YYYY-MM-DD, "" when it has none.
+	Of func(r int) string
+}
+
+// List is one list's rows.
+type List struct {
+	Rows   int
+	Facets []Facet
+	Dates  []Date
+	// Row returns what the browser shows of row r, marshalled as JSON.
+	Row func(r int) any
+	// ShardBytes is the size a display shard aims at; 0 means 2 KB.
+	ShardBytes int
+}
+
+type metaFile struct {
+	Version int         `json:"version"`
+	Rows    int         `json:"rows"`
+	Shard   int         `json:"shard"`
+	Facets  []metaFacet `json:"facets"`
+	Dates   []metaDate  `json:"dates"`
+}
+
+type metaFacet struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+	Counts []int    `json:"counts"`
+	Sort   bool     `json:"sort"`
+}
+
+type metaDate struct {
+	Name string `json:"name"`
+	// Months are "YYYY-MM", oldest first, then "" for rows without date
+	// when there are any.
+	Months []string `json:"months"`
+	Counts []int    `json:"counts"`
+}
+
+// defaultShardBytes is the size a display shard aims at: a page of 100
+// filtered rows scattered over 100,000 touches up to 100 shards, so a
+// shard must be small for the page to fetch a few hundred kilobytes.
+const defaultShardBytes = 2 << 10
+
+// Write returns the list's files by name relative to its folder.
+func Write(l List) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	meta := metaFile{Version: FormatVersion, Rows: l.Rows, Facets: []metaFacet{}, Dates: []metaDate{}}
+	for fi, f := range l.Facets {
+		values, sets := facetSets(f, l.Rows)
+		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort}
+		for i, set := range sets {
+			mf.Counts = append(mf.Counts, len(set))
+			files[fmt.Sprintf("f/%d/%d.bin", fi, i)] = encodeSet(set, l.Rows)
+		}
+		meta.Facets = append(meta.Facets, mf)
+	}
+	for di, d := range l.Dates {
+		md := metaDate{Name: d.Name}
+		byMonth := map[string][]int{}
+		for r := range l.Rows {
+			month := monthOf(d.Of(r))
+			byMonth[month] = append(byMonth[month], r)
+		}
+		md.Months = slices.Sorted(maps.Keys(byMonth))
+		if len(md.Months) > 0 && md.Months[0] == "" {
+			md.Months = append(md.Months[1:], "") // no date last
+		}
+		for i, month := range md.Months {
+			rows := byMonth[month]
+			md.Counts = append(md.Counts, len(rows))
+			b := binary.AppendUvarint(nil, uint64(len(rows)))
+			b = appendList(b, rows)
+			for _, r := range rows {
+				b = append(b, dayOf(d.Of(r)))
+			}
+			files[fmt.Sprintf("t/%d/%d.bin", di, i)] = b
+		}
+		meta.Dates = append(meta.Dates, md)
+	}
+	shard, err := rowsPerShard(l)
+	if err != nil {
+		return nil, err
+	}
+	meta.Shard = shard
+	for k := 0; k*shard < l.Rows; k++ {
+		b := []byte{'['}
+		for r := k * shard; r < min(l.Rows, (k+1)*shard); r++ {
+			data, err := json.Marshal(l.Row(r))
+			if err != nil {
+				return nil, fmt.Errorf("row %d: %w", r, err)
+			}
+			if r > k*shard {
+				b = append(b, ',', '\n')
+			}
+			b = append(b, data...)
+		}
+		files[fmt.Sprintf("r/%d.json", k)] = append(b, ']')
+	}
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	files["meta.json"] = data
+	return files, nil
+}
+
+// rowsPerShard sizes the display shards from the rows' average size,
+// measured on up to 1,000 rows spread over the list (marshalling every row
+// twice, or holding them all, would cost a 100,000-record build seconds or
+// hundreds of megabytes).
+func rowsPerShard(l List) (int, error) {
+	if l.Rows == 0 {
+		return 64, nil
+	}
+	step := max(1, l.Rows/1000)
+	sampled, total := 0, 0
+	for r := 0; r < l.Rows; r += step {
+		data, err := json.Marshal(l.Row(r))
+		if err != nil {
+			return 0, fmt.Errorf("row %d: %w", r, err)
+		}
+		sampled++
+		total += len(data) + 2
+	}
+	target := cmp.Or(l.ShardBytes, defaultShardBytes)
+	return max(1, min(64, target*sampled/total)), nil
+}
+
+// facetSets numbers the facet's values (Order first, then the rest
+// sorted) and returns each value's rows, ascending.
+func facetSets(f Facet, rows int) ([]string, [][]int) {
+	byValue := map[string][]int{}
+	for r := range rows {
+		for _, v := range f.Values(r) {
+			list := byValue[v]
+			if n := len(list); n > 0 && list[n-1] == r {
+				continue // a value listed twice in one row
+			}
+			byValue[v] = append(list, r)
+		}
+	}
+	var values []string
+	for _, v := range f.Order {
+		if _, ok := byValue[v]; ok && !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	rest := slices.Collect(maps.Keys(byValue))
+	slices.SortFunc(rest, strings.Compare)
+	for _, v := range rest {
+		if !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	sets := make([][]int, len(values))
+	for i, v := range values {
+		sets[i] = byValue[v]
+	}
+	return values, sets
+}
+
+func monthOf(date string) string {
+	if len(date) < 10 {
+		return ""
+	}
+	return date[:7]
+}
+
+func dayOf(date string) byte {
+	if len(date) < 10 {
+		return 0
+	}
+	return (date[8]-'0')*10 + date[9] - '0'
+}
+
+// encodeSet writes rows (ascending) as a row set, in the smallest kind.
+func encodeSet(rows []int, total int) []byte {
+	list := appendList(binary.AppendUvarint([]byte{0}, uint64(len(rows))), rows)
+	runs := []byte{2}
+	var pairs []int
+	for i := 0; i < len(rows); {
+		j := i
+		for j+1 < len(rows) && rows[j+1] == rows[j]+1 {
+			j++
+		}
+		pairs = append(pairs, rows[i], j-i+1)
+		i = j + 1
+	}
+	runs = binary.AppendUvarint(runs, uint64(len(pairs)/2))
+	end := 0
+	for i := 0; i < len(pairs); i += 2 {
+		runs = binary.AppendUvarint(runs, uint64(pairs[i]-end))
+		runs = binary.AppendUvarint(runs, uint64(pairs[i+1]))
+		end = pairs[i] + pairs[i+1]
+	}
+	best := list
+	if len(runs) < len(best) {
+		best = runs
+	}
+	if bitmapLen := 1 + (total+7)/8; bitmapLen < len(best) {
+		b := make([]byte, bitmapLen)
+		b[0] = 1
+		for _, r := range rows {
+			b[1+r/8] |= 1 << (r % 8)
+		}
+		best = b
+	}
+	return best
+}
+
+func appendList(b []byte, rows []int) []byte {
+	prev := 0
+	for _, r := range rows {
+		b = binary.AppendUvarint(b, uint64(r-prev))
+		prev = r
+	}
+	return b
+}

@@ -1,0 +1,136 @@
+package listdata
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// decodeSet reads a row set as the browser's lists.ts does.
+func decodeSet(t *testing.T, b []byte, total int) []int {
+	t.Helper()
+	pos := 1
+	uvarint := func() int {
+		v, shift := 0, 0
+		for {
+			c := b[pos]
+			pos++
+			v |= int(c&0x7f) << shift
+			if c < 0x80 {
+				return v
+			}
+			shift += 7
+		}
+	}
+	var out []int
+	switch b[0] {
+	case 0:
+		n, prev := uvarint(), 0
+		for range n {
+			prev += uvarint()
+			out = append(out, prev)
+		}
+	case 1:
+		for r := range total {
+			if b[1+r/8]&(1<<(r%8)) != 0 {
+				out = append(out, r)
+			}
+		}
+	case 2:
+		n, end := uvarint(), 0
+		for range n {
+			start := end + uvarint()
+			length := uvarint()
+			for r := start; r < start+length; r++ {
+				out = append(out, r)
+			}
+			end = start + length
+		}
+	default:
+		t.Fatalf("kind %d", b[0])
+	}
+	return out
+}
+
+func TestSetsRoundTripInEachKind(t *testing.T) {
+	every := make([]int, 1000)
+	for i := range every {
+		every[i] = i
+	}
+	var sparse, dense []int
+	for i := 0; i < 1000; i += 97 {
+		sparse = append(sparse, i)
+	}
+	for i := 0; i < 1000; i += 3 {
+		dense = append(dense, i)
+	}
+	for _, c := range []struct {
+		name string
+		rows []int
+		kind byte
+	}{{"sparse", sparse, 0}, {"dense", dense, 1}, {"runs", every[100:700], 2}, {"empty", nil, 0}} {
+		b := encodeSet(c.rows, 1000)
+		if b[0] != c.kind {
+			t.Errorf("%s: kind %d; want %d", c.name, b[0], c.kind)
+		}
+		if got := decodeSet(t, b, 1000); !slices.Equal(got, c.rows) {
+			t.Errorf("%s: decoded %v; want %v", c.name, got, c.rows)
+		}
+	}
+}
+
+func TestWrite(t *testing.T) {
+	status := []string{"approved", "draft", "approved", "documented", "approved"}
+	systems := [][]string{{"api"}, {"api", "db"}, {}, {"db", "db"}, {"web"}}
+	dates := []string{"2026-03-14", "", "2025-12-01", "2026-03-02T10:00:00Z", "2026-01-31"}
+	files, err := Write(List{
+		Rows: 5,
+		Facets: []Facet{
+			{Name: "status", Order: []string{"draft", "approved", "documented"}, Sort: true, Values: func(r int) []string { return status[r : r+1] }},
+			{Name: "system", Values: func(r int) []string { return systems[r] }},
+		},
+		Dates:      []Date{{Name: "requested", Of: func(r int) string { return dates[r] }}},
+		Row:        func(r int) any { return []any{r, "<b>" + status[r]} },
+		ShardBytes: 80,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Version != FormatVersion || meta.Rows != 5 || meta.Shard != 2 {
+		t.Errorf("meta %+v", meta)
+	}
+	if got := meta.Facets[0].Values; !slices.Equal(got, []string{"draft", "approved", "documented"}) {
+		t.Errorf("status values %v", got)
+	}
+	if got := meta.Facets[0].Counts; !slices.Equal(got, []int{1, 3, 1}) {
+		t.Errorf("status counts %v", got)
+	}
+	if got := decodeSet(t, files["f/0/1.bin"], 5); !slices.Equal(got, []int{0, 2, 4}) {
+		t.Errorf("approved rows %v", got)
+	}
+	if got := meta.Facets[1].Values; !slices.Equal(got, []string{"api", "db", "web"}) {
+		t.Errorf("system values %v", got)
+	}
+	if got := decodeSet(t, files["f/1/1.bin"], 5); !slices.Equal(got, []int{1, 3}) {
+		t.Errorf("db rows %v (a value twice in a row counts once)", got)
+	}
+	if got := meta.Dates[0].Months; !slices.Equal(got, []string{"2025-12", "2026-01", "2026-03", ""}) {
+		t.Errorf("months %v", got)
+	}
+	// March 2026: rows 0 and 3, days 14 and 2.
+	if got := files["t/0/2.bin"]; !slices.Equal(got, []byte{2, 0, 3, 14, 2}) {
+		t.Errorf("march file %v", got)
+	}
+	// Rows of about 30 bytes, shards of about 80: two rows a shard.
+	if got := string(files["r/2.json"]); got != `[[4,"\u003cb\u003eapproved"]]` {
+		t.Errorf("third shard %s", got)
+	}
+	if !strings.HasPrefix(string(files["r/0.json"]), `[[0,`) {
+		t.Errorf("first shard %s", files["r/0.json"])
+	}
+}

@@ -1,0 +1,143 @@
+package site
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/changebook/changebook/generator/listdata"
+	"github.com/changebook/changebook/generator/pagename"
+	"github.com/changebook/changebook/generator/record"
+)
+
+// The lists the browser filters and sorts over all rows, each with its
+// data files under data/<name>/ (see package listdata). The rows of each
+// are in the order of its static pages.
+//
+// A row is a JSON array, as the theme's lists.ts reads it:
+//
+//	changes      [id, slug, title, type, status, [systems], level,
+//	              requested, closed]
+//	risks        [change id, slug, change title, risk id, description,
+//	              level, change status, likelihood, impact,
+//	              [[mitigation id, description]...]]
+//	mitigations  [change id, slug, change title, mitigation id,
+//	              description, [[risk id, level, description]...]]
+//
+// slug is "" when it is the id (the page is changes/<slug>/); dates as
+// written, "" when absent.
+//
+// writeListData writes the files of each list into sink.
+func (m *Model) writeListData(sink Sink) error {
+	statuses := make([]string, len(record.Statuses))
+	for i, s := range record.Statuses {
+		statuses[i] = string(s)
+	}
+	levels := []string{""}
+	for _, l := range record.RiskLevels {
+		levels = append(levels, string(l))
+	}
+	ratings := []string{"", string(record.Low), string(record.Medium), string(record.High)}
+	one := func(s string) []string { return []string{s} }
+
+	changes := m.Changes
+	risks := m.Risks()
+	mitigations := m.Mitigations()
+	lists := map[string]listdata.List{
+		"changes": {
+			Rows: len(changes),
+			Facets: []listdata.Facet{
+				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(changes[r].Status)) }},
+				{Name: "type", Order: record.ChangeType("").Enum(), Sort: true, Values: func(r int) []string { return one(string(changes[r].Type)) }},
+				{Name: "system", Values: func(r int) []string { return changes[r].Systems }},
+				{Name: "level", Order: levels, Sort: true, Values: func(r int) []string { return one(string(changes[r].Level)) }},
+				{Name: "tag", Values: func(r int) []string { return changes[r].Tags }},
+				{Name: "year", Values: func(r int) []string { return one(year(changes[r])) }},
+			},
+			Dates: []listdata.Date{
+				{Name: "requested", Of: func(r int) string { return changes[r].Requested.String() }},
+				{Name: "closed", Of: func(r int) string { return changes[r].Closed.String() }},
+			},
+			Row: func(r int) any {
+				c := changes[r]
+				return []any{c.ID, slugUnlessID(c.ID), c.Title, c.Type, c.Status, nonNil(c.Systems), c.Level, c.Requested.String(), c.Closed.String()}
+			},
+		},
+		"risks": {
+			Rows: len(risks),
+			Facets: []listdata.Facet{
+				{Name: "level", Order: levels, Sort: true, Values: func(r int) []string { return one(string(risks[r].Level)) }},
+				{Name: "likelihood", Order: ratings, Sort: true, Values: func(r int) []string { return one(string(risks[r].Likelihood)) }},
+				{Name: "impact", Order: ratings, Sort: true, Values: func(r int) []string { return one(string(risks[r].Impact)) }},
+				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(risks[r].Change.Status)) }},
+				{Name: "system", Values: func(r int) []string { return risks[r].Change.Systems }},
+				{Name: "year", Values: func(r int) []string { return one(year(risks[r].Change)) }},
+			},
+			// The summary's months link to ?from=…&to=…: the change's request.
+			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return risks[r].Change.Requested.String() }}},
+			Row: func(r int) any {
+				e := risks[r]
+				mits := make([][2]string, len(e.Mitigations))
+				for i, mit := range e.Mitigations {
+					mits[i] = [2]string{mit.ID, mit.Description}
+				}
+				c := e.Change
+				return []any{c.ID, slugUnlessID(c.ID), c.Title, e.ID, e.Description, e.Level, c.Status, e.Likelihood, e.Impact, mits}
+			},
+		},
+		"mitigations": {
+			Rows: len(mitigations),
+			Facets: []listdata.Facet{
+				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(mitigations[r].Change.Status)) }},
+				{Name: "system", Values: func(r int) []string { return mitigations[r].Change.Systems }},
+				{Name: "year", Values: func(r int) []string { return one(year(mitigations[r].Change)) }},
+			},
+			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return mitigations[r].Change.Requested.String() }}},
+			Row: func(r int) any {
+				e := mitigations[r]
+				covered := make([][3]string, len(e.Risks))
+				for i, risk := range e.Risks {
+					covered[i] = [3]string{risk.ID, string(risk.Level), risk.Description}
+				}
+				c := e.Change
+				return []any{c.ID, slugUnlessID(c.ID), c.Title, e.ID, e.Description, covered}
+			},
+		},
+	}
+	// One list at a time, its files written and let go before the next:
+	// at 100,000 records the risks' files alone are over 100 MB.
+	for _, name := range slices.Sorted(maps.Keys(lists)) {
+		data, err := listdata.Write(lists[name])
+		if err != nil {
+			return err
+		}
+		for _, file := range slices.Sorted(maps.Keys(data)) {
+			if err := sink.WriteFile("data/"+name+"/"+file, data[file]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// year is the year of the change's request, "" when it has none.
+func year(c *Change) string {
+	if c.Requested.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(c.Requested.Time.Year())
+}
+
+func slugUnlessID(id string) string {
+	if s := pagename.Slug(id); s != id {
+		return s
+	}
+	return ""
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
