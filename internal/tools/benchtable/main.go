@@ -222,6 +222,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%.0f KB\t\t\t\t\n", n, "first search query, most bytes fetched", first)
 			fmt.Fprintf(tw, "%d\t%s\t%.0f KB\t\t\t\t\n", n, "search page with facets, most bytes", page)
+			fmt.Fprintf(stderr, "%d records: filtered and sorted list views in Chromium...\n", n)
+			kb, ms, err := listViews(site("site"))
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.0f KB\t\t\t\t\n", n, "filtered list view, most bytes fetched", kb)
+			fmt.Fprintf(tw, "%d\t%s\t%.0f ms\t\t\t\t\n", n, "filter change, slowest redraw", ms)
 		}
 		d, err := previewRebuild(repo)
 		if err != nil {
@@ -251,31 +259,49 @@ func printRow(w io.Writer, n int, name string, d time.Duration, peak int64, ref 
 var (
 	searchPhase = regexp.MustCompile(`(?m)^search index +(\S+)$`)
 	floorTime   = regexp.MustCompile(`(?m)^wrote in (\S+)$`)
-	benchMetric = regexp.MustCompile(`([\d.]+) (max-first-query-KB|max-search-page-KB)`)
 )
 
 // searchBytes runs the browser benchmark of the generator/site package
 // over the site at dir: the most bytes any of its first queries fetched,
 // from the header's box and on the search page with its facets.
 func searchBytes(dir string) (first, page float64, err error) {
-	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^BenchmarkSearchBrowser$", "-benchtime", "1x", "-timeout", browserTimeout)
-	c.Env = append(os.Environ(), "CHANGEBOOK_SEARCH_SITE="+dir)
+	m, err := browserMetrics("BenchmarkSearchBrowser", "CHANGEBOOK_SEARCH_SITE="+dir, "max-first-query-KB", "max-search-page-KB")
+	if err != nil {
+		return 0, 0, err
+	}
+	return m[0], m[1], nil
+}
+
+// listViews runs the lists' browser benchmark over the site at dir: the
+// most bytes any of its filtered or sorted views fetched, and the slowest
+// redraw after a filter change.
+func listViews(dir string) (kb, ms float64, err error) {
+	m, err := browserMetrics("BenchmarkListBrowser", "CHANGEBOOK_LIST_SITE="+dir, "max-list-view-KB", "max-filter-redraw-ms")
+	if err != nil {
+		return 0, 0, err
+	}
+	return m[0], m[1], nil
+}
+
+// browserMetrics runs one browser benchmark of generator/site with env
+// set and returns the figures it reported under the given units, in
+// their order.
+func browserMetrics(bench, env string, units ...string) ([]float64, error) {
+	c := exec.Command("go", "test", "./generator/site", "-run", "^$", "-bench", "^"+bench+"$", "-benchtime", "1x", "-timeout", browserTimeout)
+	c.Env = append(os.Environ(), env)
 	out, err := c.CombinedOutput()
 	if err != nil {
-		return 0, 0, fmt.Errorf("browser benchmark: %v: %s", err, out)
+		return nil, fmt.Errorf("browser benchmark %s: %v: %s", bench, err, out)
 	}
-	for _, m := range benchMetric.FindAllStringSubmatch(string(out), -1) {
-		v, _ := strconv.ParseFloat(m[1], 64)
-		if m[2] == "max-first-query-KB" {
-			first = v
-		} else {
-			page = v
+	figures := make([]float64, len(units))
+	for i, unit := range units {
+		m := regexp.MustCompile(`([\d.]+) ` + regexp.QuoteMeta(unit) + `\b`).FindStringSubmatch(string(out))
+		if m == nil {
+			return nil, fmt.Errorf("browser benchmark %s printed no %s: %s", bench, unit, out)
 		}
+		figures[i], _ = strconv.ParseFloat(m[1], 64)
 	}
-	if first == 0 {
-		return 0, 0, fmt.Errorf("browser benchmark printed no figures: %s", out)
-	}
-	return first, page, nil
+	return figures, nil
 }
 
 // browserTimeout bounds a browser benchmark: go test's default of ten
