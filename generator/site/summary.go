@@ -67,8 +67,12 @@ func summarize(id, heading string, rows []summaryRow, levels string, link func(u
 		if r.level != "" {
 			level[string(r.level)]++
 		}
-		for _, s := range r.systems {
-			system[s]++
+		// A record may list a system twice (check accepts it): it is
+		// still one row of that system, as its filtered view counts it.
+		for i, s := range r.systems {
+			if !slices.Contains(r.systems[:i], s) {
+				system[s]++
+			}
 		}
 		if !r.requested.IsZero() {
 			month[r.requested.Time.Format("2006-01")]++
