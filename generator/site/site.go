@@ -32,7 +32,7 @@ type Options struct {
 	// theme's asset sources stay the same (a preview renders at every save).
 	Assets *AssetCache
 	// Phase, when set, is called as each phase of Render ends, with its
-	// name: "exports", "search index", "pages".
+	// name: "exports", "search index", "list data", "pages".
 	Phase func(name string)
 	// ForgetBodies says the model is rendered once, by a one-shot build:
 	// each record page lets go of its body's HTML once rendered, so that
