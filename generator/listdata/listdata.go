@@ -9,9 +9,15 @@
 // files, under its folder (data/changes/ ...):
 //
 //	meta.json    what every view needs first: the format version, the
-//	             number of rows, the rows per display shard, each facet's
-//	             values with their counts, each date's months with their
-//	             counts; a few kilobytes
+//	             build (below), the number of rows, the rows per display
+//	             shard and per page, each facet's values with their
+//	             counts (and whether each row has exactly one), each
+//	             date's months with their counts; a few kilobytes
+//
+// and under the build's folder, <build>/ (see package immutable: a hash of
+// these files, so that a browser that cached files of another build never
+// mixes them with this one's; it fetches meta.json fresh, always):
+//
 //	f/F/i.bin    the rows whose facet F (by its number in meta.json) has
 //	             value i, as a row set (below)
 //	t/D/i.bin    the rows whose date D (by its number) falls in month i of
@@ -43,11 +49,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/changebook/changebook/generator/immutable"
 )
 
 // FormatVersion changes whenever a file's format does; the browser refuses
 // data it does not know.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Facet is a value a list filters (and perhaps sorts) on.
 type Facet struct {
@@ -79,12 +87,17 @@ type List struct {
 	Row func(r int) any
 	// ShardBytes is the size a display shard aims at; 0 means 2 KB.
 	ShardBytes int
+	// PageRows is the number of rows a page of the list shows, which the
+	// browser's pages show too.
+	PageRows int
 }
 
 type metaFile struct {
 	Version int         `json:"version"`
+	Build   string      `json:"build"`
 	Rows    int         `json:"rows"`
 	Shard   int         `json:"shard"`
+	Page    int         `json:"page"`
 	Facets  []metaFacet `json:"facets"`
 	Dates   []metaDate  `json:"dates"`
 }
@@ -94,6 +107,9 @@ type metaFacet struct {
 	Values []string `json:"values"`
 	Counts []int    `json:"counts"`
 	Sort   bool     `json:"sort"`
+	// Single is true when every row has exactly one value: the browser
+	// then counts the commonest value as what the others leave.
+	Single bool `json:"single"`
 }
 
 type metaDate struct {
@@ -112,10 +128,10 @@ const defaultShardBytes = 2 << 10
 // Write returns the list's files by name relative to its folder.
 func Write(l List) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	meta := metaFile{Version: FormatVersion, Rows: l.Rows, Facets: []metaFacet{}, Dates: []metaDate{}}
+	meta := metaFile{Version: FormatVersion, Rows: l.Rows, Page: l.PageRows, Facets: []metaFacet{}, Dates: []metaDate{}}
 	for fi, f := range l.Facets {
-		values, sets := facetSets(f, l.Rows)
-		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort}
+		values, sets, single := facetSets(f, l.Rows)
+		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort, Single: single}
 		for i, set := range sets {
 			mf.Counts = append(mf.Counts, len(set))
 			files[fmt.Sprintf("f/%d/%d.bin", fi, i)] = encodeSet(set, l.Rows)
@@ -164,12 +180,25 @@ func Write(l List) (map[string][]byte, error) {
 		}
 		files[fmt.Sprintf("r/%d.json", k)] = append(b, ']')
 	}
+	meta.Build, files = immutable.Address(files)
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
 	}
-	files["meta.json"] = data
+	files[immutable.Meta] = data
 	return files, nil
+}
+
+// BuildOf returns the build that the meta.json of files (as Write returns
+// them) names.
+func BuildOf(files map[string][]byte) (string, error) {
+	var meta struct {
+		Build string `json:"build"`
+	}
+	if err := json.Unmarshal(files[immutable.Meta], &meta); err != nil {
+		return "", fmt.Errorf("list data: %s: %w", immutable.Meta, err)
+	}
+	return meta.Build, nil
 }
 
 // rowsPerShard sizes the display shards from the rows' average size,
@@ -195,11 +224,17 @@ func rowsPerShard(l List) (int, error) {
 }
 
 // facetSets numbers the facet's values (Order first, then the rest
-// sorted) and returns each value's rows, ascending.
-func facetSets(f Facet, rows int) ([]string, [][]int) {
+// sorted) and returns each value's rows, ascending, and whether every row
+// has exactly one value.
+func facetSets(f Facet, rows int) ([]string, [][]int, bool) {
 	byValue := map[string][]int{}
+	single := true
 	for r := range rows {
-		for _, v := range f.Values(r) {
+		vs := f.Values(r)
+		if len(vs) != 1 {
+			single = single && len(slices.Compact(slices.Sorted(slices.Values(vs)))) == 1
+		}
+		for _, v := range vs {
 			list := byValue[v]
 			if n := len(list); n > 0 && list[n-1] == r {
 				continue // a value listed twice in one row
@@ -224,7 +259,7 @@ func facetSets(f Facet, rows int) ([]string, [][]int) {
 	for i, v := range values {
 		sets[i] = byValue[v]
 	}
-	return values, sets
+	return values, sets, single
 }
 
 func monthOf(date string) string {

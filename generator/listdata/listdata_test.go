@@ -93,6 +93,7 @@ func TestWrite(t *testing.T) {
 		Dates:      []Date{{Name: "requested", Of: func(r int) string { return dates[r] }}},
 		Row:        func(r int) any { return []any{r, "<b>" + status[r]} },
 		ShardBytes: 80,
+		PageRows:   100,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -101,9 +102,26 @@ func TestWrite(t *testing.T) {
 	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
 		t.Fatal(err)
 	}
-	if meta.Version != FormatVersion || meta.Rows != 5 || meta.Shard != 2 {
+	if meta.Version != FormatVersion || meta.Rows != 5 || meta.Shard != 2 || meta.Page != 100 {
 		t.Errorf("meta %+v", meta)
 	}
+	if !meta.Facets[0].Single || meta.Facets[1].Single {
+		t.Errorf("single-valued: status %v, system %v; want true, false", meta.Facets[0].Single, meta.Facets[1].Single)
+	}
+	// Every file but the meta lives under the build, which the meta names.
+	if len(meta.Build) != 16 {
+		t.Fatalf("build %q", meta.Build)
+	}
+	for name := range files {
+		if name != "meta.json" && !strings.HasPrefix(name, meta.Build+"/") {
+			t.Errorf("%s is not under the build %s", name, meta.Build)
+		}
+	}
+	under := map[string][]byte{}
+	for name, data := range files {
+		under[strings.TrimPrefix(name, meta.Build+"/")] = data
+	}
+	files = under
 	if got := meta.Facets[0].Values; !slices.Equal(got, []string{"draft", "approved", "documented"}) {
 		t.Errorf("status values %v", got)
 	}
@@ -132,5 +150,27 @@ func TestWrite(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(files["r/0.json"]), `[[0,`) {
 		t.Errorf("first shard %s", files["r/0.json"])
+	}
+}
+
+// A list whose rows change gets another build; the same rows, the same.
+func TestBuildFollowsTheRows(t *testing.T) {
+	build := func(rows int) string {
+		t.Helper()
+		files, err := Write(List{Rows: rows, Row: func(r int) any { return r }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var meta metaFile
+		if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+			t.Fatal(err)
+		}
+		return meta.Build
+	}
+	if a, b := build(3), build(3); a != b || a == "" {
+		t.Errorf("the same rows: builds %q and %q", a, b)
+	}
+	if a, b := build(3), build(4); a == b {
+		t.Errorf("a row added: build %q both times", a)
 	}
 }

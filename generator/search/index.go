@@ -6,8 +6,15 @@
 // The files, under the site's search/ folder:
 //
 //	meta.json     what every query needs first: the format version, the
-//	              ranking, the number of records, the vocabulary shards'
-//	              first terms, the stop words; a few kilobytes
+//	              build (below), the build of the changes list's data the
+//	              records are rows of, the ranking, the number of records,
+//	              the vocabulary shards' first terms, the stop words; a
+//	              few kilobytes
+//
+// and under the build's folder, <build>/ (see package immutable: the
+// browser fetches meta.json fresh, the others under the build it names,
+// and refuses an index whose rows are of another build of the data):
+//
 //	v/N.txt       the vocabulary, sorted: one line per term with its
 //	              document count, the postings shard that holds it and the
 //	              words of the text that gave it ("rotat": rotate,
@@ -29,6 +36,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/changebook/changebook/generator/immutable"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
@@ -62,6 +70,9 @@ type Options struct {
 	Workers int
 	// Target sizes in bytes of a vocabulary and a postings shard.
 	VocabShard, PostingsShard int
+	// Rows is the build of the changes list's data (its meta.json's) whose
+	// rows the records are.
+	Rows string
 }
 
 func (o Options) withDefaults() Options {
@@ -139,8 +150,12 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	idx := &Index{Files: map[string][]byte{}, Docs: len(docs), Terms: len(terms)}
 	postingsShard := writePostings(idx, terms, all, len(docs), opts.PostingsShard)
 	vocabFirst := writeVocab(idx, terms, all, postingsShard, opts.VocabShard)
+	var build string
+	build, idx.Files = immutable.Address(idx.Files)
 	meta, err := json.Marshal(metaFile{
 		Version: formatVersion,
+		Build:   build,
+		Rows:    opts.Rows,
 		Ranking: DefaultRanking,
 		Docs:    len(docs),
 		Vocab:   vocabFirst,
@@ -149,7 +164,7 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx.Files["meta.json"] = meta
+	idx.Files[immutable.Meta] = meta
 	for _, data := range idx.Files {
 		idx.Bytes += len(data)
 	}

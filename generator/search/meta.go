@@ -4,7 +4,7 @@ import "slices"
 
 // formatVersion changes whenever a file's format does; the browser refuses
 // an index it does not know.
-const formatVersion = 2
+const formatVersion = 3
 
 // Ranking is how the browser scores a match: the class's weight times how
 // well the typed word matched the term; a record's score is the sum over
@@ -24,6 +24,8 @@ var DefaultRanking = Ranking{Class: [classes]float64{100, 10, 1}, Exact: 1, Stem
 
 type metaFile struct {
 	Version int      `json:"version"`
+	Build   string   `json:"build"` // the folder of the other files (package immutable)
+	Rows    string   `json:"rows"`  // the build of the changes list's data the records are rows of
 	Ranking Ranking  `json:"ranking"`
 	Docs    int      `json:"docs"`
 	Vocab   []string `json:"vocab"` // the first term of each v/ shard

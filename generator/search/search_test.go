@@ -61,11 +61,34 @@ type reader struct {
 
 func open(t *testing.T, idx *Index) *reader {
 	t.Helper()
-	r := &reader{t: t, files: idx.Files}
+	r := &reader{t: t, files: map[string][]byte{}}
 	if err := json.Unmarshal(idx.Files["meta.json"], &r.meta); err != nil {
 		t.Fatal(err)
 	}
+	// Every file but the meta lives under the build the meta names.
+	if len(r.meta.Build) != 16 {
+		t.Fatalf("build %q", r.meta.Build)
+	}
+	for name, data := range idx.Files {
+		rest, ok := strings.CutPrefix(name, r.meta.Build+"/")
+		if !ok && name != "meta.json" {
+			t.Errorf("%s is not under the build %s", name, r.meta.Build)
+		}
+		r.files[rest] = data
+	}
 	return r
+}
+
+// The meta names the build of the changes list's data whose rows the
+// records are, for the browser to refuse a mix of two builds.
+func TestMetaNamesTheRowsBuild(t *testing.T) {
+	idx, err := Build(context.Background(), corpus(10), Options{Rows: "0123456789abcdef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := open(t, idx); r.meta.Rows != "0123456789abcdef" || r.meta.Version != 3 {
+		t.Errorf("meta rows %q version %d; want the build given and version 3", r.meta.Rows, r.meta.Version)
+	}
 }
 
 type vocabEntry struct {
@@ -216,7 +239,7 @@ func TestIndexRoundTrip(t *testing.T) {
 		byTerm[e.term] = lists
 	}
 	for i := range shards {
-		if size := len(idx.Files[fmt.Sprintf("p/%d.bin", i)]); size > 2048+4 && len(shards[i]) > 1 {
+		if size := len(r.files[fmt.Sprintf("p/%d.bin", i)]); size > 2048+4 && len(shards[i]) > 1 {
 			t.Errorf("p/%d.bin is %d bytes with %d terms; the target is 2048", i, size, len(shards[i]))
 		}
 	}

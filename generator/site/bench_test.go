@@ -81,7 +81,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 			var idx *search.Index
 			for b.Loop() {
 				var err error
-				if idx, err = m.searchIndex(context.Background(), 0); err != nil {
+				if idx, err = m.searchIndex(context.Background(), 0, ""); err != nil {
 					b.Fatal(err)
 				}
 			}

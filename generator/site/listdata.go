@@ -27,8 +27,9 @@ import (
 // slug is "" when it is the id (the page is changes/<slug>/); dates as
 // written, "" when absent.
 //
-// writeListData writes the files of each list into sink.
-func (m *Model) writeListData(sink Sink) error {
+// writeListData writes the files of each list into sink, and returns each
+// list's build (its meta.json's: the search index names the changes').
+func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 	statuses := make([]string, len(record.Statuses))
 	for i, s := range record.Statuses {
 		statuses[i] = string(s)
@@ -45,7 +46,7 @@ func (m *Model) writeListData(sink Sink) error {
 	mitigations := m.Mitigations()
 	lists := map[string]listdata.List{
 		"changes": {
-			Rows: len(changes),
+			Rows: len(changes), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
 				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(changes[r].Status)) }},
 				{Name: "type", Order: record.ChangeType("").Enum(), Sort: true, Values: func(r int) []string { return one(string(changes[r].Type)) }},
@@ -64,7 +65,7 @@ func (m *Model) writeListData(sink Sink) error {
 			},
 		},
 		"risks": {
-			Rows: len(risks),
+			Rows: len(risks), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
 				{Name: "level", Order: levels, Sort: true, Values: func(r int) []string { return one(string(risks[r].Level)) }},
 				{Name: "likelihood", Order: ratings, Sort: true, Values: func(r int) []string { return one(string(risks[r].Likelihood)) }},
@@ -86,7 +87,7 @@ func (m *Model) writeListData(sink Sink) error {
 			},
 		},
 		"mitigations": {
-			Rows: len(mitigations),
+			Rows: len(mitigations), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
 				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(mitigations[r].Change.Status)) }},
 				{Name: "system", Values: func(r int) []string { return mitigations[r].Change.Systems }},
@@ -106,18 +107,22 @@ func (m *Model) writeListData(sink Sink) error {
 	}
 	// One list at a time, its files written and let go before the next:
 	// at 100,000 records the risks' files alone are over 100 MB.
+	builds := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(lists)) {
 		data, err := listdata.Write(lists[name])
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if builds[name], err = listdata.BuildOf(data); err != nil {
+			return nil, err
 		}
 		for _, file := range slices.Sorted(maps.Keys(data)) {
 			if err := sink.WriteFile("data/"+name+"/"+file, data[file]); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	return builds, nil
 }
 
 // year is the year of the change's request, "" when it has none.

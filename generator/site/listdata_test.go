@@ -31,14 +31,17 @@ func TestListDataRowsInListOrder(t *testing.T) {
 		want["mitigations"] = append(want["mitigations"], mit.Change.ID+"/"+mit.ID)
 	}
 	for list, read := range label {
-		var meta struct{ Rows, Shard int }
+		var meta struct {
+			Rows, Shard int
+			Build       string
+		}
 		if err := json.Unmarshal(files["data/"+list+"/meta.json"], &meta); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
 		for k := 0; k*meta.Shard < meta.Rows; k++ {
 			var rows [][]any
-			if err := json.Unmarshal(files[fmt.Sprintf("data/%s/r/%d.json", list, k)], &rows); err != nil {
+			if err := json.Unmarshal(files[fmt.Sprintf("data/%s/%s/r/%d.json", list, meta.Build, k)], &rows); err != nil {
 				t.Fatalf("%s shard %d: %v", list, k, err)
 			}
 			for _, row := range rows {
@@ -55,7 +58,7 @@ func TestListDataRowsInListOrder(t *testing.T) {
 func listDataFiles(tb testing.TB, m *Model) map[string][]byte {
 	tb.Helper()
 	sink := &MemorySink{}
-	if err := m.writeListData(sink); err != nil {
+	if _, err := m.writeListData(sink); err != nil {
 		tb.Fatal(err)
 	}
 	return sink.Files

@@ -154,11 +154,16 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 // index and the changes list's data, with a page to run the engine on.
 func writeSearchSite(tb testing.TB, dir string, m *Model) {
 	tb.Helper()
-	index, err := m.searchIndex(context.Background(), 0)
+	sink := &MemorySink{}
+	builds, err := m.writeListData(sink)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	files := listDataFiles(tb, m)
+	index, err := m.searchIndex(context.Background(), 0, builds["changes"])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := sink.Files
 	files["404.html"] = []byte("<!doctype html><title>x</title>")
 	for name, data := range index.Files {
 		files["search/"+name] = data

@@ -161,8 +161,8 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 }
 
 // writeOtherFiles writes the files that are not pages into sink: the
-// exports as they are encoded, then the feeds, the search index and the
-// lists' data.
+// exports as they are encoded, then the lists' data, the feeds and the
+// search index.
 func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, phase func(string), sink Sink) (*search.Index, error) {
 	if err := m.writeExports(sink); err != nil {
 		return nil, err
@@ -172,7 +172,13 @@ func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, 
 		return nil, err
 	}
 	phase("exports")
-	index, err := m.searchIndex(ctx, workers)
+	// The lists' data first: the search index names the changes' build.
+	builds, err := m.writeListData(sink)
+	if err != nil {
+		return nil, err
+	}
+	phase("list data")
+	index, err := m.searchIndex(ctx, workers, builds["changes"])
 	if err != nil {
 		return nil, err
 	}
@@ -185,9 +191,5 @@ func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, 
 			return nil, err
 		}
 	}
-	if err := m.writeListData(sink); err != nil {
-		return nil, err
-	}
-	phase("list data")
 	return index, nil
 }

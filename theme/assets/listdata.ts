@@ -12,6 +12,8 @@ export interface FacetMeta {
   values: string[];
   counts: number[];
   sort: boolean;
+  /** Every row has exactly one value (a status, a level). */
+  single: boolean;
 }
 
 export interface DateMeta {
@@ -22,8 +24,12 @@ export interface DateMeta {
 
 export interface ListMeta {
   version: number;
+  /** The folder of the list's other files: a hash of them. */
+  build: string;
   rows: number;
   shard: number;
+  /** Rows per page, as the static pages. */
+  page: number;
   facets: FacetMeta[];
   dates: DateMeta[];
 }
@@ -157,25 +163,36 @@ export class Files {
   }
 }
 
+/** fetchMeta fetches the meta.json of the folder at base, never from a
+ * cache: it names the build whose files (under base + build + "/", each
+ * immutable) the browser may cache. A page open across a redeploy then
+ * fails to fetch the old build's files (404) rather than mixing the two. */
+export async function fetchMeta<T>(base: string, what: string): Promise<T> {
+  const r = await fetch(base + "meta.json", { cache: "no-store" });
+  if (!r.ok) throw new Error(`${what}: meta.json: HTTP ${r.status}`);
+  return r.json() as Promise<T>;
+}
+
 export class ListData {
-  private metaPromise?: Promise<ListMeta>;
-  private readonly files: Files;
+  private metaPromise?: Promise<{ meta: ListMeta; files: Files }>;
 
   /** base is the URL of the list's folder (".../data/changes/"). */
-  constructor(base: string) {
-    this.files = new Files(base, "list data");
-  }
+  constructor(readonly base: string) {}
 
-  meta(): Promise<ListMeta> {
-    this.metaPromise ??= this.fetchOnce("meta.json", (r) => r.json() as Promise<ListMeta>).then((m) => {
-      if (m.version !== 1) throw new Error(`list data version ${m.version} is not supported`);
-      return m;
+  private built(): Promise<{ meta: ListMeta; files: Files }> {
+    this.metaPromise ??= fetchMeta<ListMeta>(this.base, "list data").then((meta) => {
+      if (meta.version !== 2) throw new Error(`list data version ${meta.version} is not supported`);
+      return { meta, files: new Files(`${this.base}${meta.build}/`, "list data") };
     });
     return this.metaPromise;
   }
 
-  private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
-    return this.files.once(name, read);
+  async meta(): Promise<ListMeta> {
+    return (await this.built()).meta;
+  }
+
+  private async fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
+    return (await this.built()).files.once(name, read);
   }
 
   private bytes(name: string): Promise<Uint8Array> {
@@ -361,7 +378,7 @@ export class ListData {
         const facet = meta.facets[fi];
         // A facet of one value a row (a status, a level): its commonest
         // value counts what the others leave, and is not fetched.
-        const single = facet.counts.reduce((a, b) => a + b, 0) === meta.rows;
+        const single = facet.single;
         const commonest = single ? facet.counts.indexOf(Math.max(...facet.counts)) : -1;
         const sets = await Promise.all(facet.values.map((_, i) => (i === commonest ? null : this.valueRows(fi, i))));
         let rest = 0;

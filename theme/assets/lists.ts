@@ -10,8 +10,8 @@
 // textContent: records are untrusted.
 import { ListData, type Filters, type Order, type Row } from "./listdata";
 
-/** Rows per page of a view, as the static lists (generator/site). */
-const pageSize = 100;
+/** What the count line says when the data cannot be fetched. */
+const unloaded = "The list's data could not be loaded: this page is not filtered.";
 
 // The parameters that are not filters.
 const viewParams = ["sort", "dir", "page"];
@@ -201,6 +201,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
   const savedCount = count ? new Saved(count) : null;
   const pagers = Array.from(document.querySelectorAll<HTMLElement>(`nav[data-pager="${name}"]`)).map((n) => new Saved(n));
   let madePager: HTMLElement | null = null;
+
   let view = readURL();
   let generation = 0;
 
@@ -292,10 +293,16 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
       return;
     }
     const meta = await data.meta();
+    const pageSize = meta.page; // as the static pages
     const filteredRows = await data.filter(filters);
     const total = filteredRows ? filteredRows.length : meta.rows;
     const pages = Math.max(1, Math.ceil(total / pageSize));
     const page = Math.min(view.page, pages);
+    if (page !== view.page && mine === generation) {
+      // ?page=999 of 3 pages shows page 3: the URL says so.
+      view = { ...view, page };
+      window.history.replaceState(null, "", window.location.pathname + search(view) + window.location.hash);
+    }
     const shown = await data.slice(filteredRows, sorted, (page - 1) * pageSize, page * pageSize);
     const display = await data.rows(shown);
     if (mine !== generation) return; // a newer view is under way
@@ -338,9 +345,17 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     if (push) window.history.pushState(null, "", url);
     else window.history.replaceState(null, "", url);
     table.setAttribute("aria-busy", "true");
+    const mine = generation + 1; // the draw's own, unless a newer began
     void draw().catch((e) => {
-      table.removeAttribute("aria-busy");
+      // No data (file://, an HTTP error, a page open across a redeploy, a
+      // format this script does not know): the static page's rows, and the
+      // form as it is with them, not a filter they do not obey.
       console.error(e);
+      if (mine !== generation) return;
+      showStatic();
+      for (const f of formFields()) f.value = "";
+      markDates();
+      if (count) count.textContent = unloaded;
     });
   };
 

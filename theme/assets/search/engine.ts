@@ -4,7 +4,7 @@
 // The index numbers its records as the changes list's rows: the rows a
 // result shows and the facets it is narrowed and counted by come from that
 // list's data (listdata.ts), the one data layer of the site.
-import { Files, ListData, Reader, none, type Row } from "../listdata";
+import { Files, ListData, Reader, fetchMeta, none, type Row } from "../listdata";
 
 /** How a match scores: see Ranking in generator/search/index.go. */
 export interface Ranking {
@@ -17,6 +17,10 @@ export interface Ranking {
 
 export interface Meta {
   version: number;
+  /** The folder of the index's other files: a hash of them. */
+  build: string;
+  /** The build of the changes list's data whose rows the records are. */
+  rows: string;
   ranking: Ranking;
   docs: number;
   vocab: string[];
@@ -98,24 +102,28 @@ export function oneEdit(a: string, b: string): boolean {
 }
 
 export class SearchIndex {
-  private metaPromise?: Promise<Meta>;
-  private readonly files: Files;
+  private metaPromise?: Promise<{ meta: Meta; files: Files }>;
 
   /** base is the URL of the search/ folder, ending in a slash; changes is
    * the changes list's data, whose rows the index's records are. */
   constructor(
-    base: string,
+    readonly base: string,
     readonly changes: ListData,
-  ) {
-    this.files = new Files(base, "search index");
-  }
+  ) {}
 
-  meta(): Promise<Meta> {
-    this.metaPromise ??= this.fetchJSON<Meta>("meta.json").then((m) => {
-      if (m.version !== 2) throw new Error(`search index version ${m.version} is not supported`);
-      return m;
+  private built(): Promise<{ meta: Meta; files: Files }> {
+    this.metaPromise ??= Promise.all([fetchMeta<Meta>(this.base, "search index"), this.changes.meta()]).then(([meta, rows]) => {
+      if (meta.version !== 3) throw new Error(`search index version ${meta.version} is not supported`);
+      // The records are the changes list's rows of one build: of another,
+      // they would name other changes.
+      if (meta.rows !== rows.build) throw new Error(`search index: built for the changes data ${meta.rows}, not ${rows.build}`);
+      return { meta, files: new Files(`${this.base}${meta.build}/`, "search index") };
     });
     return this.metaPromise;
+  }
+
+  async meta(): Promise<Meta> {
+    return (await this.built()).meta;
   }
 
   /** Each facet's values, in the order the search page shows them. */
@@ -132,12 +140,8 @@ export class SearchIndex {
     return out;
   }
 
-  private fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
-    return this.files.once(name, read);
-  }
-
-  private fetchJSON<T>(name: string): Promise<T> {
-    return this.fetchOnce(name, (r) => r.json() as Promise<T>);
+  private async fetchOnce<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
+    return (await this.built()).files.once(name, read);
   }
 
   private vocabShard(i: number): Promise<Term[]> {

@@ -17,6 +17,9 @@ const facetLabels: Record<FacetName, string> = {
   year: "Year",
 };
 
+/** What the search page says when its index cannot be fetched. */
+export const searchUnloaded = "The search index could not be loaded: no results can be shown.";
+
 export function initSearchPage(form: HTMLFormElement, index: SearchIndex, root: string): void {
   const input = form.querySelector<HTMLInputElement>("input[name=q]");
   const list = document.querySelector<HTMLOListElement>("[data-search-results]");
@@ -42,7 +45,7 @@ export function initSearchPage(form: HTMLFormElement, index: SearchIndex, root: 
     select.name = f;
     select.addEventListener("change", () => {
       filters[f] = select.value;
-      void run();
+      start();
     });
     selects[f] = select;
     wrap.append(label, select);
@@ -107,6 +110,16 @@ export function initSearchPage(form: HTMLFormElement, index: SearchIndex, root: 
     await showMore();
   };
 
+  // No index (file://, an HTTP error, a page open across a redeploy, a
+  // format this script does not know): say so, rather than find nothing.
+  const failed = (e: unknown): void => {
+    console.error(e);
+    list.replaceChildren();
+    more.hidden = true;
+    count.textContent = searchUnloaded;
+  };
+  const start = (): void => void run().catch(failed);
+
   // /search/?q=CHG-0042, from a box whose dropdown did not get to jump:
   // go straight to the record.
   const jump = async (): Promise<boolean> => {
@@ -124,14 +137,16 @@ export function initSearchPage(form: HTMLFormElement, index: SearchIndex, root: 
   let timer = 0;
   input.addEventListener("input", () => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => void run().catch(console.error), 60);
+    timer = window.setTimeout(start, 60);
   });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    void jump().then((jumped) => (jumped ? undefined : run()));
+    void jump()
+      .then((jumped) => (jumped ? undefined : run()))
+      .catch(failed);
   });
-  more.addEventListener("click", () => void showMore());
+  more.addEventListener("click", () => void showMore().catch(failed));
   void jump()
     .then((jumped) => (jumped ? undefined : run()))
-    .catch(console.error);
+    .catch(failed);
 }
