@@ -314,3 +314,27 @@ func mentionsRollback(c *Change) bool {
 	}
 	return false
 }
+
+// A view begun on a later static page is of all rows: not that page's
+// title nor its neighbours, and its pager leads to the list's first page.
+func TestBrowserViewFromALaterPage(t *testing.T) {
+	_, srv := listSite(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/page/3/?status=approved"), chromedp.WaitVisible(`#changes`))
+	drawn(t, ctx, "#changes")
+	if title := run(t, ctx, chromedp.Evaluate[string](`document.title`)); strings.Contains(title, "page 3") {
+		t.Errorf("title %q: a view of all rows is not page 3", title)
+	}
+	if rels := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('head link[rel="prev"], head link[rel="next"]').length`)); rels != 0 {
+		t.Errorf("%d <link rel=prev/next> of the static page 3", rels)
+	}
+	paths := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("nav[data-pager=changes] a")).map(a => new URL(a.href).pathname)`))
+	if len(paths) == 0 {
+		t.Fatal("no pager links")
+	}
+	for _, p := range paths {
+		if p != "/changes/" {
+			t.Errorf("a pager link leads to %s; want /changes/?…", p)
+		}
+	}
+}

@@ -201,7 +201,20 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
   const savedCount = count ? new Saved(count) : null;
   const pagers = Array.from(document.querySelectorAll<HTMLElement>(`nav[data-pager="${name}"]`)).map((n) => new Saved(n));
   let madePager: HTMLElement | null = null;
-
+  // A view is of all rows, whichever static page it began on
+  // (changes/page/3/?status=approved): it is not "page 3 of 30", nor has
+  // that page's neighbours, and its links lead to the list's first page.
+  const staticTitle = document.title;
+  const viewTitle = staticTitle.replace(/, page \d+ of \d+/, "");
+  const relLinks = Array.from(document.querySelectorAll<HTMLLinkElement>('head link[rel="prev"], head link[rel="next"]'));
+  const firstPage = window.location.pathname.replace(/page\/\d+\/(index\.html)?$/, "");
+  const asView = (on: boolean): void => {
+    document.title = on ? viewTitle : staticTitle;
+    for (const l of relLinks) {
+      if (on) l.remove();
+      else document.head.append(l);
+    }
+  };
   let view = readURL();
   let generation = 0;
 
@@ -252,7 +265,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
         span.setAttribute("aria-current", "page");
         return span;
       }
-      const l = link(search({ ...view, page: p }) || window.location.pathname, text);
+      const l = link(firstPage + search({ ...view, page: p }), text);
       if (rel) l.rel = rel;
       l.addEventListener("click", (e) => {
         e.preventDefault();
@@ -280,6 +293,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     madePager?.remove();
     madePager = null;
     for (const th of heads) th.removeAttribute("aria-sort");
+    asView(false);
     table.removeAttribute("aria-busy");
   };
 
@@ -321,6 +335,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     if (pages === 1) text = filtered ? `${number(total)} of ${number(meta.rows)} ${plural(meta.rows)}` : `${number(total)} ${plural(total)}`;
     else text = `${range} of ${number(total)} ${plural(total)}` + (filtered ? ` (${number(meta.rows)} in all)` : "");
     if (count) count.textContent = text;
+    asView(true);
     for (const th of heads) th.removeAttribute("aria-sort");
     if (sorted) buttons.get(sorted.key)?.setAttribute("aria-sort", sorted.dir === "asc" ? "ascending" : "descending");
     let navs = pagers.map((p) => p.el as HTMLElement);
