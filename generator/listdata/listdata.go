@@ -22,6 +22,9 @@
 //	             value i, as a row set (below)
 //	t/D/i.bin    the rows whose date D (by its number) falls in month i of
 //	             meta.json's months, with each row's day (below)
+//	g.bin        when the list has groups (a change's mitigations), the
+//	             rows that begin one, as a row set: the list's own order
+//	             reversed reverses the groups, each keeping its order
 //	r/k.json     display rows k*shard to (k+1)*shard-1, a JSON array of
 //	             rows; a row is what the caller made it (the theme's
 //	             lists.ts knows each list's)
@@ -90,6 +93,9 @@ type List struct {
 	// PageRows is the number of rows a page of the list shows, which the
 	// browser's pages show too.
 	PageRows int
+	// Group, when set, returns row r's group: consecutive rows of one
+	// group (a change's mitigations) tie in the list's own order.
+	Group func(r int) string
 }
 
 type metaFile struct {
@@ -98,6 +104,7 @@ type metaFile struct {
 	Rows    int         `json:"rows"`
 	Shard   int         `json:"shard"`
 	Page    int         `json:"page"`
+	Groups  bool        `json:"groups"`
 	Facets  []metaFacet `json:"facets"`
 	Dates   []metaDate  `json:"dates"`
 }
@@ -160,6 +167,16 @@ func Write(l List) (map[string][]byte, error) {
 			files[fmt.Sprintf("t/%d/%d.bin", di, i)] = b
 		}
 		meta.Dates = append(meta.Dates, md)
+	}
+	if l.Group != nil {
+		var starts []int
+		for r := range l.Rows {
+			if r == 0 || l.Group(r) != l.Group(r-1) {
+				starts = append(starts, r)
+			}
+		}
+		files["g.bin"] = encodeSet(starts, l.Rows)
+		meta.Groups = true
 	}
 	shard, err := rowsPerShard(l)
 	if err != nil {

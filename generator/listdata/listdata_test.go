@@ -174,3 +174,22 @@ func TestBuildFollowsTheRows(t *testing.T) {
 		t.Errorf("a row added: build %q both times", a)
 	}
 }
+
+// A list's groups: the rows that begin one.
+func TestGroups(t *testing.T) {
+	change := []string{"CHG-3", "CHG-3", "CHG-2", "CHG-1", "CHG-1", "CHG-1"}
+	files, err := Write(List{Rows: 6, Row: func(r int) any { return r }, Group: func(r int) string { return change[r] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	if !meta.Groups {
+		t.Error("meta: no groups")
+	}
+	if got := decodeSet(t, files[meta.Build+"/g.bin"], 6); !slices.Equal(got, []int{0, 2, 3}) {
+		t.Errorf("groups begin at %v; want [0 2 3]", got)
+	}
+}

@@ -1,6 +1,8 @@
 package site
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,5 +121,72 @@ func TestBrowserNotesHeadingsNest(t *testing.T) {
 	})()`))
 	if strings.Join(got, " ") != "H3 true none" {
 		t.Errorf("the body's first heading is %v; want an H3 smaller than the Notes h2, its text as written", got)
+	}
+}
+
+// Every active filter shows, the form's fields or a removable chip for
+// those it lacks (the summary's month links ?from=&to= on the risks, any
+// filter on the mitigations, which have no form), and Clear drops them
+// all: a filter no one can see is a list that lies.
+func TestBrowserEveryFilterShows(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	chips := `Array.from(document.querySelectorAll("[data-active-filters] button")).map(b => b.textContent.trim())`
+	count := func(list string) string {
+		return run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector("[data-count=%s]").textContent.trim()`, list)))
+	}
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/"), chromedp.WaitVisible(`#risks`))
+	all := count("risks")
+	do(t, ctx, chromedp.Navigate(srv.URL+"/risks/?likelihood=high&status=documented"), chromedp.WaitVisible(`#risks`))
+	drawn(t, ctx, "#risks")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](chips)); !slices.Equal(got, []string{"Likelihood: high ×"}) {
+		t.Errorf("risks ?likelihood=high: chips %q; want the likelihood's", got)
+	}
+	do(t, ctx, chromedp.Click(`form[data-filters=risks] button[type=reset]`))
+	run(t, ctx, chromedp.Poll[bool](`location.search === ""`))
+	drawn(t, ctx, "#risks")
+	if got := count("risks"); got != all {
+		t.Errorf("after Clear the risks count %q; want %q, every row", got, all)
+	}
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/mitigations/"), chromedp.WaitVisible(`#mitigations`))
+	all = count("mitigations")
+	do(t, ctx, chromedp.Navigate(srv.URL+"/mitigations/?system=billing"), chromedp.WaitVisible(`#mitigations`))
+	drawn(t, ctx, "#mitigations")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](chips)); !slices.Equal(got, []string{"System: billing ×"}) {
+		t.Errorf("mitigations ?system=billing: chips %q; want the system's", got)
+	}
+	do(t, ctx, chromedp.Click(`[data-active-filters] button`))
+	run(t, ctx, chromedp.Poll[bool](`location.search === ""`))
+	drawn(t, ctx, "#mitigations")
+	if got := count("mitigations"); got != all {
+		t.Errorf("the chip removed: the mitigations count %q; want %q", got, all)
+	}
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-active-filters] button").length`)); n != 0 {
+		t.Errorf("%d chips left with no filter", n)
+	}
+}
+
+// The mitigations sorted by change, either way, keep each change's own
+// order: ascending is CHG-0001 M1, …, CHG-0009 M1, M2, M3, not M3, M2, M1.
+func TestBrowserMitigationsByChangeKeepTheirOrder(t *testing.T) {
+	rec := "---\nid: CHG-0009\ntitle: zebra\ntype: standard\nsystems: [api]\ncustomer_data: false\n" +
+		"pull_request: https://github.com/example/p/pull/9\nreason: zebra\nscope: s\nsteps: [s]\n" +
+		"risks: [{ id: R1, description: r, likelihood: low, impact: low, mitigations: [M1, M2, M3] }]\n" +
+		"mitigations: [{ id: M1, description: a }, { id: M2, description: b }, { id: M3, description: c }]\n" +
+		"signoffs:\n  request: { by: alice, date: 2026-03-01 }\n---\nzebra\n"
+	srv := serveSite(t, renderRepo(t, withFiles(t, "testdata/repo", map[string][]byte{"changes/CHG-0009.md": []byte(rec)})))
+	ctx := browser(t)
+	rows := `Array.from(document.querySelectorAll("#mitigations tbody tr")).map(r => r.cells[0].querySelector("a").textContent.trim().replace(/\s+/g, " "))`
+	for dir, want := range map[string][]string{
+		"asc":  {"CHG-0001 M1", "CHG-0002 M1", "CHG-0003 M1", "CHG-0009 M1", "CHG-0009 M2", "CHG-0009 M3"},
+		"desc": {"CHG-0009 M1", "CHG-0009 M2", "CHG-0009 M3", "CHG-0003 M1", "CHG-0002 M1", "CHG-0001 M1"},
+	} {
+		do(t, ctx, chromedp.Navigate(srv.URL+"/mitigations/?sort=row&dir="+dir), chromedp.WaitVisible(`#mitigations`))
+		drawn(t, ctx, "#mitigations")
+		if got := run(t, ctx, chromedp.Evaluate[[]string](rows)); !slices.Equal(got, want) {
+			t.Errorf("by change, %s: %q; want %q", dir, got, want)
+		}
 	}
 }

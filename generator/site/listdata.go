@@ -94,6 +94,8 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 				{Name: "year", Values: func(r int) []string { return one(year(mitigations[r].Change)) }},
 			},
 			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return mitigations[r].Change.Requested.String() }}},
+			// A change's mitigations keep their order in either direction.
+			Group: func(r int) string { return mitigations[r].Change.ID },
 			Row: func(r int) any {
 				e := mitigations[r]
 				covered := make([][3]string, len(e.Risks))

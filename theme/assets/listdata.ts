@@ -30,6 +30,8 @@ export interface ListMeta {
   shard: number;
   /** Rows per page, as the static pages. */
   page: number;
+  /** The list has groups (a change's mitigations): g.bin. */
+  groups: boolean;
   facets: FacetMeta[];
   dates: DateMeta[];
 }
@@ -309,7 +311,7 @@ export class ListData {
         all = new Uint32Array(meta.rows);
         for (let r = 0; r < meta.rows; r++) all[r] = r;
       }
-      if (order?.dir === "asc") all = all.slice().reverse();
+      if (order?.dir === "asc") all = await this.reversed(meta, all);
       return all.slice(from, to);
     }
     let keep: Uint8Array | null = null;
@@ -324,6 +326,22 @@ export class ListData {
       for (let i = 0; i < g.length; i++) if (!keep || keep[g[i]]) out.push(g[i]);
     }
     return Uint32Array.from(out.slice(from, to));
+  }
+
+  // rows (ascending) in the list's order reversed: a list with groups
+  // (a change's mitigations) reverses the groups, each keeping its own
+  // order (CHG-0001 M1, M2, not M2, M1).
+  private async reversed(meta: ListMeta, rows: Uint32Array): Promise<Uint32Array> {
+    if (!meta.groups) return rows.slice().reverse();
+    const starts = await this.fetchOnce("g.bin", async (r) => decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows));
+    const group = new Uint32Array(meta.rows); // row -> its group's number
+    for (let g = 0, r = 0; r < meta.rows; r++) {
+      while (g + 1 < starts.length && starts[g + 1] <= r) g++;
+      group[r] = g;
+    }
+    const out = Uint32Array.from(rows);
+    // Stable: rows of one group stay in the list's order.
+    return out.sort((a, b) => group[b] - group[a] || a - b);
   }
 
   // The rows of order's key, value by value (month by month) in order's

@@ -13,6 +13,20 @@ import { ListData, type Filters, type Order, type Row } from "./listdata";
 /** What the count line says when the data cannot be fetched. */
 const unloaded = "The list's data could not be loaded: this page is not filtered.";
 
+// How a chip names a filter the form has no field for.
+const filterLabels: Record<string, string> = {
+  status: "Status",
+  type: "Type",
+  system: "System",
+  level: "Level",
+  tag: "Tag",
+  likelihood: "Likelihood",
+  impact: "Impact",
+  year: "Year",
+  from: "Requested from",
+  to: "Requested to",
+};
+
 // The parameters that are not filters.
 const viewParams = ["sort", "dir", "page"];
 
@@ -249,13 +263,44 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
   };
   const fromForm = (): Filters => {
     // The filters the form has no field for stay (?year=2025 from a
-    // summary's link): the form changes only its own.
+    // summary's link): the form changes only its own. Each shows as a
+    // chip (below).
     const f: Filters = { ...view.filters };
     for (const e of formFields()) {
       if (e.value) f[e.name] = e.value;
       else delete f[e.name];
     }
     return f;
+  };
+
+  // The active filters the form has no field for (all of them where the
+  // list has no form), each a button that removes it: a filter no one
+  // can see, nor clear, would make the list lie.
+  const chips = el("p", "active-filters");
+  chips.dataset.activeFilters = name;
+  chips.hidden = true;
+  if (form) form.after(chips);
+  else (count ?? table.closest(".table-scroll") ?? table).before(chips);
+  const showChips = (active: Filters): void => {
+    const fields = new Set(formFields().map((e) => e.name));
+    const parts: (Node | string)[] = [];
+    for (const [k, v] of Object.entries(active)) {
+      if (!v || fields.has(k)) continue;
+      const text = `${filterLabels[k] ?? k}: ${v}`;
+      const b = el("button", "chip", text + " ");
+      b.type = "button";
+      b.setAttribute("aria-label", `Remove the filter ${text}`);
+      b.append(el("span", undefined, "×"));
+      b.lastElementChild?.setAttribute("aria-hidden", "true");
+      b.addEventListener("click", () => {
+        const filters: Filters = { ...view.filters };
+        delete filters[k];
+        go({ ...view, filters, page: 1 }, true);
+      });
+      parts.push(b, " ");
+    }
+    chips.replaceChildren(...(parts.length ? ["Also filtered by ", ...parts] : []));
+    chips.hidden = parts.length === 0;
   };
 
   const pagerLinks = (nav: HTMLElement, page: number, pages: number): void => {
@@ -294,6 +339,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     madePager = null;
     for (const th of heads) th.removeAttribute("aria-sort");
     asView(false);
+    showChips({});
     table.removeAttribute("aria-busy");
   };
 
@@ -336,6 +382,7 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
     else text = `${range} of ${number(total)} ${plural(total)}` + (filtered ? ` (${number(meta.rows)} in all)` : "");
     if (count) count.textContent = text;
     asView(true);
+    showChips(filters);
     for (const th of heads) th.removeAttribute("aria-sort");
     if (sorted) buttons.get(sorted.key)?.setAttribute("aria-sort", sorted.dir === "asc" ? "ascending" : "descending");
     let navs = pagers.map((p) => p.el as HTMLElement);
@@ -385,7 +432,8 @@ export function initList(table: HTMLTableElement, data: ListData, root: string):
       // The form resets its fields after this event: show the empty state.
       window.setTimeout(() => {
         markDates();
-        go({ filters: fromForm(), order: view.order, page: 1 }, true);
+        // Clear drops every filter, those the form has no field for too.
+        go({ filters: {}, order: view.order, page: 1 }, true);
       });
     });
     form.addEventListener("submit", (e) => e.preventDefault());
