@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -101,5 +102,35 @@ func TestBrowserSearchWithoutItsIndex(t *testing.T) {
 	const want = "The search index could not be loaded: no results can be shown."
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelector("[data-search-count]").textContent === %q`, want), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
 		t.Errorf("the count line says %q; want %q", run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-count]").textContent`)), want)
+	}
+}
+
+// A search index built for another build of the changes data numbers
+// other changes: the page refuses it, and says so.
+func TestBrowserSearchOfAnotherBuild(t *testing.T) {
+	site := renderRepo(t, withFiles(t, "testdata/repo", nil))
+	meta := string(site.Files["search/meta.json"])
+	other := regexp.MustCompile(`"rows":"[0-9a-f]*"`).ReplaceAllString(meta, `"rows":"0000000000000000"`)
+	if other == meta {
+		t.Fatalf("search/meta.json names no rows build: %s", meta)
+	}
+	site.Files["search/meta.json"] = []byte(other)
+	srv := serveSite(t, site)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/search/?q=rotate"), chromedp.WaitVisible(`#q`))
+	const want = "The search index could not be loaded: no results can be shown."
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelector("[data-search-count]").textContent === %q`, want), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the count line says %q; want %q", run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-count]").textContent`)), want)
+	}
+}
+
+// ?page=999 of a view with one page shows its page 1, and the URL says so.
+func TestBrowserPageBeyondTheLast(t *testing.T) {
+	srv := serveFixture(t)
+	ctx := browser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/?status=documented&page=999"), chromedp.WaitVisible(`#changes`))
+	drawn(t, ctx, "#changes")
+	if got := run(t, ctx, chromedp.Evaluate[string](`location.search`)); got != "?status=documented" {
+		t.Errorf("the URL's query is %q; want ?status=documented, the page shown", got)
 	}
 }
