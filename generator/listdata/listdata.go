@@ -14,7 +14,7 @@
 //	             counts (and whether each row has exactly one), each
 //	             date's months with their counts; a few kilobytes
 //
-// and under the build's folder, <build>/ (see package immutable: a hash of
+// and under the build's folder, <build>/ (see Address: a hash of
 // these files, so that a browser that cached files of another build never
 // mixes them with this one's; it fetches meta.json fresh, always):
 //
@@ -52,8 +52,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/changebook/changebook/generator/immutable"
 )
 
 // FormatVersion changes whenever a file's format does; the browser refuses
@@ -197,12 +195,12 @@ func Write(l List) (map[string][]byte, error) {
 		}
 		files[fmt.Sprintf("r/%d.json", k)] = append(b, ']')
 	}
-	meta.Build, files = immutable.Address(files)
+	meta.Build, files = Address(files)
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
 	}
-	files[immutable.Meta] = data
+	files[MetaName] = data
 	return files, nil
 }
 
@@ -212,8 +210,8 @@ func BuildOf(files map[string][]byte) (string, error) {
 	var meta struct {
 		Build string `json:"build"`
 	}
-	if err := json.Unmarshal(files[immutable.Meta], &meta); err != nil {
-		return "", fmt.Errorf("list data: %s: %w", immutable.Meta, err)
+	if err := json.Unmarshal(files[MetaName], &meta); err != nil {
+		return "", fmt.Errorf("list data: %s: %w", MetaName, err)
 	}
 	return meta.Build, nil
 }

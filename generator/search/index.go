@@ -11,7 +11,7 @@
 //	              the vocabulary shards' first terms, the stop words; a
 //	              few kilobytes
 //
-// and under the build's folder, <build>/ (see package immutable: the
+// and under the build's folder, <build>/ (see listdata.Address: the
 // browser fetches meta.json fresh, the others under the build it names,
 // and refuses an index whose rows are of another build of the data):
 //
@@ -36,7 +36,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/changebook/changebook/generator/immutable"
+	"github.com/changebook/changebook/generator/listdata"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
@@ -151,7 +151,7 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	postingsShard := writePostings(idx, terms, all, len(docs), opts.PostingsShard)
 	vocabFirst := writeVocab(idx, terms, all, postingsShard, opts.VocabShard)
 	var build string
-	build, idx.Files = immutable.Address(idx.Files)
+	build, idx.Files = listdata.Address(idx.Files)
 	meta, err := json.Marshal(metaFile{
 		Version: formatVersion,
 		Build:   build,
@@ -164,7 +164,7 @@ func Build(ctx context.Context, docs []Doc, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx.Files[immutable.Meta] = meta
+	idx.Files[listdata.MetaName] = meta
 	for _, data := range idx.Files {
 		idx.Bytes += len(data)
 	}

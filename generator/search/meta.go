@@ -24,7 +24,7 @@ var DefaultRanking = Ranking{Class: [classes]float64{100, 10, 1}, Exact: 1, Stem
 
 type metaFile struct {
 	Version int      `json:"version"`
-	Build   string   `json:"build"` // the folder of the other files (package immutable)
+	Build   string   `json:"build"` // the folder of the other files (listdata.Address)
 	Rows    string   `json:"rows"`  // the build of the changes list's data the records are rows of
 	Ranking Ranking  `json:"ranking"`
 	Docs    int      `json:"docs"`

@@ -1,4 +1,4 @@
-package immutable
+package listdata
 
 import (
 	"maps"
