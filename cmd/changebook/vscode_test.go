@@ -81,6 +81,7 @@ func TestVSCode(t *testing.T) {
 		"--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
 		"--extensions-dir", extensions, "--user-data-dir", filepath.Join(dir, "user"), repo)
 	server.Dir = t.TempDir() // not the repository
+	inOwnProcessGroup(server)
 	server.Env = append(os.Environ(), "HOME="+filepath.Join(dir, "home"))
 	logs, err := server.StdoutPipe()
 	if err != nil {
