@@ -103,6 +103,12 @@ func TestBrowserSearchWithoutItsIndex(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelector("[data-search-count]").textContent === %q`, want), chromedp.WithPollingTimeout(5*time.Second))); err != nil {
 		t.Errorf("the count line says %q; want %q", run(t, ctx, chromedp.Evaluate[string](`document.querySelector("[data-search-count]").textContent`)), want)
 	}
+	// The header's box says so too, where it showed nothing.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/changes/"), chromedp.WaitVisible(`#header-q`), chromedp.SendKeys(`#header-q`, "rotate"))
+	said := fmt.Sprintf(`(() => { const l = document.querySelector("form.header-search [role=listbox]"); return !!l && !l.hidden && l.textContent.trim() === %q })()`, want)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](said, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the header's box shows %q; want %q", run(t, ctx, chromedp.Evaluate[string](`(document.querySelector("form.header-search [role=listbox]") || {}).textContent || ""`)), want)
+	}
 }
 
 // A search index built for another build of the changes data numbers

@@ -3,6 +3,7 @@
 // the active option, Enter opens it, Escape closes the list; a live region
 // says how many records matched.
 import type { SearchIndex } from "./engine";
+import { searchUnloaded } from "./page";
 import { resultContent } from "./results";
 
 const shown = 6;
@@ -62,8 +63,28 @@ export function initHeaderSearch(form: HTMLFormElement, index: SearchIndex, root
       close();
       return;
     }
-    const result = await index.search(q);
-    const docs = await index.docs(result.hits.slice(0, shown));
+    let result: Awaited<ReturnType<SearchIndex["search"]>>;
+    let docs: Awaited<ReturnType<SearchIndex["docs"]>>;
+    try {
+      result = await index.search(q);
+      docs = await index.docs(result.hits.slice(0, shown));
+    } catch (err) {
+      // An index that cannot load (file://, a failed fetch, another
+      // build's files) says so: an empty box would read as no match.
+      if (mine !== generation) return;
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-disabled", "true");
+      li.className = "dropdown-all";
+      li.textContent = searchUnloaded;
+      list.replaceChildren(li);
+      status.textContent = searchUnloaded;
+      exact = null;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      clearActive();
+      throw err;
+    }
     if (mine !== generation) return; // a newer query is under way
     const typed = q.trim().toLowerCase();
     exact = docs.find((d) => d.id.toLowerCase() === typed)?.path ?? null;
