@@ -2,10 +2,8 @@ package pipeline
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
@@ -189,10 +187,11 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if err != nil {
 		return nil, err
 	}
+	var written func(int) // nil without a progress line: nothing per file
 	if opts.Progress != nil {
-		sink = &countingSink{Sink: sink, tell: opts.tell}
+		written = func(files int) { opts.tell(Progress{Phase: "writing the site", Done: files}) }
 	}
-	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true}, sink)
+	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true, Written: written}, sink)
 	if err != nil {
 		return nil, err
 	}
@@ -210,25 +209,4 @@ func subOrNil(fsys fs.FS, dir string) fs.FS {
 		return nil
 	}
 	return sub
-}
-
-// countingSink tells, as each file of the site is written, how many are.
-type countingSink struct {
-	site.Sink
-	tell    func(Progress)
-	written atomic.Int64
-}
-
-func (s *countingSink) WriteFile(name string, data []byte) error {
-	err := s.Sink.WriteFile(name, data)
-	s.tell(Progress{Phase: "writing the site", Done: int(s.written.Add(1))})
-	return err
-}
-
-// Create streams a file of the site where the sink can (an export of
-// 100,000 records), counted as it is opened.
-func (s *countingSink) Create(name string) (io.WriteCloser, error) {
-	f, err := site.CreateFile(s.Sink, name)
-	s.tell(Progress{Phase: "writing the site", Done: int(s.written.Add(1))})
-	return f, err
 }

@@ -2,16 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/changebook/changebook/generator/site"
 )
 
 const recordText = `---
@@ -159,37 +155,5 @@ func TestBuildDatesTheDeadlines(t *testing.T) {
 	}
 	if got := p.model.EmergencyTiming(p.model.Changes[0]).Text; !strings.Contains(got, "it had not passed when this site was built, on 2026-03-11") {
 		t.Errorf("the record says %q", got)
-	}
-}
-
-// creatorSink takes streams, as the staging folder does, and counts them.
-type creatorSink struct {
-	site.MemorySink
-	created []string
-}
-
-func (s *creatorSink) Create(name string) (io.WriteCloser, error) {
-	s.created = append(s.created, name)
-	return nopWriteCloser{io.Discard}, nil
-}
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
-
-// TestProgressKeepsTheExportsStreamed: the sink that counts files for the
-// progress line passes streams through, so that a build on a terminal
-// does not hold its exports whole either, and counts them.
-func TestProgressKeepsTheExportsStreamed(t *testing.T) {
-	inner := &creatorSink{}
-	var told []Progress
-	counting := &countingSink{Sink: inner, tell: func(p Progress) { told = append(told, p) }}
-	f, err := site.CreateFile(counting, "changes.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if !slices.Equal(inner.created, []string{"changes.json"}) || len(told) != 1 || told[0].Done != 1 {
-		t.Errorf("streams %q, progress %v; want changes.json streamed and counted", inner.created, told)
 	}
 }

@@ -34,6 +34,10 @@ type Options struct {
 	// Phase, when set, is called as each phase of Render ends, with its
 	// name: "exports", "search index", "list data", "pages".
 	Phase func(name string)
+	// Written, when set, is called as each file is written (or opened,
+	// for a stream), with how many are so far: a progress line's count.
+	// It may be called from several goroutines at once.
+	Written func(files int)
 	// ForgetBodies says the model is rendered once, by a one-shot build:
 	// each record page lets go of its body's HTML once rendered, so that
 	// the bodies (360 MB at 100,000 records) leave memory as the pages are
@@ -53,16 +57,16 @@ type Stats struct {
 // soon as each is rendered, so memory does not grow with the site.
 func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, error) {
 	var stats Stats
-	write := func(name string, data []byte) error {
-		stats.Files++
-		return sink.WriteFile(name, data)
-	}
+	// Every file goes through one counter: the stats' count and the
+	// caller's progress line are the same figure.
+	counted := &countingSink{Sink: sink, written: opts.Written}
+	sink = counted
 	t, err := prepareTheme(m, opts.Theme, opts.Assets)
 	if err != nil {
 		return stats, err
 	}
 	for _, name := range slices.Sorted(maps.Keys(t.assets)) {
-		if err := write(name, t.assets[name]); err != nil {
+		if err := sink.WriteFile(name, t.assets[name]); err != nil {
 			return stats, err
 		}
 	}
@@ -74,12 +78,10 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	}
 	// The files that are not pages first: the search index reads the
 	// bodies that the record pages may let go of.
-	others := &countingSink{Sink: sink}
-	index, err := m.writeOtherFiles(ctx, pages, opts.Workers, phase, others)
+	index, err := m.writeOtherFiles(ctx, pages, opts.Workers, phase, sink)
 	if err != nil {
 		return stats, err
 	}
-	stats.Files += int(others.files.Load())
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
 
 	errs := make([]error, len(pages))
@@ -101,25 +103,38 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 	}
 	stats.Pages = len(pages)
-	stats.Files += len(pages)
+	stats.Files = int(counted.files.Load())
 	phase("pages")
 	return stats, nil
 }
 
-// countingSink counts the files written through it.
+// countingSink counts the files written through it, and tells written
+// (when set) the count as each is.
 type countingSink struct {
 	Sink
-	files atomic.Int64
+	files   atomic.Int64
+	written func(files int)
 }
 
 func (s *countingSink) WriteFile(name string, data []byte) error {
-	s.files.Add(1)
-	return s.Sink.WriteFile(name, data)
+	err := s.Sink.WriteFile(name, data)
+	s.count()
+	return err
 }
 
+// Create streams a file where the sink can (an export of 100,000
+// records), counted as it is opened.
 func (s *countingSink) Create(name string) (io.WriteCloser, error) {
-	s.files.Add(1)
-	return CreateFile(s.Sink, name)
+	f, err := CreateFile(s.Sink, name)
+	s.count()
+	return f, err
+}
+
+func (s *countingSink) count() {
+	n := s.files.Add(1)
+	if s.written != nil {
+		s.written(int(n))
+	}
 }
 
 // themed is what rendering needs of the theme for one model.

@@ -508,6 +508,32 @@ func TestRenderStreamsTheExports(t *testing.T) {
 	}
 }
 
+// TestWrittenCountsEveryFile: the count a progress line shows
+// (Options.Written) is told for every file written, the streamed exports
+// among them, and ends at the stats' count.
+func TestWrittenCountsEveryFile(t *testing.T) {
+	m := modelOf(t, os.DirFS("testdata/repo"))
+	streams := &streamingSink{}
+	var mu sync.Mutex
+	told, most := 0, 0
+	written := func(n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		told, most = told+1, max(most, n)
+	}
+	stats, err := Render(context.Background(), m, Options{Theme: theme.FS(), Written: written}, streams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := streams.streamed["changes.json"]; !ok {
+		t.Error("changes.json was not streamed")
+	}
+	files := len(streams.Files) + len(streams.streamed)
+	if told != files || most != files || stats.Files != files {
+		t.Errorf("told %d times, at most %d, the stats count %d; %d files written", told, most, stats.Files, files)
+	}
+}
+
 // TestForgetBodiesWritesTheSameSite: a build that lets each record page's
 // body go once rendered writes the same files, the search index with
 // every body's words included, and holds no body after.
