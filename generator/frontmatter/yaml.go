@@ -22,10 +22,13 @@ func (d *decoder) yaml(data []byte) *Node {
 	if d.tooWide(data) {
 		return nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.yamlSyntax(data, err)
-		return nil
+	doc, fast := blockYAML(data)
+	if !fast {
+		doc = new(yaml.Node)
+		if err := yaml.Unmarshal(data, doc); err != nil {
+			d.yamlSyntax(data, err)
+			return nil
+		}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return &Node{Kind: Null}

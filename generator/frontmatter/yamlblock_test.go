@@ -1,0 +1,239 @@
+package frontmatter
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/changebook/changebook/internal/testkit/hostile"
+	"github.com/changebook/changebook/internal/testkit/synth"
+)
+
+// sameTree reports the first difference between got, the fast path's
+// tree, and want, yaml.v3's, in what the decoder reads of a node: its
+// kind, style, tag, value, position and children. Comments are not read.
+func sameTree(got, want *yaml.Node, path string) error {
+	switch {
+	case got.Kind != want.Kind, got.Style != want.Style, got.Tag != want.Tag, got.Value != want.Value:
+		return fmt.Errorf("%s: got kind %d style %d tag %s value %q; yaml.v3: kind %d style %d tag %s value %q",
+			path, got.Kind, got.Style, got.Tag, got.Value, want.Kind, want.Style, want.Tag, want.Value)
+	case got.Line != want.Line, got.Column != want.Column:
+		return fmt.Errorf("%s (%q): got %d:%d; yaml.v3: %d:%d", path, want.Value, got.Line, got.Column, want.Line, want.Column)
+	case got.Anchor != want.Anchor, got.Alias != nil || want.Alias != nil:
+		return fmt.Errorf("%s: anchors or aliases", path)
+	case len(got.Content) != len(want.Content):
+		return fmt.Errorf("%s: got %d children; yaml.v3: %d", path, len(got.Content), len(want.Content))
+	}
+	for i := range got.Content {
+		if err := sameTree(got.Content[i], want.Content[i], fmt.Sprintf("%s/%d", path, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkBlockYAML holds the fast path to its promise for data: when it
+// accepts a text, yaml.v3 accepts it too and builds the same tree. It
+// tells whether the fast path accepted.
+func checkBlockYAML(t *testing.T, data []byte) bool {
+	t.Helper()
+	got, ok := blockYAML(data)
+	if !ok {
+		return false
+	}
+	var want yaml.Node
+	if err := yaml.Unmarshal(data, &want); err != nil {
+		t.Fatalf("the fast path accepted a text yaml.v3 rejects (%v):\n%s", err, data)
+	}
+	if err := sameTree(got, &want, ""); err != nil {
+		t.Fatalf("the fast path and yaml.v3 read differently: %v\n%s", err, data)
+	}
+	return true
+}
+
+// frontMatterOf is the YAML between a record's "---" lines.
+func frontMatterOf(record []byte) []byte {
+	rest, ok := bytes.CutPrefix(record, []byte("---\n"))
+	if !ok {
+		return nil
+	}
+	data, _, ok := bytes.Cut(rest, []byte("\n---\n"))
+	if !ok {
+		return nil
+	}
+	return append(data, '\n')
+}
+
+// TestBlockYAMLReadsRecords: the fast path reads the records changebook
+// writes and its users write (the example repository, synthetic records
+// of every shape the generator makes) exactly as yaml.v3 does, so a
+// check of a real repository takes the fast path.
+func TestBlockYAMLReadsRecords(t *testing.T) {
+	var texts [][]byte
+	for _, rec := range hostile.Records("../../changes") {
+		if fm := frontMatterOf(rec); fm != nil {
+			texts = append(texts, fm)
+		}
+	}
+	if len(texts) < 10 {
+		t.Fatalf("found %d YAML records in the example repository", len(texts))
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	for i := range 300 {
+		texts = append(texts, frontMatterOf(synth.Record(r, fmt.Sprintf("CHG-%05d", i+1), i)))
+	}
+	for _, data := range texts {
+		if !checkBlockYAML(t, data) {
+			t.Errorf("the fast path declined a record's front matter:\n%s", data)
+		}
+	}
+}
+
+// blockCases are texts on either side of what the fast path reads.
+var blockCases = []struct {
+	name   string
+	text   string
+	accept bool
+}{
+	{"null values and nested blocks", "a:\nb:   \nc: # note\nd:\n  # comment\n  e: 1\n", true},
+	{"a list at its key's indentation", "steps:\n- one\n- two: 2\n  three: 3\nnext: x\n", true},
+	{"lists of mappings", "risks:\n  - id: R1\n    mitigations: [M1, M2]\n  -   id: R2\n      x: y\n", true},
+	{"a list item's mapping holding a list", "- a:\n  - x\n", false},
+	{"root list", "- a\n- b\n", false},
+	{"literal scalars", "a: |\n  one\n\n    two\n\n\nb: |-\n  x\nc: |  \n  y\n", true},
+	{"a literal's text at the end without a line break", "a: |\n  one", false},
+	{"a literal led by a blank line", "a: |\n\n  one\n", false},
+	{"a literal with an indentation indicator", "a: |2\n   one\n", false},
+	{"a literal with spaces beyond its indentation on a blank line", "a: |\n  one\n     \n  two\n", false},
+	{"folded scalar", "a: >\n  one\n  two\n", false},
+	{"quotes", "a: \"x # y\"\nb: 'it''s'\nc: \"\"\nd: ''\ne: \"é, ü\" # c\n", true},
+	{"escapes", "a: \"x\\ty\"\n", false},
+	{"a quote across lines", "a: \"x\n  y\"\n", false},
+	{"flow collections", "a: [a, b,c ]\nb: { by: kim, date: 2024-01-02 }\nc: []\nd: {}\ne: [\"q, r\", 'x']\nf: [é, x]\n", true},
+	{"a flow list with a trailing comma", "a: [a, b,]\n", false},
+	{"a flow value with a colon", "a: [http://x]\nb: {a: b:c}\n", false},
+	{"nested flow", "a: [[a]]\n", false},
+	{"a flow list across lines", "a: [a,\n  b]\n", false},
+	{"plain scalars", "a: x#y\nb: http://example.com/a?b=c\nc: x ] y\nd: -x\ne: text with é\nf: trailing   \n", true},
+	{"typed scalars", "a: 1\nb: 012\nc: 0x1F\nd: 2024-13-45\ne: 1e3\nf: .inf\ng: yes\nh: ~\ni: -1\nj: 2024-01-01T01:00:00Z\nk: 2024-01-01 10:00:00\nl: True\nm: NULL\nn: 2024-02-30\no: 99999999999999999999\np: 1_000\nq: 0\nr: .5\ns: +1\nt: 09\n", true},
+	{"typed keys", "true: 1\nnull: 2\ny: 3\n", true},
+	{"a merge key", "<<: {a: 1}\n", false},
+	{"a plain scalar across lines", "a: one\n  two\n", false},
+	{"a plain scalar across a blank line", "a: one\n\n  two\n", false},
+	{"a deeper comment after a value", "a: one\n   # c\nb: x\n", false},
+	{"a mapping in a value", "a: b: c\n", false},
+	{"a value ending in a colon", "a: b:\n", false},
+	{"a key without a space after its colon", "a:b\n", false},
+	{"a key with a space before its colon", "a : b\n", false},
+	{"a quoted key", "\"a\": b\n", false},
+	{"anchors and aliases", "a: &x 1\nb: *x\n", false},
+	{"tags", "a: !!str 1\n", false},
+	{"tabs", "a:\tb\n", false},
+	{"CRLF", "a: b\r\nc: d\r\n", false},
+	{"a document marker", "a: b\n---\nc: d\n", false},
+	{"a document end marker", "a: b\n...\n", false},
+	{"a directive", "%YAML 1.2\na: b\n", false},
+	{"a byte order mark", "\ufeffa: b\n", false},
+	{"NEL", "a: b\u0085c\n", false},
+	{"a line separator", "a: b\u2028c\n", false},
+	{"an indented root", "  a: b\n", false},
+	{"a deeper sibling", "a: b\n  c: d\n", false},
+	{"a shallower sibling", "a:\n    b: 1\n  c: 2\n", false},
+	{"a list item of nothing", "a:\n  -\n  - x\n", false},
+	{"a nested list item", "a:\n  - - x\n", false},
+	{"a list item of a comment", "a:\n  - # c\n", false},
+	{"a list item at a deeper indentation", "a:\n  - x\n   - y\n", false},
+	{"duplicate keys", "a: 1\na: 2\n", true},
+	{"comments first", "# first\n\n# second\na: b\n", true},
+	{"empty", "", false},
+	{"only comments", "# c\n", false},
+	{"no final line break", "a: b", true},
+	{"a long key", strings.Repeat("k", 200) + ": v\n", false},
+	{"a flow mapping with a quoted key", "a: {\"b\": c}\n", false},
+	{"a flow mapping value of nothing", "a: {b: , c: d}\n", false},
+	{"text after a flow list", "a: [x] y\n", false},
+	{"text after a quote", "a: \"x\" y\n", false},
+	{"a comment right after a quote", "a: \"x\"#c\n", false},
+	{"a sequence value after a scalar", "a: x\n- y\n", false},
+	{"a question mark", "a: ?x\n", false},
+	{"a dash alone as a value", "a: -\n", false},
+	{"three dashes as a value", "a: ---\n", false},
+}
+
+// TestBlockYAMLCases: what the fast path accepts it reads as yaml.v3
+// does, and it leaves to yaml.v3 what it does not read.
+func TestBlockYAMLCases(t *testing.T) {
+	for _, c := range blockCases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := checkBlockYAML(t, []byte(c.text)); got != c.accept {
+				t.Errorf("the fast path accepted it: %v; want %v\n%s", got, c.accept, c.text)
+			}
+		})
+	}
+}
+
+// FuzzBlockYAML holds the fast path to its promise on any text: what it
+// accepts, yaml.v3 accepts and reads into the same tree.
+func FuzzBlockYAML(f *testing.F) {
+	for _, rec := range hostile.Records("../../changes") {
+		if fm := frontMatterOf(rec); fm != nil {
+			f.Add(fm)
+		}
+	}
+	f.Add(frontMatterOf(synth.Record(rand.New(rand.NewPCG(1, 2)), "CHG-00042", 7)))
+	for _, c := range blockCases {
+		f.Add([]byte(c.text))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkBlockYAML(t, data)
+	})
+}
+
+// TestBlockYAMLRandomTexts puts together texts from pieces near the edges
+// of what the fast path reads (indentations, dashes, colons, quotes,
+// comments, marks that mean something in YAML) and holds the fast path
+// to its promise on each: a fuzzer that knows YAML's shapes, in every
+// run of the tests.
+func TestBlockYAMLRandomTexts(t *testing.T) {
+	indents := []string{"", "", "  ", "    ", " ", "      "}
+	heads := []string{"a:", "b:", "c:", "a-b:", "c.d:", "- ", "- ", "-", "- e:", "- f:", "  - f:", "true:", "y:", "#", "", "g :", "h:x"}
+	values := []string{"", " x", " 1", " -1", " 012", " 2024-01-02", " 2024-01-01T01:00:00Z", " 2024-01-01T25:00:00Z",
+		" \"q\"", " 'it''s'", " \"a # b\"", " [a, b]", " [ ]", " {x: y}", " { x: 1, y: [a] }", " |", " |-", " >",
+		" x # c", " x#c", " x: y", " x:", " é", " -", " ---", " ?x", " [a,]", " [a?]", " {a: b:c}", " ~", " null",
+		" .inf", " 1e3", " 1_0", " 0x1F", " +1", " x ]", " &a x", " *a", " !t x", " \"x", " 'x", "   ", " x  "}
+	r := rand.New(rand.NewPCG(3, 5))
+	accepted := 0
+	for range 20_000 {
+		var b strings.Builder
+		indent := 0 // mostly the previous line's, or two deeper or shallower
+		for range 1 + r.IntN(8) {
+			switch r.IntN(8) {
+			case 0:
+				indent += 2
+			case 1:
+				indent = max(0, indent-2)
+			case 2:
+				indent = len(indents[r.IntN(len(indents))])
+			}
+			b.WriteString(strings.Repeat(" ", indent))
+			b.WriteString(heads[r.IntN(len(heads))])
+			if r.IntN(3) > 0 {
+				b.WriteString(values[r.IntN(len(values))])
+			}
+			b.WriteByte('\n')
+		}
+		if checkBlockYAML(t, []byte(b.String())) {
+			accepted++
+		}
+	}
+	// The pieces are chosen so that the fast path takes a good share: a
+	// mix it declines whole would test nothing.
+	if accepted < 1000 {
+		t.Errorf("the fast path accepted %d of 20,000 texts; want 1,000 at least", accepted)
+	}
+	t.Logf("the fast path accepted %d of 20,000 texts", accepted)
+}
