@@ -63,6 +63,7 @@ bench-go:
 FUZZ_TARGETS := \
 	./generator/frontmatter:FuzzParse \
 	./generator/frontmatter:FuzzNesting \
+	./generator/frontmatter:FuzzBlockYAML \
 	./generator/record:FuzzParse \
 	./generator/config:FuzzLoad \
 	./generator/policy:FuzzCheck \
