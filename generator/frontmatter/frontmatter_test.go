@@ -232,8 +232,10 @@ func aliasBomb() string {
 }
 
 // smallRecord, its title as long as the bomb, is the reference workload
-// of TestAliasBombIsRejectedFast.
-const smallRecord = "---\nid: CHG-0001\ntitle: Rotate the key\ntype: standard\nsystems: [api]\nrisks:\n  - id: R1\n    likelihood: low\n    impact: low\n---\nBody.\n"
+// of TestAliasBombIsRejectedFast. Its anchor leaves it to yaml.v3, as the
+// bomb is: the fast path's reading would make the bound a ratio between
+// two parsers.
+const smallRecord = "---\nid: &id CHG-0001\ntitle: Rotate the key\ntype: standard\nsystems: [api]\nrisks:\n  - id: R1\n    likelihood: low\n    impact: low\n---\nBody.\n"
 
 func TestAliasBombIsRejectedFast(t *testing.T) {
 	// A safety net, not a benchmark: without the budget this runs for

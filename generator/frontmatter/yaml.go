@@ -22,13 +22,50 @@ func (d *decoder) yaml(data []byte) *Node {
 	if d.tooWide(data) {
 		return nil
 	}
-	doc, fast := blockYAML(data)
-	if !fast {
-		doc = new(yaml.Node)
-		if err := yaml.Unmarshal(data, doc); err != nil {
-			d.yamlSyntax(data, err)
+	if n, ok := blockYAML(data, d.lineOffset); ok {
+		if d.adopt(n, 0) != nil {
 			return nil
 		}
+		return n
+	}
+	return d.yamlLibrary(data)
+}
+
+// adopt applies to a tree the fast path read what yamlNode applies while
+// converting yaml.v3's, in the same order: the node budget and depth,
+// and duplicate keys. The fast path leaves it to here so that it can
+// decline a text halfway without having reported anything.
+func (d *decoder) adopt(n *Node, depth int) error {
+	if err := d.count(n.Pos, depth); err != nil {
+		return err
+	}
+	switch n.Kind {
+	case Mapping:
+		pairs := n.Pairs
+		n.Pairs = pairs[:0] // addPair keeps the first of each key, in place
+		seen := make(map[string]diag.Pos, len(pairs))
+		for _, p := range pairs {
+			if err := d.adopt(p.Value, depth+1); err != nil {
+				return err
+			}
+			d.addPair(n, p, seen)
+		}
+	case Sequence:
+		for _, item := range n.Items {
+			if err := d.adopt(item, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// yamlLibrary decodes data with yaml.v3.
+func (d *decoder) yamlLibrary(data []byte) *Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		d.yamlSyntax(data, err)
+		return nil
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return &Node{Kind: Null}
@@ -102,21 +139,26 @@ func (d *decoder) yamlNode(y *yaml.Node, depth int) (*Node, error) {
 		}
 		return n, nil
 	default: // ScalarNode
-		n := &Node{Kind: Scalar, Pos: pos, Text: y.Value}
-		switch y.ShortTag() {
-		case "!!null":
-			n.Kind = Null
-		case "!!bool":
-			n.Type = Bool
-		case "!!int":
-			n.Type = Int
-		case "!!float":
-			n.Type = Float
-		case "!!timestamp":
-			n.Type = Time
-		}
-		return n, nil
+		kind, typ := scalarKind(y.ShortTag())
+		return &Node{Kind: kind, Type: typ, Pos: pos, Text: y.Value}, nil
 	}
+}
+
+// scalarKind is the kind and type of a scalar of YAML tag tag.
+func scalarKind(tag string) (Kind, ScalarType) {
+	switch tag {
+	case "!!null":
+		return Null, String
+	case "!!bool":
+		return Scalar, Bool
+	case "!!int":
+		return Scalar, Int
+	case "!!float":
+		return Scalar, Float
+	case "!!timestamp":
+		return Scalar, Time
+	}
+	return Scalar, String
 }
 
 // isYAMLParserError tells the messages of yaml.v3's parser, whose lines are

@@ -5,13 +5,15 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/changebook/changebook/generator/diag"
 	yaml "go.yaml.in/yaml/v3"
 )
 
 // blockYAML reads the YAML that change records are written in straight
-// into the node tree yaml.v3 would build for it, several times faster than
-// yaml.v3's scanner, which is over half of a cold check (a scanner ported
-// from C that allocates a token per character class). What it reads:
+// into the tree yamlNode would make of yaml.v3's, several times faster
+// than yaml.v3's scanner, which was over half of a cold check (a scanner
+// ported from C that allocates a token per character class). Its lines
+// are shifted by lineOffset, as the decoder's are. What it reads:
 //
 //   - block mappings with plain keys (letters, digits, "_", "-", "."), and
 //     block lists, nested by indentation, "- key: value" included;
@@ -22,28 +24,30 @@ import (
 //
 // Anything else (tabs, CR line breaks, anchors, aliases, tags, folded or
 // multi-line scalars, escapes, document markers, an indentation it does
-// not expect...) makes it decline, with ok false, before it has built
-// anything the caller sees: yaml.v3 then reads the whole text, with its
-// own errors and positions. The fast path therefore never accepts a text
-// that yaml.v3 reads differently or rejects; FuzzBlockYAML holds it to
-// that, node by node and position by position.
-func blockYAML(data []byte) (doc *yaml.Node, ok bool) {
+// not expect...) makes it decline, with ok false: yaml.v3 then reads the
+// whole text, with its own errors and positions. The tree it returns has
+// its duplicate keys and is not yet charged to the node budget: the
+// decoder's adopt does both, so that declining halfway reports nothing.
+// The fast path never accepts a text that yaml.v3 reads differently or
+// rejects; FuzzBlockYAML holds it to that, node by node and position by
+// position.
+func blockYAML(data []byte, lineOffset int) (root *Node, ok bool) {
 	if !blockSafe(data) {
 		return nil, false
 	}
-	p := &blockParser{lines: strings.Split(string(data), "\n")}
+	p := &blockParser{lines: strings.Split(string(data), "\n"), lineOffset: lineOffset, colLine: -1}
 	p.skip()
 	if p.i >= len(p.lines) || indentOf(p.lines[p.i]) != 0 {
 		return nil, false // empty, or a root that is not a mapping at column 1
 	}
-	root, ok := p.mapping(0)
+	root, ok = p.mapping(0)
 	if !ok {
 		return nil, false
 	}
 	if p.skip(); p.i < len(p.lines) {
 		return nil, false
 	}
-	return p.node(yaml.Node{Kind: yaml.DocumentNode, Line: root.Line, Column: 1, Content: []*yaml.Node{root}}), true
+	return root, true
 }
 
 // blockSafe tells whether data is free of what the fast path leaves to
@@ -89,20 +93,18 @@ func hasMarker(line []byte, m string) bool {
 // blockParser reads lines[i] from byte off on; off is past the line's
 // indentation, or past "- " where a list item holds a mapping.
 type blockParser struct {
-	lines []string
-	i     int
-	off   int
-	slab  []yaml.Node
+	lines      []string
+	i          int
+	off        int
+	lineOffset int
+	// colLine, colOff and col are the last column counted: byte colOff
+	// of line colLine is at column col.
+	colLine, colOff, col int
 }
 
-// node allocates n from a slab: a record's tree is a few hundred nodes,
-// and an allocation for each was most of the fast path's time.
-func (p *blockParser) node(n yaml.Node) *yaml.Node {
-	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, 64)
-	}
-	p.slab = append(p.slab, n)
-	return &p.slab[len(p.slab)-1]
+// pos is the position of 1-based column col of line i.
+func (p *blockParser) pos(i, col int) diag.Pos {
+	return diag.Pos{Line: i + 1 + p.lineOffset, Col: col}
 }
 
 func indentOf(line string) int {
@@ -131,10 +133,17 @@ func isDash(s string) bool {
 	return len(s) > 0 && s[0] == '-' && (len(s) == 1 || s[1] == ' ')
 }
 
-// column is the 1-based column of byte off of line, counted in characters
-// as yaml.v3 counts them.
-func column(line string, off int) int {
-	return utf8.RuneCountInString(line[:off]) + 1
+// at is the position of byte off of line p.i, its column counted in
+// characters as yaml.v3 counts them. The count goes on from the last one
+// asked for on the line, as values are read left to right: counting from
+// the line's start each time would make a long one-line list quadratic.
+func (p *blockParser) at(off int) diag.Pos {
+	if p.colLine != p.i || off < p.colOff {
+		p.colLine, p.colOff, p.col = p.i, 0, 1
+	}
+	p.col += utf8.RuneCountInString(p.lines[p.i][p.colOff:off])
+	p.colOff = off
+	return p.pos(p.i, p.col)
 }
 
 // maxKeyLen bounds keys well below YAML's 1,024-character limit on
@@ -172,8 +181,8 @@ func startsEntry(s string) int {
 
 // mapping reads a block mapping whose keys start at byte indent of their
 // lines; the first key starts at p.off of line p.i.
-func (p *blockParser) mapping(indent int) (*yaml.Node, bool) {
-	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+func (p *blockParser) mapping(indent int) (*Node, bool) {
+	m := &Node{Kind: Mapping}
 	for first := true; ; first = false {
 		if !first {
 			if p.skip(); p.i >= len(p.lines) {
@@ -193,25 +202,25 @@ func (p *blockParser) mapping(indent int) (*yaml.Node, bool) {
 		if k == 0 {
 			return nil, false
 		}
-		key, ok := p.key(line[p.off:p.off+k], p.i+1, p.off+1)
-		if !ok {
-			return nil, false
-		}
+		// The key is ASCII and so are the spaces and "- " before it: the
+		// byte offset is the column.
+		keyPos := p.pos(p.i, p.off+1)
 		if first {
-			m.Line, m.Column = key.Line, key.Column
+			m.Pos = keyPos
 		}
+		key := line[p.off : p.off+k]
 		value, ok := p.value(indent, p.off+k+1)
 		if !ok {
 			return nil, false
 		}
-		m.Content = append(m.Content, key, value)
+		m.Pairs = append(m.Pairs, Pair{Key: key, KeyPos: keyPos, Value: value})
 	}
 	return m, true
 }
 
 // value reads a mapping's value, which starts after the colon at byte at
 // of line p.i; indent is the mapping's.
-func (p *blockParser) value(indent, at int) (*yaml.Node, bool) {
+func (p *blockParser) value(indent, at int) (*Node, bool) {
 	line := p.lines[p.i]
 	j := at + indentOf(line[at:])
 	if j < len(line) && line[j] != '#' {
@@ -222,7 +231,7 @@ func (p *blockParser) value(indent, at int) (*yaml.Node, bool) {
 	}
 	// Nothing follows the colon: the value is on the lines below, or null.
 	// The key is ASCII, so the byte offset is the column.
-	null := p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: p.i + 1, Column: at + 1})
+	null := &Node{Kind: Null, Pos: p.pos(p.i, at+1)}
 	p.i++
 	if p.skip(); p.i >= len(p.lines) {
 		return null, true
@@ -241,8 +250,8 @@ func (p *blockParser) value(indent, at int) (*yaml.Node, bool) {
 
 // sequence reads a block list whose dashes are at byte indent of their
 // lines, from line p.i on.
-func (p *blockParser) sequence(indent int) (*yaml.Node, bool) {
-	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.i + 1, Column: indent + 1})
+func (p *blockParser) sequence(indent int) (*Node, bool) {
+	s := &Node{Kind: Sequence, Pos: p.pos(p.i, indent+1)}
 	for first := true; ; first = false {
 		if !first {
 			if p.skip(); p.i >= len(p.lines) {
@@ -261,7 +270,7 @@ func (p *blockParser) sequence(indent int) (*yaml.Node, bool) {
 		if j == len(line) || j == indent+1 {
 			return nil, false // "-" with nothing after it on its line
 		}
-		var item *yaml.Node
+		var item *Node
 		var ok bool
 		switch {
 		case isDash(line[j:]), line[j] == '#', line[j] == '|':
@@ -275,7 +284,7 @@ func (p *blockParser) sequence(indent int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		s.Content = append(s.Content, item)
+		s.Items = append(s.Items, item)
 	}
 	return s, true
 }
@@ -284,18 +293,18 @@ func (p *blockParser) sequence(indent int) (*yaml.Node, bool) {
 // plain scalar or a flow collection, and moves to the next line, which
 // must not be indented deeper than parent (that would continue the value,
 // or be an error).
-func (p *blockParser) inline(parent, j int) (*yaml.Node, bool) {
+func (p *blockParser) inline(parent, j int) (*Node, bool) {
 	line := p.lines[p.i]
-	var n *yaml.Node
+	var n *Node
 	var end int
 	var ok bool
 	switch line[j] {
 	case '"', '\'':
-		n, end, ok = p.quoted(line, j, p.i+1)
+		n, end, ok = p.quoted(line, j)
 	case '[', '{':
-		n, end, ok = p.flow(line, j, p.i+1)
+		n, end, ok = p.flow(line, j)
 	default:
-		n, end, ok = p.blockPlain(line, j, p.i+1)
+		n, end, ok = p.blockPlain(line, j)
 	}
 	if !ok || !onlyComment(line, end) {
 		return nil, false
@@ -327,7 +336,7 @@ const indicators = "-?:,[]{}#&*!|>'\"%@`"
 
 // blockPlain reads the plain scalar at byte j of line, which ends before a
 // comment or at the end of the line.
-func (p *blockParser) blockPlain(line string, j, lineNo int) (*yaml.Node, int, bool) {
+func (p *blockParser) blockPlain(line string, j int) (*Node, int, bool) {
 	if strings.IndexByte(indicators, line[j]) >= 0 && !(line[j] == '-' && j+1 < len(line) && line[j+1] != ' ') {
 		return nil, 0, false
 	}
@@ -339,20 +348,22 @@ func (p *blockParser) blockPlain(line string, j, lineNo int) (*yaml.Node, int, b
 	if strings.Contains(text, ": ") || strings.HasSuffix(text, ":") {
 		return nil, 0, false
 	}
-	return p.plainNode(text, line, j, lineNo)
+	return p.plainNode(text, line, j)
 }
 
-func (p *blockParser) plainNode(text, line string, j, lineNo int) (*yaml.Node, int, bool) {
-	tag, ok := plainTag(text)
+// plainNode makes the node of the plain scalar text, at byte j of line
+// p.i, typed as yaml.v3 types it.
+func (p *blockParser) plainNode(text, line string, j int) (*Node, int, bool) {
+	kind, typ, ok := plainType(text)
 	if !ok {
 		return nil, 0, false
 	}
-	return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: lineNo, Column: column(line, j)}), j + len(text), true
+	return &Node{Kind: kind, Type: typ, Text: text, Pos: p.at(j)}, j + len(text), true
 }
 
 // quoted reads the quoted scalar at byte j of line; it must end on that
 // line, and a double-quoted one must have no escapes.
-func (p *blockParser) quoted(line string, j, lineNo int) (*yaml.Node, int, bool) {
+func (p *blockParser) quoted(line string, j int) (*Node, int, bool) {
 	q := line[j]
 	var value string
 	end := -1
@@ -381,22 +392,18 @@ func (p *blockParser) quoted(line string, j, lineNo int) (*yaml.Node, int, bool)
 			return nil, 0, false
 		}
 	}
-	style := yaml.DoubleQuotedStyle
-	if q == '\'' {
-		style = yaml.SingleQuotedStyle
-	}
-	return p.node(yaml.Node{Kind: yaml.ScalarNode, Style: style, Tag: "!!str", Value: value, Line: lineNo, Column: column(line, j)}), end, true
+	return &Node{Kind: Scalar, Text: value, Pos: p.at(j)}, end, true
 }
 
 // flowScalar reads one value of a flow collection at byte j of line: a
 // quoted scalar, or a plain one without any character that could mean
 // something in flow context.
-func (p *blockParser) flowScalar(line string, j, lineNo int) (*yaml.Node, int, bool) {
+func (p *blockParser) flowScalar(line string, j int) (*Node, int, bool) {
 	if j >= len(line) {
 		return nil, 0, false
 	}
 	if line[j] == '"' || line[j] == '\'' {
-		return p.quoted(line, j, lineNo)
+		return p.quoted(line, j)
 	}
 	if strings.IndexByte(indicators, line[j]) >= 0 {
 		return nil, 0, false
@@ -409,7 +416,7 @@ func (p *blockParser) flowScalar(line string, j, lineNo int) (*yaml.Node, int, b
 	if text == "" {
 		return nil, 0, false
 	}
-	return p.plainNode(text, line, j, lineNo)
+	return p.plainNode(text, line, j)
 }
 
 // flowSafe tells whether b may be part of a plain scalar in a flow
@@ -424,18 +431,18 @@ func skipSpaces(line string, j int) int { return j + indentOf(line[j:]) }
 
 // flow reads a one-line flow collection at byte j of line: a list,
 // "[a, b]", or a mapping, "{ a: b, c: d }".
-func (p *blockParser) flow(line string, j, lineNo int) (*yaml.Node, int, bool) {
-	n := p.node(yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Tag: "!!seq", Line: lineNo, Column: column(line, j)})
+func (p *blockParser) flow(line string, j int) (*Node, int, bool) {
+	n := &Node{Kind: Sequence, Pos: p.at(j)}
 	closing := byte(']')
 	if line[j] == '{' {
-		n.Kind, n.Tag, closing = yaml.MappingNode, "!!map", '}'
+		n.Kind, closing = Mapping, '}'
 	}
 	k := skipSpaces(line, j+1)
 	if k < len(line) && line[k] == closing {
 		return n, k + 1, true
 	}
 	for {
-		end, ok := p.flowEntry(n, line, k, lineNo)
+		end, ok := p.flowEntry(n, line, k)
 		if !ok {
 			return nil, 0, false
 		}
@@ -456,41 +463,33 @@ func (p *blockParser) flow(line string, j, lineNo int) (*yaml.Node, int, bool) {
 // flowEntry reads the entry of the flow collection n at byte k of line, a
 // list's value or a mapping's "key: value", appends it to n and returns
 // where it ends.
-func (p *blockParser) flowEntry(n *yaml.Node, line string, k, lineNo int) (int, bool) {
-	if n.Kind == yaml.MappingNode {
-		kl := keyLen(line[k:])
-		if kl == 0 || k+kl+1 >= len(line) || line[k+kl] != ':' || line[k+kl+1] != ' ' {
-			return 0, false
-		}
-		key, ok := p.key(line[k:k+kl], lineNo, column(line, k))
+func (p *blockParser) flowEntry(n *Node, line string, k int) (int, bool) {
+	if n.Kind != Mapping {
+		item, end, ok := p.flowScalar(line, k)
 		if !ok {
 			return 0, false
 		}
-		n.Content = append(n.Content, key)
-		k = skipSpaces(line, k+kl+1)
+		n.Items = append(n.Items, item)
+		return end, true
 	}
-	value, end, ok := p.flowScalar(line, k, lineNo)
+	kl := keyLen(line[k:])
+	if kl == 0 || k+kl+1 >= len(line) || line[k+kl] != ':' || line[k+kl+1] != ' ' {
+		return 0, false
+	}
+	keyPos := p.at(k)
+	value, end, ok := p.flowScalar(line, skipSpaces(line, k+kl+1))
 	if !ok {
 		return 0, false
 	}
-	n.Content = append(n.Content, value)
+	n.Pairs = append(n.Pairs, Pair{Key: line[k : k+kl], KeyPos: keyPos, Value: value})
 	return end, true
-}
-
-// key makes the node of a plain key.
-func (p *blockParser) key(text string, lineNo, col int) (*yaml.Node, bool) {
-	tag, ok := plainTag(text)
-	if !ok {
-		return nil, false
-	}
-	return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text, Line: lineNo, Column: col}), true
 }
 
 // literal reads a literal block scalar whose "|" is at byte j of line
 // p.i, a value of the mapping indented by indent: "|" keeps one final
 // line break and "|-" none. Its lines are those indented at least as
 // deep as its first, blank lines among them.
-func (p *blockParser) literal(indent, j int) (*yaml.Node, bool) {
+func (p *blockParser) literal(indent, j int) (*Node, bool) {
 	line := p.lines[p.i]
 	header := line[j+1:]
 	keep := true
@@ -500,7 +499,7 @@ func (p *blockParser) literal(indent, j int) (*yaml.Node, bool) {
 	if indentOf(header) != len(header) {
 		return nil, false // an indentation indicator, "+", or a comment
 	}
-	n := p.node(yaml.Node{Kind: yaml.ScalarNode, Style: yaml.LiteralStyle, Tag: "!!str", Line: p.i + 1, Column: column(line, j)})
+	n := &Node{Kind: Scalar, Pos: p.at(j)}
 	p.i++
 	if p.i >= len(p.lines) {
 		return nil, false
@@ -530,11 +529,22 @@ func (p *blockParser) literal(indent, j int) (*yaml.Node, bool) {
 	if p.i-len(content)+last == len(p.lines)-1 {
 		return nil, false // the text ends without a line break
 	}
-	n.Value = strings.Join(content[:last+1], "\n")
+	n.Text = strings.Join(content[:last+1], "\n")
 	if keep {
-		n.Value += "\n"
+		n.Text += "\n"
 	}
 	return n, true
+}
+
+// plainType is the kind and type of the plain scalar s, as yamlNode
+// makes them of yaml.v3's tag for it.
+func plainType(s string) (Kind, ScalarType, bool) {
+	tag, ok := plainTag(s)
+	if !ok {
+		return 0, 0, false
+	}
+	kind, typ := scalarKind(tag)
+	return kind, typ, true
 }
 
 // plainTag resolves a plain scalar's tag as yaml.v3 does: by its first

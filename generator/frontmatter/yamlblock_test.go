@@ -4,32 +4,37 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
-	yaml "go.yaml.in/yaml/v3"
-
+	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/internal/testkit/hostile"
 	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 // sameTree reports the first difference between got, the fast path's
-// tree, and want, yaml.v3's, in what the decoder reads of a node: its
-// kind, style, tag, value, position and children. Comments are not read.
-func sameTree(got, want *yaml.Node, path string) error {
+// tree, and want, yaml.v3's as yamlNode converts it: kinds, types, texts,
+// positions, keys and children.
+func sameTree(got, want *Node, path string) error {
 	switch {
-	case got.Kind != want.Kind, got.Style != want.Style, got.Tag != want.Tag, got.Value != want.Value:
-		return fmt.Errorf("%s: got kind %d style %d tag %s value %q; yaml.v3: kind %d style %d tag %s value %q",
-			path, got.Kind, got.Style, got.Tag, got.Value, want.Kind, want.Style, want.Tag, want.Value)
-	case got.Line != want.Line, got.Column != want.Column:
-		return fmt.Errorf("%s (%q): got %d:%d; yaml.v3: %d:%d", path, want.Value, got.Line, got.Column, want.Line, want.Column)
-	case got.Anchor != want.Anchor, got.Alias != nil || want.Alias != nil:
-		return fmt.Errorf("%s: anchors or aliases", path)
-	case len(got.Content) != len(want.Content):
-		return fmt.Errorf("%s: got %d children; yaml.v3: %d", path, len(got.Content), len(want.Content))
+	case got.Kind != want.Kind, got.Type != want.Type, got.Text != want.Text:
+		return fmt.Errorf("%s: got %s %q; yaml.v3: %s %q", path, got.Describe(), got.Text, want.Describe(), want.Text)
+	case got.Pos != want.Pos:
+		return fmt.Errorf("%s (%q): got %v; yaml.v3: %v", path, want.Text, got.Pos, want.Pos)
+	case len(got.Pairs) != len(want.Pairs), len(got.Items) != len(want.Items):
+		return fmt.Errorf("%s: got %d keys and %d items; yaml.v3: %d and %d", path, len(got.Pairs), len(got.Items), len(want.Pairs), len(want.Items))
 	}
-	for i := range got.Content {
-		if err := sameTree(got.Content[i], want.Content[i], fmt.Sprintf("%s/%d", path, i)); err != nil {
+	for i, p := range got.Pairs {
+		if q := want.Pairs[i]; p.Key != q.Key || p.KeyPos != q.KeyPos {
+			return fmt.Errorf("%s: key %d: got %q at %v; yaml.v3: %q at %v", path, i, p.Key, p.KeyPos, q.Key, q.KeyPos)
+		}
+		if err := sameTree(p.Value, want.Pairs[i].Value, path+"/"+p.Key); err != nil {
+			return err
+		}
+	}
+	for i := range got.Items {
+		if err := sameTree(got.Items[i], want.Items[i], fmt.Sprintf("%s/%d", path, i)); err != nil {
 			return err
 		}
 	}
@@ -37,20 +42,32 @@ func sameTree(got, want *yaml.Node, path string) error {
 }
 
 // checkBlockYAML holds the fast path to its promise for data: when it
-// accepts a text, yaml.v3 accepts it too and builds the same tree. It
-// tells whether the fast path accepted.
+// accepts a text, yaml.v3 accepts it too, and the decoder makes the same
+// tree and the same findings (duplicate keys) of both. It tells whether
+// the fast path accepted.
 func checkBlockYAML(t *testing.T, data []byte) bool {
 	t.Helper()
-	got, ok := blockYAML(data)
+	const offset = 3 // as after a delimiter and two blank lines
+	got, ok := blockYAML(data, offset)
 	if !ok {
 		return false
 	}
-	var want yaml.Node
-	if err := yaml.Unmarshal(data, &want); err != nil {
-		t.Fatalf("the fast path accepted a text yaml.v3 rejects (%v):\n%s", err, data)
+	decoder := func() *decoder {
+		return &decoder{c: diag.NewCollector("x.md"), lineOffset: offset, limits: Limits{}.withDefaults(), format: YAML}
 	}
-	if err := sameTree(got, &want, ""); err != nil {
+	fast, slow := decoder(), decoder()
+	if err := fast.adopt(got, 0); err != nil {
+		t.Fatalf("adopting the fast path's tree: %v", err)
+	}
+	want := slow.yamlLibrary(data)
+	if want == nil {
+		t.Fatalf("the fast path accepted a text yaml.v3 rejects (%v):\n%s", slow.c.Findings(), data)
+	}
+	if err := sameTree(got, want, ""); err != nil {
 		t.Fatalf("the fast path and yaml.v3 read differently: %v\n%s", err, data)
+	}
+	if f, s := fast.c.Findings(), slow.c.Findings(); !reflect.DeepEqual(f, s) {
+		t.Fatalf("the findings differ: got %v; yaml.v3: %v\n%s", f, s, data)
 	}
 	return true
 }
