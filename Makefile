@@ -70,6 +70,7 @@ FUZZ_TARGETS := \
 	./generator/markdown:FuzzRender \
 	./generator/search:FuzzWords \
 	./generator/site:FuzzRecordPage \
+	./generator/site:FuzzGoRows \
 	./generator/signoff:FuzzAdd \
 	./generator/lsp:FuzzComplete
 FUZZTIME ?= 1m

@@ -12,6 +12,7 @@ import (
 
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
+	builtintheme "github.com/changebook/changebook/theme"
 )
 
 // templates is the parsed theme: a set per page template, and the shared
@@ -20,6 +21,9 @@ type templates struct {
 	base  *template.Template
 	pages map[string]*template.Template
 	memos sync.Map // key -> template.HTML; see memo
+	// goRows is true when the theme's partials.html is the built-in one:
+	// its rows are then written in Go (rows.go).
+	goRows bool
 }
 
 type (
@@ -39,16 +43,30 @@ type (
 // repeat across pages (a change's row, the navigation, a signer) are
 // rendered once per folder depth. Its output is html/template's, escaped.
 func (t *templates) memo(key any, name string, data any) (template.HTML, error) {
+	return t.memoize(key, func() (template.HTML, error) { return t.execute(name, data) })
+}
+
+// memoize returns render's output for key, rendered the first time key
+// is seen.
+func (t *templates) memoize(key any, render func() (template.HTML, error)) (template.HTML, error) {
 	if html, ok := t.memos.Load(key); ok {
 		return html.(template.HTML), nil
 	}
+	html, err := render()
+	if err != nil {
+		return "", err
+	}
+	t.memos.Store(key, html)
+	return html, nil
+}
+
+// execute renders the shared template name with data.
+func (t *templates) execute(name string, data any) (template.HTML, error) {
 	var b bytes.Buffer
 	if err := t.base.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
-	html := template.HTML(b.String())
-	t.memos.Store(key, html)
-	return html, nil
+	return template.HTML(b.String()), nil
 }
 
 // row renders the table row of c for pages whose root is root, with its
@@ -58,7 +76,12 @@ func (t *templates) memo(key any, name string, data any) (template.HTML, error) 
 // the dashboard): it is rendered once, with rootMarker for the root, and
 // each page puts its own root in the marker's place.
 func (t *templates) row(root string, c *Change, closed bool) (template.HTML, error) {
-	html, err := t.memo(rowKey{c, closed}, "change-row", map[string]any{"Root": rootMarker, "Change": c, "Closed": closed})
+	html, err := t.memoize(rowKey{c, closed}, func() (template.HTML, error) {
+		if t.goRows {
+			return t.goChangeRow(rootMarker, c, closed)
+		}
+		return t.execute("change-row", map[string]any{"Root": rootMarker, "Change": c, "Closed": closed})
+	})
 	if err != nil {
 		return "", err
 	}
@@ -70,6 +93,30 @@ func (t *templates) row(root string, c *Change, closed bool) (template.HTML, err
 // rootMarker stands for a page's root in a row rendered for any page: a
 // relative path html/template passes unchanged into an href.
 const rootMarker = "changebook-root-marker/"
+
+// riskRow renders the risk register's row of r for a page whose root is
+// root; mitigationRow and signoffRow the rows of the mitigations list and
+// of a person's sign-offs. Each shows on one page only.
+func (t *templates) riskRow(root string, r *RiskEntry) (template.HTML, error) {
+	if t.goRows {
+		return t.goRiskRow(root, r)
+	}
+	return t.execute("risk-row", map[string]any{"Root": root, "Row": r})
+}
+
+func (t *templates) mitigationRow(root string, m *MitigationEntry) (template.HTML, error) {
+	if t.goRows {
+		return t.goMitigationRow(root, m)
+	}
+	return t.execute("mitigation-row", map[string]any{"Root": root, "Row": m})
+}
+
+func (t *templates) signoffRow(root string, r PersonRow) (template.HTML, error) {
+	if t.goRows {
+		return t.goSignoffRow(root, r)
+	}
+	return t.execute("signoff-row", map[string]any{"Root": root, "Row": r})
+}
 
 // nav renders the main navigation of page p.
 func (t *templates) nav(p *PageData) (template.HTML, error) {
@@ -87,6 +134,10 @@ func parseTemplates(theme fs.FS) (*templates, error) {
 	fm["row"] = t.row
 	fm["nav"] = t.nav
 	fm["signer"] = t.signer
+	fm["riskRow"] = t.riskRow
+	fm["mitigationRow"] = t.mitigationRow
+	fm["signoffRow"] = t.signoffRow
+	t.goRows = builtinRows(theme, builtintheme.FS())
 	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
