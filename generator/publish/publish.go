@@ -50,6 +50,9 @@ type Staging struct {
 	root *os.Root
 	lock *lockfile.Lock
 	dirs sync.Map // folders already created
+	// folders holds a Root for each folder that many files go in;
+	// see rootFor.
+	folders folderRoots
 
 	// Test seams: noExchange forces the two-rename swap; step, when set,
 	// is called after each step of Commit (a test kills the build there).
@@ -244,7 +247,8 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 	if err := s.prepare(name); err != nil {
 		return err
 	}
-	if err := s.root.WriteFile(name, data, 0o644); err != nil {
+	root, rel := s.rootFor(name)
+	if err := root.WriteFile(rel, data, 0o644); err != nil {
 		return fmt.Errorf("writing the site: %w", explain(err))
 	}
 	return nil
@@ -257,7 +261,8 @@ func (s *Staging) Create(name string) (io.WriteCloser, error) {
 	if err := s.prepare(name); err != nil {
 		return nil, err
 	}
-	f, err := s.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	root, rel := s.rootFor(name)
+	f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("writing the site: %w", explain(err))
 	}
@@ -272,7 +277,8 @@ func (s *Staging) prepare(name string) error {
 	}
 	if dir := path.Dir(name); dir != "." {
 		if _, done := s.dirs.Load(dir); !done {
-			if err := s.root.MkdirAll(dir, 0o755); err != nil {
+			root, rel := s.rootFor(dir)
+			if err := root.MkdirAll(rel, 0o755); err != nil {
 				return fmt.Errorf("writing the site: %w", explain(err))
 			}
 			s.dirs.Store(dir, true)
@@ -284,6 +290,7 @@ func (s *Staging) prepare(name string) error {
 // Commit swaps the written site in place of the output folder.
 func (s *Staging) Commit() error {
 	defer s.lock.Unlock()
+	s.folders.close()
 	if err := s.root.Close(); err != nil {
 		removeSite(s.tmp)
 		return fmt.Errorf("writing the site: %w", explain(err))
@@ -304,6 +311,7 @@ func (s *Staging) Commit() error {
 
 // Abort removes everything written; the output folder is untouched.
 func (s *Staging) Abort() {
+	s.folders.close()
 	s.root.Close()
 	removeSite(s.tmp)
 	s.lock.Unlock()
