@@ -1,12 +1,13 @@
 package frontmatter
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/changebook/changebook/generator/diag"
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // blockYAML reads the YAML that change records are written in straight
@@ -547,15 +548,14 @@ func plainType(s string) (Kind, ScalarType, bool) {
 	return kind, typ, true
 }
 
-// plainTag resolves a plain scalar's tag as yaml.v3 does: by its first
-// character, a few words, and for what starts like a number or a date,
-// the formats yaml.v3 tries. The common forms are resolved here; the
-// rare others by yaml.v3 itself, on the scalar alone. ok is false for the
+// plainTag resolves a plain scalar's tag as yaml.v3's resolve does: by
+// its first character, a few words, and for what starts like a number or
+// a date, the formats yaml.v3 tries, in its order. ok is false for the
 // merge key, which the fast path leaves to yaml.v3.
 func plainTag(s string) (tag string, ok bool) {
 	switch c := s[0]; {
 	case isDigit(c) || c == '+' || c == '-' || c == '.':
-		return numericTag(s)
+		return numericTag(s), true
 	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
 		switch s {
 		case "true", "True", "TRUE", "false", "False", "FALSE":
@@ -569,32 +569,81 @@ func plainTag(s string) (tag string, ok bool) {
 	return "!!str", true
 }
 
+// yamlStyleFloat is yaml.v3's pattern of a float in decimal.
+var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
 // numericTag resolves a plain scalar that starts with a digit, a sign or
-// a dot.
-func numericTag(s string) (string, bool) {
-	digits := 0
-	for digits < len(s) && isDigit(s[digits]) {
-		digits++
+// a dot, as yaml.v3 v3.0.6's resolve does: its words for infinity and
+// NaN, then (but for a leading dot) a timestamp, an integer in any base
+// strconv reads with "_" removed, a decimal float, a 0b or 0o integer;
+// else text.
+func numericTag(s string) string {
+	switch s {
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return "!!float"
 	}
-	switch {
-	case digits == len(s) && digits <= 18 && (s[0] != '0' || digits == 1):
-		return "!!int", true
-	case digits == 4 && len(s) == len("2006-01-02") && validTime(time.DateOnly, s):
-		return "!!timestamp", true
-	case digits == 4 && len(s) == len("2006-01-02T15:04:05Z") && s[len(s)-1] == 'Z' && validTime(time.RFC3339, s):
-		return "!!timestamp", true
+	if s[0] == '.' {
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return "!!float"
+		}
+		return "!!str"
 	}
-	var doc yaml.Node
-	if yaml.Unmarshal([]byte(s), &doc) != nil || len(doc.Content) != 1 {
-		return "", false
+	if isTimestamp(s) {
+		return "!!timestamp"
 	}
-	if n := doc.Content[0]; n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == s {
-		return n.Tag, true
+	plain := strings.ReplaceAll(s, "_", "")
+	if isInt(plain, 0) {
+		return "!!int"
 	}
-	return "", false
+	if yamlStyleFloat.MatchString(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return "!!float"
+		}
+	}
+	for _, prefix := range []struct {
+		text string
+		base int
+	}{{"0b", 2}, {"0o", 8}} {
+		if digits, ok := strings.CutPrefix(plain, prefix.text); ok && isInt(digits, prefix.base) {
+			return "!!int"
+		}
+		if digits, ok := strings.CutPrefix(plain, "-"+prefix.text); ok {
+			if _, err := strconv.ParseInt("-"+digits, prefix.base, 64); err == nil {
+				return "!!int"
+			}
+		}
+	}
+	return "!!str"
 }
 
-func validTime(layout, s string) bool {
-	_, err := time.Parse(layout, s)
+// isInt tells whether s is an integer of base (0: as its prefix says)
+// that fits 64 bits, signed or not.
+func isInt(s string, base int) bool {
+	if _, err := strconv.ParseInt(s, base, 64); err == nil {
+		return true
+	}
+	_, err := strconv.ParseUint(s, base, 64)
 	return err == nil
+}
+
+// timestampLayouts are yaml.v3's, the date alone first: the formats
+// accept different shapes, so their order does not change the answer.
+var timestampLayouts = []string{"2006-1-2", "2006-1-2T15:4:5.999999999Z07:00", "2006-1-2t15:4:5.999999999Z07:00", "2006-1-2 15:4:5.999999999"}
+
+// isTimestamp tells whether s is a timestamp as yaml.v3 reads one: four
+// digits and a dash, then one of its formats.
+func isTimestamp(s string) bool {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	for _, layout := range timestampLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }

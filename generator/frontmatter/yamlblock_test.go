@@ -47,24 +47,34 @@ func sameTree(got, want *Node, path string) error {
 // the fast path accepted.
 func checkBlockYAML(t *testing.T, data []byte) bool {
 	t.Helper()
+	return checkBlockYAMLWithin(t, data, Limits{})
+}
+
+// checkBlockYAMLWithin is checkBlockYAML under limits: where the fast
+// path's tree is over them, the yaml.v3 path must refuse it too, with the
+// same finding.
+func checkBlockYAMLWithin(t *testing.T, data []byte, limits Limits) bool {
+	t.Helper()
 	const offset = 3 // as after a delimiter and two blank lines
 	got, ok := blockYAML(data, offset)
 	if !ok {
 		return false
 	}
 	decoder := func() *decoder {
-		return &decoder{c: diag.NewCollector("x.md"), lineOffset: offset, limits: Limits{}.withDefaults(), format: YAML}
+		return &decoder{c: diag.NewCollector("x.md"), lineOffset: offset, limits: limits.withDefaults(), format: YAML}
 	}
 	fast, slow := decoder(), decoder()
-	if err := fast.adopt(got, 0); err != nil {
-		t.Fatalf("adopting the fast path's tree: %v", err)
-	}
+	refused := fast.adopt(got, 0) != nil
 	want := slow.yamlLibrary(data)
-	if want == nil {
+	switch {
+	case want == nil && !refused:
 		t.Fatalf("the fast path accepted a text yaml.v3 rejects (%v):\n%s", slow.c.Findings(), data)
-	}
-	if err := sameTree(got, want, ""); err != nil {
-		t.Fatalf("the fast path and yaml.v3 read differently: %v\n%s", err, data)
+	case want != nil && refused:
+		t.Fatalf("the budget refused the fast path's tree (%v), not yaml.v3's:\n%s", fast.c.Findings(), data)
+	case !refused:
+		if err := sameTree(got, want, ""); err != nil {
+			t.Fatalf("the fast path and yaml.v3 read differently: %v\n%s", err, data)
+		}
 	}
 	if f, s := fast.c.Findings(), slow.c.Findings(); !reflect.DeepEqual(f, s) {
 		t.Fatalf("the findings differ: got %v; yaml.v3: %v\n%s", f, s, data)
@@ -138,6 +148,10 @@ var blockCases = []struct {
 	{"plain scalars", "a: x#y\nb: http://example.com/a?b=c\nc: x ] y\nd: -x\ne: text with é\nf: trailing   \n", true},
 	{"typed scalars", "a: 1\nb: 012\nc: 0x1F\nd: 2024-13-45\ne: 1e3\nf: .inf\ng: yes\nh: ~\ni: -1\nj: 2024-01-01T01:00:00Z\nk: 2024-01-01 10:00:00\nl: True\nm: NULL\nn: 2024-02-30\no: 99999999999999999999\np: 1_000\nq: 0\nr: .5\ns: +1\nt: 09\n", true},
 	{"typed keys", "true: 1\nnull: 2\ny: 3\n", true},
+	{"numbers and dates of every form", "a: 1.5\nb: 1.2.3\nc: 1x\nd: 0b101\ne: -0b11\nf: 0o17\ng: -0o17\nh: 0o9\ni: 1e500\nj: 18446744073709551615\nk: -9223372036854775809\n" +
+		"l: 0x_1F\nm: 1_0.5\nn: .5e3\no: ._5\np: -0\nq: 00\nr: 2024-1-2\ns: 2024-01-01t10:00:00+02:00\nt: 2024-01-01T10:00:60Z\nu: 2024-01-01 10:00:00.5\n" +
+		"v: +.inf\nw: -.Inf\nx: .NaN\ny: +inf\nz: 0x1p-2\naa: 1e\nab: -.5\nac: +0b1\nad: 0b\nae: 1__2\n", true},
+	{"numbers in flow collections", "a: [1.5, 2e3, 0o7, 0x10, 2024-01-02]\nb: {x: 1.0, y: 0b1}\n", true},
 	{"a merge key", "<<: {a: 1}\n", false},
 	{"a plain scalar across lines", "a: one\n  two\n", false},
 	{"a plain scalar across a blank line", "a: one\n\n  two\n", false},
@@ -178,7 +192,7 @@ var blockCases = []struct {
 	{"a sequence value after a scalar", "a: x\n- y\n", false},
 	{"a question mark", "a: ?x\n", false},
 	{"a dash alone as a value", "a: -\n", false},
-	{"three dashes as a value", "a: ---\n", false},
+	{"three dashes as a value", "a: ---\n", true},
 }
 
 // TestBlockYAMLCases: what the fast path accepts it reads as yaml.v3
@@ -218,7 +232,7 @@ func FuzzBlockYAML(f *testing.F) {
 func TestBlockYAMLRandomTexts(t *testing.T) {
 	indents := []string{"", "", "  ", "    ", " ", "      "}
 	heads := []string{"a:", "b:", "c:", "a-b:", "c.d:", "- ", "- ", "-", "- e:", "- f:", "  - f:", "true:", "y:", "#", "", "g :", "h:x"}
-	values := []string{"", " x", " 1", " -1", " 012", " 2024-01-02", " 2024-01-01T01:00:00Z", " 2024-01-01T25:00:00Z",
+	values := []string{"", " x", " 1", " -1", " 012", " 1.5", " 1.2.3", " 0b11", " -0o7", " 1e9", " .5", " 1_000.5", " 0x1p3", " 2024-01-02", " 2024-01-01T01:00:00Z", " 2024-01-01T25:00:00Z",
 		" \"q\"", " 'it''s'", " \"a # b\"", " [a, b]", " [ ]", " {x: y}", " { x: 1, y: [a] }", " |", " |-", " >",
 		" x # c", " x#c", " x: y", " x:", " é", " -", " ---", " ?x", " [a,]", " [a?]", " {a: b:c}", " ~", " null",
 		" .inf", " 1e3", " 1_0", " 0x1F", " +1", " x ]", " &a x", " *a", " !t x", " \"x", " 'x", "   ", " x  "}
@@ -246,6 +260,9 @@ func TestBlockYAMLRandomTexts(t *testing.T) {
 		if checkBlockYAML(t, []byte(b.String())) {
 			accepted++
 		}
+		// Tight limits, which many of these texts pass: the budget and
+		// depth findings must be the same on both paths.
+		checkBlockYAMLWithin(t, []byte(b.String()), Limits{MaxNodes: 1 + r.IntN(6), MaxDepth: 1 + r.IntN(3)})
 	}
 	// The pieces are chosen so that the fast path takes a good share: a
 	// mix it declines whole would test nothing.

@@ -60,6 +60,11 @@ func worstShapes() []worstShape {
 	shapes = append(shapes, one("yaml-wide-flow-one-line", "---\na: ["+strings.Repeat("1,", 500_000)+"1]\n---\n"))
 	shapes = append(shapes, one("yaml-wide-flow-under-the-refusal", "---\na: ["+strings.Repeat("1,", 199_000)+"1]\n---\n"))
 	shapes = append(shapes, one("yaml-wide-block", "---\na:\n"+strings.Repeat("- 1\n", 250_000)+"---\n"))
+	// Numbers that are not integers, each resolved by the fast YAML
+	// path's port of yaml.v3's rules (it asked yaml.v3 for each one,
+	// 8 us a value, and sat at the bound).
+	shapes = append(shapes, one("yaml-wide-flow-of-floats", "---\na: ["+strings.Repeat("1.5,", 199_000)+"1]\n---\n"))
+	shapes = append(shapes, one("yaml-wide-flow-of-versions", "---\na: ["+strings.Repeat("1.2.3,", 170_000)+"1]\n---\n"))
 	// A syntax error after 40,000 keys: finding its place parses
 	// prefixes of the text again (see frontmatter.yamlDoomedAt).
 	shapes = append(shapes, one("yaml-keys-then-a-mistake", "---\n"+strings.Repeat("k: v\n", 40_000)+"risks:\n  - id: R1\n    likelihood: low\n   impact: low\n---\n"))
