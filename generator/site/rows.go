@@ -1,9 +1,7 @@
 package site
 
 import (
-	"bytes"
 	"html/template"
-	"io/fs"
 	"strconv"
 	"strings"
 )
@@ -14,26 +12,37 @@ import (
 // value, and a 10,000-record site has hundreds of thousands of cells.
 // The builders below write the bytes the row templates of the built-in
 // partials.html write ("change-row", "risk-row", "mitigation-row",
-// "signoff-row"), which stay their definition: a theme that overrides
-// partials.html gets every row from its own templates. The badges in a
+// "signoff-row"), which stay their definition: a theme that redefines a
+// row, in partials.html or any of its templates, gets that row from its
+// own template. The badges in a
 // row (status, type, level) come from their templates, rendered once per
 // value, so the builders know nothing of them. TestGoRowsAreTheTemplates
 // holds each builder to its template's bytes, hostile text included, and
 // FuzzGoRows to any text.
 
-// builtinRows tells whether the theme's partials.html is the built-in
-// one, byte for byte, so that the Go builders write what its row
-// templates would.
-func builtinRows(theme, builtin fs.FS) bool {
-	if builtin == nil {
-		return false
+// rowTemplates are the row templates rows.go writes in Go.
+var rowTemplates = []string{"change-row", "risk-row", "mitigation-row", "signoff-row"}
+
+// rowTrees is the parse tree of each row template of set, as text.
+func rowTrees(set *template.Template) map[string]string {
+	trees := map[string]string{}
+	for _, name := range rowTemplates {
+		if t := set.Lookup(name); t != nil && t.Tree != nil {
+			trees[name] = t.Tree.Root.String()
+		}
 	}
-	got, err := fs.ReadFile(theme, "templates/partials.html")
-	if err != nil {
-		return false
+	return trees
+}
+
+// sameRows tells, for each row template, whether the theme's (theme) is
+// the built-in one (builtin): a theme may redefine a row in any of its
+// files, and its rows are then its own.
+func sameRows(builtin, theme map[string]string) map[string]bool {
+	same := map[string]bool{}
+	for _, name := range rowTemplates {
+		same[name] = builtin[name] != "" && theme[name] == builtin[name]
 	}
-	want, err := fs.ReadFile(builtin, "templates/partials.html")
-	return err == nil && bytes.Equal(got, want)
+	return same
 }
 
 type badgeKey struct {

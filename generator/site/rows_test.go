@@ -22,8 +22,10 @@ func builtinTemplates(tb testing.TB) *templates {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if !tmpl.goRows {
-		tb.Fatal("the built-in theme's rows are not written in Go")
+	for _, name := range rowTemplates {
+		if !tmpl.goRows[name] {
+			tb.Fatalf("the built-in theme's %s is not written in Go", name)
+		}
 	}
 	return tmpl
 }
@@ -145,6 +147,47 @@ func TestThemedRowsComeFromTheTheme(t *testing.T) {
 		"mitigations/index.html": "mitigation-row", "people/alice/index.html": "signoff-row"} {
 		if !strings.Contains(string(out.Files[page]), `<tr data-themed="`+name+`">`) {
 			t.Errorf("%s does not show the theme's %s", page, name)
+		}
+	}
+}
+
+// TestRowsRedefinedElsewhereComeFromTheTheme: a theme may redefine a row in
+// any of its templates, not only partials.html, and that row is then its
+// own while the rows it left alone are still written in Go.
+func TestRowsRedefinedElsewhereComeFromTheTheme(t *testing.T) {
+	rows := `{{define "risk-row" -}}<tr data-themed="risk-row"><td>{{.Row.ID}}</td></tr>{{- end}}`
+	custom := overlay.New(fstest.MapFS{"templates/zz-rows.html": {Data: []byte(rows)}}, theme.FS())
+	tmpl, err := parseTemplates(custom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range rowTemplates {
+		if want := name != "risk-row"; tmpl.goRows[name] != want {
+			t.Errorf("%s written in Go: %v, want %v", name, tmpl.goRows[name], want)
+		}
+	}
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), modelOf(t, os.DirFS("testdata/repo")), Options{Theme: custom}, out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out.Files["risks/index.html"]), `<tr data-themed="risk-row">`) {
+		t.Error("risks/index.html does not show the theme's risk-row")
+	}
+}
+
+// TestThemeFromBeforeTheRowsMoved: a theme's partials.html copied from the
+// built-in one before the rows moved there (testdata/theme-before-rows, as
+// it was at ad57bce~1: change-row only) still renders every list, the
+// built-in rows standing in for those it lacks.
+func TestThemeFromBeforeTheRowsMoved(t *testing.T) {
+	custom := overlay.New(os.DirFS("testdata/theme-before-rows"), theme.FS())
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), modelOf(t, os.DirFS("testdata/repo")), Options{Theme: custom}, out); err != nil {
+		t.Fatalf("a theme without the newer row templates: %v", err)
+	}
+	for _, page := range []string{"risks/index.html", "mitigations/index.html", "people/alice/index.html"} {
+		if !strings.Contains(string(out.Files[page]), "<tr>") {
+			t.Errorf("%s has no rows", page)
 		}
 	}
 }

@@ -21,9 +21,9 @@ type templates struct {
 	base  *template.Template
 	pages map[string]*template.Template
 	memos sync.Map // key -> template.HTML; see memo
-	// goRows is true when the theme's partials.html is the built-in one:
-	// its rows are then written in Go (rows.go).
-	goRows bool
+	// goRows tells, for each row template, whether the theme's is the
+	// built-in one, which rows.go then writes in Go.
+	goRows map[string]bool
 }
 
 type (
@@ -77,7 +77,7 @@ func (t *templates) execute(name string, data any) (template.HTML, error) {
 // each page puts its own root in the marker's place.
 func (t *templates) row(root string, c *Change, closed bool) (template.HTML, error) {
 	html, err := t.memoize(rowKey{c, closed}, func() (template.HTML, error) {
-		if t.goRows {
+		if t.goRows["change-row"] {
 			return t.goChangeRow(rootMarker, c, closed)
 		}
 		return t.execute("change-row", map[string]any{"Root": rootMarker, "Change": c, "Closed": closed})
@@ -98,21 +98,21 @@ const rootMarker = "changebook-root-marker/"
 // root; mitigationRow and signoffRow the rows of the mitigations list and
 // of a person's sign-offs. Each shows on one page only.
 func (t *templates) riskRow(root string, r *RiskEntry) (template.HTML, error) {
-	if t.goRows {
+	if t.goRows["risk-row"] {
 		return t.goRiskRow(root, r)
 	}
 	return t.execute("risk-row", map[string]any{"Root": root, "Row": r})
 }
 
 func (t *templates) mitigationRow(root string, m *MitigationEntry) (template.HTML, error) {
-	if t.goRows {
+	if t.goRows["mitigation-row"] {
 		return t.goMitigationRow(root, m)
 	}
 	return t.execute("mitigation-row", map[string]any{"Root": root, "Row": m})
 }
 
 func (t *templates) signoffRow(root string, r PersonRow) (template.HTML, error) {
-	if t.goRows {
+	if t.goRows["signoff-row"] {
 		return t.goSignoffRow(root, r)
 	}
 	return t.execute("signoff-row", map[string]any{"Root": root, "Row": r})
@@ -137,11 +137,18 @@ func parseTemplates(theme fs.FS) (*templates, error) {
 	fm["riskRow"] = t.riskRow
 	fm["mitigationRow"] = t.mitigationRow
 	fm["signoffRow"] = t.signoffRow
-	t.goRows = builtinRows(theme, builtintheme.FS())
-	base, err := template.New("").Funcs(fm).ParseFS(theme, "templates/*.html")
+	// The built-in partials first, then the theme's templates over them: a
+	// theme's partials.html from before the rows moved there, or one that
+	// leaves a row out, still has every row.
+	base, err := template.New("").Funcs(fm).ParseFS(builtintheme.FS(), "templates/partials.html")
 	if err != nil {
+		return nil, fmt.Errorf("the built-in theme: %w", err)
+	}
+	builtin := rowTrees(base)
+	if base, err = base.ParseFS(theme, "templates/*.html"); err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
+	t.goRows = sameRows(builtin, rowTrees(base))
 	names, err := fs.Glob(theme, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
