@@ -193,3 +193,65 @@ func TestGroups(t *testing.T) {
 		t.Errorf("groups begin at %v; want [0 2 3]", got)
 	}
 }
+
+// A facet with a layout writes each value's display rows again, in the
+// value's row order and shards of the layout's size, under the build
+// (which its shard size changes too); a facet without writes none.
+func TestValueLayouts(t *testing.T) {
+	status := []string{"approved", "draft", "approved", "documented", "approved"}
+	systems := [][]string{{"api"}, {"api", "db"}, {}, {"db", "db"}, {"web"}}
+	list := func(layoutBytes int) List {
+		return List{
+			Rows: 5,
+			Facets: []Facet{
+				{Name: "status", Layout: true, Values: func(r int) []string { return status[r : r+1] }},
+				{Name: "system", Values: func(r int) []string { return systems[r] }},
+			},
+			Row:         func(r int) any { return []any{r, status[r]} },
+			LayoutBytes: layoutBytes,
+		}
+	}
+	files, err := Write(list(30)) // rows of about 16 bytes: two a shard
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Layout != 1 || !meta.Facets[0].Layout || meta.Facets[1].Layout {
+		t.Errorf("layout %d rows, status %v, system %v; want 1, true, false", meta.Layout, meta.Facets[0].Layout, meta.Facets[1].Layout)
+	}
+	var layouts []string
+	for name := range files {
+		if rest, ok := strings.CutPrefix(name, meta.Build+"/v/"); ok {
+			layouts = append(layouts, rest+" "+string(files[name]))
+		}
+	}
+	slices.Sort(layouts)
+	// Values in Order's order then sorted: approved, documented, draft.
+	want := []string{
+		`0/0/0.json [[0,"approved"]]`,
+		`0/0/1.json [[2,"approved"]]`,
+		`0/0/2.json [[4,"approved"]]`,
+		`0/1/0.json [[3,"documented"]]`,
+		`0/2/0.json [[1,"draft"]]`,
+	}
+	if !slices.Equal(layouts, want) {
+		t.Errorf("layouts\n%s\nwant\n%s", strings.Join(layouts, "\n"), strings.Join(want, "\n"))
+	}
+	files, err = Write(list(80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wider metaFile
+	if err := json.Unmarshal(files["meta.json"], &wider); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(files[wider.Build+"/v/0/0/0.json"]); wider.Layout < 3 || got != "[[0,\"approved\"],\n[2,\"approved\"],\n[4,\"approved\"]]" {
+		t.Errorf("layout of %d rows: approved's first shard %q", wider.Layout, got)
+	}
+	if wider.Build == meta.Build {
+		t.Errorf("another layout, the same build %s", meta.Build)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"unicode"
@@ -25,14 +27,52 @@ const listSiteRecords = 10000
 // memory and returns its model, which says what every view must show.
 func listSite(t *testing.T) (*Model, *httptest.Server) {
 	t.Helper()
+	m, srv, _ := listSiteLogged(t)
+	return m, srv
+}
+
+// listSiteLogged is listSite with the paths it serves logged.
+func listSiteLogged(t *testing.T) (*Model, *httptest.Server, *pathLog) {
+	t.Helper()
 	m, files := renderedSynthetic(t, listSiteRecords)
 	fsys := fstest.MapFS{}
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
-	srv := httptest.NewServer(http.FileServer(http.FS(fsys)))
+	log := &pathLog{}
+	serve := http.FileServer(http.FS(fsys))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.URL.Path)
+		serve.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return m, srv
+	return m, srv, log
+}
+
+// pathLog is the paths a server was asked for.
+type pathLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *pathLog) add(path string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = append(l.paths, path)
+}
+
+// take returns the paths asked for since the last take that match re.
+func (l *pathLog) take(re *regexp.Regexp) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, p := range l.paths {
+		if re.MatchString(p) {
+			out = append(out, p)
+		}
+	}
+	l.paths = nil
+	return out
 }
 
 // commas writes n as the count line does: 1,234.
@@ -335,6 +375,46 @@ func TestBrowserViewFromALaterPage(t *testing.T) {
 	for _, p := range paths {
 		if p != "/changes/" {
 			t.Errorf("a pager link leads to %s; want /changes/?…", p)
+		}
+	}
+}
+
+// TestBrowserFilteredPageFromFewFiles: the page of a view filtered on a
+// value with a layout comes from a few of the value's shards, not from a
+// shard of the list's order for nearly every row (documented changes of
+// one system lie every 30 rows or so: a page of them spans over 100 of
+// the list's shards), and a filter change that keeps the value fetches
+// few more. The rows are the view's, as TestBrowserListFiltersAllRows
+// checks them.
+func TestBrowserFilteredPageFromFewFiles(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	system := m.Changes[len(m.Changes)-1].Systems[0]
+	rowFiles := regexp.MustCompile(`^/data/changes/[0-9a-f]{16}/[rv]/`)
+	const most = 5
+	for _, status := range []string{"documented", "approved"} {
+		var want []string
+		for _, c := range m.Changes {
+			if string(c.Status) == status && slices.Contains(c.Systems, system) && len(want) < 100 {
+				want = append(want, c.ID)
+			}
+		}
+		if len(want) < 100 {
+			t.Fatalf("%d %s changes on %s; the test needs a page of them", len(want), status, system)
+		}
+		if status == "documented" {
+			do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/changes/?status=%s&system=%s", srv.URL, status, system)))
+		} else {
+			log.take(rowFiles)
+			run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector("#f-status"); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return true })()`, status)))
+			run(t, ctx, chromedp.Poll[bool](fmt.Sprintf(`location.search === "?status=%s&system=%s"`, status, system)))
+		}
+		drawn(t, ctx, "#changes")
+		if got := run(t, ctx, chromedp.Evaluate[[]string](changeRows)); !slices.Equal(got, want) {
+			t.Errorf("%s on %s: %s", status, system, firstDiff(got, want))
+		}
+		if files := log.take(rowFiles); len(files) > most {
+			t.Errorf("%s on %s: the page's rows came from %d files; want at most %d: %v", status, system, len(files), most, files)
 		}
 	}
 }

@@ -3,7 +3,8 @@
 // the formats), and answers filter + sort + page over all the list's rows.
 // Only what a view uses is fetched, once each: the meta, the row sets of
 // the facet values it filters on (or sorts by), the months of a date range
-// and the display rows of the page shown. The lists' tables (lists.ts) and
+// and the display rows of the page shown, from the layout (the list's
+// order, or a value's) that holds them in the fewest files. The lists' tables (lists.ts) and
 // the search page and header box (search/) share it: the search index
 // numbers its records as the changes list's rows.
 
@@ -14,6 +15,9 @@ export interface FacetMeta {
   sort: boolean;
   /** Every row has exactly one value (a status, a level). */
   single: boolean;
+  /** Each value's display rows are written again in its own layout:
+   * v/<facet>/<value>/<k>.json, its rows k*layout to (k+1)*layout-1. */
+  layout: boolean;
 }
 
 export interface DateMeta {
@@ -28,6 +32,8 @@ export interface ListMeta {
   build: string;
   rows: number;
   shard: number;
+  /** Rows per shard of a value's layout (0: no facet has layouts). */
+  layout: number;
   /** Rows per page, as the static pages. */
   page: number;
   /** The list has groups (a change's mitigations): g.bin. */
@@ -151,6 +157,11 @@ export class Files {
     readonly what: string,
   ) {}
 
+  /** has tells whether name was fetched, or is being. */
+  has(name: string): boolean {
+    return this.fetched.has(name);
+  }
+
   once<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
     let p = this.fetched.get(name) as Promise<T> | undefined;
     if (!p) {
@@ -175,15 +186,43 @@ export async function fetchMeta<T>(base: string, what: string): Promise<T> {
   return r.json() as Promise<T>;
 }
 
+/** What fetching one more file costs, counted in rows fetched (a row is
+ * 100 to 300 bytes): a request's round trip and its work in the browser
+ * weigh more than its bytes. A page of 100 rows scattered over the list
+ * costs 100 requests from the list's own shards and a few from a value's
+ * layout, some more bytes. */
+const requestRows = 32;
+
+// A file and a row's place in it.
+interface Place {
+  file: string;
+  at: number;
+}
+
+// binarySearch returns the index of n in sorted, -1 when it is absent.
+function binarySearch(sorted: Uint32Array, n: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === n ? lo : -1;
+}
+
 export class ListData {
   private metaPromise?: Promise<{ meta: ListMeta; files: Files }>;
+  // The row sets fetched of the values that have layouts, by file: the
+  // layouts a page's rows can come from.
+  private readonly laidOut = new Map<string, Uint32Array>();
 
   /** base is the URL of the list's folder (".../data/changes/"). */
   constructor(readonly base: string) {}
 
   private built(): Promise<{ meta: ListMeta; files: Files }> {
     this.metaPromise ??= fetchMeta<ListMeta>(this.base, "list data").then((meta) => {
-      if (meta.version !== 2) throw new Error(`list data version ${meta.version} is not supported`);
+      if (meta.version !== 3) throw new Error(`list data version ${meta.version} is not supported`);
       return { meta, files: new Files(`${this.base}${meta.build}/`, "list data") };
     });
     return this.metaPromise;
@@ -204,7 +243,11 @@ export class ListData {
   /** The rows whose facet has value i (its number in the meta). */
   async valueRows(facet: number, i: number): Promise<Uint32Array> {
     const meta = await this.meta();
-    return this.fetchOnce(`f/${facet}/${i}.bin`, async (r) => decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows));
+    return this.fetchOnce(`f/${facet}/${i}.bin`, async (r) => {
+      const rows = decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows);
+      if (meta.facets[facet].layout && meta.layout > 0) this.laidOut.set(`v/${facet}/${i}/`, rows);
+      return rows;
+    });
   }
 
   private async month(date: number, i: number): Promise<Month> {
@@ -215,14 +258,33 @@ export class ListData {
     return { rows, days: b.subarray(r.pos, r.pos + n) };
   }
 
-  /** The display rows numbered ns, in that order. */
+  /** The display rows numbered ns, in that order, from the layout that
+   * holds them at the least cost: the list's own shards, or the layout of
+   * a value whose rows (fetched for a filter or a sort) hold them all. */
   async rows(ns: ArrayLike<number>): Promise<Row[]> {
-    const meta = await this.meta();
+    const { meta, files } = await this.built();
     const list = Array.from(ns);
-    const shards = await Promise.all(
-      list.map((n) => this.fetchOnce(`r/${Math.floor(n / meta.shard)}.json`, (r) => r.json() as Promise<Row[]>)),
-    );
-    return list.map((n, i) => shards[i][n % meta.shard]);
+    // The rows fetched and requests made for places: the files not yet
+    // fetched, each counted as full.
+    const cost = (places: Place[], rowsPerFile: number): number => {
+      const fresh = new Set(places.map((p) => p.file).filter((f) => !files.has(f)));
+      return fresh.size * (rowsPerFile + requestRows);
+    };
+    let best = list.map((n) => ({ file: `r/${Math.floor(n / meta.shard)}.json`, at: n % meta.shard }));
+    let least = cost(best, meta.shard);
+    for (const [folder, set] of this.laidOut) {
+      const places: Place[] = [];
+      for (const n of list) {
+        const i = binarySearch(set, n);
+        if (i < 0) break;
+        places.push({ file: `${folder}${Math.floor(i / meta.layout)}.json`, at: i % meta.layout });
+      }
+      if (places.length < list.length) continue;
+      const c = cost(places, meta.layout);
+      if (c < least) [best, least] = [places, c];
+    }
+    const shards = await Promise.all(best.map((p) => files.once(p.file, (r) => r.json() as Promise<Row[]>)));
+    return best.map((p, i) => shards[i][p.at]);
   }
 
   /** The filters of f this list knows: a facet it has, or from/to when it
