@@ -418,3 +418,30 @@ func TestBrowserFilteredPageFromFewFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserSortByTheFilteredFacet: a sort by status of a view filtered
+// on one status is the list's order of that status's rows, and fetches
+// no other status's rows (a sort walks the statuses in order, fetching
+// each one's rows until the page is full: here five for nothing).
+func TestBrowserSortByTheFilteredFacet(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	var want []string
+	for _, c := range m.Changes {
+		if c.Status == "documented" && len(want) < 100 {
+			want = append(want, c.ID)
+		}
+	}
+	statusSets := regexp.MustCompile(`^/data/changes/[0-9a-f]{16}/f/0/`) // status is the changes' first facet
+	for _, dir := range []string{"asc", "desc"} {
+		log.take(statusSets)
+		do(t, ctx, chromedp.Navigate(srv.URL+"/changes/?status=documented&sort=status&dir="+dir))
+		drawn(t, ctx, "#changes")
+		if got := run(t, ctx, chromedp.Evaluate[[]string](changeRows)); !slices.Equal(got, want) {
+			t.Errorf("documented by status, %s: %s", dir, firstDiff(got, want))
+		}
+		if sets := log.take(statusSets); len(sets) != 1 {
+			t.Errorf("documented by status, %s: fetched %d statuses' rows, want 1: %v", dir, len(sets), sets)
+		}
+	}
+}

@@ -211,11 +211,22 @@ function binarySearch(sorted: Uint32Array, n: number): number {
   return lo < sorted.length && sorted[lo] === n ? lo : -1;
 }
 
+// includes tells whether sorted holds every row of rows (both ascending).
+function includes(sorted: Uint32Array, rows: Uint32Array): boolean {
+  let i = 0;
+  for (let j = 0; j < rows.length; j++) {
+    while (i < sorted.length && sorted[i] < rows[j]) i++;
+    if (i === sorted.length || sorted[i] !== rows[j]) return false;
+  }
+  return true;
+}
+
 export class ListData {
   private metaPromise?: Promise<{ meta: ListMeta; files: Files }>;
-  // The row sets fetched of the values that have layouts, by file: the
-  // layouts a page's rows can come from.
-  private readonly laidOut = new Map<string, Uint32Array>();
+  // The row sets of facet values fetched, as facet -> value -> rows: a
+  // sort knows from them which of its values holds a view's rows, and the
+  // rows of a page can come from the layout of any of them.
+  private readonly fetchedSets = new Map<number, Map<number, Uint32Array>>();
 
   /** base is the URL of the list's folder (".../data/changes/"). */
   constructor(readonly base: string) {}
@@ -245,7 +256,9 @@ export class ListData {
     const meta = await this.meta();
     return this.fetchOnce(`f/${facet}/${i}.bin`, async (r) => {
       const rows = decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows);
-      if (meta.facets[facet].layout && meta.layout > 0) this.laidOut.set(`v/${facet}/${i}/`, rows);
+      let values = this.fetchedSets.get(facet);
+      if (!values) this.fetchedSets.set(facet, (values = new Map()));
+      values.set(i, rows);
       return rows;
     });
   }
@@ -272,16 +285,19 @@ export class ListData {
     };
     let best = list.map((n) => ({ file: `r/${Math.floor(n / meta.shard)}.json`, at: n % meta.shard }));
     let least = cost(best, meta.shard);
-    for (const [folder, set] of this.laidOut) {
-      const places: Place[] = [];
-      for (const n of list) {
-        const i = binarySearch(set, n);
-        if (i < 0) break;
-        places.push({ file: `${folder}${Math.floor(i / meta.layout)}.json`, at: i % meta.layout });
+    for (const [facet, values] of this.fetchedSets) {
+      if (!meta.facets[facet].layout || meta.layout === 0) continue;
+      for (const [value, set] of values) {
+        const places: Place[] = [];
+        for (const n of list) {
+          const i = binarySearch(set, n);
+          if (i < 0) break;
+          places.push({ file: `v/${facet}/${value}/${Math.floor(i / meta.layout)}.json`, at: i % meta.layout });
+        }
+        if (places.length < list.length) continue;
+        const c = cost(places, meta.layout);
+        if (c < least) [best, least] = [places, c];
       }
-      if (places.length < list.length) continue;
-      const c = cost(places, meta.layout);
-      if (c < least) [best, least] = [places, c];
     }
     const shards = await Promise.all(best.map((p) => files.once(p.file, (r) => r.json() as Promise<Row[]>)));
     return best.map((p, i) => shards[i][p.at]);
@@ -375,6 +391,15 @@ export class ListData {
       }
       if (order?.dir === "asc") all = await this.reversed(meta, all);
       return all.slice(from, to);
+    }
+    // A sort by a facet of one value a row, of rows that all have one
+    // value (the view filters on it: ?status=documented&sort=status),
+    // is the list's order: the other values' rows are not fetched.
+    const fi = meta.facets.findIndex((f) => f.name === order.key && f.sort);
+    if (rows && fi >= 0 && meta.facets[fi].single) {
+      for (const set of this.fetchedSets.get(fi)?.values() ?? []) {
+        if (includes(set, rows)) return rows.slice(from, to);
+      }
     }
     let keep: Uint8Array | null = null;
     if (rows) {
