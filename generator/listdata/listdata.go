@@ -63,6 +63,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,13 @@ type Facet struct {
 	// Layout is true when the display rows of each value are written
 	// again in the value's own shards (v/), for views that filter on it.
 	Layout bool
+	// Of, when set, names facets before this one (status, system) whose
+	// values this one pairs: its values are the pairs a row has, and
+	// Values is not called. A view filtered on both fetches one pair's
+	// rows, not each value's, and its page from the pair's layout: the
+	// rows of one status on one system lie close together nowhere else.
+	// The URL never names it.
+	Of []string
 }
 
 // Date is a date a list filters by range (from, to) and sorts on.
@@ -138,6 +146,9 @@ type metaFacet struct {
 	Single bool `json:"single"`
 	// Layout is true when the facet's values have layouts (v/).
 	Layout bool `json:"layout"`
+	// Of numbers the facets whose values a pair facet pairs; its values
+	// are their values' numbers, "i j".
+	Of []int `json:"of,omitempty"`
 }
 
 type metaDate struct {
@@ -178,8 +189,15 @@ func WriteTo(l List, write func(name string, data []byte) error) (string, error)
 	// The rows of each value of the facets with layouts, by facet.
 	layouts := map[int][][]int{}
 	for fi, f := range l.Facets {
+		var of []int
+		if len(f.Of) > 0 {
+			var err error
+			if f, of, err = pairs(f, l.Facets[:fi], meta.Facets); err != nil {
+				return "", err
+			}
+		}
 		values, sets, single := facetSets(f, l.Rows)
-		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort, Single: single, Layout: f.Layout}
+		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort, Single: single, Layout: f.Layout, Of: of}
 		for i, set := range sets {
 			mf.Counts = append(mf.Counts, len(set))
 			files[fmt.Sprintf("f/%d/%d.bin", fi, i)] = encodeSet(set, l.Rows)
@@ -288,6 +306,39 @@ func WriteTo(l List, write func(name string, data []byte) error) (string, error)
 		return "", err
 	}
 	return meta.Build, write(MetaName, data)
+}
+
+// pairs returns f, a pair facet, with the Values of its pairs: each
+// pair of values of the facets it names (in before, as meta describes
+// them) that a row has, as "i j", the values' numbers. It returns the
+// facets' numbers too.
+func pairs(f Facet, before []Facet, meta []metaFacet) (Facet, []int, error) {
+	of := make([]int, len(f.Of))
+	numbers := make([]map[string]int, len(f.Of))
+	for k, name := range f.Of {
+		of[k] = slices.IndexFunc(before, func(b Facet) bool { return b.Name == name })
+		if of[k] < 0 {
+			return f, nil, fmt.Errorf("list data: facet %s pairs %s, which is not a facet before it", f.Name, name)
+		}
+		numbers[k] = map[string]int{}
+		for i, v := range meta[of[k]].Values {
+			numbers[k][v] = i
+		}
+	}
+	f.Values = func(r int) []string {
+		combos := []string{""}
+		for k, fi := range of {
+			var next []string
+			for _, c := range combos {
+				for _, v := range before[fi].Values(r) {
+					next = append(next, strings.TrimPrefix(c+" "+strconv.Itoa(numbers[k][v]), " "))
+				}
+			}
+			combos = next
+		}
+		return combos
+	}
+	return f, of, nil
 }
 
 // averageRowBytes measures the rows' average size (with the separator

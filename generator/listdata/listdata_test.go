@@ -2,6 +2,8 @@ package listdata
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -253,5 +255,48 @@ func TestValueLayouts(t *testing.T) {
 	}
 	if wider.Build == meta.Build {
 		t.Errorf("another layout, the same build %s", meta.Build)
+	}
+}
+
+// A pair facet's values are the pairs of its facets' values a row has,
+// named by the values' numbers, each with its rows and its layout.
+func TestPairs(t *testing.T) {
+	status := []string{"approved", "draft", "approved", "documented", "approved"}
+	systems := [][]string{{"api"}, {"api", "db"}, {}, {"db", "db"}, {"web", "api"}}
+	files, err := Write(List{
+		Rows: 5,
+		Facets: []Facet{
+			{Name: "status", Values: func(r int) []string { return status[r : r+1] }},
+			{Name: "system", Values: func(r int) []string { return systems[r] }},
+			{Name: "status+system", Of: []string{"status", "system"}, Layout: true},
+		},
+		Row: func(r int) any { return r },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	pair := meta.Facets[2]
+	if !slices.Equal(pair.Of, []int{0, 1}) {
+		t.Fatalf("the pair facet pairs %v; want [0 1]", pair.Of)
+	}
+	// status: approved 0, documented 1, draft 2; system: api 0, db 1, web 2.
+	got := map[string][]int{}
+	for i, v := range pair.Values {
+		got[v] = decodeSet(t, files[fmt.Sprintf("%s/f/2/%d.bin", meta.Build, i)], 5)
+	}
+	want := map[string][]int{"0 0": {0, 4}, "2 0": {1}, "2 1": {1}, "1 1": {3}, "0 2": {4}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("pairs %v; want %v", got, want)
+	}
+	i := slices.Index(pair.Values, "0 0")
+	if got := string(files[fmt.Sprintf("%s/v/2/%d/0.json", meta.Build, i)]); got != "[0,\n4]" {
+		t.Errorf("approved on api's layout %q", got)
+	}
+	if _, err := Write(List{Rows: 1, Row: func(r int) any { return r }, Facets: []Facet{{Name: "p", Of: []string{"status"}}}}); err == nil {
+		t.Error("a pair of a facet that is not there: no error")
 	}
 }

@@ -31,7 +31,8 @@ import (
 // mitigations has no form) have value layouts: a view filtered on them
 // fetches its page from a few files, not a hundred. The rest (a year,
 // a risk's likelihood) would add their rows again to the site for views
-// rarely asked.
+// rarely asked. So has each status on each system (listdata.Facet's Of):
+// its rows are few, and lie close together in neither value's layout.
 //
 // writeListData writes the files of each list into sink, and returns each
 // list's build (its meta.json's: the search index names the changes').
@@ -47,6 +48,9 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 	ratings := []string{"", string(record.Low), string(record.Medium), string(record.High)}
 	one := func(s string) []string { return []string{s} }
 
+	// A status on a system is what an auditor asks first.
+	statusOnSystem := listdata.Facet{Name: "status+system", Of: []string{"status", "system"}, Layout: true}
+
 	changes := m.Changes
 	risks := m.Risks()
 	mitigations := m.Mitigations()
@@ -60,6 +64,7 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 				{Name: "level", Order: levels, Sort: true, Layout: true, Values: func(r int) []string { return one(string(changes[r].Level)) }},
 				{Name: "tag", Layout: true, Values: func(r int) []string { return changes[r].Tags }},
 				{Name: "year", Values: func(r int) []string { return one(year(changes[r])) }},
+				statusOnSystem,
 			},
 			Dates: []listdata.Date{
 				{Name: "requested", Of: func(r int) string { return changes[r].Requested.String() }},
@@ -79,6 +84,7 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 				{Name: "status", Order: statuses, Sort: true, Layout: true, Values: func(r int) []string { return one(string(risks[r].Change.Status)) }},
 				{Name: "system", Layout: true, Values: func(r int) []string { return risks[r].Change.Systems }},
 				{Name: "year", Values: func(r int) []string { return one(year(risks[r].Change)) }},
+				statusOnSystem,
 			},
 			// The summary's months link to ?from=…&to=…: the change's request.
 			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return risks[r].Change.Requested.String() }}},
@@ -98,6 +104,7 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 				{Name: "status", Order: statuses, Sort: true, Layout: true, Values: func(r int) []string { return one(string(mitigations[r].Change.Status)) }},
 				{Name: "system", Layout: true, Values: func(r int) []string { return mitigations[r].Change.Systems }},
 				{Name: "year", Values: func(r int) []string { return one(year(mitigations[r].Change)) }},
+				statusOnSystem,
 			},
 			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return mitigations[r].Change.Requested.String() }}},
 			// A change's mitigations keep their order in either direction.

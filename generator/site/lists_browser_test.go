@@ -445,3 +445,39 @@ func TestBrowserSortByTheFilteredFacet(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserStatusOnASystem: a view of a status on a system fetches the
+// rows of that pair (one set, not the status's and the system's) and its
+// page from the pair's layout, where its rows lie together: the risk
+// register, whose rows are the largest.
+func TestBrowserStatusOnASystem(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	system := m.Changes[len(m.Changes)-1].Systems[0]
+	var want []string
+	for _, r := range m.Risks() {
+		if r.Change.Status == "approved" && slices.Contains(r.Change.Systems, system) && len(want) < 100 {
+			want = append(want, r.Change.ID+" "+r.ID)
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d risks of approved changes on %s; the test needs a page of them", len(want), system)
+	}
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/risks/?status=approved&system=%s", srv.URL, system)))
+	drawn(t, ctx, "#risks")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](riskLabels)); !slices.Equal(got, want) {
+		t.Errorf("approved on %s: %s", system, firstDiff(got, want))
+	}
+	files := log.take(regexp.MustCompile(`^/data/risks/[0-9a-f]{16}/[frv]/`))
+	var sets, rows []string
+	for _, f := range files {
+		if strings.Contains(f, "/f/") {
+			sets = append(sets, f)
+		} else {
+			rows = append(rows, f)
+		}
+	}
+	if len(sets) != 1 || len(rows) > 3 {
+		t.Errorf("approved on %s: %d row sets (want 1) and %d files of rows (want at most 3): %v", system, len(sets), len(rows), files)
+	}
+}

@@ -18,6 +18,10 @@ export interface FacetMeta {
   /** Each value's display rows are written again in its own layout:
    * v/<facet>/<value>/<k>.json, its rows k*layout to (k+1)*layout-1. */
   layout: boolean;
+  /** A pair facet: the facets whose values it pairs (status, system),
+   * its values their values' numbers ("2 5"). No URL names it: a view
+   * filtered on both fetches the pair's rows instead of each value's. */
+  of?: number[];
 }
 
 export interface DateMeta {
@@ -186,12 +190,16 @@ export async function fetchMeta<T>(base: string, what: string): Promise<T> {
   return r.json() as Promise<T>;
 }
 
-/** What fetching one more file costs, counted in rows fetched (a row is
- * 100 to 300 bytes): a request's round trip and its work in the browser
- * weigh more than its bytes. A page of 100 rows scattered over the list
- * costs 100 requests from the list's own shards and a few from a value's
- * layout, some more bytes. */
-const requestRows = 32;
+/** What fetching one more file costs on top of its rows, counted in
+ * rows: as many as one of the list's own shards holds (about 2 KB), for
+ * a request's round trip and its work in the browser. A page of 100 rows
+ * scattered over the list costs 100 requests from the list's own shards
+ * and a few from a value's layout, the bytes about the same; a layout
+ * that would fetch many more bytes for fewer requests is not taken (a
+ * filtered view stays under 300 KB). */
+function requestRows(meta: ListMeta): number {
+  return meta.shard;
+}
 
 // A file and a row's place in it.
 interface Place {
@@ -281,7 +289,7 @@ export class ListData {
     // fetched, each counted as full.
     const cost = (places: Place[], rowsPerFile: number): number => {
       const fresh = new Set(places.map((p) => p.file).filter((f) => !files.has(f)));
-      return fresh.size * (rowsPerFile + requestRows);
+      return fresh.size * (rowsPerFile + requestRows(meta));
     };
     let best = list.map((n) => ({ file: `r/${Math.floor(n / meta.shard)}.json`, at: n % meta.shard }));
     let least = cost(best, meta.shard);
@@ -311,7 +319,7 @@ export class ListData {
     const out: Filters = {};
     for (const [k, v] of Object.entries(f)) {
       if (!v) continue;
-      if (meta.facets.some((x) => x.name === k) || ((k === "from" || k === "to") && meta.dates.length > 0)) out[k] = v;
+      if (meta.facets.some((x) => x.name === k && !x.of) || ((k === "from" || k === "to") && meta.dates.length > 0)) out[k] = v;
     }
     return out;
   }
@@ -352,8 +360,17 @@ export class ListData {
   async filter(f: Filters, skip?: string): Promise<Uint32Array | null> {
     const meta = await this.meta();
     const sets: Promise<Uint32Array>[] = [];
+    const answered = new Set<string>();
+    meta.facets.forEach((pair, pi) => {
+      const parts = pair.of?.map((i) => meta.facets[i]) ?? [];
+      if (parts.length === 0 || parts.some((p) => !f[p.name] || p.name === skip || answered.has(p.name))) return;
+      const numbers = parts.map((p) => p.values.findIndex((v) => urlValue(v) === f[p.name]));
+      const vi = numbers.includes(-1) ? -1 : pair.values.indexOf(numbers.join(" "));
+      sets.push(vi < 0 ? Promise.resolve(new Uint32Array(0)) : this.valueRows(pi, vi));
+      for (const p of parts) answered.add(p.name);
+    });
     for (const [name, value] of Object.entries(f)) {
-      if (!value || name === skip || name === "from" || name === "to") continue;
+      if (!value || name === skip || name === "from" || name === "to" || answered.has(name)) continue;
       sets.push(this.filterRows(meta, name, value));
     }
     if ((f.from || f.to) && meta.dates.length > 0) sets.push(this.dateRows(meta, f.from ?? "", f.to ?? ""));
@@ -397,8 +414,12 @@ export class ListData {
     // is the list's order: the other values' rows are not fetched.
     const fi = meta.facets.findIndex((f) => f.name === order.key && f.sort);
     if (rows && fi >= 0 && meta.facets[fi].single) {
-      for (const set of this.fetchedSets.get(fi)?.values() ?? []) {
-        if (includes(set, rows)) return rows.slice(from, to);
+      // A pair's rows have one value of each of its facets too.
+      const holders = meta.facets.flatMap((x, i) => (i === fi || x.of?.includes(fi) ? [i] : []));
+      for (const h of holders) {
+        for (const set of this.fetchedSets.get(h)?.values() ?? []) {
+          if (includes(set, rows)) return rows.slice(from, to);
+        }
       }
     }
     let keep: Uint8Array | null = null;
