@@ -27,7 +27,14 @@ const MetaName = "meta.json"
 // present, is not hashed and is left where it is: the caller writes the
 // build into it.
 func Address(files map[string][]byte) (string, map[string][]byte) {
+	return address(files, nil)
+}
+
+// address is Address with salt hashed too: what else decides the files
+// a build writes (a list's value layouts, made of files hashed).
+func address(files map[string][]byte, salt []byte) (string, map[string][]byte) {
 	h := sha256.New()
+	h.Write(salt)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if name == MetaName {
 			continue

@@ -28,6 +28,18 @@
 //	r/k.json     display rows k*shard to (k+1)*shard-1, a JSON array of
 //	             rows; a row is what the caller made it (the theme's
 //	             lists.ts knows each list's)
+//	v/F/i/k.json for a facet F with a layout (meta.json's layout), the
+//	             display rows of value i again: the value's rows (as
+//	             f/F/i.bin lists them, ascending) k*vshard to
+//	             (k+1)*vshard-1, as r/k.json writes rows
+//
+// The value layouts are there for the round trips. A page of 100 rows of
+// a filtered view lies scattered over the list: from r/ it fetches a
+// shard of a few rows for nearly every row, a hundred requests. The same
+// page lies close together in the layout of a value it filters on (its
+// rows are a subset of the value's), a few larger shards: the browser
+// picks, for each page, the layout it fetches the fewest bytes and
+// requests from.
 //
 // A row set is binary: one kind byte, then
 //
@@ -51,12 +63,13 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // FormatVersion changes whenever a file's format does; the browser refuses
-// data it does not know.
-const FormatVersion = 2
+// data it does not know. 3: the value layouts (v/).
+const FormatVersion = 3
 
 // Facet is a value a list filters (and perhaps sorts) on.
 type Facet struct {
@@ -70,6 +83,16 @@ type Facet struct {
 	// Values returns row r's values: one for a single-valued facet, any
 	// number for systems and tags; "" is the value of an empty field.
 	Values func(r int) []string
+	// Layout is true when the display rows of each value are written
+	// again in the value's own shards (v/), for views that filter on it.
+	Layout bool
+	// Of, when set, names facets before this one (status, system) whose
+	// values this one pairs: its values are the pairs a row has, and
+	// Values is not called. A view filtered on both fetches one pair's
+	// rows, not each value's, and its page from the pair's layout: the
+	// rows of one status on one system lie close together nowhere else.
+	// The URL never names it.
+	Of []string
 }
 
 // Date is a date a list filters by range (from, to) and sorts on.
@@ -88,6 +111,9 @@ type List struct {
 	Row func(r int) any
 	// ShardBytes is the size a display shard aims at; 0 means 2 KB.
 	ShardBytes int
+	// LayoutBytes is the size a shard of a value layout aims at; 0 means
+	// 16 KB.
+	LayoutBytes int
 	// PageRows is the number of rows a page of the list shows, which the
 	// browser's pages show too.
 	PageRows int
@@ -97,14 +123,17 @@ type List struct {
 }
 
 type metaFile struct {
-	Version int         `json:"version"`
-	Build   string      `json:"build"`
-	Rows    int         `json:"rows"`
-	Shard   int         `json:"shard"`
-	Page    int         `json:"page"`
-	Groups  bool        `json:"groups"`
-	Facets  []metaFacet `json:"facets"`
-	Dates   []metaDate  `json:"dates"`
+	Version int    `json:"version"`
+	Build   string `json:"build"`
+	Rows    int    `json:"rows"`
+	Shard   int    `json:"shard"`
+	// Layout is the rows per shard of the value layouts, 0 when no
+	// facet has one.
+	Layout int         `json:"layout"`
+	Page   int         `json:"page"`
+	Groups bool        `json:"groups"`
+	Facets []metaFacet `json:"facets"`
+	Dates  []metaDate  `json:"dates"`
 }
 
 type metaFacet struct {
@@ -115,6 +144,11 @@ type metaFacet struct {
 	// Single is true when every row has exactly one value: the browser
 	// then counts the commonest value as what the others leave.
 	Single bool `json:"single"`
+	// Layout is true when the facet's values have layouts (v/).
+	Layout bool `json:"layout"`
+	// Of numbers the facets whose values a pair facet pairs; its values
+	// are their values' numbers, "i j".
+	Of []int `json:"of,omitempty"`
 }
 
 type metaDate struct {
@@ -130,16 +164,46 @@ type metaDate struct {
 // shard must be small for the page to fetch a few hundred kilobytes.
 const defaultShardBytes = 2 << 10
 
+// defaultLayoutBytes is the size a shard of a value layout aims at: a
+// page of a value's rows (100 rows of 150 to 400 bytes) in one to three
+// shards, and little fetched past the page's last row.
+const defaultLayoutBytes = 16 << 10
+
 // Write returns the list's files by name relative to its folder.
 func Write(l List) (map[string][]byte, error) {
 	files := map[string][]byte{}
+	_, err := WriteTo(l, func(name string, data []byte) error {
+		files[name] = data
+		return nil
+	})
+	return files, err
+}
+
+// WriteTo writes the list's files through write, by name relative to its
+// folder, and returns the build its meta.json names. The value layouts
+// are written one shard at a time as they are made: at 100,000 records
+// they are some hundreds of megabytes, which are not held.
+func WriteTo(l List, write func(name string, data []byte) error) (string, error) {
+	files := map[string][]byte{}
 	meta := metaFile{Version: FormatVersion, Rows: l.Rows, Page: l.PageRows, Facets: []metaFacet{}, Dates: []metaDate{}}
+	// The rows of each value of the facets with layouts, by facet.
+	layouts := map[int][][]int{}
 	for fi, f := range l.Facets {
+		var of []int
+		if len(f.Of) > 0 {
+			var err error
+			if f, of, err = pairs(f, l.Facets[:fi], meta.Facets); err != nil {
+				return "", err
+			}
+		}
 		values, sets, single := facetSets(f, l.Rows)
-		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort, Single: single}
+		mf := metaFacet{Name: f.Name, Values: values, Sort: f.Sort, Single: single, Layout: f.Layout, Of: of}
 		for i, set := range sets {
 			mf.Counts = append(mf.Counts, len(set))
 			files[fmt.Sprintf("f/%d/%d.bin", fi, i)] = encodeSet(set, l.Rows)
+		}
+		if f.Layout {
+			layouts[fi] = sets
 		}
 		meta.Facets = append(meta.Facets, mf)
 	}
@@ -176,54 +240,112 @@ func Write(l List) (map[string][]byte, error) {
 		files["g.bin"] = encodeSet(starts, l.Rows)
 		meta.Groups = true
 	}
-	shard, err := rowsPerShard(l)
+	rowBytes, err := averageRowBytes(l)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
+	shard := rowsPerShard(rowBytes, cmp.Or(l.ShardBytes, defaultShardBytes), 64)
 	meta.Shard = shard
+	// Each row's JSON, a part of its shard's: the value layouts copy it.
+	var rowJSON [][]byte
+	if len(layouts) > 0 {
+		rowJSON = make([][]byte, l.Rows)
+		meta.Layout = rowsPerShard(rowBytes, cmp.Or(l.LayoutBytes, defaultLayoutBytes), 1024)
+	}
 	for k := 0; k*shard < l.Rows; k++ {
 		b := []byte{'['}
+		starts := make([]int, 0, shard+1)
 		for r := k * shard; r < min(l.Rows, (k+1)*shard); r++ {
 			data, err := json.Marshal(l.Row(r))
 			if err != nil {
-				return nil, fmt.Errorf("row %d: %w", r, err)
+				return "", fmt.Errorf("row %d: %w", r, err)
 			}
 			if r > k*shard {
 				b = append(b, ',', '\n')
 			}
+			starts = append(starts, len(b))
 			b = append(b, data...)
 		}
-		files[fmt.Sprintf("r/%d.json", k)] = append(b, ']')
+		b = append(b, ']')
+		files[fmt.Sprintf("r/%d.json", k)] = b
+		if rowJSON != nil {
+			starts = append(starts, len(b)-1+2) // as if another row followed
+			for i := range len(starts) - 1 {
+				rowJSON[k*shard+i] = b[starts[i] : starts[i+1]-2]
+			}
+		}
 	}
-	meta.Build, files = Address(files)
+	// The value layouts are made of the rows' JSON and the value's rows,
+	// both in the files hashed, as is the layout's shard size in the salt:
+	// the build names them too.
+	meta.Build, files = address(files, fmt.Appendf(nil, "layout %d", meta.Layout))
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := write(name, files[name]); err != nil {
+			return "", err
+		}
+	}
+	facets := slices.Sorted(maps.Keys(layouts))
+	for _, fi := range facets {
+		for i, set := range layouts[fi] {
+			for k := 0; k*meta.Layout < len(set); k++ {
+				b := []byte{'['}
+				for j, r := range set[k*meta.Layout : min(len(set), (k+1)*meta.Layout)] {
+					if j > 0 {
+						b = append(b, ',', '\n')
+					}
+					b = append(b, rowJSON[r]...)
+				}
+				if err := write(fmt.Sprintf("%s/v/%d/%d/%d.json", meta.Build, fi, i, k), append(b, ']')); err != nil {
+					return "", err
+				}
+			}
+		}
+	}
 	data, err := json.Marshal(meta)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	files[MetaName] = data
-	return files, nil
+	return meta.Build, write(MetaName, data)
 }
 
-// BuildOf returns the build that the meta.json of files (as Write returns
-// them) names.
-func BuildOf(files map[string][]byte) (string, error) {
-	var meta struct {
-		Build string `json:"build"`
+// pairs returns f, a pair facet, with the Values of its pairs: each
+// pair of values of the facets it names (in before, as meta describes
+// them) that a row has, as "i j", the values' numbers. It returns the
+// facets' numbers too.
+func pairs(f Facet, before []Facet, meta []metaFacet) (Facet, []int, error) {
+	of := make([]int, len(f.Of))
+	numbers := make([]map[string]int, len(f.Of))
+	for k, name := range f.Of {
+		of[k] = slices.IndexFunc(before, func(b Facet) bool { return b.Name == name })
+		if of[k] < 0 {
+			return f, nil, fmt.Errorf("list data: facet %s pairs %s, which is not a facet before it", f.Name, name)
+		}
+		numbers[k] = map[string]int{}
+		for i, v := range meta[of[k]].Values {
+			numbers[k][v] = i
+		}
 	}
-	if err := json.Unmarshal(files[MetaName], &meta); err != nil {
-		return "", fmt.Errorf("list data: %s: %w", MetaName, err)
+	f.Values = func(r int) []string {
+		combos := []string{""}
+		for k, fi := range of {
+			var next []string
+			for _, c := range combos {
+				for _, v := range before[fi].Values(r) {
+					next = append(next, strings.TrimPrefix(c+" "+strconv.Itoa(numbers[k][v]), " "))
+				}
+			}
+			combos = next
+		}
+		return combos
 	}
-	return meta.Build, nil
+	return f, of, nil
 }
 
-// rowsPerShard sizes the display shards from the rows' average size,
-// measured on up to 1,000 rows spread over the list (marshalling every row
-// twice, or holding them all, would cost a 100,000-record build seconds or
-// hundreds of megabytes).
-func rowsPerShard(l List) (int, error) {
-	if l.Rows == 0 {
-		return 64, nil
-	}
+// averageRowBytes measures the rows' average size (with the separator
+// between two) on up to 1,000 rows spread over the list: marshalling
+// every row twice, or holding them all, would cost a 100,000-record build
+// seconds or hundreds of megabytes. 0 when the list has no rows.
+func averageRowBytes(l List) (float64, error) {
 	step := max(1, l.Rows/1000)
 	sampled, total := 0, 0
 	for r := 0; r < l.Rows; r += step {
@@ -234,8 +356,19 @@ func rowsPerShard(l List) (int, error) {
 		sampled++
 		total += len(data) + 2
 	}
-	target := cmp.Or(l.ShardBytes, defaultShardBytes)
-	return max(1, min(64, target*sampled/total)), nil
+	if sampled == 0 {
+		return 0, nil
+	}
+	return float64(total) / float64(sampled), nil
+}
+
+// rowsPerShard is the number of rows of rowBytes each that fill a shard
+// of target bytes, from 1 to most.
+func rowsPerShard(rowBytes float64, target, most int) int {
+	if rowBytes == 0 {
+		return most
+	}
+	return max(1, min(most, int(float64(target)/rowBytes)))
 }
 
 // facetSets numbers the facet's values (Order first, then the rest

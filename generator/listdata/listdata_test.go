@@ -2,6 +2,8 @@ package listdata
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -191,5 +193,110 @@ func TestGroups(t *testing.T) {
 	}
 	if got := decodeSet(t, files[meta.Build+"/g.bin"], 6); !slices.Equal(got, []int{0, 2, 3}) {
 		t.Errorf("groups begin at %v; want [0 2 3]", got)
+	}
+}
+
+// A facet with a layout writes each value's display rows again, in the
+// value's row order and shards of the layout's size, under the build
+// (which its shard size changes too); a facet without writes none.
+func TestValueLayouts(t *testing.T) {
+	status := []string{"approved", "draft", "approved", "documented", "approved"}
+	systems := [][]string{{"api"}, {"api", "db"}, {}, {"db", "db"}, {"web"}}
+	list := func(layoutBytes int) List {
+		return List{
+			Rows: 5,
+			Facets: []Facet{
+				{Name: "status", Layout: true, Values: func(r int) []string { return status[r : r+1] }},
+				{Name: "system", Values: func(r int) []string { return systems[r] }},
+			},
+			Row:         func(r int) any { return []any{r, status[r]} },
+			LayoutBytes: layoutBytes,
+		}
+	}
+	files, err := Write(list(30)) // rows of about 16 bytes: two a shard
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Layout != 1 || !meta.Facets[0].Layout || meta.Facets[1].Layout {
+		t.Errorf("layout %d rows, status %v, system %v; want 1, true, false", meta.Layout, meta.Facets[0].Layout, meta.Facets[1].Layout)
+	}
+	var layouts []string
+	for name := range files {
+		if rest, ok := strings.CutPrefix(name, meta.Build+"/v/"); ok {
+			layouts = append(layouts, rest+" "+string(files[name]))
+		}
+	}
+	slices.Sort(layouts)
+	// Values in Order's order then sorted: approved, documented, draft.
+	want := []string{
+		`0/0/0.json [[0,"approved"]]`,
+		`0/0/1.json [[2,"approved"]]`,
+		`0/0/2.json [[4,"approved"]]`,
+		`0/1/0.json [[3,"documented"]]`,
+		`0/2/0.json [[1,"draft"]]`,
+	}
+	if !slices.Equal(layouts, want) {
+		t.Errorf("layouts\n%s\nwant\n%s", strings.Join(layouts, "\n"), strings.Join(want, "\n"))
+	}
+	files, err = Write(list(80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wider metaFile
+	if err := json.Unmarshal(files["meta.json"], &wider); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(files[wider.Build+"/v/0/0/0.json"]); wider.Layout < 3 || got != "[[0,\"approved\"],\n[2,\"approved\"],\n[4,\"approved\"]]" {
+		t.Errorf("layout of %d rows: approved's first shard %q", wider.Layout, got)
+	}
+	if wider.Build == meta.Build {
+		t.Errorf("another layout, the same build %s", meta.Build)
+	}
+}
+
+// A pair facet's values are the pairs of its facets' values a row has,
+// named by the values' numbers, each with its rows and its layout.
+func TestPairs(t *testing.T) {
+	status := []string{"approved", "draft", "approved", "documented", "approved"}
+	systems := [][]string{{"api"}, {"api", "db"}, {}, {"db", "db"}, {"web", "api"}}
+	files, err := Write(List{
+		Rows: 5,
+		Facets: []Facet{
+			{Name: "status", Values: func(r int) []string { return status[r : r+1] }},
+			{Name: "system", Values: func(r int) []string { return systems[r] }},
+			{Name: "status+system", Of: []string{"status", "system"}, Layout: true},
+		},
+		Row: func(r int) any { return r },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metaFile
+	if err := json.Unmarshal(files["meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	pair := meta.Facets[2]
+	if !slices.Equal(pair.Of, []int{0, 1}) {
+		t.Fatalf("the pair facet pairs %v; want [0 1]", pair.Of)
+	}
+	// status: approved 0, documented 1, draft 2; system: api 0, db 1, web 2.
+	got := map[string][]int{}
+	for i, v := range pair.Values {
+		got[v] = decodeSet(t, files[fmt.Sprintf("%s/f/2/%d.bin", meta.Build, i)], 5)
+	}
+	want := map[string][]int{"0 0": {0, 4}, "2 0": {1}, "2 1": {1}, "1 1": {3}, "0 2": {4}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("pairs %v; want %v", got, want)
+	}
+	i := slices.Index(pair.Values, "0 0")
+	if got := string(files[fmt.Sprintf("%s/v/2/%d/0.json", meta.Build, i)]); got != "[0,\n4]" {
+		t.Errorf("approved on api's layout %q", got)
+	}
+	if _, err := Write(List{Rows: 1, Row: func(r int) any { return r }, Facets: []Facet{{Name: "p", Of: []string{"status"}}}}); err == nil {
+		t.Error("a pair of a facet that is not there: no error")
 	}
 }

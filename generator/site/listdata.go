@@ -27,6 +27,13 @@ import (
 // slug is "" when it is the id (the page is changes/<slug>/); dates as
 // written, "" when absent.
 //
+// The facets the lists' forms offer (and the summaries' tiles link to:
+// mitigations has no form) have value layouts: a view filtered on them
+// fetches its page from a few files, not a hundred. The rest (a year,
+// a risk's likelihood) would add their rows again to the site for views
+// rarely asked. So has each status on each system (listdata.Facet's Of):
+// its rows are few, and lie close together in neither value's layout.
+//
 // writeListData writes the files of each list into sink, and returns each
 // list's build (its meta.json's: the search index names the changes').
 func (m *Model) writeListData(sink Sink) (map[string]string, error) {
@@ -41,6 +48,9 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 	ratings := []string{"", string(record.Low), string(record.Medium), string(record.High)}
 	one := func(s string) []string { return []string{s} }
 
+	// A status on a system is what an auditor asks first.
+	statusOnSystem := listdata.Facet{Name: "status+system", Of: []string{"status", "system"}, Layout: true}
+
 	changes := m.Changes
 	risks := m.Risks()
 	mitigations := m.Mitigations()
@@ -48,12 +58,13 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 		"changes": {
 			Rows: len(changes), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
-				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(changes[r].Status)) }},
-				{Name: "type", Order: record.ChangeType("").Enum(), Sort: true, Values: func(r int) []string { return one(string(changes[r].Type)) }},
-				{Name: "system", Values: func(r int) []string { return changes[r].Systems }},
-				{Name: "level", Order: levels, Sort: true, Values: func(r int) []string { return one(string(changes[r].Level)) }},
-				{Name: "tag", Values: func(r int) []string { return changes[r].Tags }},
+				{Name: "status", Order: statuses, Sort: true, Layout: true, Values: func(r int) []string { return one(string(changes[r].Status)) }},
+				{Name: "type", Order: record.ChangeType("").Enum(), Sort: true, Layout: true, Values: func(r int) []string { return one(string(changes[r].Type)) }},
+				{Name: "system", Layout: true, Values: func(r int) []string { return changes[r].Systems }},
+				{Name: "level", Order: levels, Sort: true, Layout: true, Values: func(r int) []string { return one(string(changes[r].Level)) }},
+				{Name: "tag", Layout: true, Values: func(r int) []string { return changes[r].Tags }},
 				{Name: "year", Values: func(r int) []string { return one(year(changes[r])) }},
+				statusOnSystem,
 			},
 			Dates: []listdata.Date{
 				{Name: "requested", Of: func(r int) string { return changes[r].Requested.String() }},
@@ -67,12 +78,13 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 		"risks": {
 			Rows: len(risks), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
-				{Name: "level", Order: levels, Sort: true, Values: func(r int) []string { return one(string(risks[r].Level)) }},
+				{Name: "level", Order: levels, Sort: true, Layout: true, Values: func(r int) []string { return one(string(risks[r].Level)) }},
 				{Name: "likelihood", Order: ratings, Sort: true, Values: func(r int) []string { return one(string(risks[r].Likelihood)) }},
 				{Name: "impact", Order: ratings, Sort: true, Values: func(r int) []string { return one(string(risks[r].Impact)) }},
-				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(risks[r].Change.Status)) }},
-				{Name: "system", Values: func(r int) []string { return risks[r].Change.Systems }},
+				{Name: "status", Order: statuses, Sort: true, Layout: true, Values: func(r int) []string { return one(string(risks[r].Change.Status)) }},
+				{Name: "system", Layout: true, Values: func(r int) []string { return risks[r].Change.Systems }},
 				{Name: "year", Values: func(r int) []string { return one(year(risks[r].Change)) }},
+				statusOnSystem,
 			},
 			// The summary's months link to ?from=…&to=…: the change's request.
 			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return risks[r].Change.Requested.String() }}},
@@ -89,9 +101,10 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 		"mitigations": {
 			Rows: len(mitigations), PageRows: rowsPerPage,
 			Facets: []listdata.Facet{
-				{Name: "status", Order: statuses, Sort: true, Values: func(r int) []string { return one(string(mitigations[r].Change.Status)) }},
-				{Name: "system", Values: func(r int) []string { return mitigations[r].Change.Systems }},
+				{Name: "status", Order: statuses, Sort: true, Layout: true, Values: func(r int) []string { return one(string(mitigations[r].Change.Status)) }},
+				{Name: "system", Layout: true, Values: func(r int) []string { return mitigations[r].Change.Systems }},
 				{Name: "year", Values: func(r int) []string { return one(year(mitigations[r].Change)) }},
+				statusOnSystem,
 			},
 			Dates: []listdata.Date{{Name: "requested", Of: func(r int) string { return mitigations[r].Change.Requested.String() }}},
 			// A change's mitigations keep their order in either direction.
@@ -108,21 +121,17 @@ func (m *Model) writeListData(sink Sink) (map[string]string, error) {
 		},
 	}
 	// One list at a time, its files written and let go before the next:
-	// at 100,000 records the risks' files alone are over 100 MB.
+	// at 100,000 records the risks' files alone are over 100 MB, and their
+	// value layouts some hundreds more, written as they are made.
 	builds := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(lists)) {
-		data, err := listdata.Write(lists[name])
+		build, err := listdata.WriteTo(lists[name], func(file string, data []byte) error {
+			return sink.WriteFile("data/"+name+"/"+file, data)
+		})
 		if err != nil {
 			return nil, err
 		}
-		if builds[name], err = listdata.BuildOf(data); err != nil {
-			return nil, err
-		}
-		for _, file := range slices.Sorted(maps.Keys(data)) {
-			if err := sink.WriteFile("data/"+name+"/"+file, data[file]); err != nil {
-				return nil, err
-			}
-		}
+		builds[name] = build
 	}
 	return builds, nil
 }

@@ -6,8 +6,10 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"unicode"
@@ -25,14 +27,52 @@ const listSiteRecords = 10000
 // memory and returns its model, which says what every view must show.
 func listSite(t *testing.T) (*Model, *httptest.Server) {
 	t.Helper()
+	m, srv, _ := listSiteLogged(t)
+	return m, srv
+}
+
+// listSiteLogged is listSite with the paths it serves logged.
+func listSiteLogged(t *testing.T) (*Model, *httptest.Server, *pathLog) {
+	t.Helper()
 	m, files := renderedSynthetic(t, listSiteRecords)
 	fsys := fstest.MapFS{}
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
-	srv := httptest.NewServer(http.FileServer(http.FS(fsys)))
+	log := &pathLog{}
+	serve := http.FileServer(http.FS(fsys))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.URL.Path)
+		serve.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return m, srv
+	return m, srv, log
+}
+
+// pathLog is the paths a server was asked for.
+type pathLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *pathLog) add(path string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = append(l.paths, path)
+}
+
+// take returns the paths asked for since the last take that match re.
+func (l *pathLog) take(re *regexp.Regexp) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, p := range l.paths {
+		if re.MatchString(p) {
+			out = append(out, p)
+		}
+	}
+	l.paths = nil
+	return out
 }
 
 // commas writes n as the count line does: 1,234.
@@ -336,5 +376,108 @@ func TestBrowserViewFromALaterPage(t *testing.T) {
 		if p != "/changes/" {
 			t.Errorf("a pager link leads to %s; want /changes/?…", p)
 		}
+	}
+}
+
+// TestBrowserFilteredPageFromFewFiles: the page of a view filtered on a
+// value with a layout comes from a few of the value's shards, not from a
+// shard of the list's order for nearly every row (documented changes of
+// one system lie every 30 rows or so: a page of them spans over 100 of
+// the list's shards), and a filter change that keeps the value fetches
+// few more. The rows are the view's, as TestBrowserListFiltersAllRows
+// checks them.
+func TestBrowserFilteredPageFromFewFiles(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	system := m.Changes[len(m.Changes)-1].Systems[0]
+	rowFiles := regexp.MustCompile(`^/data/changes/[0-9a-f]{16}/[rv]/`)
+	const most = 5
+	for _, status := range []string{"documented", "approved"} {
+		var want []string
+		for _, c := range m.Changes {
+			if string(c.Status) == status && slices.Contains(c.Systems, system) && len(want) < 100 {
+				want = append(want, c.ID)
+			}
+		}
+		if len(want) < 100 {
+			t.Fatalf("%d %s changes on %s; the test needs a page of them", len(want), status, system)
+		}
+		if status == "documented" {
+			do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/changes/?status=%s&system=%s", srv.URL, status, system)))
+		} else {
+			log.take(rowFiles)
+			run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector("#f-status"); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return true })()`, status)))
+			run(t, ctx, chromedp.Poll[bool](fmt.Sprintf(`location.search === "?status=%s&system=%s"`, status, system)))
+		}
+		drawn(t, ctx, "#changes")
+		if got := run(t, ctx, chromedp.Evaluate[[]string](changeRows)); !slices.Equal(got, want) {
+			t.Errorf("%s on %s: %s", status, system, firstDiff(got, want))
+		}
+		if files := log.take(rowFiles); len(files) > most {
+			t.Errorf("%s on %s: the page's rows came from %d files; want at most %d: %v", status, system, len(files), most, files)
+		}
+	}
+}
+
+// TestBrowserSortByTheFilteredFacet: a sort by status of a view filtered
+// on one status is the list's order of that status's rows, and fetches
+// no other status's rows (a sort walks the statuses in order, fetching
+// each one's rows until the page is full: here five for nothing).
+func TestBrowserSortByTheFilteredFacet(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	var want []string
+	for _, c := range m.Changes {
+		if c.Status == "documented" && len(want) < 100 {
+			want = append(want, c.ID)
+		}
+	}
+	statusSets := regexp.MustCompile(`^/data/changes/[0-9a-f]{16}/f/0/`) // status is the changes' first facet
+	for _, dir := range []string{"asc", "desc"} {
+		log.take(statusSets)
+		do(t, ctx, chromedp.Navigate(srv.URL+"/changes/?status=documented&sort=status&dir="+dir))
+		drawn(t, ctx, "#changes")
+		if got := run(t, ctx, chromedp.Evaluate[[]string](changeRows)); !slices.Equal(got, want) {
+			t.Errorf("documented by status, %s: %s", dir, firstDiff(got, want))
+		}
+		if sets := log.take(statusSets); len(sets) != 1 {
+			t.Errorf("documented by status, %s: fetched %d statuses' rows, want 1: %v", dir, len(sets), sets)
+		}
+	}
+}
+
+// TestBrowserStatusOnASystem: a view of a status on a system fetches the
+// rows of that pair (one set, not the status's and the system's) and its
+// page from the pair's layout, where its rows lie together: the risk
+// register, whose rows are the largest.
+func TestBrowserStatusOnASystem(t *testing.T) {
+	m, srv, log := listSiteLogged(t)
+	ctx := browser(t)
+	system := m.Changes[len(m.Changes)-1].Systems[0]
+	var want []string
+	for _, r := range m.Risks() {
+		if r.Change.Status == "approved" && slices.Contains(r.Change.Systems, system) && len(want) < 100 {
+			want = append(want, r.Change.ID+" "+r.ID)
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d risks of approved changes on %s; the test needs a page of them", len(want), system)
+	}
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/risks/?status=approved&system=%s", srv.URL, system)))
+	drawn(t, ctx, "#risks")
+	if got := run(t, ctx, chromedp.Evaluate[[]string](riskLabels)); !slices.Equal(got, want) {
+		t.Errorf("approved on %s: %s", system, firstDiff(got, want))
+	}
+	files := log.take(regexp.MustCompile(`^/data/risks/[0-9a-f]{16}/[frv]/`))
+	var sets, rows []string
+	for _, f := range files {
+		if strings.Contains(f, "/f/") {
+			sets = append(sets, f)
+		} else {
+			rows = append(rows, f)
+		}
+	}
+	if len(sets) != 1 || len(rows) > 3 {
+		t.Errorf("approved on %s: %d row sets (want 1) and %d files of rows (want at most 3): %v", system, len(sets), len(rows), files)
 	}
 }

@@ -3,7 +3,8 @@
 // the formats), and answers filter + sort + page over all the list's rows.
 // Only what a view uses is fetched, once each: the meta, the row sets of
 // the facet values it filters on (or sorts by), the months of a date range
-// and the display rows of the page shown. The lists' tables (lists.ts) and
+// and the display rows of the page shown, from the layout (the list's
+// order, or a value's) that holds them in the fewest files. The lists' tables (lists.ts) and
 // the search page and header box (search/) share it: the search index
 // numbers its records as the changes list's rows.
 
@@ -14,6 +15,13 @@ export interface FacetMeta {
   sort: boolean;
   /** Every row has exactly one value (a status, a level). */
   single: boolean;
+  /** Each value's display rows are written again in its own layout:
+   * v/<facet>/<value>/<k>.json, its rows k*layout to (k+1)*layout-1. */
+  layout: boolean;
+  /** A pair facet: the facets whose values it pairs (status, system),
+   * its values their values' numbers ("2 5"). No URL names it: a view
+   * filtered on both fetches the pair's rows instead of each value's. */
+  of?: number[];
 }
 
 export interface DateMeta {
@@ -28,6 +36,8 @@ export interface ListMeta {
   build: string;
   rows: number;
   shard: number;
+  /** Rows per shard of a value's layout (0: no facet has layouts). */
+  layout: number;
   /** Rows per page, as the static pages. */
   page: number;
   /** The list has groups (a change's mitigations): g.bin. */
@@ -151,6 +161,11 @@ export class Files {
     readonly what: string,
   ) {}
 
+  /** has tells whether name was fetched, or is being. */
+  has(name: string): boolean {
+    return this.fetched.has(name);
+  }
+
   once<T>(name: string, read: (r: Response) => Promise<T>): Promise<T> {
     let p = this.fetched.get(name) as Promise<T> | undefined;
     if (!p) {
@@ -175,15 +190,58 @@ export async function fetchMeta<T>(base: string, what: string): Promise<T> {
   return r.json() as Promise<T>;
 }
 
+/** What fetching one more file costs on top of its rows, counted in
+ * rows: as many as one of the list's own shards holds (about 2 KB), for
+ * a request's round trip and its work in the browser. A page of 100 rows
+ * scattered over the list costs 100 requests from the list's own shards
+ * and a few from a value's layout, the bytes about the same; a layout
+ * that would fetch many more bytes for fewer requests is not taken (a
+ * filtered view stays under 300 KB). */
+function requestRows(meta: ListMeta): number {
+  return meta.shard;
+}
+
+// A file and a row's place in it.
+interface Place {
+  file: string;
+  at: number;
+}
+
+// binarySearch returns the index of n in sorted, -1 when it is absent.
+function binarySearch(sorted: Uint32Array, n: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === n ? lo : -1;
+}
+
+// includes tells whether sorted holds every row of rows (both ascending).
+function includes(sorted: Uint32Array, rows: Uint32Array): boolean {
+  let i = 0;
+  for (let j = 0; j < rows.length; j++) {
+    while (i < sorted.length && sorted[i] < rows[j]) i++;
+    if (i === sorted.length || sorted[i] !== rows[j]) return false;
+  }
+  return true;
+}
+
 export class ListData {
   private metaPromise?: Promise<{ meta: ListMeta; files: Files }>;
+  // The row sets of facet values fetched, as facet -> value -> rows: a
+  // sort knows from them which of its values holds a view's rows, and the
+  // rows of a page can come from the layout of any of them.
+  private readonly fetchedSets = new Map<number, Map<number, Uint32Array>>();
 
   /** base is the URL of the list's folder (".../data/changes/"). */
   constructor(readonly base: string) {}
 
   private built(): Promise<{ meta: ListMeta; files: Files }> {
     this.metaPromise ??= fetchMeta<ListMeta>(this.base, "list data").then((meta) => {
-      if (meta.version !== 2) throw new Error(`list data version ${meta.version} is not supported`);
+      if (meta.version !== 3) throw new Error(`list data version ${meta.version} is not supported`);
       return { meta, files: new Files(`${this.base}${meta.build}/`, "list data") };
     });
     return this.metaPromise;
@@ -204,7 +262,13 @@ export class ListData {
   /** The rows whose facet has value i (its number in the meta). */
   async valueRows(facet: number, i: number): Promise<Uint32Array> {
     const meta = await this.meta();
-    return this.fetchOnce(`f/${facet}/${i}.bin`, async (r) => decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows));
+    return this.fetchOnce(`f/${facet}/${i}.bin`, async (r) => {
+      const rows = decodeSet(new Uint8Array(await r.arrayBuffer()), meta.rows);
+      let values = this.fetchedSets.get(facet);
+      if (!values) this.fetchedSets.set(facet, (values = new Map()));
+      values.set(i, rows);
+      return rows;
+    });
   }
 
   private async month(date: number, i: number): Promise<Month> {
@@ -215,14 +279,36 @@ export class ListData {
     return { rows, days: b.subarray(r.pos, r.pos + n) };
   }
 
-  /** The display rows numbered ns, in that order. */
+  /** The display rows numbered ns, in that order, from the layout that
+   * holds them at the least cost: the list's own shards, or the layout of
+   * a value whose rows (fetched for a filter or a sort) hold them all. */
   async rows(ns: ArrayLike<number>): Promise<Row[]> {
-    const meta = await this.meta();
+    const { meta, files } = await this.built();
     const list = Array.from(ns);
-    const shards = await Promise.all(
-      list.map((n) => this.fetchOnce(`r/${Math.floor(n / meta.shard)}.json`, (r) => r.json() as Promise<Row[]>)),
-    );
-    return list.map((n, i) => shards[i][n % meta.shard]);
+    // The rows fetched and requests made for places: the files not yet
+    // fetched, each counted as full.
+    const cost = (places: Place[], rowsPerFile: number): number => {
+      const fresh = new Set(places.map((p) => p.file).filter((f) => !files.has(f)));
+      return fresh.size * (rowsPerFile + requestRows(meta));
+    };
+    let best = list.map((n) => ({ file: `r/${Math.floor(n / meta.shard)}.json`, at: n % meta.shard }));
+    let least = cost(best, meta.shard);
+    for (const [facet, values] of this.fetchedSets) {
+      if (!meta.facets[facet].layout || meta.layout === 0) continue;
+      for (const [value, set] of values) {
+        const places: Place[] = [];
+        for (const n of list) {
+          const i = binarySearch(set, n);
+          if (i < 0) break;
+          places.push({ file: `v/${facet}/${value}/${Math.floor(i / meta.layout)}.json`, at: i % meta.layout });
+        }
+        if (places.length < list.length) continue;
+        const c = cost(places, meta.layout);
+        if (c < least) [best, least] = [places, c];
+      }
+    }
+    const shards = await Promise.all(best.map((p) => files.once(p.file, (r) => r.json() as Promise<Row[]>)));
+    return best.map((p, i) => shards[i][p.at]);
   }
 
   /** The filters of f this list knows: a facet it has, or from/to when it
@@ -233,7 +319,7 @@ export class ListData {
     const out: Filters = {};
     for (const [k, v] of Object.entries(f)) {
       if (!v) continue;
-      if (meta.facets.some((x) => x.name === k) || ((k === "from" || k === "to") && meta.dates.length > 0)) out[k] = v;
+      if (meta.facets.some((x) => x.name === k && !x.of) || ((k === "from" || k === "to") && meta.dates.length > 0)) out[k] = v;
     }
     return out;
   }
@@ -274,8 +360,17 @@ export class ListData {
   async filter(f: Filters, skip?: string): Promise<Uint32Array | null> {
     const meta = await this.meta();
     const sets: Promise<Uint32Array>[] = [];
+    const answered = new Set<string>();
+    meta.facets.forEach((pair, pi) => {
+      const parts = pair.of?.map((i) => meta.facets[i]) ?? [];
+      if (parts.length === 0 || parts.some((p) => !f[p.name] || p.name === skip || answered.has(p.name))) return;
+      const numbers = parts.map((p) => p.values.findIndex((v) => urlValue(v) === f[p.name]));
+      const vi = numbers.includes(-1) ? -1 : pair.values.indexOf(numbers.join(" "));
+      sets.push(vi < 0 ? Promise.resolve(new Uint32Array(0)) : this.valueRows(pi, vi));
+      for (const p of parts) answered.add(p.name);
+    });
     for (const [name, value] of Object.entries(f)) {
-      if (!value || name === skip || name === "from" || name === "to") continue;
+      if (!value || name === skip || name === "from" || name === "to" || answered.has(name)) continue;
       sets.push(this.filterRows(meta, name, value));
     }
     if ((f.from || f.to) && meta.dates.length > 0) sets.push(this.dateRows(meta, f.from ?? "", f.to ?? ""));
@@ -313,6 +408,19 @@ export class ListData {
       }
       if (order?.dir === "asc") all = await this.reversed(meta, all);
       return all.slice(from, to);
+    }
+    // A sort by a facet of one value a row, of rows that all have one
+    // value (the view filters on it: ?status=documented&sort=status),
+    // is the list's order: the other values' rows are not fetched.
+    const fi = meta.facets.findIndex((f) => f.name === order.key && f.sort);
+    if (rows && fi >= 0 && meta.facets[fi].single) {
+      // A pair's rows have one value of each of its facets too.
+      const holders = meta.facets.flatMap((x, i) => (i === fi || x.of?.includes(fi) ? [i] : []));
+      for (const h of holders) {
+        for (const set of this.fetchedSets.get(h)?.values() ?? []) {
+          if (includes(set, rows)) return rows.slice(from, to);
+        }
+      }
     }
     let keep: Uint8Array | null = null;
     if (rows) {
