@@ -220,9 +220,13 @@ func TestAddRefusesBombsAtOnce(t *testing.T) {
 	so := Signoff{Stage: record.Request, By: "alice", Date: "2026-11-02"}
 	for _, b := range hostile.Bombs(100_000) {
 		var err error
-		clean := []byte(strings.Replace(yamlRecord, `title: "Rotate keys"`, "title: "+strings.Repeat("a", len(b.Src)), 1))
+		// The anchor leaves the clean record to yaml.v3, as the bombs are:
+		// the fast path's reading would make the bound a ratio between two
+		// parsers (the fast one about six times yaml.v3's speed).
+		clean := strings.Replace(yamlRecord, `title: "Rotate keys"`, "title: "+strings.Repeat("a", len(b.Src)), 1)
+		clean = strings.Replace(clean, "id: CHG-0042", "id: &id CHG-0042", 1)
 		ratio := timebound.Within(t, maxBombRatio,
-			func() { Add("changes/x.md", clean, so) },
+			func() { Add("changes/x.md", []byte(clean), so) },
 			func() { _, err = Add("changes/x.md", []byte(b.Src), so) })
 		t.Logf("%s: %.1f times signing a record of its size", b.Name, ratio)
 		if err == nil || !strings.Contains(err.Error(), "does not parse") {
