@@ -62,8 +62,16 @@ func (d *decoder) adopt(n *Node, depth int) error {
 
 // yamlLibrary decodes data with yaml.v3.
 func (d *decoder) yamlLibrary(data []byte) *Node {
+	// A decoder, not yaml.Unmarshal: when the root is a flow value or a
+	// scalar, the same decoder reads on to tell whether anything follows
+	// it, where reading the text again doubled the time of a front matter
+	// written as one {…}.
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &Node{Kind: Null}
+		}
 		d.yamlSyntax(data, err)
 		return nil
 	}
@@ -71,7 +79,7 @@ func (d *decoder) yamlLibrary(data []byte) *Node {
 		return &Node{Kind: Null}
 	}
 	if root := doc.Content[0]; root.Style&yaml.FlowStyle != 0 || root.Kind == yaml.ScalarNode {
-		if line, ok := yamlTrailing(data); ok {
+		if line, ok := yamlTrailing(data, secondDocumentFails(dec)); ok {
 			d.c.Errorf(diag.Pos{Line: line + d.lineOffset, Col: 1}, RuleSyntax,
 				"write every field on a line of its own (key: value), or put them all inside the braces",
 				"YAML reads only the front matter's first value, which ends before line %d, and ignores what follows: these fields would be lost", line+d.lineOffset)
@@ -209,17 +217,19 @@ func firstUnprintable(data []byte) (int, string) {
 // drop those fields (a record's sign-offs among them) without a word. A
 // second document read from the stream says whether anything follows;
 // the line is the shortest prefix of lines in which something does.
-func yamlTrailing(data []byte) (int, bool) {
+//
+// followsAll is what follows says of the whole of data, which the caller's
+// decoder has found out already.
+func yamlTrailing(data []byte, followsAll bool) (int, bool) {
 	follows := func(text []byte) bool {
 		dec := yaml.NewDecoder(bytes.NewReader(text))
-		var first, second yaml.Node
+		var first yaml.Node
 		if dec.Decode(&first) != nil {
 			return false
 		}
-		err := dec.Decode(&second)
-		return err != nil && !errors.Is(err, io.EOF)
+		return secondDocumentFails(dec)
 	}
-	if !follows(data) {
+	if !followsAll {
 		return 0, false
 	}
 	var ends []int // where each line ends, its line break included
@@ -236,4 +246,13 @@ func yamlTrailing(data []byte) (int, bool) {
 	// line on.
 	k := sort.Search(len(ends), func(k int) bool { return follows(data[:ends[k]]) })
 	return k + 1, true
+}
+
+// secondDocumentFails tells whether dec, having read one document, fails
+// on what follows it: text after a complete root value that is not a
+// document of its own.
+func secondDocumentFails(dec *yaml.Decoder) bool {
+	var second yaml.Node
+	err := dec.Decode(&second)
+	return err != nil && !errors.Is(err, io.EOF)
 }
