@@ -92,6 +92,7 @@ type Index struct {
 	Docs  int
 	Terms int
 	Bytes int
+	meta  metaFile // meta.json's content
 }
 
 // posting lists the records (by their number in the index) of one term in
@@ -160,23 +161,37 @@ func BuildFrom(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*
 	vocabFirst := writeVocab(idx, terms, all, postingsShard, opts.VocabShard)
 	var build string
 	build, idx.Files = listdata.Address(idx.Files)
-	meta, err := json.Marshal(metaFile{
+	idx.meta = metaFile{
 		Version: formatVersion,
 		Build:   build,
-		Rows:    opts.Rows,
 		Ranking: DefaultRanking,
 		Docs:    n,
 		Vocab:   vocabFirst,
 		Stop:    stopWordsSeen(surfaceTotals),
-	})
-	if err != nil {
-		return nil, err
 	}
-	idx.Files[listdata.MetaName] = meta
 	for _, data := range idx.Files {
 		idx.Bytes += len(data)
 	}
+	if err := idx.NameRows(opts.Rows); err != nil {
+		return nil, err
+	}
 	return idx, nil
+}
+
+// NameRows names in meta.json the build of the changes list's data whose
+// rows the records are (as Options.Rows does), for a site that indexes its
+// records before it writes the lists' data: the index and the record
+// pages are all that read the bodies, and doing them first lets the
+// bodies go before the lists are made.
+func (idx *Index) NameRows(rows string) error {
+	idx.meta.Rows = rows
+	meta, err := json.Marshal(idx.meta)
+	if err != nil {
+		return err
+	}
+	idx.Bytes += len(meta) - len(idx.Files[listdata.MetaName])
+	idx.Files[listdata.MetaName] = meta
+	return nil
 }
 
 // maxSurfaces bounds the words kept for a term: enough to match what

@@ -32,7 +32,8 @@ type Options struct {
 	// theme's asset sources stay the same (a preview renders at every save).
 	Assets *AssetCache
 	// Phase, when set, is called as each phase of Render ends, with its
-	// name: "exports", "search index", "list data", "pages".
+	// name: "search index", "record pages", "exports", "list data",
+	// "pages".
 	Phase func(name string)
 	// Written, when set, is called as each file is written (or opened,
 	// for a stream), with how many are so far: a progress line's count.
@@ -76,36 +77,67 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 			opts.Phase(name)
 		}
 	}
-	// The files that are not pages first: the search index reads the
-	// bodies that the record pages may let go of.
-	index, err := m.writeOtherFiles(ctx, pages, opts.Workers, phase, sink)
+	// The search index and the record pages first: they are all that
+	// read the bodies, and a one-shot build lets each body go once its
+	// page is written (ForgetBodies), so the bodies (390 MB at 100,000
+	// records) are gone before the exports, the lists' data and the
+	// registers are made. The index's meta.json names the changes' list
+	// data when that is written.
+	index, err := m.searchIndex(ctx, opts.Workers, "")
 	if err != nil {
 		return stats, err
 	}
-	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
-
-	errs := make([]error, len(pages))
-	if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
-		out, err := renderPage(tmpl, m, pages[i], assetPaths)
-		if c, ok := pages[i].data.(*Change); ok && opts.ForgetBodies {
-			c.Body = "" // only its own page shows it
+	phase("search index")
+	records, others := recordPagesApart(pages)
+	render := func(pages []page) error {
+		errs := make([]error, len(pages))
+		if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
+			out, err := renderPage(tmpl, m, pages[i], assetPaths)
+			if c, ok := pages[i].data.(*Change); ok && opts.ForgetBodies {
+				c.Body = "" // only its own page shows it
+			}
+			if err == nil {
+				err = sink.WriteFile(pages[i].path, out)
+			}
+			errs[i] = err
+		}); err != nil {
+			return err
 		}
-		if err == nil {
-			err = sink.WriteFile(pages[i].path, out)
+		for _, err := range errs {
+			if err != nil {
+				return err // the first is enough: a theme error repeats on every page
+			}
 		}
-		errs[i] = err
-	}); err != nil {
+		return nil
+	}
+	if err := render(records); err != nil {
 		return stats, err
 	}
-	for _, err := range errs {
-		if err != nil {
-			return stats, err // the first is enough: a theme error repeats on every page
-		}
+	phase("record pages")
+	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
+		return stats, err
+	}
+	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
+	if err := render(others); err != nil {
+		return stats, err
 	}
 	stats.Pages = len(pages)
 	stats.Files = int(counted.files.Load())
 	phase("pages")
 	return stats, nil
+}
+
+// recordPagesApart splits pages into the records' pages and the others,
+// each in the order of pages.
+func recordPagesApart(pages []page) (records, others []page) {
+	for _, p := range pages {
+		if _, ok := p.data.(*Change); ok {
+			records = append(records, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	return records, others
 }
 
 // countingSink counts the files written through it, and tells written
@@ -168,8 +200,12 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 // (under data/).
 func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
 	sink := &MemorySink{}
-	index, err := m.writeOtherFiles(ctx, pages, workers, phase, sink)
+	index, err := m.searchIndex(ctx, workers, "")
 	if err != nil {
+		return nil, nil, err
+	}
+	phase("search index")
+	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
 		return nil, nil, err
 	}
 	return sink.Files, index, nil
@@ -177,34 +213,31 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 
 // writeOtherFiles writes the files that are not pages into sink: the
 // exports as they are encoded, then the lists' data, the feeds and the
-// search index.
-func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, phase func(string), sink Sink) (*search.Index, error) {
+// files of index, whose meta.json it has name the changes' list data.
+func (m *Model) writeOtherFiles(pages []page, index *search.Index, phase func(string), sink Sink) error {
 	if err := m.writeExports(sink); err != nil {
-		return nil, err
+		return err
 	}
 	files, err := m.feeds(pages)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	phase("exports")
-	// The lists' data first: the search index names the changes' build.
 	builds, err := m.writeListData(sink)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	phase("list data")
-	index, err := m.searchIndex(ctx, workers, builds["changes"])
-	if err != nil {
-		return nil, err
+	if err := index.NameRows(builds["changes"]); err != nil {
+		return err
 	}
-	phase("search index")
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := sink.WriteFile(name, files[name]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return index, nil
+	return nil
 }
