@@ -11,12 +11,16 @@ package site
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
 	"slices"
 	"sync/atomic"
 
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -33,7 +37,8 @@ type Options struct {
 	Assets *AssetCache
 	// Phase, when set, is called as each phase of Render ends, with its
 	// name: "search index", "record pages", "exports", "list data",
-	// "pages".
+	// "pages". With RenderBodies, "record pages" holds the bodies'
+	// Markdown and the search index too, which are made in its pass.
 	Phase func(name string)
 	// Written, when set, is called as each file is written (or opened,
 	// for a stream), with how many are so far: a progress line's count.
@@ -44,6 +49,14 @@ type Options struct {
 	// the bodies (360 MB at 100,000 records) leave memory as the pages are
 	// written. The search index, which reads them too, is made first.
 	ForgetBodies bool
+	// RenderBodies says the model has no bodies yet, and Render renders
+	// each record's body itself as it writes the record's page, then lets
+	// go of it and of the record's Markdown (a one-shot build): the
+	// bodies' HTML is then never all in memory at once (390 MB at 100,000
+	// records). A body that does not render within limits.markdown_time
+	// is a finding in Stats.Slow; Render then writes nothing more, and the
+	// site must not be published.
+	RenderBodies bool
 }
 
 // Stats counts what Render wrote.
@@ -52,6 +65,9 @@ type Stats struct {
 	Files int // every file, pages included
 	// SearchTerms and SearchBytes size the search index.
 	SearchTerms, SearchBytes int
+	// Slow holds a finding for each body that did not render in time,
+	// with Options.RenderBodies; when it has any, the site is incomplete.
+	Slow []diag.Finding
 }
 
 // Render renders the whole site from m into sink. Pages are written as
@@ -83,24 +99,19 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	// records) are gone before the exports, the lists' data and the
 	// registers are made. The index's meta.json names the changes' list
 	// data when that is written.
-	index, err := m.searchIndex(ctx, opts.Workers, "")
-	if err != nil {
-		return stats, err
+	write := func(p page) error {
+		out, err := renderPage(tmpl, m, p, assetPaths)
+		if c, ok := p.data.(*Change); ok && opts.ForgetBodies {
+			c.Body = "" // only its own page shows it
+		}
+		if err != nil {
+			return err
+		}
+		return sink.WriteFile(p.path, out)
 	}
-	phase("search index")
-	records, others := recordPagesApart(pages)
 	render := func(pages []page) error {
 		errs := make([]error, len(pages))
-		if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
-			out, err := renderPage(tmpl, m, pages[i], assetPaths)
-			if c, ok := pages[i].data.(*Change); ok && opts.ForgetBodies {
-				c.Body = "" // only its own page shows it
-			}
-			if err == nil {
-				err = sink.WriteFile(pages[i].path, out)
-			}
-			errs[i] = err
-		}); err != nil {
+		if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) { errs[i] = write(pages[i]) }); err != nil {
 			return err
 		}
 		for _, err := range errs {
@@ -110,10 +121,24 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 		return nil
 	}
-	if err := render(records); err != nil {
-		return stats, err
+	records, others := recordPagesApart(pages)
+	var index *search.Index
+	if opts.RenderBodies {
+		index, stats.Slow, err = m.recordPagesAndIndex(ctx, records, opts.Workers, write)
+		if err != nil || len(stats.Slow) > 0 {
+			return stats, err
+		}
+		phase("record pages")
+	} else {
+		if index, err = m.searchIndex(ctx, opts.Workers, ""); err != nil {
+			return stats, err
+		}
+		phase("search index")
+		if err := render(records); err != nil {
+			return stats, err
+		}
+		phase("record pages")
 	}
-	phase("record pages")
 	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
 		return stats, err
 	}
@@ -125,6 +150,47 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 	stats.Files = int(counted.files.Load())
 	phase("pages")
 	return stats, nil
+}
+
+// recordPagesAndIndex renders each record's body, its page and its words
+// for the search index, record by record, in one pass: no two bodies'
+// HTML need be in memory at once (Options.RenderBodies). records are the
+// record pages, in the order of m.Changes. A body that does not render in
+// time is a finding, and its page is not written.
+func (m *Model) recordPagesAndIndex(ctx context.Context, records []page, workers int, write func(page) error) (*search.Index, []diag.Finding, error) {
+	if len(records) != len(m.Changes) {
+		return nil, nil, fmt.Errorf("%d record pages for %d changes", len(records), len(m.Changes))
+	}
+	bodies := newBodyRenderer(m.Config, m.records())
+	errs := make([]error, len(records))
+	index, err := search.BuildFrom(ctx, len(m.Changes), func(i int) search.Doc {
+		c := m.Changes[i]
+		if records[i].data != c {
+			errs[i] = fmt.Errorf("the record page of %s is not %s's", records[i].path, c.ID)
+			return search.Doc{}
+		}
+		c.Body, errs[i] = bodies.render(c.Record)
+		c.Record.ForgetSource()
+		if errs[i] != nil {
+			return search.Doc{}
+		}
+		doc := searchDoc(c)
+		errs[i] = write(records[i])
+		return doc
+	}, search.Options{Workers: workers})
+	if err != nil {
+		return nil, nil, err
+	}
+	var slow []diag.Finding
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, markdown.ErrTooSlow):
+			slow = append(slow, tooComplex(m.Changes[i].Record, bodies.limit)...)
+		case err != nil:
+			return nil, nil, err
+		}
+	}
+	return index, slow, nil
 }
 
 // recordPagesApart splits pages into the records' pages and the others,
