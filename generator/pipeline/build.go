@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"html/template"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -79,6 +80,9 @@ func Build(ctx context.Context, fsys fs.FS, opts BuildOptions) (*Result, error) 
 		return nil, err
 	}
 	if res.Failed {
+		if staging != nil {
+			staging.Abort() // a body too slow to render: the site is incomplete
+		}
 		return res, nil
 	}
 	start := time.Now()
@@ -143,21 +147,23 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 	}
 
 	repo := checked.Repository
-	opts.tell(Progress{Phase: "rendering the Markdown bodies"})
-	// Without a session's caches the build is one-shot: nothing reads the
-	// records' files again once their bodies are rendered.
-	oneShot := c.bodies == nil
-	byFile, slow, err := site.RenderBodies(ctx, repo.Config, repo.Records, site.BodyOptions{Cache: c.bodies, Workers: opts.Workers, ForgetSources: oneShot})
-	if err != nil {
-		return nil, err
+	// Without a session's caches the build is one-shot: its record pages
+	// render their bodies as they are written (site.Options.RenderBodies),
+	// so that the bodies' HTML is never all in memory.
+	var byFile map[string]template.HTML
+	if c.bodies != nil {
+		opts.tell(Progress{Phase: "rendering the Markdown bodies"})
+		var slow []diag.Finding
+		byFile, slow, err = site.RenderBodies(ctx, repo.Config, repo.Records, site.BodyOptions{Cache: c.bodies, Workers: opts.Workers})
+		if err != nil {
+			return nil, err
+		}
+		if len(slow) > 0 {
+			p.fail(slow)
+			return p, nil
+		}
+		phase("markdown")
 	}
-	if len(slow) > 0 {
-		res.Findings = append(res.Findings, slow...)
-		res.Failed = true
-		diag.Sort(res.Findings)
-		return p, nil
-	}
-	phase("markdown")
 	p.model = site.NewModel(repo.Config, repo.Records, byFile, c.changes)
 	p.model.AddAudit(checked.Audit)
 	if !now.IsZero() {
@@ -171,6 +177,13 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 		res.Notes = append(res.Notes, "feed.xml and sitemap.xml need absolute URLs: set base_url in changebook.yaml to publish them")
 	}
 	return p, nil
+}
+
+// fail adds findings that stop the build: nothing is published.
+func (p *prepared) fail(findings []diag.Finding) {
+	p.result.Findings = append(p.result.Findings, findings...)
+	p.result.Failed = true
+	diag.Sort(p.result.Findings)
 }
 
 // build prepares the site and renders every page into the sink that open
@@ -191,9 +204,13 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if opts.Progress != nil {
 		written = func(files int) { opts.tell(Progress{Phase: "writing the site", Done: files}) }
 	}
-	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true, Written: written}, sink)
+	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true, RenderBodies: true, Written: written}, sink)
 	if err != nil {
 		return nil, err
+	}
+	if len(stats.Slow) > 0 {
+		p.fail(stats.Slow)
+		return p.result, nil
 	}
 	p.result.Pages, p.result.Files = stats.Pages, stats.Files
 	return p.result, nil

@@ -97,6 +97,9 @@ func run(ctx context.Context, fsys fs.FS, opts Options, now time.Time, c caches)
 	reuse, memo := c.reuse, c.memo
 	load := opts.Load
 	load.Reuse = reuse
+	// Without a session's caches the check is one-shot: each record keeps
+	// its body, not its whole file.
+	load.Once = reuse == nil && memo == nil
 	if opts.Progress != nil {
 		load.Parsed = func(done, total int) { opts.tell(Progress{Phase: "reading records", Done: done, Total: total}) }
 	}

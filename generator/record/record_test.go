@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/changebook/changebook/generator/frontmatter"
 )
@@ -128,6 +131,35 @@ func TestForgetSourceKeepsTheFields(t *testing.T) {
 	}
 	if !reflect.DeepEqual(r.Fields, fields) || r.BodyLine != 7 {
 		t.Errorf("fields %+v, body line %d after ForgetSource; want %+v, 7", r.Fields, r.BodyLine, fields)
+	}
+}
+
+// TestKeepOnlyBodyLetsGoOfTheFile: a record read once keeps its body and
+// its fields but not the bytes of its file, and still finds where a field
+// is written, in the file read again.
+func TestKeepOnlyBodyLetsGoOfTheFile(t *testing.T) {
+	const text = "---\nid: CHG-0001\nrisks:\n  - id: R1\n    mitigations: [M1]\n---\nbody\n"
+	src := []byte(text)
+	r, fs := Parse("x.md", src, frontmatter.Limits{})
+	if len(fs) != 0 || r == nil {
+		t.Fatalf("findings %+v", fs)
+	}
+	var collected atomic.Bool
+	runtime.AddCleanup(&src[0], func(b *atomic.Bool) { b.Store(true) }, &collected)
+	src = nil
+	reread := 0
+	r.KeepOnlyBody(func() []byte { reread++; return []byte(text) }, frontmatter.Limits{})
+	for deadline := time.Now().Add(5 * time.Second); !collected.Load() && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		runtime.GC()
+	}
+	if !collected.Load() {
+		t.Error("the file's bytes are still held")
+	}
+	if string(r.Body) != "body\n" || r.BodyLine != 7 || r.ID != "CHG-0001" {
+		t.Errorf("body %q on line %d, id %q; want the body on line 7 and CHG-0001", r.Body, r.BodyLine, r.ID)
+	}
+	if pos := r.At("risks[0].mitigations"); pos.Line != 5 || reread != 1 {
+		t.Errorf("risks[0].mitigations on line %d, the file read %d times; want line 5, read once", pos.Line, reread)
 	}
 }
 

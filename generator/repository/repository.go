@@ -56,6 +56,10 @@ type Options struct {
 	// after each one, from the goroutines that read them: for a progress
 	// line on a terminal.
 	Parsed func(done, total int)
+	// Once says the records are read for one check or build, not kept for
+	// a next load: each keeps its body's bytes rather than its file's,
+	// and reads the file again for a position (record.KeepOnlyBody).
+	Once bool
 }
 
 // Reuse is a previous load and what changed since: the files of Previous
@@ -273,7 +277,7 @@ type result struct {
 // them that did not change. Results are stored by index so the output
 // order does not depend on scheduling.
 func parseAll(ctx context.Context, fsys fs.FS, files []string, limits config.Limits, opts Options, previous map[string]result) ([]result, error) {
-	p := parser{limits: limits.FrontMatter(), maxSize: int64(limits.RecordSize), cache: opts.Cache}
+	p := parser{limits: limits.FrontMatter(), maxSize: int64(limits.RecordSize), cache: opts.Cache, once: opts.Once}
 	// The front matter limits decide whether a file parses, so they are
 	// part of what a cached parse is keyed by.
 	p.cacheKey = fmt.Sprintf("%+v", p.limits)
@@ -288,6 +292,16 @@ func parseAll(ctx context.Context, fsys fs.FS, files []string, limits config.Lim
 			return
 		}
 		results[i] = p.parse(fsys, files[i])
+		if r := results[i].record; r != nil && p.once {
+			name := files[i]
+			r.KeepOnlyBody(func() []byte {
+				data, err := repofs.ReadFile(fsys, name, p.maxSize)
+				if err != nil {
+					return nil
+				}
+				return data
+			}, p.limits)
+		}
 	})
 	return results, err
 }
@@ -298,6 +312,7 @@ type parser struct {
 	maxSize  int64
 	cache    *parsecache.Cache
 	cacheKey string
+	once     bool
 }
 
 func (p *parser) parse(fsys fs.FS, name string) result {

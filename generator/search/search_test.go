@@ -1,10 +1,12 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,6 +90,25 @@ func TestMetaNamesTheRowsBuild(t *testing.T) {
 	}
 	if r := open(t, idx); r.meta.Rows != "0123456789abcdef" || r.meta.Version != 3 {
 		t.Errorf("meta rows %q version %d; want the build given and version 3", r.meta.Rows, r.meta.Version)
+	}
+}
+
+// NameRows, for a site that indexes before it writes the lists' data,
+// gives the meta Options.Rows would have: the same files and size.
+func TestNameRowsLater(t *testing.T) {
+	want, err := Build(context.Background(), corpus(10), Options{Rows: "0123456789abcdef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Build(context.Background(), corpus(10), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := got.NameRows("0123456789abcdef"); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.EqualFunc(got.Files, want.Files, bytes.Equal) || got.Bytes != want.Bytes {
+		t.Errorf("named later: %d files, %d bytes; named at Build: %d files, %d bytes, or their contents differ", len(got.Files), got.Bytes, len(want.Files), want.Bytes)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
@@ -47,9 +48,7 @@ func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Rec
 	bodies, workers := opts.Cache, opts.Workers
 	html := make([]template.HTML, len(records))
 	errs := make([]error, len(records))
-	md := markdown.New()
-	links := RecordLinks(records)
-	limit := cfg.Limits.Markdown()
+	b := newBodyRenderer(cfg, records)
 	if bodies != nil {
 		bodies.begin(records)
 	}
@@ -66,10 +65,8 @@ func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Rec
 				return
 			}
 		}
-		out, err := md.RenderWithin(r.Body, links(r), limit)
-		// The markdown package removes raw HTML and unsafe URLs: its
-		// output is the one piece of record text trusted as HTML.
-		html[i], errs[i] = template.HTML(out), err
+		html[i], errs[i] = b.render(r)
+		err := errs[i]
 		if opts.ForgetSources {
 			r.ForgetSource()
 		}
@@ -87,11 +84,7 @@ func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Rec
 	var findings []diag.Finding
 	for i, r := range records {
 		if errors.Is(errs[i], markdown.ErrTooSlow) {
-			c := diag.NewCollector(r.File)
-			c.Errorf(diag.Pos{Line: r.BodyLine, Col: 1}, RuleBodyTooComplex,
-				"simplify the body: close its links and brackets, or split it (limits.markdown_time in "+config.File+" sets the limit)",
-				"the Markdown body did not render within %s", limit)
-			findings = append(findings, c.Findings()...)
+			findings = append(findings, tooComplex(r, b.limit)...)
 			continue
 		}
 		if errs[i] != nil {
@@ -100,6 +93,38 @@ func RenderBodies(ctx context.Context, cfg *config.Config, records []*record.Rec
 		byFile[r.File] = html[i]
 	}
 	return byFile, findings, nil
+}
+
+// tooComplex is the finding about r's body, which did not render within
+// limit.
+func tooComplex(r *record.Record, limit time.Duration) []diag.Finding {
+	c := diag.NewCollector(r.File)
+	c.Errorf(diag.Pos{Line: r.BodyLine, Col: 1}, RuleBodyTooComplex,
+		"simplify the body: close its links and brackets, or split it (limits.markdown_time in "+config.File+" sets the limit)",
+		"the Markdown body did not render within %s", limit)
+	return c.Findings()
+}
+
+// bodyRenderer renders one record's body at a time, as RenderBodies
+// renders them all: for a one-shot build's record pages, each of which
+// renders its own body (Options.RenderBodies).
+type bodyRenderer struct {
+	md    *markdown.Renderer
+	links func(*record.Record) markdown.Links
+	limit time.Duration
+}
+
+func newBodyRenderer(cfg *config.Config, records []*record.Record) *bodyRenderer {
+	return &bodyRenderer{md: markdown.New(), links: RecordLinks(records), limit: cfg.Limits.Markdown()}
+}
+
+// render returns the HTML of r's body (see RenderBodies), or
+// markdown.ErrTooSlow.
+func (b *bodyRenderer) render(r *record.Record) (template.HTML, error) {
+	out, err := b.md.RenderWithin(r.Body, b.links(r), b.limit)
+	// The markdown package removes raw HTML and unsafe URLs: its output
+	// is the one piece of record text trusted as HTML.
+	return template.HTML(out), err
 }
 
 // BodyCache keeps rendered Markdown bodies between builds of one

@@ -4,20 +4,15 @@ import (
 	"context"
 
 	"github.com/changebook/changebook/generator/search"
-	"github.com/changebook/changebook/internal/parallel"
 )
 
 // searchIndex builds the full-text index of the changes, its files under
 // search/. Its record i is m.Changes[i], row i of the changes list's
 // data, whose build is rows.
 func (m *Model) searchIndex(ctx context.Context, workers int, rows string) (*search.Index, error) {
-	docs := make([]search.Doc, len(m.Changes))
-	if err := parallel.For(ctx, len(m.Changes), workers, func(i int) {
-		docs[i] = searchDoc(m.Changes[i])
-	}); err != nil {
-		return nil, err
-	}
-	return search.Build(ctx, docs, search.Options{Workers: workers, Rows: rows})
+	// Each record's words as its block is indexed: the bodies' text is
+	// never all in memory at once.
+	return search.BuildFrom(ctx, len(m.Changes), func(i int) search.Doc { return searchDoc(m.Changes[i]) }, search.Options{Workers: workers, Rows: rows})
 }
 
 func searchDoc(c *Change) search.Doc {

@@ -11,12 +11,16 @@ package site
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
 	"slices"
 	"sync/atomic"
 
+	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
 )
@@ -32,7 +36,9 @@ type Options struct {
 	// theme's asset sources stay the same (a preview renders at every save).
 	Assets *AssetCache
 	// Phase, when set, is called as each phase of Render ends, with its
-	// name: "exports", "search index", "list data", "pages".
+	// name: "search index", "record pages", "exports", "list data",
+	// "pages". With RenderBodies, "record pages" holds the bodies'
+	// Markdown and the search index too, which are made in its pass.
 	Phase func(name string)
 	// Written, when set, is called as each file is written (or opened,
 	// for a stream), with how many are so far: a progress line's count.
@@ -43,6 +49,14 @@ type Options struct {
 	// the bodies (360 MB at 100,000 records) leave memory as the pages are
 	// written. The search index, which reads them too, is made first.
 	ForgetBodies bool
+	// RenderBodies says the model has no bodies yet, and Render renders
+	// each record's body itself as it writes the record's page, then lets
+	// go of it and of the record's Markdown (a one-shot build): the
+	// bodies' HTML is then never all in memory at once (390 MB at 100,000
+	// records). A body that does not render within limits.markdown_time
+	// is a finding in Stats.Slow; Render then writes nothing more, and the
+	// site must not be published.
+	RenderBodies bool
 }
 
 // Stats counts what Render wrote.
@@ -51,6 +65,9 @@ type Stats struct {
 	Files int // every file, pages included
 	// SearchTerms and SearchBytes size the search index.
 	SearchTerms, SearchBytes int
+	// Slow holds a finding for each body that did not render in time,
+	// with Options.RenderBodies; when it has any, the site is incomplete.
+	Slow []diag.Finding
 }
 
 // Render renders the whole site from m into sink. Pages are written as
@@ -76,36 +93,117 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 			opts.Phase(name)
 		}
 	}
-	// The files that are not pages first: the search index reads the
-	// bodies that the record pages may let go of.
-	index, err := m.writeOtherFiles(ctx, pages, opts.Workers, phase, sink)
-	if err != nil {
+	// The search index and the record pages first: they are all that
+	// read the bodies, and a one-shot build lets each body go once its
+	// page is written (ForgetBodies), so the bodies (390 MB at 100,000
+	// records) are gone before the exports, the lists' data and the
+	// registers are made. The index's meta.json names the changes' list
+	// data when that is written.
+	write := func(p page) error {
+		out, err := renderPage(tmpl, m, p, assetPaths)
+		if c, ok := p.data.(*Change); ok && opts.ForgetBodies {
+			c.Body = "" // only its own page shows it
+		}
+		if err != nil {
+			return err
+		}
+		return sink.WriteFile(p.path, out)
+	}
+	render := func(pages []page) error {
+		errs := make([]error, len(pages))
+		if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) { errs[i] = write(pages[i]) }); err != nil {
+			return err
+		}
+		for _, err := range errs {
+			if err != nil {
+				return err // the first is enough: a theme error repeats on every page
+			}
+		}
+		return nil
+	}
+	records, others := recordPagesApart(pages)
+	var index *search.Index
+	if opts.RenderBodies {
+		index, stats.Slow, err = m.recordPagesAndIndex(ctx, records, opts.Workers, write)
+		if err != nil || len(stats.Slow) > 0 {
+			return stats, err
+		}
+		phase("record pages")
+	} else {
+		if index, err = m.searchIndex(ctx, opts.Workers, ""); err != nil {
+			return stats, err
+		}
+		phase("search index")
+		if err := render(records); err != nil {
+			return stats, err
+		}
+		phase("record pages")
+	}
+	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
 		return stats, err
 	}
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
-
-	errs := make([]error, len(pages))
-	if err := parallel.For(ctx, len(pages), opts.Workers, func(i int) {
-		out, err := renderPage(tmpl, m, pages[i], assetPaths)
-		if c, ok := pages[i].data.(*Change); ok && opts.ForgetBodies {
-			c.Body = "" // only its own page shows it
-		}
-		if err == nil {
-			err = sink.WriteFile(pages[i].path, out)
-		}
-		errs[i] = err
-	}); err != nil {
+	if err := render(others); err != nil {
 		return stats, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return stats, err // the first is enough: a theme error repeats on every page
-		}
 	}
 	stats.Pages = len(pages)
 	stats.Files = int(counted.files.Load())
 	phase("pages")
 	return stats, nil
+}
+
+// recordPagesAndIndex renders each record's body, its page and its words
+// for the search index, record by record, in one pass: no two bodies'
+// HTML need be in memory at once (Options.RenderBodies). records are the
+// record pages, in the order of m.Changes. A body that does not render in
+// time is a finding, and its page is not written.
+func (m *Model) recordPagesAndIndex(ctx context.Context, records []page, workers int, write func(page) error) (*search.Index, []diag.Finding, error) {
+	if len(records) != len(m.Changes) {
+		return nil, nil, fmt.Errorf("%d record pages for %d changes", len(records), len(m.Changes))
+	}
+	bodies := newBodyRenderer(m.Config, m.records())
+	errs := make([]error, len(records))
+	index, err := search.BuildFrom(ctx, len(m.Changes), func(i int) search.Doc {
+		c := m.Changes[i]
+		if records[i].data != c {
+			errs[i] = fmt.Errorf("the record page of %s is not %s's", records[i].path, c.ID)
+			return search.Doc{}
+		}
+		c.Body, errs[i] = bodies.render(c.Record)
+		c.Record.ForgetSource()
+		if errs[i] != nil {
+			return search.Doc{}
+		}
+		doc := searchDoc(c)
+		errs[i] = write(records[i])
+		return doc
+	}, search.Options{Workers: workers})
+	if err != nil {
+		return nil, nil, err
+	}
+	var slow []diag.Finding
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, markdown.ErrTooSlow):
+			slow = append(slow, tooComplex(m.Changes[i].Record, bodies.limit)...)
+		case err != nil:
+			return nil, nil, err
+		}
+	}
+	return index, slow, nil
+}
+
+// recordPagesApart splits pages into the records' pages and the others,
+// each in the order of pages.
+func recordPagesApart(pages []page) (records, others []page) {
+	for _, p := range pages {
+		if _, ok := p.data.(*Change); ok {
+			records = append(records, p)
+		} else {
+			others = append(others, p)
+		}
+	}
+	return records, others
 }
 
 // countingSink counts the files written through it, and tells written
@@ -168,8 +266,12 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 // (under data/).
 func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
 	sink := &MemorySink{}
-	index, err := m.writeOtherFiles(ctx, pages, workers, phase, sink)
+	index, err := m.searchIndex(ctx, workers, "")
 	if err != nil {
+		return nil, nil, err
+	}
+	phase("search index")
+	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
 		return nil, nil, err
 	}
 	return sink.Files, index, nil
@@ -177,34 +279,31 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 
 // writeOtherFiles writes the files that are not pages into sink: the
 // exports as they are encoded, then the lists' data, the feeds and the
-// search index.
-func (m *Model) writeOtherFiles(ctx context.Context, pages []page, workers int, phase func(string), sink Sink) (*search.Index, error) {
+// files of index, whose meta.json it has name the changes' list data.
+func (m *Model) writeOtherFiles(pages []page, index *search.Index, phase func(string), sink Sink) error {
 	if err := m.writeExports(sink); err != nil {
-		return nil, err
+		return err
 	}
 	files, err := m.feeds(pages)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	phase("exports")
-	// The lists' data first: the search index names the changes' build.
 	builds, err := m.writeListData(sink)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	phase("list data")
-	index, err := m.searchIndex(ctx, workers, builds["changes"])
-	if err != nil {
-		return nil, err
+	if err := index.NameRows(builds["changes"]); err != nil {
+		return err
 	}
-	phase("search index")
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := sink.WriteFile(name, files[name]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return index, nil
+	return nil
 }
