@@ -58,6 +58,7 @@ package listdata
 
 import (
 	"cmp"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -65,6 +66,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/changebook/changebook/internal/parallel"
 )
 
 // FormatVersion changes whenever a file's format does; the browser refuses
@@ -120,6 +123,11 @@ type List struct {
 	// Group, when set, returns row r's group: consecutive rows of one
 	// group (a change's mitigations) tie in the list's own order.
 	Group func(r int) string
+	// Writers is how many files WriteTo writes at once, whose write must
+	// then be safe for concurrent use; 0 means one at a time. A list of
+	// 100,000 records is some 100,000 files, and creating a file is most
+	// of what writing a small one costs.
+	Writers int
 }
 
 type metaFile struct {
@@ -279,27 +287,33 @@ func WriteTo(l List, write func(name string, data []byte) error) (string, error)
 	// both in the files hashed, as is the layout's shard size in the salt:
 	// the build names them too.
 	meta.Build, files = address(files, fmt.Appendf(nil, "layout %d", meta.Layout))
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if err := write(name, files[name]); err != nil {
-			return "", err
-		}
+	names := slices.Sorted(maps.Keys(files))
+	if err := writeEach(len(names), l.Writers, func(i int) error { return write(names[i], files[names[i]]) }); err != nil {
+		return "", err
 	}
-	facets := slices.Sorted(maps.Keys(layouts))
-	for _, fi := range facets {
+	// A shard of a value layout is made as it is written, never held.
+	type layoutShard struct{ facet, value, k int }
+	var shards []layoutShard
+	for _, fi := range slices.Sorted(maps.Keys(layouts)) {
 		for i, set := range layouts[fi] {
 			for k := 0; k*meta.Layout < len(set); k++ {
-				b := []byte{'['}
-				for j, r := range set[k*meta.Layout : min(len(set), (k+1)*meta.Layout)] {
-					if j > 0 {
-						b = append(b, ',', '\n')
-					}
-					b = append(b, rowJSON[r]...)
-				}
-				if err := write(fmt.Sprintf("%s/v/%d/%d/%d.json", meta.Build, fi, i, k), append(b, ']')); err != nil {
-					return "", err
-				}
+				shards = append(shards, layoutShard{fi, i, k})
 			}
 		}
+	}
+	if err := writeEach(len(shards), l.Writers, func(n int) error {
+		s := shards[n]
+		set := layouts[s.facet][s.value]
+		b := []byte{'['}
+		for j, r := range set[s.k*meta.Layout : min(len(set), (s.k+1)*meta.Layout)] {
+			if j > 0 {
+				b = append(b, ',', '\n')
+			}
+			b = append(b, rowJSON[r]...)
+		}
+		return write(fmt.Sprintf("%s/v/%d/%d/%d.json", meta.Build, s.facet, s.value, s.k), append(b, ']'))
+	}); err != nil {
+		return "", err
 	}
 	data, err := json.Marshal(meta)
 	if err != nil {
@@ -466,4 +480,24 @@ func appendList(b []byte, rows []int) []byte {
 		prev = r
 	}
 	return b
+}
+
+// writeEach calls write(i) for each i below n, writers at a time (one when
+// writers is 0), and returns the first error, by i, of those that failed:
+// once one fails, no more are begun.
+func writeEach(n, writers int, write func(i int) error) error {
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	errs := make([]error, n)
+	parallel.For(ctx, n, max(writers, 1), func(i int) {
+		if errs[i] = write(i); errs[i] != nil {
+			stop()
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,12 +1,17 @@
 package listdata
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // decodeSet reads a row set as the browser's lists.ts does.
@@ -298,5 +303,75 @@ func TestPairs(t *testing.T) {
 	}
 	if _, err := Write(List{Rows: 1, Row: func(r int) any { return r }, Facets: []Facet{{Name: "p", Of: []string{"status"}}}}); err == nil {
 		t.Error("a pair of a facet that is not there: no error")
+	}
+}
+
+// TestWritersWriteTheSameFiles: files written several at a time are the
+// files written one at a time, meta.json last; a failing write stops
+// WriteTo with its error, and few files are begun after it.
+func TestWritersWriteTheSameFiles(t *testing.T) {
+	status := []string{"approved", "draft", "documented"}
+	list := func(writers int) List {
+		return List{
+			Rows: 3000,
+			Facets: []Facet{
+				{Name: "status", Layout: true, Values: func(r int) []string { return status[r%3 : r%3+1] }},
+				{Name: "bucket", Layout: true, Values: func(r int) []string { return []string{fmt.Sprint(r % 17)} }},
+			},
+			Row:     func(r int) any { return []any{r, status[r%3], strings.Repeat("x", r%50)} },
+			Writers: writers,
+		}
+	}
+	one, err := Write(list(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		many  = map[string][]byte{}
+		last  string
+		calls int
+	)
+	var inFlight, most atomic.Int64
+	if _, err := WriteTo(list(8), func(name string, data []byte) error {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(100 * time.Microsecond) // as creating a file takes
+		mu.Lock()
+		defer mu.Unlock()
+		many[name], last = data, name
+		calls++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if most.Load() < 2 {
+		t.Errorf("at most %d files written at once by 8 writers", most.Load())
+	}
+	if len(one) < 100 || !maps.EqualFunc(one, many, bytes.Equal) {
+		t.Fatalf("%d files one at a time, %d eight at a time, or their bytes differ", len(one), len(many))
+	}
+	if last != MetaName || calls != len(many) {
+		t.Errorf("last written %s, %d writes of %d files; want %s last, each once", last, calls, len(many), MetaName)
+	}
+
+	broken := errors.New("disk full")
+	var begun atomic.Int64
+	_, err = WriteTo(list(4), func(name string, data []byte) error {
+		if begun.Add(1) == 10 {
+			return broken
+		}
+		time.Sleep(200 * time.Microsecond) // as creating a file takes
+		return nil
+	})
+	if !errors.Is(err, broken) {
+		t.Fatalf("WriteTo with a failing write: %v; want %v", err, broken)
+	}
+	// The writes under way when the 10th fails finish, and may begin one
+	// more each before they are told: a few, not the rest.
+	if n := begun.Load(); n > int64(len(one))/2 {
+		t.Errorf("%d of %d files begun when the 10th failed; want the writing to stop", n, len(one))
 	}
 }

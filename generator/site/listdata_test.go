@@ -58,7 +58,7 @@ func TestListDataRowsInListOrder(t *testing.T) {
 func listDataFiles(tb testing.TB, m *Model) map[string][]byte {
 	tb.Helper()
 	sink := &MemorySink{}
-	if _, err := m.writeListData(sink); err != nil {
+	if _, err := m.writeListData(sink, 0); err != nil {
 		tb.Fatal(err)
 	}
 	return sink.Files

@@ -155,7 +155,7 @@ func measureQuery(tb testing.TB, ctx context.Context, srv *countingServer, q str
 func writeSearchSite(tb testing.TB, dir string, m *Model) {
 	tb.Helper()
 	sink := &MemorySink{}
-	builds, err := m.writeListData(sink)
+	builds, err := m.writeListData(sink, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

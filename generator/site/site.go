@@ -139,7 +139,7 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 		phase("record pages")
 	}
-	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
+	if err := m.writeOtherFiles(pages, index, opts.Workers, phase, sink); err != nil {
 		return stats, err
 	}
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
@@ -271,7 +271,7 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 		return nil, nil, err
 	}
 	phase("search index")
-	if err := m.writeOtherFiles(pages, index, phase, sink); err != nil {
+	if err := m.writeOtherFiles(pages, index, workers, phase, sink); err != nil {
 		return nil, nil, err
 	}
 	return sink.Files, index, nil
@@ -280,7 +280,7 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 // writeOtherFiles writes the files that are not pages into sink: the
 // exports as they are encoded, then the lists' data, the feeds and the
 // files of index, whose meta.json it has name the changes' list data.
-func (m *Model) writeOtherFiles(pages []page, index *search.Index, phase func(string), sink Sink) error {
+func (m *Model) writeOtherFiles(pages []page, index *search.Index, workers int, phase func(string), sink Sink) error {
 	if err := m.writeExports(sink); err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (m *Model) writeOtherFiles(pages []page, index *search.Index, phase func(st
 		return err
 	}
 	phase("exports")
-	builds, err := m.writeListData(sink)
+	builds, err := m.writeListData(sink, workers)
 	if err != nil {
 		return err
 	}
