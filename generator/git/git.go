@@ -538,7 +538,31 @@ func (q *byTime) Pop() any {
 func toCommit(c *object.Commit, mm mailmap) *history.Commit {
 	name, email := mm.resolve(c.Author.Name, c.Author.Email)
 	subject, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
-	return &history.Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email), When: c.Author.When, Subject: subject}
+	hc := &history.Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email), When: c.Author.When, Subject: subject}
+	if c.PGPSignature != "" {
+		hc.Signature, hc.Signed = []byte(c.PGPSignature), signedPayload(c)
+	}
+	return hc
+}
+
+// signedPayload is what c's signature is over: the commit object without
+// its gpgsig header, as go-git strips it from the stored bytes; nil when
+// it cannot be made, which leaves nothing a signature could verify.
+func signedPayload(c *object.Commit) []byte {
+	o := &plumbing.MemoryObject{}
+	if err := c.EncodeWithoutSignature(o); err != nil {
+		return nil
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 // MaxContent is the largest version Content reads: the record size limit

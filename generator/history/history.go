@@ -19,6 +19,12 @@ type Commit struct {
 	Email   string // after .mailmap, lowercase
 	When    time.Time
 	Subject string
+	// Signature is the commit's signature as git stores it (its gpgsig
+	// header: an armored SSH or OpenPGP signature); nil when unsigned.
+	Signature []byte
+	// Signed is what the signature is over: the commit object without
+	// its signature, byte for byte; nil when unsigned.
+	Signed []byte
 }
 
 // Short is the abbreviated hash people read.
