@@ -102,8 +102,11 @@ type Result struct {
 }
 
 // Verify tells whether signature, over payload (the commit as signed),
-// was made by a key registered for signer.
+// was made by a key registered for signer; a nil ring has no keys.
 func Verify(payload, signature []byte, signer string, ring *Keyring) Result {
+	if ring == nil {
+		ring = &Keyring{}
+	}
 	sig := bytes.TrimSpace(signature)
 	switch {
 	case len(sig) == 0:
@@ -130,7 +133,7 @@ func (k *Keyring) verifySSH(payload, armored []byte, signer string) Result {
 	}
 	wire := sig.PublicKey.Marshal()
 	owner := ""
-	for _, registered := range k.sshKeys() {
+	for _, registered := range k.ssh {
 		if bytes.Equal(registered.wire, wire) {
 			if registered.owner == signer {
 				return Result{State: Verified, Owner: signer, Key: key}
@@ -144,7 +147,7 @@ func (k *Keyring) verifySSH(payload, armored []byte, signer string) Result {
 }
 
 func (k *Keyring) verifyOpenPGP(payload, armored []byte, signer string) Result {
-	entity, err := openpgp.CheckArmoredDetachedSignature(k.pgpKeys(), bytes.NewReader(payload), bytes.NewReader(armored), nil)
+	entity, err := openpgp.CheckArmoredDetachedSignature(k.pgp, bytes.NewReader(payload), bytes.NewReader(armored), nil)
 	switch {
 	case errors.Is(err, pgperrors.ErrUnknownIssuer):
 		// Without the key, a signature cannot be told valid or not.
@@ -167,18 +170,4 @@ func otherSigner(owner, key, signer string) Result {
 		return Result{State: SignedByOther, Key: key, Detail: fmt.Sprintf("signed with a key that no one has registered, not one of %s's", signer)}
 	}
 	return Result{State: SignedByOther, Owner: owner, Key: key, Detail: fmt.Sprintf("signed with %s's key, not %s's", owner, signer)}
-}
-
-func (k *Keyring) sshKeys() []sshKey {
-	if k == nil {
-		return nil
-	}
-	return k.ssh
-}
-
-func (k *Keyring) pgpKeys() openpgp.EntityList {
-	if k == nil {
-		return nil
-	}
-	return k.pgp
 }

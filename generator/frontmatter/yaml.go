@@ -79,7 +79,8 @@ func (d *decoder) yamlLibrary(data []byte) *Node {
 		return &Node{Kind: Null}
 	}
 	if root := doc.Content[0]; root.Style&yaml.FlowStyle != 0 || root.Kind == yaml.ScalarNode {
-		if line, ok := yamlTrailing(data, secondDocumentFails(dec)); ok {
+		if secondDocumentFails(dec) {
+			line := yamlTrailingLine(data)
 			d.c.Errorf(diag.Pos{Line: line + d.lineOffset, Col: 1}, RuleSyntax,
 				"write every field on a line of its own (key: value), or put them all inside the braces",
 				"YAML reads only the front matter's first value, which ends before line %d, and ignores what follows: these fields would be lost", line+d.lineOffset)
@@ -211,16 +212,13 @@ func firstUnprintable(data []byte) (int, string) {
 	return -1, ""
 }
 
-// yamlTrailing reports the first line of data (1-based) that follows a
-// complete root value, such as fields after a `{…}` on the first line:
-// yaml.v3 reads the root value and silently ignores the rest, which would
-// drop those fields (a record's sign-offs among them) without a word. A
-// second document read from the stream says whether anything follows;
-// the line is the shortest prefix of lines in which something does.
-//
-// followsAll is what follows says of the whole of data, which the caller's
-// decoder has found out already.
-func yamlTrailing(data []byte, followsAll bool) (int, bool) {
+// yamlTrailingLine is the first line of data (1-based) that follows a
+// complete root value, such as fields after a `{…}` on the first line,
+// for data where something does (secondDocumentFails): yaml.v3 reads the
+// root value and silently ignores the rest, which would drop those fields
+// (a record's sign-offs among them) without a word. The line is the
+// shortest prefix of lines in which something follows.
+func yamlTrailingLine(data []byte) int {
 	follows := func(text []byte) bool {
 		dec := yaml.NewDecoder(bytes.NewReader(text))
 		var first yaml.Node
@@ -228,9 +226,6 @@ func yamlTrailing(data []byte, followsAll bool) (int, bool) {
 			return false
 		}
 		return secondDocumentFails(dec)
-	}
-	if !followsAll {
-		return 0, false
 	}
 	var ends []int // where each line ends, its line break included
 	for i, b := range data {
@@ -244,8 +239,7 @@ func yamlTrailing(data []byte, followsAll bool) (int, bool) {
 	// follows is false for prefixes that end inside the root value and
 	// for those that end before the first trailing line, true from that
 	// line on.
-	k := sort.Search(len(ends), func(k int) bool { return follows(data[:ends[k]]) })
-	return k + 1, true
+	return sort.Search(len(ends), func(k int) bool { return follows(data[:ends[k]]) }) + 1
 }
 
 // secondDocumentFails tells whether dec, having read one document, fails
