@@ -56,6 +56,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":  cmdExits,
 			"commit": cmdCommit,
+			"signed": cmdSigned,
 			"clone":  cmdClone,
 			"fetch":  cmdFetch,
 		},
@@ -103,6 +104,43 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	_, err = repo.CommitAll(gittest.Commit{Message: args[2], Name: args[0], Email: args[1], When: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC)})
 	ts.Check(err)
+}
+
+// cmdSigned commits every change in the script's folder with the real
+// git, signed with an SSH key as git does with gpg.format=ssh: "signed
+// KEY NAME EMAIL MESSAGE", KEY a private key's path (ssh-keygen -f KEY).
+// Dates follow cmdCommit's, a day after the last commit. The product never
+// runs git; its tests make signed commits the way a signer's machine does.
+func cmdSigned(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: signed KEY NAME EMAIL MESSAGE")
+	}
+	for _, tool := range []string{"git", "ssh-keygen"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			ts.Fatalf("%s is missing: the scripts of signed commits need it (.ci/run installs it: apt-get install git openssh-client)", tool)
+		}
+	}
+	work := ts.Getenv("WORK")
+	repo, err := gittest.Open(work)
+	ts.Check(err)
+	day := 1
+	if head, err := repo.Head(); err == nil {
+		day = head.Author.When.Day() + 1
+	}
+	date := time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	env := append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_COMMITTER_NAME="+args[1], "GIT_COMMITTER_EMAIL="+args[2])
+	for _, argv := range [][]string{
+		{"add", "-A"},
+		{"-c", "user.name=" + args[1], "-c", "user.email=" + args[2], "-c", "gpg.format=ssh", "-c", "user.signingkey=" + ts.MkAbs(args[0]),
+			"commit", "-q", "-S", "--allow-empty", "-m", args[3]},
+	} {
+		cmd := exec.Command("git", argv...)
+		cmd.Dir, cmd.Env = work, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			ts.Fatalf("git %v: %v\n%s", argv, err, out)
+		}
+	}
 }
 
 // cmdClone makes a shallow clone of the script's repository with go-git,

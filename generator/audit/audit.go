@@ -10,8 +10,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"strings"
+	"sync"
 
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/history"
@@ -44,6 +45,12 @@ type Audit struct {
 	Commits  int
 	// Records maps a record's file to its trail.
 	Records map[string]*Trail
+	// Mailmap holds the entries of the git repository's .mailmap, which
+	// changebook uses for display only; MailmapFile is where that file is,
+	// relative to the configuration repository (".mailmap", or
+	// "../.mailmap" for one in a subfolder).
+	Mailmap     []history.MailmapEntry
+	MailmapFile string
 }
 
 // Trail is one record's audit trail.
@@ -94,12 +101,18 @@ type Provenance struct {
 	// boundary (Boundary), which may or may not be the commit that added
 	// it.
 	Known bool
-	// BySigner is true when the commit's author email is the signer's
-	// email in changebook.yaml.
+	// BySigner is true when the commit's author email, as the commit
+	// carries it (never .mailmap's), is one of the signer's emails in
+	// changebook.yaml. It is a claim: anyone can commit as anyone.
 	BySigner bool
-	// SignerEmail is the email the author was compared with ("" when
-	// changebook.yaml gives none).
+	// SignerEmail is the signer's email in changebook.yaml, the first of
+	// those the author was compared with ("" when it gives none).
 	SignerEmail string
+	// Signature is what the commit's signature proves of who made it:
+	// Verified only for a valid signature by a key registered for the
+	// signer. Unknown when history cannot tell which commit added the
+	// sign-off; Unsigned when it is not committed yet.
+	Signature commitsig.Result
 	// Boundary is the shallow clone's boundary commit that already has
 	// the sign-off, when that is why it is not known.
 	Boundary *history.Commit
@@ -122,9 +135,44 @@ type OldVersions interface {
 	Content(v history.Version) ([]byte, error)
 }
 
-// TrailOf works out the trail of record r, whose file's history is f and
-// whose old versions old gives.
-func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersions) (*Trail, error) {
+// Signatures verifies the signatures of the commits that added sign-offs
+// with the keys of one configuration, remembering each result: a preview
+// verifies at every save, and one commit often adds several sign-offs.
+// Safe for concurrent use.
+type Signatures struct {
+	ring    *commitsig.Keyring
+	results sync.Map // signatureKey -> commitsig.Result
+}
+
+type signatureKey struct{ commit, signer string }
+
+// NewSignatures returns a verifier with the keys in ring.
+func NewSignatures(ring *commitsig.Keyring) *Signatures { return &Signatures{ring: ring} }
+
+// For reports whether s verifies with ring's keys: a verifier kept
+// between reads is replaced when the configuration's keys change.
+func (s *Signatures) For(ring *commitsig.Keyring) bool { return s != nil && s.ring == ring }
+
+// Of tells whether c was signed by a key of signer's.
+func (s *Signatures) Of(c *history.Commit, signer string) commitsig.Result {
+	key := signatureKey{c.Hash, signer}
+	if r, ok := s.results.Load(key); ok {
+		return r.(commitsig.Result)
+	}
+	var r commitsig.Result
+	if len(c.Signature) > 0 && c.Signed == nil {
+		r = commitsig.Result{State: commitsig.Unknown, Detail: "the commit's signed content could not be read from the repository"}
+	} else {
+		r = commitsig.Verify(c.Signed, c.Signature, signer, s.ring, c.Committed)
+	}
+	s.results.Store(key, r)
+	return r
+}
+
+// TrailOf works out the trail of record r, whose file's history is f,
+// whose old versions old gives, and whose commits' signatures sigs
+// verifies.
+func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersions, sigs *Signatures) (*Trail, error) {
 	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(), Modified: f.Modified(), Boundary: f.Boundary(),
 		Stages: map[record.Stage]*Provenance{}}
 	t.Commits = changes(f.Versions)
@@ -132,7 +180,8 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 		t.Submodule = f.Submodule
 		for _, stage := range record.Stages {
 			if r.Signoffs.Of(stage) != nil {
-				t.Stages[stage] = &Provenance{Submodule: f.Submodule}
+				t.Stages[stage] = &Provenance{Submodule: f.Submodule, Signature: commitsig.Result{State: commitsig.Unknown,
+					Detail: "the record is inside the git submodule " + f.Submodule + ", whose history is not read"}}
 			}
 		}
 		return t, nil
@@ -173,9 +222,9 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 		if now == nil {
 			continue
 		}
-		p := &Provenance{Known: true}
-		if person, ok := cfg.People[now.By]; ok {
-			p.SignerEmail = strings.ToLower(person.Email)
+		p := &Provenance{Known: true, Signature: commitsig.Result{State: commitsig.Unsigned, Detail: "not committed yet"}}
+		if emails := cfg.People[now.By].AllEmails(); len(emails) > 0 {
+			p.SignerEmail = emails[0]
 		}
 		for _, v := range versions {
 			if v.offs == nil {
@@ -190,10 +239,13 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 					// Added at the boundary or at any time before it, by
 					// anyone: the clone cannot tell.
 					p.Known, p.Boundary = false, v.commit
+					p.Signature = commitsig.Result{State: commitsig.Unknown,
+						Detail: "the record already has it at " + v.commit.Short() + ", where this shallow clone's history begins: which commit added it is unknown"}
 					break
 				}
 				p.Commit = v.commit
-				p.BySigner = p.SignerEmail != "" && v.commit.Email == p.SignerEmail
+				p.BySigner = p.SignerEmail != "" && cfg.HandleOfEmail(v.commit.CommitEmail) == now.By
+				p.Signature = sigs.Of(v.commit, now.By)
 				break
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
@@ -58,17 +59,71 @@ type Keyring struct {
 type sshKey struct {
 	owner string
 	wire  []byte // the key in SSH wire format, to compare
+	// validAfter and validBefore bound when the key may have signed (an
+	// allowed_signers file's valid-after and valid-before); zero: no
+	// bound.
+	validAfter, validBefore time.Time
+}
+
+// validAt reports whether the key may have made a signature at t.
+func (k sshKey) validAt(t time.Time) bool {
+	return (k.validAfter.IsZero() || !t.Before(k.validAfter)) && (k.validBefore.IsZero() || t.Before(k.validBefore))
 }
 
 // AddSSH registers an SSH public key for owner, in the form of an
 // authorized_keys line or a .pub file ("ssh-ed25519 AAAA... comment").
 func (k *Keyring) AddSSH(owner, key string) error {
-	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(key))
+	pub, _, options, rest, err := ssh.ParseAuthorizedKey([]byte(key))
 	if err != nil {
 		return fmt.Errorf("not an SSH public key (want a line such as \"ssh-ed25519 AAAA... you@example.com\", as in a .pub file): %w", err)
 	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		return errors.New("more than one line: write one key per entry")
+	}
+	if len(options) > 0 {
+		return fmt.Errorf("options before the key (%s): write the key alone, or use an allowed_signers file", strings.Join(options, ","))
+	}
 	k.ssh = append(k.ssh, sshKey{owner: owner, wire: pub.Marshal()})
 	return nil
+}
+
+// Has reports whether any key is registered for owner.
+func (k *Keyring) Has(owner string) bool {
+	if k == nil {
+		return false
+	}
+	for _, s := range k.ssh {
+		if s.owner == owner {
+			return true
+		}
+	}
+	for _, o := range k.pgpOwner {
+		if o == owner {
+			return true
+		}
+	}
+	return false
+}
+
+// AddAllowed registers for owner the key of one allowed_signers line.
+func (k *Keyring) AddAllowed(owner string, s AllowedSigner) {
+	k.ssh = append(k.ssh, sshKey{owner: owner, wire: s.key.Marshal(), validAfter: s.ValidAfter, validBefore: s.ValidBefore})
+}
+
+// Fingerprint returns an SSH public key line's SHA256 fingerprint, or
+// an armored OpenPGP key's fingerprint in hex: what Result.Key names.
+func Fingerprint(key string) string {
+	if pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(key)); err == nil {
+		return ssh.FingerprintSHA256(pub)
+	}
+	if entities, err := openpgp.ReadArmoredKeyRing(strings.NewReader(key)); err == nil && len(entities) > 0 {
+		return pgpFingerprint(entities[0])
+	}
+	return ""
+}
+
+func pgpFingerprint(e *openpgp.Entity) string {
+	return strings.ToUpper(fmt.Sprintf("%x", e.PrimaryKey.Fingerprint))
 }
 
 // AddOpenPGP registers the armored OpenPGP public keys (gpg --armor
@@ -102,8 +157,11 @@ type Result struct {
 }
 
 // Verify tells whether signature, over payload (the commit as signed),
-// was made by a key registered for signer; a nil ring has no keys.
-func Verify(payload, signature []byte, signer string, ring *Keyring) Result {
+// was made by a key registered for signer; a nil ring has no keys. at is
+// when the commit says it was made (its committer date, as git verifies):
+// a key whose allowed_signers line bounds its validity counts only for
+// signatures made within the bounds.
+func Verify(payload, signature []byte, signer string, ring *Keyring, at time.Time) Result {
 	if ring == nil {
 		ring = &Keyring{}
 	}
@@ -112,14 +170,14 @@ func Verify(payload, signature []byte, signer string, ring *Keyring) Result {
 	case len(sig) == 0:
 		return Result{State: Unsigned}
 	case bytes.HasPrefix(sig, []byte("-----BEGIN SSH SIGNATURE-----")):
-		return ring.verifySSH(payload, sig, signer)
+		return ring.verifySSH(payload, sig, signer, at)
 	case bytes.HasPrefix(sig, []byte("-----BEGIN PGP SIGNATURE-----")):
 		return ring.verifyOpenPGP(payload, sig, signer)
 	}
 	return Result{State: Unknown, Detail: "a kind of signature changebook does not verify (X.509 or another): only SSH and OpenPGP signatures are"}
 }
 
-func (k *Keyring) verifySSH(payload, armored []byte, signer string) Result {
+func (k *Keyring) verifySSH(payload, armored []byte, signer string, at time.Time) Result {
 	sig, err := sshsig.Unarmor(armored)
 	if err != nil {
 		return Result{State: BadSignature, Detail: "the SSH signature does not parse: " + err.Error()}
@@ -132,16 +190,24 @@ func (k *Keyring) verifySSH(payload, armored []byte, signer string) Result {
 		return Result{State: BadSignature, Key: key, Detail: "the SSH signature does not match the commit: it was changed after it was signed, or the signature is damaged"}
 	}
 	wire := sig.PublicKey.Marshal()
-	owner := ""
+	owner, expired := "", false
 	for _, registered := range k.ssh {
-		if bytes.Equal(registered.wire, wire) {
-			if registered.owner == signer {
-				return Result{State: Verified, Owner: signer, Key: key}
-			}
-			if owner == "" {
-				owner = registered.owner
-			}
+		if !bytes.Equal(registered.wire, wire) {
+			continue
 		}
+		if !registered.validAt(at) {
+			expired = true
+			continue
+		}
+		if registered.owner == signer {
+			return Result{State: Verified, Owner: signer, Key: key}
+		}
+		if owner == "" {
+			owner = registered.owner
+		}
+	}
+	if owner == "" && expired {
+		return Result{State: SignedByOther, Key: key, Detail: fmt.Sprintf("signed with a key that was not valid on %s (its valid-after or valid-before in allowed_signers)", at.UTC().Format("2006-01-02 15:04"))}
 	}
 	return otherSigner(owner, key, signer)
 }
@@ -155,7 +221,7 @@ func (k *Keyring) verifyOpenPGP(payload, armored []byte, signer string) Result {
 	case err != nil:
 		return Result{State: BadSignature, Detail: "the OpenPGP signature does not match the commit: it was changed after it was signed, or the signature is damaged (" + err.Error() + ")"}
 	}
-	key := strings.ToUpper(fmt.Sprintf("%x", entity.PrimaryKey.Fingerprint))
+	key := pgpFingerprint(entity)
 	owner := k.pgpOwner[entity.PrimaryKey.KeyId]
 	if owner == signer {
 		return Result{State: Verified, Owner: signer, Key: key}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/changebook/changebook/internal/testkit/signers"
 )
@@ -43,7 +44,7 @@ func TestSSHSignatures(t *testing.T) {
 		{"no signature", payload, nil, "carol", Unsigned, ""},
 		{"an X.509 signature", payload, []byte("-----BEGIN SIGNED MESSAGE-----\nMIAG\n-----END SIGNED MESSAGE-----\n"), "carol", Unknown, ""},
 	} {
-		got := Verify([]byte(tt.payload), tt.signature, tt.signer, &ring)
+		got := Verify([]byte(tt.payload), tt.signature, tt.signer, &ring, time.Time{})
 		if got.State != tt.want || got.Owner != tt.owner {
 			t.Errorf("%s: %+v; want %s by %q", tt.name, got, tt.want, tt.owner)
 		}
@@ -54,7 +55,7 @@ func TestSSHSignatures(t *testing.T) {
 			t.Errorf("%s: key %q; want its SHA256 fingerprint", tt.name, got.Key)
 		}
 	}
-	if got := Verify([]byte(payload), signed, "carol", nil); got.State != SignedByOther {
+	if got := Verify([]byte(payload), signed, "carol", nil, time.Time{}); got.State != SignedByOther {
 		t.Errorf("no keys registered: %+v; want %s", got, SignedByOther)
 	}
 }
@@ -97,7 +98,7 @@ func TestOpenPGPSignatures(t *testing.T) {
 		{"the commit changed after signing", payload + "x", signed, "bob", BadSignature},
 		{"a key no one registered", payload, sign(eveEnv, payload), "bob", Unknown},
 	} {
-		got := Verify([]byte(tt.payload), tt.signature, tt.signer, &ring)
+		got := Verify([]byte(tt.payload), tt.signature, tt.signer, &ring, time.Time{})
 		if got.State != tt.want {
 			t.Errorf("%s: %+v; want %s", tt.name, got, tt.want)
 		}
@@ -122,11 +123,11 @@ func TestRealGitCommit(t *testing.T) {
 	if err := ring.AddSSH("carol", pub); err != nil {
 		t.Fatal(err)
 	}
-	if got := Verify(signed, signature, "carol", &ring); got.State != Verified {
+	if got := Verify(signed, signature, "carol", &ring, time.Time{}); got.State != Verified {
 		t.Fatalf("a commit signed by git: %+v; want %s", got, Verified)
 	}
 	tampered := bytes.Replace(signed, []byte("CHG-0042"), []byte("CHG-0043"), 1)
-	if got := Verify(tampered, signature, "carol", &ring); got.State != BadSignature {
+	if got := Verify(tampered, signature, "carol", &ring, time.Time{}); got.State != BadSignature {
 		t.Errorf("the commit's message changed: %+v; want %s", got, BadSignature)
 	}
 }

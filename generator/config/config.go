@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/decode"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
@@ -40,6 +41,7 @@ func Rules() []diag.Rule {
 		{ID: RuleInvalidRegex, Severity: diag.Error, Summary: "id_pattern is not a valid regular expression."},
 		{ID: RuleBadSetting, Severity: diag.Error, Summary: "A setting in changebook.yaml has an invalid value."},
 		{ID: RuleUnknownRole, Severity: diag.Warning, Summary: "A person has a role that no stage asks for."},
+		unknownPrincipalRule,
 	}
 }
 
@@ -75,9 +77,14 @@ type Config struct {
 	// parallel branches rarely pick the same id.
 	IDScheme string            `json:"id_scheme,omitempty"`
 	People   map[string]Person `json:"people,omitempty"`
-	Systems  []string          `json:"systems,omitempty"`
-	Policy   Policy            `json:"policy"`
-	Limits   Limits            `json:"limits"`
+	// AllowedSigners is the path, from the repository root, of an
+	// allowed_signers file in git's format (gpg.ssh.allowedSignersFile):
+	// its keys count for the people whose email or handle is a line's
+	// principal, besides their keys in people.
+	AllowedSigners string   `json:"allowed_signers,omitempty"`
+	Systems        []string `json:"systems,omitempty"`
+	Policy         Policy   `json:"policy"`
+	Limits         Limits   `json:"limits"`
 
 	// ID is IDPattern compiled.
 	ID *regexp.Regexp `json:"-"`
@@ -85,13 +92,42 @@ type Config struct {
 	Exists bool `json:"-"`
 	// Pos holds where each setting is written.
 	Pos *decode.Map `json:"-"`
+	// Signers holds the people's public keys, from people's keys and the
+	// allowed_signers file: what a commit's signature is verified with.
+	Signers *commitsig.Keyring `json:"-"`
+
+	// byEmail maps each person's email, lowercase, to their handle.
+	byEmail map[string]string
 }
 
 // Person is someone who may sign stages.
 type Person struct {
-	Name  string   `json:"name"`
-	Email string   `json:"email,omitempty"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	// Emails are other addresses the person commits with.
+	Emails []string `json:"emails,omitempty"`
+	// Keys are the public keys the person signs commits with: SSH public
+	// key lines (a .pub file's) or armored OpenPGP public keys (gpg
+	// --armor --export).
+	Keys  []string `json:"keys,omitempty"`
 	Roles []string `json:"roles"`
+}
+
+// AllEmails returns the person's emails, lowercase: email, then emails.
+func (p Person) AllEmails() []string {
+	var out []string
+	for _, e := range append([]string{p.Email}, p.Emails...) {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// HandleOfEmail returns the handle of the person with email (any case),
+// "" when no one has it.
+func (c *Config) HandleOfEmail(email string) string {
+	return c.byEmail[strings.ToLower(strings.TrimSpace(email))]
 }
 
 // Policy holds the settings of the change policy.
@@ -103,6 +139,9 @@ type Policy struct {
 	// RequireSignoffProvenance makes a sign-off committed by someone
 	// other than its signer an error instead of a warning.
 	RequireSignoffProvenance bool `json:"require_signoff_provenance,omitempty"`
+	// RequireSignedSignoffs makes every sign-off whose commit is not
+	// signed by a key registered for its signer an error.
+	RequireSignedSignoffs bool `json:"require_signed_signoffs,omitempty"`
 }
 
 // Limits bound the work one record may cause, so that a hostile or broken
@@ -187,7 +226,7 @@ func (c *Config) Handles() []string {
 
 // Default returns the settings of a repository without changebook.yaml.
 func Default() *Config {
-	c := &Config{Pos: decode.NewMap(nil)}
+	c := &Config{Pos: decode.NewMap(nil), Signers: &commitsig.Keyring{}}
 	c.applyDefaults()
 	c.ID = regexp.MustCompile(c.IDPattern)
 	return c
@@ -262,7 +301,8 @@ func Load(fsys fs.FS) (*Config, []diag.Finding) {
 	}
 	cfg.applyDefaults()
 	cfg.validate(c)
-	return cfg, append(findings, c.Findings()...)
+	signerFindings := cfg.loadSigners(fsys, c)
+	return cfg, append(append(findings, c.Findings()...), signerFindings...)
 }
 
 func (cfg *Config) validate(c *diag.Collector) {

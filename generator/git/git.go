@@ -47,6 +47,9 @@ type History struct {
 	Files map[string]*history.File
 	// Commits is the number of commits read.
 	Commits int
+	// Mailmap holds the entries of HEAD's .mailmap, at the root of the
+	// git repository; none without one.
+	Mailmap []history.MailmapEntry
 
 	repo *gogit.Repository
 	// contentMu serialises Content: it is called from every core, and
@@ -154,6 +157,7 @@ func Read(ctx context.Context, r *Repository, opts Options) (*History, error) {
 	walker, done := sequentialReader(repo)
 	defer done()
 	mm := readMailmap(repo)
+	h.Mailmap = mm.entries()
 
 	ref, err := repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -538,7 +542,9 @@ func (q *byTime) Pop() any {
 func toCommit(c *object.Commit, mm mailmap) *history.Commit {
 	name, email := mm.resolve(c.Author.Name, c.Author.Email)
 	subject, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
-	hc := &history.Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email), When: c.Author.When, Subject: subject}
+	hc := &history.Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email),
+		CommitAuthor: c.Author.Name, CommitEmail: strings.ToLower(c.Author.Email),
+		When: c.Author.When, Committed: c.Committer.When, Subject: subject}
 	if c.PGPSignature != "" {
 		hc.Signature, hc.Signed = []byte(c.PGPSignature), signedPayload(c)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	gogit "github.com/go-git/go-git/v5"
+
+	"github.com/changebook/changebook/generator/history"
 )
 
 // mailmap maps the names and emails that commits carry to the ones people
@@ -18,8 +20,18 @@ import (
 type mailmap []mailmapEntry
 
 type mailmapEntry struct {
+	line                    int
 	properName, properEmail string
 	commitName, commitEmail string // commitName "" matches any name
+}
+
+// entries returns the map's entries as plain values, for the checks.
+func (m mailmap) entries() []history.MailmapEntry {
+	out := make([]history.MailmapEntry, len(m))
+	for i, e := range m {
+		out[i] = history.MailmapEntry{Line: e.line, ProperName: e.properName, ProperEmail: e.properEmail, CommitName: e.commitName, CommitEmail: e.commitEmail}
+	}
+	return out
 }
 
 // readMailmap reads .mailmap from HEAD's tree; a repository without one,
@@ -51,7 +63,7 @@ func readMailmap(repo *gogit.Repository) mailmap {
 
 func parseMailmap(text string) mailmap {
 	var m mailmap
-	for _, line := range strings.Split(text, "\n") {
+	for n, line := range strings.Split(text, "\n") {
 		if i := strings.IndexByte(line, '#'); i >= 0 {
 			line = line[:i]
 		}
@@ -73,10 +85,10 @@ func parseMailmap(text string) mailmap {
 		switch len(emails) {
 		case 1: // Proper Name <commit@email>
 			if names[0] != "" {
-				m = append(m, mailmapEntry{properName: names[0], commitEmail: emails[0]})
+				m = append(m, mailmapEntry{line: n + 1, properName: names[0], commitEmail: emails[0]})
 			}
 		case 2:
-			m = append(m, mailmapEntry{properName: names[0], properEmail: emails[0], commitName: names[1], commitEmail: emails[1]})
+			m = append(m, mailmapEntry{line: n + 1, properName: names[0], properEmail: emails[0], commitName: names[1], commitEmail: emails[1]})
 		}
 	}
 	return m

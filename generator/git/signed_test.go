@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/internal/testkit/signers"
@@ -55,19 +56,19 @@ func TestSignedCommits(t *testing.T) {
 		byMessage[v.Commit.Subject] = i
 	}
 	signed := versions[byMessage["Request CHG-0001"]].Commit
-	if got := commitsig.Verify(signed.Signed, signed.Signature, "carol", &ring); got.State != commitsig.Verified {
+	if got := commitsig.Verify(signed.Signed, signed.Signature, "carol", &ring, time.Time{}); got.State != commitsig.Verified {
 		t.Errorf("the signed commit: %+v; want %s", got, commitsig.Verified)
 	}
 	tampered := append([]byte{}, signed.Signed...)
 	tampered[len(tampered)-2] ^= 1
-	if got := commitsig.Verify(tampered, signed.Signature, "carol", &ring); got.State != commitsig.BadSignature {
+	if got := commitsig.Verify(tampered, signed.Signature, "carol", &ring, time.Time{}); got.State != commitsig.BadSignature {
 		t.Errorf("the signed commit's bytes changed: %+v; want %s", got, commitsig.BadSignature)
 	}
 	unsigned := versions[byMessage["Edit CHG-0001 unsigned"]].Commit
 	if unsigned.Signature != nil || unsigned.Signed != nil {
 		t.Errorf("the unsigned commit carries a signature (%d bytes) or a payload (%d bytes)", len(unsigned.Signature), len(unsigned.Signed))
 	}
-	if got := commitsig.Verify(unsigned.Signed, unsigned.Signature, "carol", &ring); got.State != commitsig.Unsigned {
+	if got := commitsig.Verify(unsigned.Signed, unsigned.Signature, "carol", &ring, time.Time{}); got.State != commitsig.Unsigned {
 		t.Errorf("the unsigned commit: %+v; want %s", got, commitsig.Unsigned)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/git"
 	"github.com/changebook/changebook/generator/history"
@@ -47,6 +48,19 @@ type Memo struct {
 	lastSet  string
 	last     *git.History
 	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
+	// signatures verifies with the keys of the last configuration read.
+	signatures *audit.Signatures
+}
+
+// signaturesFor returns the memo's verifier for ring's keys, a new one
+// when the keys changed since the last read.
+func (m *Memo) signaturesFor(ring *commitsig.Keyring) *audit.Signatures {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.signatures.For(ring) {
+		m.signatures = audit.NewSignatures(ring)
+	}
+	return m.signatures
 }
 
 // Remember keeps in cache, between runs, what each commit changed and the
@@ -166,12 +180,14 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 	if err != nil {
 		return nil, err
 	}
-	a := &audit.Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*audit.Trail, len(records))}
+	a := &audit.Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*audit.Trail, len(records)),
+		Mailmap: h.Mailmap, MailmapFile: s.mailmapFile()}
 	trails := make([]*audit.Trail, len(records))
 	errs := make([]error, len(records))
 	old := oldVersions{s.cache, memo, h}
+	sigs := memo.signaturesFor(cfg.Signers)
 	if err := parallel.For(ctx, len(records), workers, func(i int) {
-		trails[i], errs[i] = audit.TrailOf(cfg, records[i], h.Files[records[i].File], old)
+		trails[i], errs[i] = audit.TrailOf(cfg, records[i], h.Files[records[i].File], old, sigs)
 	}); err != nil {
 		return nil, err
 	}
@@ -185,6 +201,15 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 		a.Records[r.File] = trails[i]
 	}
 	return a, nil
+}
+
+// mailmapFile is the path of the git repository's .mailmap, relative to
+// the configuration repository.
+func (s *Source) mailmapFile() string {
+	if s.prefix == "" {
+		return ".mailmap"
+	}
+	return strings.Repeat("../", strings.Count(s.prefix, "/")+1) + ".mailmap"
 }
 
 // history returns the history of the records named: the last one read

@@ -14,11 +14,21 @@ type Hash string
 
 // Commit is one commit that touched a record.
 type Commit struct {
-	Hash    string
-	Author  string // after .mailmap
-	Email   string // after .mailmap, lowercase
-	When    time.Time
-	Subject string
+	Hash string
+	// Author and Email are the author as people want them shown: after
+	// .mailmap (Email lowercase). They are for display only: .mailmap is
+	// a file anyone can commit to.
+	Author string
+	Email  string
+	// CommitAuthor and CommitEmail are the author as the commit itself
+	// carries it (CommitEmail lowercase): what provenance compares.
+	CommitAuthor string
+	CommitEmail  string
+	When         time.Time // the author date
+	// Committed is the committer date: when git verifies a signature, the
+	// time a key's validity bounds are checked against.
+	Committed time.Time
+	Subject   string
 	// Signature is the commit's signature as git stores it (its gpgsig
 	// header: an armored SSH or OpenPGP signature); nil when unsigned.
 	Signature []byte
@@ -26,6 +36,10 @@ type Commit struct {
 	// its signature, byte for byte; nil when unsigned.
 	Signed []byte
 }
+
+// Remapped reports whether .mailmap shows the commit's author as someone
+// other than the commit says.
+func (c *Commit) Remapped() bool { return c.Author != c.CommitAuthor || c.Email != c.CommitEmail }
 
 // Short is the abbreviated hash people read.
 func (c *Commit) Short() string { return c.Hash[:min(len(c.Hash), 10)] }
@@ -89,4 +103,13 @@ func (f *File) Boundary() *Commit {
 		return nil
 	}
 	return f.Versions[len(f.Versions)-1].Commit
+}
+
+// MailmapEntry is one mapping of a .mailmap file: commits by CommitEmail
+// (and CommitName, when given) are shown as ProperName and ProperEmail
+// (each "" when the line leaves it as it is).
+type MailmapEntry struct {
+	Line                    int
+	ProperName, ProperEmail string
+	CommitName, CommitEmail string
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/record"
@@ -13,11 +14,16 @@ import (
 // The rules reported below, and their catalogue entries.
 const (
 	RuleSignoffProvenance  = "signoff-provenance"
+	RuleSignoffSignature   = "signoff-signature"
+	RuleMailmap            = "mailmap-signer"
 	RuleModifiedAfterClose = "modified-after-close"
 )
 
 var (
-	signoffProvenanceRule  = diag.Rule{ID: RuleSignoffProvenance, Severity: diag.Warning, Summary: "A sign-off was committed by someone other than its signer (an error with policy.require_signoff_provenance)."}
+	signoffProvenanceRule = diag.Rule{ID: RuleSignoffProvenance, Severity: diag.Warning, Summary: "A sign-off was committed by someone other than its signer (an error with policy.require_signoff_provenance)."}
+	signoffSignatureRule  = diag.Rule{ID: RuleSignoffSignature, Severity: diag.Warning,
+		Summary: "The commit that added a sign-off is signed by another key than the signer's, or its signature does not verify; with policy.require_signed_signoffs, any sign-off not in a commit signed by the signer's key is an error."}
+	mailmapRule            = diag.Rule{ID: RuleMailmap, Severity: diag.Warning, Summary: "A .mailmap entry shows another address's commits as a signer's."}
 	modifiedAfterCloseRule = diag.Rule{ID: RuleModifiedAfterClose, Severity: diag.Warning, Summary: "The record was changed after the commit that added its documentation sign-off."}
 )
 
@@ -37,7 +43,17 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 		c := diag.NewCollector(r.File)
 		for _, stage := range record.Stages {
 			p := t.Stages[stage]
-			if p != nil && !p.Known && p.Boundary != nil && cfg.Policy.RequireSignoffProvenance {
+			if p == nil {
+				continue
+			}
+			signatureFindings(cfg, r, stage, p, c)
+			if p.Signature.State == commitsig.Verified {
+				continue // the signature proves who made the commit, whatever its author line says
+			}
+			if cfg.Policy.RequireSignedSignoffs && !p.Known {
+				continue // reported above, as the signature's
+			}
+			if !p.Known && p.Boundary != nil && cfg.Policy.RequireSignoffProvenance {
 				// The policy asks for proof; a shallow clone has none.
 				c.Errorf(r.At("signoffs."+string(stage)), RuleSignoffProvenance,
 					"check out the whole history: actions/checkout with fetch-depth: 0 (GitLab: GIT_DEPTH: 0), or git fetch --unshallow",
@@ -45,14 +61,14 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 					stage, r.Signoffs.Of(stage).By, p.Boundary.Short(), p.Boundary.When.Format("2006-01-02"))
 				continue
 			}
-			if p != nil && !p.Known && p.Submodule != "" && cfg.Policy.RequireSignoffProvenance {
+			if !p.Known && p.Submodule != "" && cfg.Policy.RequireSignoffProvenance {
 				c.Errorf(r.At("signoffs."+string(stage)), RuleSignoffProvenance,
 					"keep records in the configuration repository's own git history, not in a submodule",
 					"who committed the %s sign-off by %s cannot be proven: the record is inside the git submodule %s, whose history is not read, and policy.require_signoff_provenance asks for proof",
 					stage, r.Signoffs.Of(stage).By, p.Submodule)
 				continue
 			}
-			if p == nil || p.Commit == nil || p.SignerEmail == "" || p.BySigner {
+			if p.Commit == nil || p.SignerEmail == "" || p.BySigner {
 				continue
 			}
 			s := r.Signoffs.Of(stage)
@@ -60,7 +76,7 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 				"a sign-off is evidence of who approved: the signer commits it themselves, "+
 					"or, if they commit with another address, that address goes in their people entry in changebook.yaml",
 				"the %s sign-off by %s was committed by %s <%s> in %s, not by the signer <%s>",
-				stage, s.By, p.Commit.Author, p.Commit.Email, p.Commit.Short(), p.SignerEmail)
+				stage, s.By, p.Commit.CommitAuthor, p.Commit.CommitEmail, p.Commit.Short(), p.SignerEmail)
 		}
 		if len(t.AfterClose) > 0 {
 			var list []string
@@ -77,5 +93,88 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 		}
 		findings = append(findings, c.Findings()...)
 	}
-	return findings
+	return append(findings, mailmapFindings(cfg, a)...)
+}
+
+// signHint says how signer makes a commit that verifies.
+func signHint(cfg *config.Config, signer string) string {
+	hint := signer + " adds the sign-off in a commit signed with their key (git commit -S; see the README's \"Signed sign-offs\")"
+	if _, ok := cfg.People[signer]; ok && !cfg.Signers.Has(signer) {
+		hint += ", and registers that key: people." + signer + ".keys in " + config.File + ", or a line in the allowed_signers file"
+	}
+	return hint
+}
+
+// signatureFindings reports what the signature of the commit that added
+// stage's sign-off shows, when it is not proof of the signer.
+func signatureFindings(cfg *config.Config, r *record.Record, stage record.Stage, p *audit.Provenance, c *diag.Collector) {
+	s := r.Signoffs.Of(stage)
+	at := r.At("signoffs." + string(stage))
+	sig := p.Signature
+	required := cfg.Policy.RequireSignedSignoffs
+	report := (*diag.Collector).Warnf
+	if required {
+		report = (*diag.Collector).Errorf
+	}
+	const asks = ", and policy.require_signed_signoffs asks for a commit signed by the signer's key"
+	switch sig.State {
+	case commitsig.Verified:
+	case commitsig.SignedByOther:
+		report(c, at, RuleSignoffSignature, signHint(cfg, s.By),
+			"the %s sign-off by %s was added in %s, %s (key %s)", stage, s.By, p.Commit.Short(), sig.Detail, sig.Key)
+	case commitsig.BadSignature:
+		report(c, at, RuleSignoffSignature, "the commit is not as it was signed: find out who changed it, and have "+s.By+" sign the sign-off again in a new signed commit",
+			"the %s sign-off by %s was added in %s, whose signature does not verify: %s", stage, s.By, p.Commit.Short(), sig.Detail)
+	case commitsig.Unsigned:
+		if !required {
+			return
+		}
+		if p.Commit == nil {
+			c.Errorf(at, RuleSignoffSignature, signHint(cfg, s.By), "the %s sign-off by %s is not committed yet, so not signed%s", stage, s.By, asks)
+			return
+		}
+		c.Errorf(at, RuleSignoffSignature, signHint(cfg, s.By), "the %s sign-off by %s was added in %s, which is not signed%s", stage, s.By, p.Commit.Short(), asks)
+	default: // Unknown
+		if !required {
+			return
+		}
+		hint := "check out the whole history: actions/checkout with fetch-depth: 0 (GitLab: GIT_DEPTH: 0), or git fetch --unshallow"
+		switch {
+		case p.Submodule != "":
+			hint = "keep records in the configuration repository's own git history, not in a submodule"
+		case p.Known:
+			hint = signHint(cfg, s.By)
+		}
+		c.Errorf(at, RuleSignoffSignature, hint, "whether %s signed the %s sign-off cannot be told: %s%s", s.By, stage, sig.Detail, asks)
+	}
+}
+
+// mailmapFindings reports the .mailmap entries that show another
+// address's commits under a signer's email or name: .mailmap is for
+// display, and such an entry makes a page show someone else's commit as
+// the signer's.
+func mailmapFindings(cfg *config.Config, a *audit.Audit) []diag.Finding {
+	c := diag.NewCollector(a.MailmapFile)
+	for _, e := range a.Mailmap {
+		handle := cfg.HandleOfEmail(e.ProperEmail)
+		if handle == "" && e.ProperName != "" {
+			for _, h := range cfg.Handles() {
+				if strings.EqualFold(cfg.People[h].Name, e.ProperName) {
+					handle = h
+				}
+			}
+		}
+		if handle == "" || cfg.HandleOfEmail(e.CommitEmail) == handle {
+			continue
+		}
+		shown := e.ProperName
+		if e.ProperEmail != "" {
+			shown = strings.TrimSpace(shown + " <" + e.ProperEmail + ">")
+		}
+		c.Warnf(diag.Pos{Line: e.Line, Col: 1}, RuleMailmap,
+			"remove the line, or, if the address is "+handle+"'s, add it to people."+handle+".emails in "+config.File,
+			"commits by <%s> are shown as %s, who is %s in %s; changebook never counts .mailmap as provenance, but pages and git log show these commits as %s's",
+			e.CommitEmail, shown, handle, config.File, handle)
+	}
+	return c.Findings()
 }

@@ -68,11 +68,17 @@ func AcrossRecords(cfg *config.Config, records []*record.Record, opts Options) [
 	var findings []diag.Finding
 	if opts.Audit != nil {
 		findings = append(findings, auditFindings(cfg, records, opts.Audit)...)
-	} else if opts.NoHistory != "" && cfg.Policy.RequireSignoffProvenance {
+	} else if opts.NoHistory != "" {
 		c := diag.NewCollector(config.File)
-		c.Errorf(cfg.Pos.ValueOf("policy.require_signoff_provenance"), RuleSignoffProvenance,
-			"run in the configuration repository's git clone, with its whole history (fetch-depth: 0), and without --no-history",
-			"policy.require_signoff_provenance asks for proof of who committed each sign-off, but %s: none can be proven", opts.NoHistory)
+		const hint = "run in the configuration repository's git clone, with its whole history (fetch-depth: 0), and without --no-history"
+		if cfg.Policy.RequireSignoffProvenance {
+			c.Errorf(cfg.Pos.ValueOf("policy.require_signoff_provenance"), RuleSignoffProvenance, hint,
+				"policy.require_signoff_provenance asks for proof of who committed each sign-off, but %s: none can be proven", opts.NoHistory)
+		}
+		if cfg.Policy.RequireSignedSignoffs {
+			c.Errorf(cfg.Pos.ValueOf("policy.require_signed_signoffs"), RuleSignoffSignature, hint,
+				"policy.require_signed_signoffs asks for each sign-off's commit signed by its signer, but %s: no signature can be verified", opts.NoHistory)
+		}
 		findings = append(findings, c.Findings()...)
 	}
 	findings = append(findings, duplicateIDs(records)...)

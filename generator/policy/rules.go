@@ -32,6 +32,8 @@ func Rules() []diag.Rule {
 		windowOverlapRule,
 		rolesNotCheckedRule,
 		signoffProvenanceRule,
+		signoffSignatureRule,
+		mailmapRule,
 		modifiedAfterCloseRule,
 	}
 }
