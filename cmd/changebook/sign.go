@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -276,12 +277,40 @@ func runSign(cmd *cobra.Command, e *env, opts *signOptions) error {
 		where += " (a link to " + displayPath(opts.repo, target) + ")"
 	}
 	fmt.Fprintf(e.stdout, "signed %s of %s by %s on %s in %s: the change is %s\n", stage, r.ID, by, date, where, status)
-	if p, ok := cfg.People[by]; ok && p.Email != "" {
-		if email := git.UserEmail(opts.repo); !strings.EqualFold(email, p.Email) {
-			fmt.Fprintf(e.stderr, "commit it as the signer so that its provenance holds:\n  git commit --author %s\n", shellQuote(p.Name+" <"+p.Email+">"))
-		}
-	}
+	commitHint(e.stderr, cfg, by, git.UserEmail(opts.repo), git.SigningSetup(opts.repo))
 	return nil
+}
+
+// commitHint tells the signer how to commit the sign-off so that its
+// provenance holds: as the signer, and signed with a key registered for
+// them, which is the only proof (the author line is a claim anyone can
+// write). userEmail and signing are how git is set up here.
+func commitHint(w io.Writer, cfg *config.Config, by, userEmail string, signing git.Signing) {
+	p, ok := cfg.People[by]
+	if !ok {
+		return
+	}
+	author := ""
+	if p.Email != "" && cfg.HandleOfEmail(userEmail) != by {
+		author = " --author " + shellQuote(p.Name+" <"+p.Email+">")
+	}
+	registered := cfg.Signers.Has(by)
+	sign := " -S"
+	if signing.Always {
+		sign = ""
+	}
+	switch {
+	case registered:
+		fmt.Fprintf(w, "commit it signed with %s's registered key, so that the signature verifies:\n  git commit%s%s\n", by, sign, author)
+		if signing.Key == "" {
+			fmt.Fprintf(w, "git has no signing key set up here; for an SSH key (the one registered for %s):\n  git config gpg.format ssh\n  git config user.signingkey ~/.ssh/id_ed25519.pub\n", by)
+		}
+	case cfg.Policy.RequireSignedSignoffs:
+		fmt.Fprintf(w, "%s has no key registered, and policy.require_signed_signoffs fails an unverified sign-off: add %s's public key to people.%s.keys in %s (the line of ~/.ssh/id_ed25519.pub), or to the allowed_signers file; then\n  git commit -S%s\n",
+			by, by, by, config.File, author)
+	case author != "":
+		fmt.Fprintf(w, "commit it as the signer so that its provenance holds:\n  git commit%s\n", author)
+	}
 }
 
 // errChangedWhileSigning refuses to replace a record whose bytes are no

@@ -9,9 +9,12 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/git"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/internal/lockfile"
 )
@@ -333,5 +336,41 @@ func TestConcurrentSignsWithAWideWindow(t *testing.T) {
 	want := strings.Replace(signRecord, "signoffs:\n", fmt.Sprintf("signoffs:\n  request: { by: alice, date: 2026-11-%02d }\n", winner+1), 1)
 	if string(content) != want {
 		t.Errorf("the record is\n%s\nwant\n%s", content, want)
+	}
+}
+
+// commitHint says how to commit a sign-off so that it verifies, from how
+// git is set up and what changebook.yaml registers.
+func TestCommitHint(t *testing.T) {
+	const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGKJ3VQqk5XQG3n1HxVhmH2QGAgT4p2Bd8wQ9m1mA4x8 bob"
+	load := func(yaml string) *config.Config {
+		cfg, findings := config.Load(fstest.MapFS{config.File: {Data: []byte(yaml)}})
+		if len(findings) > 0 {
+			t.Fatal(findings)
+		}
+		return cfg
+	}
+	people := "people:\n  bob: { name: Bob Chen, email: bob@acme.example, roles: [change-manager] }\n"
+	withKey := "people:\n  bob: { name: Bob Chen, email: bob@acme.example, keys: [\"" + key + "\"], roles: [change-manager] }\n"
+	for _, tt := range []struct {
+		name, yaml, userEmail string
+		signing               git.Signing
+		want                  string
+	}{
+		{"no key, committed as the signer", people, "bob@acme.example", git.Signing{}, ""},
+		{"no key, committed as another", people, "alice@acme.example", git.Signing{},
+			"commit it as the signer so that its provenance holds:\n  git commit --author 'Bob Chen <bob@acme.example>'\n"},
+		{"no key, and the policy needs one", "policy: { require_signed_signoffs: true }\n" + people, "bob@acme.example", git.Signing{},
+			"bob has no key registered, and policy.require_signed_signoffs fails an unverified sign-off: add bob's public key to people.bob.keys in changebook.yaml (the line of ~/.ssh/id_ed25519.pub), or to the allowed_signers file; then\n  git commit -S\n"},
+		{"a key, git signs every commit", withKey, "bob@acme.example", git.Signing{Format: "ssh", Key: "~/.ssh/id_ed25519.pub", Always: true},
+			"commit it signed with bob's registered key, so that the signature verifies:\n  git commit\n"},
+		{"a key, git set up to sign", withKey, "alice@acme.example", git.Signing{Format: "ssh", Key: "~/.ssh/id_ed25519.pub"},
+			"commit it signed with bob's registered key, so that the signature verifies:\n  git commit -S --author 'Bob Chen <bob@acme.example>'\n"},
+	} {
+		var b strings.Builder
+		commitHint(&b, load(tt.yaml), "bob", tt.userEmail, tt.signing)
+		if b.String() != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.name, b.String(), tt.want)
+		}
 	}
 }

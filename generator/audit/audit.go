@@ -121,6 +121,15 @@ type Provenance struct {
 	Submodule string
 }
 
+// SignatureState is Signature's state; unknown when nothing was verified
+// (a trail made without one), never a claim the evidence lacks.
+func (p *Provenance) SignatureState() commitsig.State {
+	if p.Signature.State == "" {
+		return commitsig.Unknown
+	}
+	return p.Signature.State
+}
+
 // OldVersions is where a trail finds the old versions of a record: the
 // sign-offs already read from one (a history has many versions, and
 // parsing them is most of a trail's cost), or its content.

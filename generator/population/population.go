@@ -107,6 +107,13 @@ type Signoff struct {
 	// may or may not have added it), or the record is in a git submodule
 	// (whose history is not read). Short and free of commas, for the CSV.
 	UnknownBecause string `json:"unknown_because,omitempty"`
+	// Signature says what the signature of that commit proves: verified
+	// (a valid signature by a key registered for the signer),
+	// signed-by-other, bad-signature, unsigned or unknown; SigningKey is
+	// the fingerprint of the key that signed. Both are empty when git
+	// history was not read.
+	Signature  string `json:"signature,omitempty"`
+	SigningKey string `json:"signing_key,omitempty"`
 }
 
 // Provenance codes of the exports.
@@ -120,6 +127,9 @@ const (
 // setProvenance says in es who committed the sign-off, as p tells it;
 // p is nil without history.
 func setProvenance(p *audit.Provenance, es *Signoff) {
+	if p != nil {
+		es.Signature, es.SigningKey = string(p.SignatureState()), p.Signature.Key
+	}
 	switch {
 	case p == nil:
 	case !p.Known:
@@ -135,7 +145,8 @@ func setProvenance(p *audit.Provenance, es *Signoff) {
 	case p.BySigner:
 		es.Provenance, es.Commit = ProvenanceSigner, p.Commit.Hash
 	default:
-		es.Provenance, es.Commit, es.CommittedBy = ProvenanceOther, p.Commit.Hash, p.Commit.Author
+		// The author as the commit says, not as .mailmap shows it.
+		es.Provenance, es.Commit, es.CommittedBy = ProvenanceOther, p.Commit.Hash, p.Commit.CommitAuthor
 	}
 }
 
@@ -275,14 +286,14 @@ func (e *Encoder) Close() error {
 }
 
 // csvHeader names the columns of the CSV: each change's fields, then each
-// stage's signer, name, roles, date, detail, notes, evidence, commit and
-// provenance: the population auditors sample from, with what
+// stage's signer, name, roles, date, detail, notes, evidence, commit,
+// provenance, signature state and signing key: the population auditors sample from, with what
 // changes.json has.
 func csvHeader() []string {
 	header := []string{"id", "title", "type", "status", "systems", "customer_data", "highest_risk", "pull_request", "url"}
 	for _, s := range record.Stages {
 		header = append(header, string(s)+"_by", string(s)+"_name", string(s)+"_roles", string(s)+"_date", string(s)+"_detail",
-			string(s)+"_notes", string(s)+"_evidence", string(s)+"_commit", string(s)+"_provenance")
+			string(s)+"_notes", string(s)+"_evidence", string(s)+"_commit", string(s)+"_provenance", string(s)+"_signature", string(s)+"_signing_key")
 	}
 	return header
 }
@@ -297,7 +308,7 @@ func csvRow(c Change) []string {
 	for _, s := range record.Stages {
 		so, ok := c.Signoffs.of(s)
 		if !ok {
-			row = append(row, "", "", "", "", "", "", "", "", "")
+			row = append(row, "", "", "", "", "", "", "", "", "", "", "")
 			continue
 		}
 		provenance := so.Provenance
@@ -307,7 +318,7 @@ func csvRow(c Change) []string {
 		if so.UnknownBecause != "" {
 			provenance += ": " + so.UnknownBecause
 		}
-		row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Notes, so.Evidence, so.Commit, provenance)
+		row = append(row, so.By, so.Name, strings.Join(so.Roles, " "), so.Date, so.Detail, so.Notes, so.Evidence, so.Commit, provenance, so.Signature, so.SigningKey)
 	}
 	// Every cell, not only free text: ids, handles and system names
 	// follow patterns the repository chooses.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/record"
 )
 
@@ -24,6 +25,55 @@ type Dashboard struct {
 	UpcomingCount int
 	HeatMap       template.HTML
 	PerMonth      template.HTML
+	// Signatures counts the sign-offs by what their commit's signature
+	// proves; nil when git history was not read.
+	Signatures *SignatureShare
+}
+
+// SignatureShare counts sign-offs by signature state.
+type SignatureShare struct {
+	Verified, Total int
+	// ByState counts every state that occurs, verified first.
+	ByState []Count
+}
+
+// Percent is the share of verified sign-offs, rounded down: 99.6% of
+// them verified is not "100%".
+func (s *SignatureShare) Percent() int {
+	if s.Total == 0 {
+		return 0
+	}
+	return s.Verified * 100 / s.Total
+}
+
+// signatureShare counts the sign-offs of m by signature state (one not
+// committed yet is unsigned);
+// nil without history.
+func (m *Model) signatureShare() *SignatureShare {
+	if m.Audit == nil {
+		return nil
+	}
+	share := &SignatureShare{}
+	counts := map[commitsig.State]int{}
+	for _, c := range m.Changes {
+		for _, st := range c.Stages {
+			if st.Signoff == nil || st.Provenance == nil {
+				continue
+			}
+			state := st.Provenance.SignatureState()
+			counts[state]++
+			share.Total++
+			if state == commitsig.Verified {
+				share.Verified++
+			}
+		}
+	}
+	for _, state := range []commitsig.State{commitsig.Verified, commitsig.SignedByOther, commitsig.BadSignature, commitsig.Unsigned, commitsig.Unknown} {
+		if n := counts[state]; n > 0 {
+			share.ByState = append(share.ByState, Count{string(state), n})
+		}
+	}
+	return share
 }
 
 // Count is a number of changes with one value of a field.
@@ -77,6 +127,7 @@ func (m *Model) dashboard() Dashboard {
 	d.InProgress = d.InProgress[:min(len(d.InProgress), progressLimit)]
 	d.HeatMap = m.heatMap()
 	d.PerMonth = m.perMonth()
+	d.Signatures = m.signatureShare()
 	return d
 }
 

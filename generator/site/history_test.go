@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/theme"
@@ -19,6 +20,7 @@ func TestRecordPageHistory(t *testing.T) {
 	res := checkRepo(t, os.DirFS("testdata/repo"))
 	commit := func(hash, who string, day int, subject string) *history.Commit {
 		return &history.Commit{Hash: strings.Repeat(hash, 40), Author: who, Email: strings.ToLower(who) + "@example.com",
+			CommitAuthor: who, CommitEmail: strings.ToLower(who) + "@example.com",
 			When: time.Date(2026, 3, day, 9, 0, 0, 0, time.UTC), Subject: subject}
 	}
 	created, approved, closed, amended := commit("a", "Alice", 1, "Request CHG-0001"), commit("b", "Alice", 2, "Approve for Bob"),
@@ -28,9 +30,11 @@ func TestRecordPageHistory(t *testing.T) {
 			Commits: []*history.Commit{amended, closed, approved, created}, Created: created, Modified: amended,
 			AfterClose: []*history.Commit{amended},
 			Stages: map[record.Stage]*audit.Provenance{
-				record.Request:       {Known: true, Commit: created, BySigner: true, SignerEmail: "alice@example.com"},
-				record.Evaluation:    {Known: true, Commit: approved, SignerEmail: "bob@example.com"},
-				record.Documentation: {Known: true},
+				record.Request: {Known: true, Commit: created, BySigner: true, SignerEmail: "alice@example.com",
+					Signature: commitsig.Result{State: commitsig.Verified, Owner: "alice", Key: "SHA256:AliceKey"}},
+				record.Evaluation: {Known: true, Commit: approved, SignerEmail: "bob@example.com",
+					Signature: commitsig.Result{State: commitsig.SignedByOther, Owner: "alice", Key: "SHA256:AliceKey", Detail: "signed with alice's key, not bob's"}},
+				record.Documentation: {Known: true, Signature: commitsig.Result{State: commitsig.Unsigned, Detail: "not committed yet"}},
 			},
 		},
 	}}
@@ -54,6 +58,9 @@ func TestRecordPageHistory(t *testing.T) {
 			`<p class="provenance">committed by the signer · <a href="` + base + commitPath + strings.Repeat("a", 40) + `"><code>aaaaaaaaaa</code></a></p>`,
 			`<p class="provenance not-signer">committed by Alice, not the signer · `,
 			`<p class="provenance">not committed yet</p>`,
+			// What each commit's signature proves, with the key.
+			`<p class="signature sig-verified" data-signature="verified">signature verified: signed with alice&#39;s registered key · key <code>SHA256:AliceKey</code></p>`,
+			`<p class="signature sig-signed-by-other" data-signature="signed-by-other">signature not the signer&#39;s: signed with alice&#39;s key, not bob&#39;s · key <code>SHA256:AliceKey</code></p>`,
 			`Amended after closure, in`,
 			`<code>dddddddddd</code></a> by Carol on <time>2026-03-13</time>`,
 			`Fix &lt;b&gt;typo&lt;/b&gt;`,
@@ -65,13 +72,18 @@ func TestRecordPageHistory(t *testing.T) {
 		if strings.Count(page, `<li><time>`) != 4 {
 			t.Errorf("%s: %d commits listed; want 4", repoURL, strings.Count(page, `<li><time>`))
 		}
+		// The dashboard counts what the signatures prove.
+		if home := string(out.Files["index.html"]); !strings.Contains(home, `<strong class="share">33%</strong> of sign-offs (1 of 3) are in a commit signed with their signer's registered key`) ||
+			!strings.Contains(home, `<li class="tile sig-signed-by-other"><span class="tile-count">1</span> signed-by-other</li>`) {
+			t.Errorf("%s: the dashboard does not count the verified sign-offs", repoURL)
+		}
 		// The exports carry who committed each sign-off.
 		export := string(out.Files["changes.csv"])
 		for _, want := range []string{
 			// date, detail, notes, evidence, commit, provenance
-			",2026-03-01,,,," + strings.Repeat("a", 40) + ",signer,",
-			",2026-03-02,approved,Fine.,," + strings.Repeat("b", 40) + ",other: Alice,",
-			",2026-03-12,successful,,,,uncommitted\n",
+			",2026-03-01,,,," + strings.Repeat("a", 40) + ",signer,verified,SHA256:AliceKey,",
+			",2026-03-02,approved,Fine.,," + strings.Repeat("b", 40) + ",other: Alice,signed-by-other,SHA256:AliceKey,",
+			",2026-03-12,successful,,,,uncommitted,unsigned,\n",
 		} {
 			if !strings.Contains(export, want) {
 				t.Errorf("%s: changes.csv lacks %q", repoURL, want)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/history"
@@ -151,6 +152,40 @@ func (v StageView) ProvenanceNote() string {
 	default:
 		return "committed by " + p.Commit.Author + ", not the signer"
 	}
+}
+
+// SignatureView is what the signature of the commit that added a
+// sign-off shows, for the timeline.
+type SignatureView struct {
+	// State is the commitsig state: verified, signed-by-other,
+	// bad-signature, unsigned or unknown.
+	State string
+	// Text says it in words; Key is the signing key's fingerprint.
+	Text, Key string
+}
+
+// Signature says what the commit's signature proves; nil without history
+// and for a sign-off not committed yet (ProvenanceNote says so).
+func (v StageView) Signature() *SignatureView {
+	p := v.Provenance
+	if p == nil || (p.Known && p.Commit == nil) {
+		return nil
+	}
+	sig := p.Signature
+	out := &SignatureView{State: string(p.SignatureState()), Key: sig.Key}
+	switch p.SignatureState() {
+	case commitsig.Verified:
+		out.Text = "signature verified: signed with " + v.Signoff.By + "'s registered key"
+	case commitsig.SignedByOther:
+		out.Text = "signature not the signer's: " + sig.Detail
+	case commitsig.BadSignature:
+		out.Text = "signature does not verify: " + sig.Detail
+	case commitsig.Unsigned:
+		out.Text = "unsigned commit: nothing proves who made it"
+	default:
+		out.Text = "signature unknown: " + sig.Detail
+	}
+	return out
 }
 
 // ProvenanceOK is false when the sign-off was committed by someone else.
