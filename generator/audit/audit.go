@@ -73,6 +73,10 @@ type Trail struct {
 	// AfterClose lists the commits that changed the record after the
 	// commit that added its documentation sign-off, newest first.
 	AfterClose []*history.Commit
+	// Drifts are the sign-offs whose bound text (what the evaluation
+	// approved, the implementation the validation vouched for) changed
+	// after them.
+	Drifts []*Drift
 	// AfterCloseIncomplete is true when the record was already closed at
 	// a shallow clone's boundary: edits after closure made before the
 	// boundary are unknown. (False, the zero value, for a full history.)
@@ -142,6 +146,11 @@ type OldVersions interface {
 	// Content returns v's bytes; history.ErrTooLarge for a version too
 	// large to read.
 	Content(v history.Version) ([]byte, error)
+	// Snapshot returns the text v binds its sign-offs to (nil: v does
+	// not parse), and whether it is remembered at all; RememberSnapshot
+	// keeps it.
+	Snapshot(v history.Version) (*Snapshot, bool)
+	RememberSnapshot(v history.Version, s *Snapshot)
 }
 
 // Signatures verifies the signatures of the commits that added sign-offs
@@ -226,6 +235,7 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 	}
 
 	docIndex := -1
+	added := map[record.Stage]int{} // the version that added each sign-off as it is now
 	for _, stage := range record.Stages {
 		now := r.Signoffs.Of(stage)
 		if now == nil {
@@ -253,6 +263,7 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 					break
 				}
 				p.Commit = v.commit
+				added[stage] = v.index
 				p.BySigner = p.SignerEmail != "" && cfg.HandleOfEmail(v.commit.CommitEmail) == now.By
 				p.Signature = sigs.Of(v.commit, now.By)
 				break
@@ -262,6 +273,22 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 	}
 	if docIndex > 0 {
 		t.AfterClose = changes(f.Versions[:docIndex])
+	}
+	for _, stage := range BoundStages {
+		i, ok := added[stage]
+		if !ok || (stage == record.Evaluation && r.Signoffs.Evaluation.Decision != record.Approved) {
+			continue
+		}
+		d, err := drift(r, f, stage, i, old)
+		if errors.Is(err, history.ErrTooLarge) {
+			continue // a version too large to read binds nothing that can be compared
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			t.Drifts = append(t.Drifts, d)
+		}
 	}
 	return t, nil
 }

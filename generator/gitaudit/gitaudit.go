@@ -43,11 +43,12 @@ type Source struct {
 // are parsed once. The zero value is an empty memo; a pipeline session
 // owns one.
 type Memo struct {
-	mu       sync.Mutex
-	lastHead history.Hash
-	lastSet  string
-	last     *git.History
-	versions sync.Map // blob hash -> *record.Signoffs (nil: none)
+	mu        sync.Mutex
+	lastHead  history.Hash
+	lastSet   string
+	last      *git.History
+	versions  sync.Map // blob hash -> *record.Signoffs (nil: none)
+	snapshots sync.Map // blob hash -> *audit.Snapshot (nil: does not parse)
 	// signatures verifies with the keys of the last configuration read.
 	signatures *audit.Signatures
 }
@@ -71,46 +72,72 @@ func (s *Source) Remember(cache *parsecache.Cache) {
 	s.cache = cache
 }
 
-// versionKey is the cache key of the sign-offs of the version in blob:
-// the hash's 20 bytes.
-func versionKey(blob history.Hash) parsecache.Sum {
-	raw, _ := hex.DecodeString(string(blob))
-	return parsecache.SumOf("sign-offs of git blob", raw)
+// perBlob keeps one kind of value derived from old versions (their
+// sign-offs, their bound text) in memory and in the cache, by git blob:
+// a blob never changes, so its hash is a safe key.
+type perBlob[T any] struct {
+	memo  *sync.Map // blob hash -> T
+	cache *parsecache.Cache
+	kind  string // what the values are, in the cache key
 }
 
-// cachedVersion is an old version's entry in the cache.
-type cachedVersion struct {
-	Signoffs *record.Signoffs // nil: none that parse
+// cachedBlob is one entry in the cache; Value's zero value (nil) is a
+// value too ("none that parse"), kept apart from "not cached".
+type cachedBlob[T any] struct{ Value T }
+
+// key is the cache key of blob's value: the hash's 20 bytes.
+func (p perBlob[T]) key(blob history.Hash) parsecache.Sum {
+	raw, _ := hex.DecodeString(string(blob))
+	return parsecache.SumOf(p.kind+" of git blob", raw)
+}
+
+func (p perBlob[T]) get(blob history.Hash) (T, bool) {
+	if v, ok := p.memo.Load(blob); ok {
+		return v.(T), true
+	}
+	var cached cachedBlob[T]
+	if p.cache != nil && p.cache.GetValue(p.key(blob), &cached) {
+		p.memo.Store(blob, cached.Value)
+		return cached.Value, true
+	}
+	var zero T
+	return zero, false
+}
+
+func (p perBlob[T]) put(blob history.Hash, v T) {
+	p.memo.Store(blob, v)
+	if p.cache != nil {
+		p.cache.PutValue(p.key(blob), cachedBlob[T]{v})
+	}
 }
 
 // oldVersions are the old versions of one history's records, as
-// audit.TrailOf asks for them: their sign-offs from memory or the cache,
-// else their content.
+// audit.TrailOf asks for them: what was derived from them, from memory or
+// the cache, else their content.
 type oldVersions struct {
-	cache *parsecache.Cache
-	memo  *Memo
-	h     *git.History
+	signoffs  perBlob[*record.Signoffs] // nil: none that parse
+	snapshots perBlob[*audit.Snapshot]  // nil: the version does not parse
+	h         *git.History
+}
+
+func newOldVersions(cache *parsecache.Cache, memo *Memo, h *git.History) oldVersions {
+	return oldVersions{
+		signoffs:  perBlob[*record.Signoffs]{&memo.versions, cache, "sign-offs (2)"},
+		snapshots: perBlob[*audit.Snapshot]{&memo.snapshots, cache, "text bound to sign-offs"},
+		h:         h,
+	}
 }
 
 func (o oldVersions) Signoffs(v history.Version) (*record.Signoffs, bool) {
-	if offs, ok := o.memo.versions.Load(v.Blob); ok {
-		return offs.(*record.Signoffs), true
-	}
-	var cached cachedVersion
-	if o.cache != nil && o.cache.GetValue(versionKey(v.Blob), &cached) {
-		o.memo.versions.Store(v.Blob, cached.Signoffs)
-		return cached.Signoffs, true
-	}
-	return nil, false
+	return o.signoffs.get(v.Blob)
 }
-
-func (o oldVersions) Remember(v history.Version, offs *record.Signoffs) {
-	o.memo.versions.Store(v.Blob, offs)
-	if o.cache != nil {
-		o.cache.PutValue(versionKey(v.Blob), cachedVersion{offs})
-	}
+func (o oldVersions) Remember(v history.Version, offs *record.Signoffs) { o.signoffs.put(v.Blob, offs) }
+func (o oldVersions) Snapshot(v history.Version) (*audit.Snapshot, bool) {
+	return o.snapshots.get(v.Blob)
 }
-
+func (o oldVersions) RememberSnapshot(v history.Version, s *audit.Snapshot) {
+	o.snapshots.put(v.Blob, s)
+}
 func (o oldVersions) Content(v history.Version) ([]byte, error) { return o.h.Content(v) }
 
 // IsNotRepository reports whether err, from Open, says the folder is not
@@ -184,7 +211,7 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 		Mailmap: h.Mailmap, MailmapFile: s.mailmapFile()}
 	trails := make([]*audit.Trail, len(records))
 	errs := make([]error, len(records))
-	old := oldVersions{s.cache, memo, h}
+	old := newOldVersions(s.cache, memo, h)
 	sigs := memo.signaturesFor(cfg.Signers)
 	if err := parallel.For(ctx, len(records), workers, func(i int) {
 		trails[i], errs[i] = audit.TrailOf(cfg, records[i], h.Files[records[i].File], old, sigs)

@@ -265,9 +265,10 @@ func TestOldVersionsRemembered(t *testing.T) {
 	if got := run(first); !sameProvenance(got, uncached) {
 		t.Fatalf("with an empty cache: %+v; want %+v", got.Stages, uncached.Stages)
 	}
-	// Two old versions, and what each of the four commits changed.
-	if _, added := first.Stats(); added != 6 {
-		t.Errorf("%d entries cached; want 6", added)
+	// Two old versions' sign-offs, what each of the four commits
+	// changed, and the text Bob's version bound his evaluation to.
+	if _, added := first.Stats(); added != 7 {
+		t.Errorf("%d entries cached; want 7", added)
 	}
 	if err := first.Save(); err != nil {
 		t.Fatal(err)
@@ -277,8 +278,8 @@ func TestOldVersionsRemembered(t *testing.T) {
 	if got := run(second); !sameProvenance(got, uncached) {
 		t.Errorf("from the cache: %+v; want %+v", got.Stages, uncached.Stages)
 	}
-	if hits, added := second.Stats(); hits != 6 || added != 0 {
-		t.Errorf("second run: %d hits, %d added; want 6 and 0", hits, added)
+	if hits, added := second.Stats(); hits != 7 || added != 0 {
+		t.Errorf("second run: %d hits, %d added; want 7 and 0", hits, added)
 	}
 
 	// Bob's version, as remembered, loses its evaluation sign-off: the
@@ -294,7 +295,8 @@ func TestOldVersionsRemembered(t *testing.T) {
 	if bobs.Commit.Author != "Bob" {
 		t.Fatalf("version 1 is %s's", bobs.Commit.Author)
 	}
-	third.PutValue(versionKey(bobs.Blob), cachedVersion{Signoffs: &record.Signoffs{}})
+	signoffs := newOldVersions(third, &Memo{}, nil).signoffs
+	third.PutValue(signoffs.key(bobs.Blob), cachedBlob[*record.Signoffs]{Value: &record.Signoffs{}})
 	if got := run(third).Stages["evaluation"]; got.Commit == nil || got.Commit.Author != "Alice" {
 		t.Errorf("the cache was not read: evaluation committed by %+v", got.Commit)
 	}

@@ -13,17 +13,20 @@ import (
 
 // The rules reported below, and their catalogue entries.
 const (
-	RuleSignoffProvenance  = "signoff-provenance"
-	RuleSignoffSignature   = "signoff-signature"
-	RuleMailmap            = "mailmap-signer"
-	RuleModifiedAfterClose = "modified-after-close"
+	RuleSignoffProvenance    = "signoff-provenance"
+	RuleSignoffSignature     = "signoff-signature"
+	RuleMailmap              = "mailmap-signer"
+	RuleModifiedAfterClose   = "modified-after-close"
+	RuleChangedAfterApproval = "changed-after-approval"
 )
 
 var (
 	signoffProvenanceRule = diag.Rule{ID: RuleSignoffProvenance, Severity: diag.Warning, Summary: "A sign-off was committed by someone other than its signer (an error with policy.require_signoff_provenance)."}
 	signoffSignatureRule  = diag.Rule{ID: RuleSignoffSignature, Severity: diag.Warning,
 		Summary: "The commit that added a sign-off is signed by another key than the signer's, or its signature does not verify; with policy.require_signed_signoffs, any sign-off not in a commit signed by the signer's key is an error."}
-	mailmapRule            = diag.Rule{ID: RuleMailmap, Severity: diag.Warning, Summary: "A .mailmap entry shows another address's commits as a signer's."}
+	mailmapRule              = diag.Rule{ID: RuleMailmap, Severity: diag.Warning, Summary: "A .mailmap entry shows another address's commits as a signer's."}
+	changedAfterApprovalRule = diag.Rule{ID: RuleChangedAfterApproval, Severity: diag.Error,
+		Summary: "What the evaluation approved (reason, scope, steps, risks, mitigations, rollback, window, systems, type, customer_data) changed after its sign-off, or the implementation after the validation; a warning for standard changes."}
 	modifiedAfterCloseRule = diag.Rule{ID: RuleModifiedAfterClose, Severity: diag.Warning, Summary: "The record was changed after the commit that added its documentation sign-off."}
 )
 
@@ -77,6 +80,9 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 					"or, if they commit with another address, that address goes in their people entry in changebook.yaml",
 				"the %s sign-off by %s was committed by %s <%s> in %s, not by the signer <%s>",
 				stage, s.By, p.Commit.CommitAuthor, p.Commit.CommitEmail, p.Commit.Short(), p.SignerEmail)
+		}
+		for _, d := range t.Drifts {
+			driftFinding(r, d, c)
 		}
 		if len(t.AfterClose) > 0 {
 			var list []string
@@ -177,4 +183,47 @@ func mailmapFindings(cfg *config.Config, a *audit.Audit) []diag.Finding {
 			e.CommitEmail, shown, handle, config.File, handle)
 	}
 	return c.Findings()
+}
+
+// driftFinding reports that the text a sign-off is bound to changed
+// after it: an error for normal and emergency changes, whose evaluation
+// is the approval the policy asks for; a warning for standard ones,
+// approved in advance as a kind.
+func driftFinding(r *record.Record, d *audit.Drift, c *diag.Collector) {
+	report := (*diag.Collector).Errorf
+	if r.Type == record.Standard {
+		report = (*diag.Collector).Warnf
+	}
+	var since []string
+	for _, cm := range d.Commits {
+		since = append(since, fmt.Sprintf("%s by %s on %s", cm.Short(), cm.CommitAuthor, cm.When.Format("2006-01-02")))
+	}
+	if d.Uncommitted {
+		since = append(since, "in the working copy, not committed yet")
+	}
+	where := ""
+	if len(since) > 0 {
+		where = ": " + strings.Join(since, "; ")
+	}
+	s := r.Signoffs.Of(d.Stage)
+	what, verb := "the evaluation by "+s.By, "approved them"
+	if len(d.Fields) == 1 {
+		verb = "approved it"
+	}
+	hint := fmt.Sprintf("ask the evaluator to sign again: %s reviews the change as it is now and sets the evaluation sign-off's date to that day, in a commit of their own", s.By)
+	if d.Stage == record.Validation {
+		what, verb = "the validation by "+s.By, "vouched for it"
+		hint = fmt.Sprintf("ask the validator to sign again: %s validates the implementation as it is now and sets the validation sign-off's date to that day, in a commit of their own", s.By)
+	}
+	report(c, r.At("signoffs."+string(d.Stage)), RuleChangedAfterApproval, hint,
+		"%s changed after %s %s in %s%s (the record page shows the difference)",
+		joinNames(d.Names()), what, verb, d.Signed.Short(), where)
+}
+
+// joinNames writes names as "a", "a and b", "a, b and c".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -34,6 +34,7 @@ func Rules() []diag.Rule {
 		signoffProvenanceRule,
 		signoffSignatureRule,
 		mailmapRule,
+		changedAfterApprovalRule,
 		modifiedAfterCloseRule,
 	}
 }

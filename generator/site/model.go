@@ -17,6 +17,7 @@ import (
 	"github.com/changebook/changebook/generator/overlap"
 	"github.com/changebook/changebook/generator/pagename"
 	"github.com/changebook/changebook/generator/record"
+	"github.com/changebook/changebook/generator/textdiff"
 	"github.com/changebook/changebook/internal/parallel"
 )
 
@@ -90,6 +91,42 @@ type Change struct {
 	// Boundary is the shallow clone's boundary commit where the record's
 	// known history begins; nil when it is complete.
 	Boundary *CommitView
+	// Drifts are the sign-offs whose bound text changed after them, with
+	// the difference.
+	Drifts []DriftView
+}
+
+// DriftView is a change after a sign-off of the text it is bound to, as
+// the record page shows it.
+type DriftView struct {
+	Stage       record.Stage
+	Signer      string
+	Signed      CommitView
+	Commits     []CommitView // newest first; Author as the commit says
+	Uncommitted bool
+	Fields      []FieldDiff
+}
+
+// FieldDiff is one field's text as signed and now, line by line.
+type FieldDiff struct {
+	Name  string
+	Lines []textdiff.Line
+}
+
+func (m *Model) driftView(r *record.Record, d *audit.Drift) DriftView {
+	v := DriftView{Stage: d.Stage, Signed: m.commitView(d.Signed), Uncommitted: d.Uncommitted}
+	if s := r.Signoffs.Of(d.Stage); s != nil {
+		v.Signer = s.By
+	}
+	for _, cm := range d.Commits {
+		cv := m.commitView(cm)
+		cv.Author = cm.CommitAuthor // evidence: who made the change, not who .mailmap says
+		v.Commits = append(v.Commits, cv)
+	}
+	for _, f := range d.Fields {
+		v.Fields = append(v.Fields, FieldDiff{Name: f.Name, Lines: textdiff.Lines(f.Then, f.Now)})
+	}
+	return v
 }
 
 // CommitView is a commit as a record page shows it.
@@ -454,6 +491,10 @@ func (m *Model) AddAudit(a *audit.Audit) {
 		if b := c.Trail.Boundary; b != nil {
 			v := m.commitView(b)
 			c.Boundary = &v
+		}
+		c.Drifts = nil
+		for _, d := range c.Trail.Drifts {
+			c.Drifts = append(c.Drifts, m.driftView(c.Record, d))
 		}
 	}
 }
