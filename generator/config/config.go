@@ -142,6 +142,21 @@ type Policy struct {
 	// RequireSignedSignoffs makes every sign-off whose commit is not
 	// signed by a key registered for its signer an error.
 	RequireSignedSignoffs bool `json:"require_signed_signoffs,omitempty"`
+	// MaxSignoffLagDays is the most days a sign-off may be dated before
+	// the commit that adds it (default 30).
+	MaxSignoffLagDays *int `json:"max_signoff_lag_days,omitempty"`
+}
+
+// DefaultMaxSignoffLagDays is policy.max_signoff_lag_days's default.
+const DefaultMaxSignoffLagDays = 30
+
+// MaxSignoffLagDays is the most days a sign-off may be dated before the
+// commit that adds it.
+func (c *Config) MaxSignoffLagDays() int {
+	if d := c.Policy.MaxSignoffLagDays; d != nil {
+		return *d
+	}
+	return DefaultMaxSignoffLagDays
 }
 
 // Limits bound the work one record may cause, so that a hostile or broken
@@ -342,6 +357,11 @@ func (cfg *Config) validate(c *diag.Collector) {
 	if d := cfg.Policy.EmergencyApprovalDays; d != nil && *d < 0 {
 		c.Errorf(cfg.Pos.Of("policy.emergency_approval_days"), RuleBadSetting, "write a number of days, 0 or more",
 			"policy.emergency_approval_days must not be negative")
+	}
+	if d := cfg.Policy.MaxSignoffLagDays; d != nil && *d < 0 {
+		c.Errorf(cfg.Pos.Of("policy.max_signoff_lag_days"), RuleBadSetting, fmt.Sprintf("write a number of days, 0 or more; the default is %d", DefaultMaxSignoffLagDays),
+			"policy.max_signoff_lag_days must not be negative")
+		cfg.Policy.MaxSignoffLagDays = nil
 	}
 
 	stages := make([]string, len(record.Stages))

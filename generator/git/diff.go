@@ -217,3 +217,71 @@ func (d *differ) files(root plumbing.Hash, prefix string) (map[string]plumbing.H
 	}
 	return out, nil
 }
+
+// resolved lists the files merge c changed itself: those that differ from
+// the same path in every parent (a conflict resolved, or an edit made in
+// the merge), never what it brings in unchanged from one side. Renames
+// are not followed across a merge.
+func (d *differ) resolved(c *object.Commit, step comparison) ([]change, error) {
+	var fromFirst []change
+	if err := d.diff(step.parent, c.TreeHash, "", &fromFirst); err != nil {
+		return nil, err
+	}
+	var out []change
+	for _, ch := range fromFirst {
+		path, blob := ch.to, ch.blob
+		if path == "" {
+			path, blob = ch.from, plumbing.ZeroHash // deleted in the merge
+		}
+		own := true
+		for _, other := range step.others {
+			there, err := d.blobAt(other, path)
+			if err != nil {
+				return nil, err
+			}
+			if there == blob {
+				own = false // as that parent has it: brought in from there
+				break
+			}
+		}
+		if own {
+			if ch.to == "" {
+				out = append(out, change{from: path})
+			} else {
+				out = append(out, change{from: path, to: path, blob: blob})
+			}
+		}
+	}
+	return out, nil
+}
+
+// blobAt returns the blob at path in the tree root, the zero hash when
+// there is no file there.
+func (d *differ) blobAt(root plumbing.Hash, path string) (plumbing.Hash, error) {
+	tree := root
+	parts := strings.Split(path, "/")
+	for i, name := range parts {
+		t, err := d.tree(tree)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		found := false
+		for _, e := range t.Entries {
+			if e.Name != name {
+				continue
+			}
+			last := i == len(parts)-1
+			switch {
+			case last && isFile(e.Mode):
+				return e.Hash, nil
+			case !last && e.Mode == filemode.Dir:
+				tree, found = e.Hash, true
+			}
+			break
+		}
+		if !found {
+			return plumbing.ZeroHash, nil
+		}
+	}
+	return plumbing.ZeroHash, nil
+}

@@ -141,12 +141,26 @@ func changesKey(parent, tree plumbing.Hash) parsecache.Sum {
 	return parsecache.SumOf("files changed between git trees", append(parent[:len(parent):len(parent)], tree[:]...))
 }
 
+// stepKey is the cache key of what step found of a commit with tree:
+// for a merge, the files it resolved, keyed by every parent's tree.
+func stepKey(step comparison, tree plumbing.Hash) parsecache.Sum {
+	if len(step.others) == 0 {
+		return changesKey(step.parent, tree)
+	}
+	key := append(step.parent[:len(step.parent):len(step.parent)], tree[:]...)
+	for _, o := range step.others {
+		key = append(key, o[:]...)
+	}
+	return parsecache.SumOf("files a git merge resolved", key)
+}
+
 // Read walks the history of repo once, from HEAD, and returns every
 // commit that touched each of opts.Records, following renames.
 //
 // Each commit with one parent is compared with its parent, tree against
 // tree (unchanged subtrees are skipped by hash); a merge's changes are
-// those of the commits it merges, so merges are not compared. Commits are
+// those of the commits it merges, except what it resolved itself (a file
+// that differs from every parent's), which is the merge's. Commits are
 // visited newest first by committer time.
 func Read(ctx context.Context, r *Repository, opts Options) (*History, error) {
 	repo := r.repo
@@ -234,13 +248,18 @@ func shallowCommits(repo *gogit.Repository) map[plumbing.Hash]bool {
 	return shallow
 }
 
-// comparison says which tree a commit is compared with: none for a merge
-// (skip), the zero hash for a root commit and for a shallow clone's
-// boundary, whose files are then all listed: what the clone holds of each
-// record at the commit where its history begins.
+// comparison says which tree a commit is compared with: its parent's;
+// the zero hash for a root commit and for a shallow clone's boundary,
+// whose files are then all listed: what the clone holds of each record at
+// the commit where its history begins. A merge is compared with its first
+// parent, and others are its other parents' trees: what it changed is only
+// what differs from every parent (a conflict resolved, or an edit made in
+// the merge itself), not what it brings in from a branch, whose own
+// commits changed that.
 type comparison struct {
 	skip   bool
 	parent plumbing.Hash
+	others []plumbing.Hash
 }
 
 // comparisons returns the comparison of each of commits.
@@ -253,17 +272,21 @@ func comparisons(commits []*object.Commit, boundary map[plumbing.Hash]bool) ([]c
 	for i, c := range commits {
 		switch {
 		case boundary[c.Hash]:
-		case c.NumParents() > 1:
-			steps[i].skip = true
-		case c.NumParents() == 1:
-			parent, ok := byHash[c.ParentHashes[0]]
-			if !ok {
-				var err error
-				if parent, err = c.Parent(0); err != nil {
-					return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
+		case c.NumParents() >= 1:
+			for k := range c.NumParents() {
+				parent, ok := byHash[c.ParentHashes[k]]
+				if !ok {
+					var err error
+					if parent, err = c.Parent(k); err != nil {
+						return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
+					}
+				}
+				if k == 0 {
+					steps[i].parent = parent.TreeHash
+				} else {
+					steps[i].others = append(steps[i].others, parent.TreeHash)
 				}
 			}
-			steps[i].parent = parent.TreeHash
 		}
 	}
 	return steps, nil
@@ -279,7 +302,7 @@ func changesFromCache(cache *parsecache.Cache, commits []*object.Commit, steps [
 	}
 	for i, c := range commits {
 		var cached []cachedChange
-		if steps[i].skip || !cache.GetValue(changesKey(steps[i].parent, c.TreeHash), &cached) {
+		if steps[i].skip || !cache.GetValue(stepKey(steps[i], c.TreeHash), &cached) {
 			continue
 		}
 		steps[i].skip = true
@@ -318,7 +341,12 @@ func compareTrees(ctx context.Context, repo, walker *gogit.Repository, commits [
 				if steps[i].skip {
 					continue
 				}
-				if changed[i], errs[w] = d.changes(ctx, commits[i], steps[i].parent); errs[w] != nil {
+				if len(steps[i].others) > 0 {
+					changed[i], errs[w] = d.resolved(commits[i], steps[i])
+				} else {
+					changed[i], errs[w] = d.changes(ctx, commits[i], steps[i].parent)
+				}
+				if errs[w] != nil {
 					errs[w] = fmt.Errorf("comparing commit %s with its parent: %w", commits[i].Hash, errs[w])
 					return
 				}
@@ -336,13 +364,13 @@ func rememberChanges(cache *parsecache.Cache, commits []*object.Commit, steps []
 	}
 	for i, c := range commits {
 		if steps[i].skip {
-			continue // a merge, or already cached
+			continue // already cached
 		}
 		cached := make([]cachedChange, len(changed[i]))
 		for j, ch := range changed[i] {
 			cached[j] = cachedChange{From: ch.from, To: ch.to, Blob: ch.blob}
 		}
-		cache.PutValue(changesKey(steps[i].parent, c.TreeHash), cached)
+		cache.PutValue(stepKey(steps[i], c.TreeHash), cached)
 	}
 }
 
@@ -544,7 +572,7 @@ func toCommit(c *object.Commit, mm mailmap) *history.Commit {
 	subject, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
 	hc := &history.Commit{Hash: c.Hash.String(), Author: name, Email: strings.ToLower(email),
 		CommitAuthor: c.Author.Name, CommitEmail: strings.ToLower(c.Author.Email),
-		When: c.Author.When, Committed: c.Committer.When, Subject: subject}
+		When: c.Author.When, Committed: c.Committer.When, Subject: subject, Merge: c.NumParents() > 1}
 	if c.PGPSignature != "" {
 		hc.Signature, hc.Signed = []byte(c.PGPSignature), signedPayload(c)
 	}

@@ -160,6 +160,43 @@ func TestReadMerges(t *testing.T) {
 	}
 }
 
+// TestReadConflictResolved: a merge that resolves a conflict inside a
+// record (its version differs from both parents') changed the record
+// itself, and is the merge's author's; one that takes a side unchanged
+// brings that side's commits, not one of its own.
+func TestReadConflictResolved(t *testing.T) {
+	r := newRepo(t)
+	r.write("changes/CHG-0001.md", "v1\n")
+	r.write("changes/CHG-0002.md", "v1\n")
+	base := r.commit("Alice", "Request both")
+	if err := r.NewBranch("review", base); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/CHG-0001.md", "v1\napproved by Bob\n")
+	r.write("changes/CHG-0002.md", "v1\napproved\n")
+	branch := r.commit("Bob", "Approve on a branch")
+	if err := r.Checkout("master"); err != nil {
+		t.Fatal(err)
+	}
+	r.write("changes/CHG-0001.md", "v1\nrescoped by Alice\n")
+	mainline := r.commit("Alice", "Rescope on main")
+	// Carol resolves CHG-0001's conflict with text of her own, and takes
+	// the branch's CHG-0002 as it is.
+	r.write("changes/CHG-0001.md", "v1\napproved by Bob\nrescoped by Alice, and Carol's own line\n")
+	r.write("changes/CHG-0002.md", "v1\napproved\n")
+	r.merge("Carol", "Merge review", time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC), mainline, branch)
+	h := r.read("changes/CHG-0001.md", "changes/CHG-0002.md")
+	if got := authors(h.Files["changes/CHG-0001.md"]); got != "Carol,Alice,Bob,Alice" {
+		t.Errorf("CHG-0001: commits by %s; want the merge's resolution by Carol first: Carol,Alice,Bob,Alice", got)
+	}
+	if v := h.Files["changes/CHG-0001.md"].Versions[0]; !v.Commit.Merge {
+		t.Errorf("CHG-0001's newest version is not marked a merge: %+v", v.Commit)
+	}
+	if got := authors(h.Files["changes/CHG-0002.md"]); got != "Bob,Alice" {
+		t.Errorf("CHG-0002: commits by %s; want the branch's, not the merge: Bob,Alice", got)
+	}
+}
+
 func TestReadUncommittedAndMailmap(t *testing.T) {
 	r := newRepo(t)
 	r.write(".mailmap", "Alice Martin <alice@corp.example> <alice@example.com>\n# a comment\nBob Stone <bob@example.com>\n")

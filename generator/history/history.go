@@ -29,6 +29,9 @@ type Commit struct {
 	// time a key's validity bounds are checked against.
 	Committed time.Time
 	Subject   string
+	// Merge is true for a merge commit: it changes a record only where it
+	// resolved a conflict or edited it itself, differing from every parent.
+	Merge bool
 	// Signature is the commit's signature as git stores it (its gpgsig
 	// header: an armored SSH or OpenPGP signature); nil when unsigned.
 	Signature []byte

@@ -2,7 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/commitsig"
@@ -18,6 +20,8 @@ const (
 	RuleMailmap              = "mailmap-signer"
 	RuleModifiedAfterClose   = "modified-after-close"
 	RuleChangedAfterApproval = "changed-after-approval"
+	RuleSignoffsInOneCommit  = "signoffs-in-one-commit"
+	RuleSignoffCommitDate    = "signoff-commit-date"
 )
 
 var (
@@ -27,6 +31,10 @@ var (
 	mailmapRule              = diag.Rule{ID: RuleMailmap, Severity: diag.Warning, Summary: "A .mailmap entry shows another address's commits as a signer's."}
 	changedAfterApprovalRule = diag.Rule{ID: RuleChangedAfterApproval, Severity: diag.Error,
 		Summary: "What the evaluation approved (reason, scope, steps, risks, mitigations, rollback, window, systems, type, customer_data) changed after its sign-off, or the implementation after the validation; a warning for standard changes."}
+	signoffsInOneCommitRule = diag.Rule{ID: RuleSignoffsInOneCommit, Severity: diag.Warning,
+		Summary: "One commit added the sign-offs of several people (what a squash merge makes): it can be at most one of theirs."}
+	signoffCommitDateRule = diag.Rule{ID: RuleSignoffCommitDate, Severity: diag.Error,
+		Summary: "A sign-off is dated after the commit that added it (an error), or more than policy.max_signoff_lag_days (30) before it (a warning)."}
 	modifiedAfterCloseRule = diag.Rule{ID: RuleModifiedAfterClose, Severity: diag.Warning, Summary: "The record was changed after the commit that added its documentation sign-off."}
 )
 
@@ -84,6 +92,8 @@ func auditFindings(cfg *config.Config, records []*record.Record, a *audit.Audit)
 		for _, d := range t.Drifts {
 			driftFinding(r, d, c)
 		}
+		oneCommitFindings(r, t, c)
+		commitDateFindings(cfg, r, t, c)
 		if len(t.AfterClose) > 0 {
 			var list []string
 			for _, cm := range t.AfterClose {
@@ -226,4 +236,75 @@ func joinNames(names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// oneCommitFindings reports a commit that added the sign-offs of several
+// people to r: a squash merge of a pull request makes its author the
+// author of everyone's sign-off, and one commit can be signed by one key.
+func oneCommitFindings(r *record.Record, t *audit.Trail, c *diag.Collector) {
+	type added struct {
+		stages  []record.Stage
+		signers []string
+	}
+	byCommit := map[string]*added{}
+	var order []string
+	for _, stage := range record.Stages {
+		p, s := t.Stages[stage], r.Signoffs.Of(stage)
+		if p == nil || p.Commit == nil || s == nil {
+			continue
+		}
+		a := byCommit[p.Commit.Hash]
+		if a == nil {
+			a = &added{}
+			byCommit[p.Commit.Hash] = a
+			order = append(order, p.Commit.Hash)
+		}
+		a.stages = append(a.stages, stage)
+		if !slices.Contains(a.signers, s.By) {
+			a.signers = append(a.signers, s.By)
+		}
+	}
+	for _, hash := range order {
+		a := byCommit[hash]
+		if len(a.signers) < 2 {
+			continue
+		}
+		cm := t.Stages[a.stages[0]].Commit
+		var what []string
+		for _, stage := range a.stages {
+			what = append(what, fmt.Sprintf("%s by %s", stage, r.Signoffs.Of(stage).By))
+		}
+		c.Warnf(r.At("signoffs."+string(a.stages[1])), RuleSignoffsInOneCommit,
+			"merge pull requests with a merge commit or a rebase merge, which keep each signer's own commit, or have each signer add their sign-off in a signed commit of their own",
+			"one commit, %s by %s on %s, added the sign-offs %s: it is at most one signer's (a squash merge makes its author the author of every sign-off in it)",
+			cm.Short(), cm.CommitAuthor, cm.When.Format("2006-01-02"), joinNames(what))
+	}
+}
+
+// commitDateFindings compares each sign-off's date with the commit that
+// added it: a sign-off cannot be made after the commit that records it,
+// and one recorded long after it was given is weak evidence of when.
+func commitDateFindings(cfg *config.Config, r *record.Record, t *audit.Trail, c *diag.Collector) {
+	lag := cfg.MaxSignoffLagDays()
+	for _, stage := range record.Stages {
+		p, s := t.Stages[stage], r.Signoffs.Of(stage)
+		if p == nil || p.Commit == nil || s == nil || s.Date.IsZero() {
+			continue
+		}
+		// The commit's day where it was made, as the sign-off's date is
+		// written by someone there.
+		y, m, d := p.Commit.When.Date()
+		committed := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		signed := s.Date.Time
+		at := r.At("signoffs." + string(stage) + ".date")
+		switch days := int(committed.Sub(signed).Hours() / 24); {
+		case days < 0:
+			c.Errorf(at, RuleSignoffCommitDate, "date a sign-off the day it is given, and commit it then: a later date is a promise, not a sign-off",
+				"the %s sign-off by %s is dated %s, after the commit that added it, %s on %s", stage, s.By, s.Date, p.Commit.Short(), committed.Format("2006-01-02"))
+		case days > lag:
+			c.Warnf(at, RuleSignoffCommitDate, fmt.Sprintf("commit a sign-off when it is given; policy.max_signoff_lag_days (%d) allows for a late commit", lag),
+				"the %s sign-off by %s is dated %s, %d days before the commit that added it, %s on %s: more than policy.max_signoff_lag_days (%d)",
+				stage, s.By, s.Date, days, p.Commit.Short(), committed.Format("2006-01-02"), lag)
+		}
+	}
 }

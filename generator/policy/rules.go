@@ -35,6 +35,8 @@ func Rules() []diag.Rule {
 		signoffSignatureRule,
 		mailmapRule,
 		changedAfterApprovalRule,
+		signoffsInOneCommitRule,
+		signoffCommitDateRule,
 		modifiedAfterCloseRule,
 	}
 }
