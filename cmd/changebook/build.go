@@ -70,6 +70,7 @@ func runBuild(cmd *cobra.Command, e *env, opts *buildOptions) error {
 		Output:  opts.output,
 		Source:  opts.repo,
 		Clock:   e.now,
+		Version: version(),
 	})
 	progress.clear()
 	if errors.Is(err, context.Canceled) {

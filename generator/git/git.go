@@ -124,6 +124,9 @@ type Options struct {
 	// Workers is the number of goroutines comparing trees; 0 means one
 	// per core (at most 4) for a long history, one for a short one.
 	Workers int
+	// At, when set, is the commit to read the history from instead of
+	// HEAD (verify rebuilds a site as of the commit it was built from).
+	At history.Hash
 	// Cache, when set, keeps between runs what each commit changed (keyed
 	// by the two trees compared, which never change), so that a run
 	// compares only the commits made since the last one.
@@ -170,26 +173,29 @@ func Read(ctx context.Context, r *Repository, opts Options) (*History, error) {
 	// through a handle of its own that keeps its pack files open.
 	walker, done := sequentialReader(repo)
 	defer done()
-	mm := readMailmap(repo)
-	h.Mailmap = mm.entries()
-
-	ref, err := repo.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		// An empty repository: every record is uncommitted.
-		for name := range opts.Records {
-			h.Files[name] = &history.File{Uncommitted: true}
+	headHash := plumbing.NewHash(string(opts.At))
+	if opts.At == "" {
+		ref, err := repo.Head()
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			// An empty repository: every record is uncommitted.
+			for name := range opts.Records {
+				h.Files[name] = &history.File{Uncommitted: true}
+			}
+			return h, nil
 		}
-		return h, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading HEAD: %w", err)
+		if err != nil {
+			return nil, fmt.Errorf("reading HEAD: %w", err)
+		}
+		headHash = ref.Hash()
 	}
 	shallow := shallowCommits(repo)
 	h.Shallow = len(shallow) > 0
-	head, err := repo.CommitObject(ref.Hash())
+	head, err := repo.CommitObject(headHash)
 	if err != nil {
-		return nil, fmt.Errorf("reading HEAD's commit: %w", err)
+		return nil, fmt.Errorf("reading the commit %s: %w", headHash, err)
 	}
+	mm := readMailmap(head)
+	h.Mailmap = mm.entries()
 	h.Head = toCommit(head, mm)
 	for name := range opts.Records {
 		h.Files[name] = &history.File{}

@@ -513,3 +513,13 @@ func TestContentFromManyWorkers(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBlobHashIsGits: history.BlobHash, which names records in the site's
+// manifest, is the id git gives the same bytes.
+func TestBlobHashIsGits(t *testing.T) {
+	for _, content := range []string{"", "---\nid: CHG-0001\n---\n", strings.Repeat("é\x00", 5000)} {
+		if got, want := history.BlobHash([]byte(content)), plumbing.ComputeHash(plumbing.BlobObject, []byte(content)).String(); string(got) != want {
+			t.Errorf("BlobHash(%q) = %s; git's is %s", content[:min(len(content), 20)], got, want)
+		}
+	}
+}

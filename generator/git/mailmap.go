@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/changebook/changebook/generator/history"
 )
@@ -34,17 +34,9 @@ func (m mailmap) entries() []history.MailmapEntry {
 	return out
 }
 
-// readMailmap reads .mailmap from HEAD's tree; a repository without one,
-// or without commits, has an empty map.
-func readMailmap(repo *gogit.Repository) mailmap {
-	ref, err := repo.Head()
-	if err != nil {
-		return nil
-	}
-	c, err := repo.CommitObject(ref.Hash())
-	if err != nil {
-		return nil
-	}
+// readMailmap reads .mailmap from the tree of c (HEAD, usually); a tree
+// without one has an empty map.
+func readMailmap(c *object.Commit) mailmap {
 	f, err := c.File(".mailmap")
 	if err != nil {
 		return nil

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,6 +31,9 @@ import (
 type Source struct {
 	repo   *git.Repository
 	prefix string // the configuration repository's folder in the working tree
+
+	// at is the commit the history is read from; "" for HEAD.
+	at history.Hash
 
 	// cache keeps what commits changed and old versions' sign-offs
 	// between runs (nil: none): git objects never change, so their
@@ -140,6 +144,30 @@ func (o oldVersions) RememberSnapshot(v history.Version, s *audit.Snapshot) {
 }
 func (o oldVersions) Content(v history.Version) ([]byte, error) { return o.h.Content(v) }
 
+// At returns the source of the same repository with its history read
+// from commit instead of HEAD: the repository as it was then, for verify.
+func (s *Source) At(commit history.Hash) *Source {
+	at := *s
+	at.at = commit
+	return &at
+}
+
+// Resolve returns the commit rev names in the repository.
+func (s *Source) Resolve(rev string) (history.Hash, error) { return s.repo.Resolve(rev) }
+
+// Prefix is the configuration repository's folder in the git working
+// tree, "" when they are the same.
+func (s *Source) Prefix() string { return s.prefix }
+
+// WriteTree writes the configuration repository's files as they are in
+// commit into root.
+func (s *Source) WriteTree(commit history.Hash, root *os.Root) (int, error) {
+	return s.repo.WriteTree(commit, s.prefix, root)
+}
+
+// IsNoCommit reports whether err says a commit is not in the repository.
+func IsNoCommit(err error) bool { return errors.Is(err, git.ErrNoCommit) }
+
 // IsNotRepository reports whether err, from Open, says the folder is not
 // in git.
 func IsNotRepository(err error) bool { return errors.Is(err, git.ErrNotRepository) }
@@ -246,6 +274,9 @@ func (s *Source) mailmapFile() string {
 // only (nil: all).
 func (s *Source) history(ctx context.Context, memo *Memo, names []string, read func(only map[string]bool) (map[string][]byte, error), changed map[string]bool) (*git.History, error) {
 	head := s.repo.Head()
+	if s.at != "" {
+		head = s.at
+	}
 	slices.Sort(names)
 	key := strings.Join(names, "\x00")
 	memo.mu.Lock()
@@ -262,7 +293,7 @@ func (s *Source) history(ctx context.Context, memo *Memo, names []string, read f
 	if err != nil {
 		return nil, err
 	}
-	h, err := git.Read(ctx, s.repo, git.Options{Prefix: s.prefix, Records: contents, Cache: s.cache})
+	h, err := git.Read(ctx, s.repo, git.Options{Prefix: s.prefix, Records: contents, Cache: s.cache, At: s.at})
 	if err != nil {
 		return nil, err
 	}

@@ -5,12 +5,18 @@
 package history
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 )
 
 // Hash is a git object's hash, in hexadecimal.
 type Hash string
+
+// Short is the abbreviated hash people read.
+func (h Hash) Short() string { return string(h[:min(len(h), 10)]) }
 
 // Commit is one commit that touched a record.
 type Commit struct {
@@ -115,4 +121,13 @@ type MailmapEntry struct {
 	Line                    int
 	ProperName, ProperEmail string
 	CommitName, CommitEmail string
+}
+
+// BlobHash is the git blob id of content: the SHA-1 of "blob", its
+// length and content, as git hash-object computes it.
+func BlobHash(content []byte) Hash {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(content))
+	h.Write(content)
+	return Hash(hex.EncodeToString(h.Sum(nil)))
 }

@@ -34,6 +34,8 @@ type BuildOptions struct {
 	Source string
 	// Clock reports the time, for the build's duration; nil: time.Now.
 	Clock func() time.Time
+	// Version is changebook's, for the site's manifest.json.
+	Version string
 }
 
 // Result is what a build did.
@@ -92,6 +94,13 @@ func Build(ctx context.Context, fsys fs.FS, opts BuildOptions) (*Result, error) 
 	res.Phases = append(res.Phases, Phase{"publish", time.Since(start)})
 	res.Duration += time.Since(start)
 	return res, nil
+}
+
+// BuildTo is Build into sink instead of an output folder: for verify,
+// which rebuilds a site in memory to compare it with the one published.
+// opts.Output and opts.Source are not used.
+func BuildTo(ctx context.Context, fsys fs.FS, opts BuildOptions, sink site.Sink) (*Result, error) {
+	return build(ctx, fsys, opts, func(*config.Config) (site.Sink, error) { return sink, nil })
 }
 
 // prepared is a checked repository with its site model, ready to render.
@@ -189,6 +198,13 @@ func (p *prepared) fail(findings []diag.Finding) {
 // build prepares the site and renders every page into the sink that open
 // returns, once the check has passed.
 func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config.Config) (site.Sink, error)) (*Result, error) {
+	// One instant for the whole build: the day the checks judge
+	// deadlines by, and the manifest's built_at, by which verify rebuilds.
+	var builtAt time.Time
+	if opts.Now != nil {
+		builtAt = opts.Now().UTC().Truncate(time.Second)
+		opts.Now = func() time.Time { return builtAt }
+	}
 	p, err := prepare(ctx, fsys, opts.Options, opts.Clock, caches{})
 	if err != nil {
 		return nil, err
@@ -204,7 +220,8 @@ func build(ctx context.Context, fsys fs.FS, opts BuildOptions, open func(*config
 	if opts.Progress != nil {
 		written = func(files int) { opts.tell(Progress{Phase: "writing the site", Done: files}) }
 	}
-	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true, RenderBodies: true, Written: written}, sink)
+	stats, err := site.Render(ctx, p.model, site.Options{Theme: p.theme, Workers: opts.Workers, Phase: p.phase, ForgetBodies: true, RenderBodies: true, Written: written,
+		Version: opts.Version, BuiltAt: builtAt}, sink)
 	if err != nil {
 		return nil, err
 	}

@@ -117,6 +117,9 @@ type Record struct {
 	BodyLine int
 	// Pos holds where each field is written, for findings.
 	Pos *decode.Map
+	// Blob is the file's git blob id (history.BlobHash of its bytes), set
+	// by the loader: what the site's manifest names the record by.
+	Blob string
 }
 
 // Parse decodes one record file. It returns nil when the front matter cannot

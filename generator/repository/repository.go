@@ -17,6 +17,7 @@ import (
 	"github.com/changebook/changebook/generator/decode"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
+	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/parsecache"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repofs"
@@ -328,6 +329,16 @@ func (p *parser) parse(fsys fs.FS, name string) result {
 			"cannot read the file: %v", repofs.Cause(err))
 		return result{findings: c.Findings()}
 	}
+	res := p.decode(name, data)
+	if res.record != nil {
+		res.record.Blob = string(history.BlobHash(data))
+	}
+	return res
+}
+
+// decode parses data, the content of record file name, through the
+// cache when there is one.
+func (p *parser) decode(name string, data []byte) result {
 	if p.cache == nil {
 		r, findings := record.Parse(name, data, p.limits)
 		return result{record: r, findings: findings}

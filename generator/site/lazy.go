@@ -73,7 +73,7 @@ func (l *Lazy) File(ctx context.Context, name string) ([]byte, bool, error) {
 	// Exports and the search index are made together, once, whatever
 	// becomes of the request that asked first.
 	l.otherOnce.Do(func() {
-		l.other, _, l.otherErr = l.m.otherFiles(context.WithoutCancel(ctx), l.list, l.workers, func(string) {})
+		l.other, _, l.otherErr = l.m.otherFiles(context.WithoutCancel(ctx), l.list, Options{Workers: l.workers}, func(string) {})
 	})
 	if l.otherErr != nil {
 		return nil, false, fmt.Errorf("rendering the exports and search index: %w", l.otherErr)

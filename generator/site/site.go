@@ -18,8 +18,10 @@ import (
 	"maps"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"github.com/changebook/changebook/generator/diag"
+	"github.com/changebook/changebook/generator/manifest"
 	"github.com/changebook/changebook/generator/markdown"
 	"github.com/changebook/changebook/generator/search"
 	"github.com/changebook/changebook/internal/parallel"
@@ -57,6 +59,10 @@ type Options struct {
 	// is a finding in Stats.Slow; Render then writes nothing more, and the
 	// site must not be published.
 	RenderBodies bool
+	// Version is changebook's, and BuiltAt the time of the build: both go
+	// into manifest.json, which `changebook verify` rebuilds and compares.
+	Version string
+	BuiltAt time.Time
 }
 
 // Stats counts what Render wrote.
@@ -139,7 +145,7 @@ func Render(ctx context.Context, m *Model, opts Options, sink Sink) (Stats, erro
 		}
 		phase("record pages")
 	}
-	if err := m.writeOtherFiles(pages, index, opts.Workers, phase, sink); err != nil {
+	if err := m.writeOtherFiles(pages, index, opts, phase, sink); err != nil {
 		return stats, err
 	}
 	stats.SearchTerms, stats.SearchBytes = index.Terms, index.Bytes
@@ -264,14 +270,14 @@ func prepareTheme(m *Model, theme fs.FS, cache *AssetCache) (*themed, error) {
 // otherFiles renders the files that are not pages, in memory: exports,
 // feeds, the search index (its files under search/) and the lists' data
 // (under data/).
-func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase func(string)) (map[string][]byte, *search.Index, error) {
+func (m *Model) otherFiles(ctx context.Context, pages []page, opts Options, phase func(string)) (map[string][]byte, *search.Index, error) {
 	sink := &MemorySink{}
-	index, err := m.searchIndex(ctx, workers, "")
+	index, err := m.searchIndex(ctx, opts.Workers, "")
 	if err != nil {
 		return nil, nil, err
 	}
 	phase("search index")
-	if err := m.writeOtherFiles(pages, index, workers, phase, sink); err != nil {
+	if err := m.writeOtherFiles(pages, index, opts, phase, sink); err != nil {
 		return nil, nil, err
 	}
 	return sink.Files, index, nil
@@ -280,7 +286,8 @@ func (m *Model) otherFiles(ctx context.Context, pages []page, workers int, phase
 // writeOtherFiles writes the files that are not pages into sink: the
 // exports as they are encoded, then the lists' data, the feeds and the
 // files of index, whose meta.json it has name the changes' list data.
-func (m *Model) writeOtherFiles(pages []page, index *search.Index, workers int, phase func(string), sink Sink) error {
+func (m *Model) writeOtherFiles(pages []page, index *search.Index, opts Options, phase func(string), sink Sink) error {
+	workers := opts.Workers
 	if err := m.writeExports(sink); err != nil {
 		return err
 	}
@@ -300,10 +307,31 @@ func (m *Model) writeOtherFiles(pages []page, index *search.Index, workers int, 
 	for name, data := range index.Files {
 		files["search/"+name] = data
 	}
+	if files[manifest.File], err = m.manifest(opts).Encode(); err != nil {
+		return err
+	}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := sink.WriteFile(name, files[name]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// manifest is what the site says it was built from: the commit, and each
+// record's file, blob and status.
+func (m *Model) manifest(opts Options) *manifest.Manifest {
+	commit := ""
+	var uncommitted []string
+	if m.Audit != nil && m.Audit.Head != nil {
+		commit = m.Audit.Head.Hash
+	}
+	records := make([]manifest.Record, 0, len(m.Changes))
+	for _, c := range m.Changes {
+		records = append(records, manifest.Record{Path: c.File, ID: c.ID, Blob: c.Record.Blob, Status: string(c.Status)})
+		if c.Trail != nil && c.Trail.Uncommitted {
+			uncommitted = append(uncommitted, c.File)
+		}
+	}
+	return manifest.New(opts.Version, opts.BuiltAt, commit, uncommitted, records)
 }
