@@ -141,15 +141,19 @@ func (d *Drift) Names() []string {
 	return names
 }
 
-// snapshotAt returns what version v binds, remembered or read from the
-// version itself; nil when it does not parse.
-func snapshotAt(old OldVersions, v history.Version) (*Snapshot, error) {
+// snapshotAt returns what version v binds, remembered, or parsed from
+// its content (in read when already read, else read now); nil when it
+// does not parse.
+func snapshotAt(old OldVersions, v history.Version, read map[history.Hash][]byte) (*Snapshot, error) {
 	if s, ok := old.Snapshot(v); ok {
 		return s, nil
 	}
-	content, err := old.Content(v)
-	if err != nil {
-		return nil, err
+	content, ok := read[v.Blob]
+	if !ok {
+		var err error
+		if content, err = old.Content(v); err != nil {
+			return nil, err
+		}
 	}
 	var s *Snapshot
 	if r, _ := record.Parse(v.Path, content, frontmatter.Limits{}); r != nil {
@@ -163,14 +167,15 @@ func snapshotAt(old OldVersions, v history.Version) (*Snapshot, error) {
 // version that added it (f.Versions[added]) and now (r), and names the
 // commits since that changed it; nil when nothing did, or when an old
 // version cannot be read (too large, or it no longer parses: then the
-// record's own findings say so).
-func drift(r *record.Record, f *history.File, stage record.Stage, added int, old OldVersions) (*Drift, error) {
+// record's own findings say so). read holds versions' content already
+// read.
+func drift(r *record.Record, f *history.File, stage record.Stage, added int, old OldVersions, read map[history.Hash][]byte) (*Drift, error) {
 	now := SnapshotOf(r).Of(stage)
 	snapshot := func(i int) (Bound, error) {
 		if i == 0 && !f.Uncommitted {
 			return now, nil
 		}
-		s, err := snapshotAt(old, f.Versions[i])
+		s, err := snapshotAt(old, f.Versions[i], read)
 		if s == nil || err != nil {
 			return nil, err
 		}

@@ -213,6 +213,10 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 		boundary bool
 	}
 	var versions []signed
+	// The content of the oldest version with each bound sign-off as it is
+	// now, when reading its sign-offs read it: the text it binds is
+	// parsed from it below without reading the version again.
+	bound := &boundContent{}
 	for i := len(f.Versions) - 1; i >= 0; i-- {
 		v := f.Versions[i]
 		if v.Blob == "" {
@@ -223,7 +227,8 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 			versions = append(versions, signed{v.Commit, i, &r.Signoffs, v.Boundary})
 			continue
 		}
-		offs, err := signoffsAt(old, v)
+		offs, content, err := signoffsAt(old, v)
+		keepBound(r, offs, v, content, bound)
 		if errors.Is(err, history.ErrTooLarge) {
 			versions = append(versions, signed{v.Commit, i, nil, v.Boundary}) // no sign-offs to read
 			continue
@@ -279,7 +284,7 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 		if !ok || (stage == record.Evaluation && r.Signoffs.Evaluation.Decision != record.Approved) {
 			continue
 		}
-		d, err := drift(r, f, stage, i, old)
+		d, err := drift(r, f, stage, i, old, bound.content)
 		if errors.Is(err, history.ErrTooLarge) {
 			continue // a version too large to read binds nothing that can be compared
 		}
@@ -307,18 +312,48 @@ func changes(versions []history.Version) []*history.Commit {
 }
 
 // signoffsAt returns the sign-offs of version v (nil: none that parse),
-// as remembered or read from the version itself.
-func signoffsAt(old OldVersions, v history.Version) (*record.Signoffs, error) {
+// as remembered or read from the version itself, and the content when it
+// was read.
+func signoffsAt(old OldVersions, v history.Version) (*record.Signoffs, []byte, error) {
 	if offs, ok := old.Signoffs(v); ok {
-		return offs, nil
+		return offs, nil, nil
 	}
 	content, err := old.Content(v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	offs := signoffsOf(v.Path, content)
 	old.Remember(v, offs)
-	return offs, nil
+	return offs, content, nil
+}
+
+// boundContent keeps, of one record's versions read oldest first, the
+// content of the first that has each bound stage's sign-off as the record
+// has it now: the version whose text that sign-off binds.
+type boundContent struct {
+	found   [2]bool // by index in BoundStages
+	content map[history.Hash][]byte
+}
+
+// keepBound keeps content, version v's (nil when not read), when v is the
+// first version seen with one of r's bound sign-offs as it is now.
+func keepBound(r *record.Record, offs *record.Signoffs, v history.Version, content []byte, b *boundContent) {
+	if offs == nil {
+		return
+	}
+	for i, stage := range BoundStages {
+		now, then := r.Signoffs.Of(stage), offs.Of(stage)
+		if b.found[i] || now == nil || then == nil || then.By != now.By || then.Date.String() != now.Date.String() {
+			continue
+		}
+		b.found[i] = true
+		if content != nil {
+			if b.content == nil {
+				b.content = map[history.Hash][]byte{}
+			}
+			b.content[v.Blob] = content
+		}
+	}
 }
 
 // signoffsOf reads the sign-offs of an old version of a record; nil when

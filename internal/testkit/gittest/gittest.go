@@ -8,6 +8,7 @@
 package gittest
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,6 +83,10 @@ type Commit struct {
 	Message     string
 	Name, Email string
 	When        time.Time
+	// Sign, when set, signs the commit (Memory.Commit only): it is given
+	// the commit object as git signs it and returns the armored signature
+	// that goes in its gpgsig header.
+	Sign func(payload []byte) ([]byte, error)
 	// Parents, when set, are the commit's parents (a merge); otherwise
 	// HEAD is.
 	Parents []plumbing.Hash
@@ -234,6 +239,25 @@ func (m *Memory) Commit(c Commit) (plumbing.Hash, error) {
 	commit := &object.Commit{Author: sig, Committer: sig, Message: c.Message, TreeHash: tree}
 	if !m.parent.IsZero() {
 		commit.ParentHashes = []plumbing.Hash{m.parent}
+	}
+	if c.Sign != nil {
+		unsigned := &plumbing.MemoryObject{}
+		if err := commit.EncodeWithoutSignature(unsigned); err != nil {
+			return plumbing.ZeroHash, err
+		}
+		r, err := unsigned.Reader()
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		payload, err := io.ReadAll(r)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		signature, err := c.Sign(payload)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		commit.PGPSignature = string(signature)
 	}
 	if m.parent, err = store(m.st, commit); err != nil {
 		return plumbing.ZeroHash, err

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"maps"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hiddeco/sshsig"
 
 	"github.com/changebook/changebook/internal/testkit/gittest"
 )
@@ -99,17 +102,29 @@ func History(opts Options) (*gittest.Memory, error) {
 				return nil, err
 			}
 		}
-		// Commit times strictly increase, as one person's would.
-		when := batch[0].when
+		// Commit times strictly increase, as one person's would; a commit
+		// of several versions is made on the day of its last, so that no
+		// sign-off in it is dated after it.
+		when := batch[len(batch)-1].when
 		if !when.After(last) {
 			when = last.Add(time.Minute)
 		}
 		last = when
 		who := batch[0].handle
-		if _, err := repo.Commit(gittest.Commit{
+		commit := gittest.Commit{
 			Message: fmt.Sprintf("%s: %d record versions\n", path.Base(batch[0].file), len(batch)),
 			Name:    strings.ToUpper(who[:1]) + who[1:] + " Example", Email: who + "@example.com", When: when,
-		}); err != nil {
+		}
+		if opts.Signed {
+			commit.Sign = func(payload []byte) ([]byte, error) {
+				sig, err := sshsig.Sign(bytes.NewReader(payload), SigningKey(who), sshsig.HashSHA512, "git")
+				if err != nil {
+					return nil, err
+				}
+				return sshsig.Armor(sig), nil
+			}
+		}
+		if _, err := repo.Commit(commit); err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/pipeline"
@@ -75,5 +76,38 @@ func TestWriteHistoryFewerCommits(t *testing.T) {
 	}
 	if n := len(commits); n != 25 {
 		t.Errorf("%d commits, want 25", n)
+	}
+}
+
+// TestWriteSignedHistory: with Signed, every commit carries its author's
+// SSH signature and every sign-off verifies against the keys the
+// generated changebook.yaml registers.
+func TestWriteSignedHistory(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteHistory(dir, Options{Records: 40, Seed: 1, Commits: 1000, Signed: true}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := gitaudit.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Check(context.Background(), os.DirFS(dir), pipeline.Options{History: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("%s: %s [%s]", f.Location(), f.Message, f.Rule)
+	}
+	verified := 0
+	for file, trail := range res.Audit.Records {
+		for stage, p := range trail.Stages {
+			if p.Signature.State != commitsig.Verified {
+				t.Errorf("%s %s: %+v; want verified", file, stage, p.Signature)
+			}
+			verified++
+		}
+	}
+	if verified == 0 {
+		t.Error("no sign-off verified")
 	}
 }

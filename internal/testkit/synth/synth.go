@@ -8,11 +8,15 @@
 package synth
 
 import (
+	"crypto/ed25519"
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/crypto/ssh"
 	"time"
 )
 
@@ -25,6 +29,10 @@ type Options struct {
 	// Commits is the number of commits of the history WriteHistory
 	// writes.
 	Commits int
+	// Signed signs every commit of that history with its author's SSH
+	// key, as git does with gpg.format=ssh, and registers each person's
+	// key in changebook.yaml: every sign-off then verifies.
+	Signed bool
 }
 
 var (
@@ -43,13 +51,18 @@ var (
 		alert review schema migration throughput capacity window customer payload retention audit`)
 )
 
-// Config returns the changebook.yaml of a generated repository.
-func Config() string {
+// Config returns the changebook.yaml of a generated repository; with
+// signed, each person has their signing key (SigningKey).
+func Config(signed bool) string {
 	var b strings.Builder
 	b.WriteString("title: Synthetic change records\npeople:\n")
 	person := func(handle, role string) {
-		fmt.Fprintf(&b, "  %s: { name: %s Example, email: %s@example.com, roles: [%s] }\n",
-			handle, strings.ToUpper(handle[:1])+handle[1:], handle, role)
+		keys := ""
+		if signed {
+			keys = fmt.Sprintf(", keys: [\"%s\"]", strings.TrimSpace(string(ssh.MarshalAuthorizedKey(SigningKey(handle).PublicKey()))))
+		}
+		fmt.Fprintf(&b, "  %s: { name: %s Example, email: %s@example.com%s, roles: [%s] }\n",
+			handle, strings.ToUpper(handle[:1])+handle[1:], handle, keys, role)
 	}
 	for _, h := range developers {
 		person(h, "developer")
@@ -69,7 +82,7 @@ func Config() string {
 func Files(opts Options) map[string][]byte {
 	r := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
 	files := make(map[string][]byte, opts.Records+1)
-	files["changebook.yaml"] = []byte(Config())
+	files["changebook.yaml"] = []byte(Config(opts.Signed))
 	for i := 1; i <= opts.Records; i++ {
 		id := fmt.Sprintf("CHG-%05d", i)
 		// A hundred records a folder: a git tree per folder stays small
@@ -186,4 +199,15 @@ func WriteDir(dir string, opts Options) error {
 		}
 	}
 	return nil
+}
+
+// SigningKey is handle's SSH signing key, the same at every call: an
+// ed25519 key made from the handle.
+func SigningKey(handle string) ssh.Signer {
+	seed := sha256.Sum256([]byte("changebook synthetic signing key of " + handle))
+	signer, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(seed[:]))
+	if err != nil {
+		panic(err) // an ed25519 key always makes a signer
+	}
+	return signer
 }

@@ -163,6 +163,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 				name string
 				cmd  []string
 			}{fmt.Sprintf("build with history (%d commits)", 2*n), []string{*bin, "build", "--no-cache", gitRepo, "-o", site("gitsite")}})
+			// The same history with every commit SSH-signed by its author
+			// and every key registered: what verifying each sign-off's
+			// signature adds to the history pass.
+			signedRepo := filepath.Join(dir, fmt.Sprintf("signed%d", n))
+			fmt.Fprintf(stderr, "generating %d records with a history of %d signed commits...\n", n, 2*n)
+			if err := synth.WriteHistory(signedRepo, synth.Options{Records: n, Seed: 1, Commits: 2 * n, Signed: true}); err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			rows = append(rows, struct {
+				name string
+				cmd  []string
+			}{fmt.Sprintf("build with signed history (%d commits)", 2*n), []string{*bin, "build", "--no-cache", signedRepo, "-o", site("signedsite")}})
 		}
 		var ref time.Duration
 		for i, row := range rows {

@@ -25,6 +25,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output folder (must not exist, or be empty)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same repository")
 	commits := fs.Int("commits", 0, "also write a git history of this many commits, the records signed stage by stage")
+	signed := fs.Bool("signed", false, "sign every commit of the history with its author's SSH key, registered in changebook.yaml")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -36,7 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: %s is not empty\n", *out)
 		return 2
 	}
-	opts := synth.Options{Records: *n, Seed: *seed, Commits: *commits}
+	opts := synth.Options{Records: *n, Seed: *seed, Commits: *commits, Signed: *signed}
 	write, history := synth.WriteDir, ""
 	if *commits > 0 {
 		write, history = synth.WriteHistory, fmt.Sprintf(" with a history of up to %d commits", *commits)
