@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/internal/testkit/signers"
 )
@@ -86,5 +88,26 @@ people:
 		if got := findingLines(findings); !strings.HasPrefix(got, tt.want) || strings.Contains(got, "\n") {
 			t.Errorf("%s: findings\n%s\nwant one beginning %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// An armored OpenPGP key in a | block registers the person's key.
+func TestOpenPGPKeyInPeople(t *testing.T) {
+	env, public := signers.GPGKey(t, "bob")
+	var indented strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(public), "\n") {
+		indented.WriteString("        " + line + "\n")
+	}
+	yaml := "people:\n  bob:\n    name: Bob Chen\n    roles: [change-manager]\n    keys:\n      - |\n" + indented.String()
+	cfg, findings := Load(fstest.MapFS{File: {Data: []byte(yaml)}})
+	if len(findings) > 0 {
+		t.Fatal(findingLines(findings))
+	}
+	if !cfg.Signers.Has("bob") || cfg.Signers.Has("carol") {
+		t.Fatalf("bob's OpenPGP key not registered (or registered for carol)")
+	}
+	payload := []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor Bob <bob@acme.example> 1764000000 +0000\n\nApprove\n")
+	if got := commitsig.Verify(payload, signers.GPGSign(t, env, payload), "bob", cfg.Signers, time.Time{}); got.State != commitsig.Verified {
+		t.Errorf("a signature by bob's registered OpenPGP key: %+v", got)
 	}
 }

@@ -18,22 +18,7 @@ import (
 // signer (no provenance findings), nothing is uncommitted, and every
 // record's trail has one commit per signed stage.
 func TestWriteHistory(t *testing.T) {
-	dir := t.TempDir()
-	opts := Options{Records: 60, Seed: 1, Commits: 1000}
-	if err := WriteHistory(dir, opts); err != nil {
-		t.Fatal(err)
-	}
-	src, err := gitaudit.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := pipeline.Check(context.Background(), os.DirFS(dir), pipeline.Options{History: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range res.Findings {
-		t.Errorf("%s: %s [%s]", f.Location(), f.Message, f.Rule)
-	}
+	res := checkHistory(t, Options{Records: 60, Seed: 1, Commits: 1000})
 	if res.Audit == nil {
 		t.Fatal("no audit trail read")
 	}
@@ -83,8 +68,27 @@ func TestWriteHistoryFewerCommits(t *testing.T) {
 // SSH signature and every sign-off verifies against the keys the
 // generated changebook.yaml registers.
 func TestWriteSignedHistory(t *testing.T) {
+	res := checkHistory(t, Options{Records: 40, Seed: 1, Commits: 1000, Signed: true})
+	verified := 0
+	for file, trail := range res.Audit.Records {
+		for stage, p := range trail.Stages {
+			if p.Signature.State != commitsig.Verified {
+				t.Errorf("%s %s: %+v; want verified", file, stage, p.Signature)
+			}
+			verified++
+		}
+	}
+	if verified == 0 {
+		t.Error("no sign-off verified")
+	}
+}
+
+// checkHistory writes the history of opts and checks it with its git
+// history, failing t for every finding.
+func checkHistory(t *testing.T, opts Options) *pipeline.Checked {
+	t.Helper()
 	dir := t.TempDir()
-	if err := WriteHistory(dir, Options{Records: 40, Seed: 1, Commits: 1000, Signed: true}); err != nil {
+	if err := WriteHistory(dir, opts); err != nil {
 		t.Fatal(err)
 	}
 	src, err := gitaudit.Open(dir)
@@ -98,16 +102,5 @@ func TestWriteSignedHistory(t *testing.T) {
 	for _, f := range res.Findings {
 		t.Errorf("%s: %s [%s]", f.Location(), f.Message, f.Rule)
 	}
-	verified := 0
-	for file, trail := range res.Audit.Records {
-		for stage, p := range trail.Stages {
-			if p.Signature.State != commitsig.Verified {
-				t.Errorf("%s %s: %+v; want verified", file, stage, p.Signature)
-			}
-			verified++
-		}
-	}
-	if verified == 0 {
-		t.Error("no sign-off verified")
-	}
+	return res
 }
