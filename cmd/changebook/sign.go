@@ -302,8 +302,12 @@ func commitHint(w io.Writer, cfg *config.Config, by, userEmail string, signing g
 	switch {
 	case registered:
 		fmt.Fprintf(w, "commit it signed with %s's registered key, so that the signature verifies:\n  git commit%s%s\n", by, sign, author)
-		if signing.Key == "" {
+		switch {
+		case signing.Key != "":
+		case cfg.Signers.HasSSH(by):
 			fmt.Fprintf(w, "git has no signing key set up here; for an SSH key (the one registered for %s):\n  git config gpg.format ssh\n  git config user.signingkey ~/.ssh/id_ed25519.pub\n", by)
+		default:
+			fmt.Fprintf(w, "git has no signing key set up here; for the OpenPGP key registered for %s (gpg --list-secret-keys shows its id):\n  git config gpg.format openpgp\n  git config user.signingkey KEYID\n", by)
 		}
 	case cfg.Policy.RequireSignedSignoffs:
 		fmt.Fprintf(w, "%s has no key registered, and policy.require_signed_signoffs fails an unverified sign-off: add %s's public key to people.%s.keys in %s (the line of ~/.ssh/id_ed25519.pub), or to the allowed_signers file; then\n  git commit -S%s\n",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -65,7 +66,7 @@ func runVerify(cmd *cobra.Command, e *env, opts *verifyOptions) error {
 	progress := newProgressLine(e)
 	rep, err := verify.Run(cmd.Context(), verify.Options{Site: opts.site, Source: src, Version: version(), Progress: progress.report()})
 	progress.clear()
-	if errors.Is(err, verify.ErrNotBuiltFromGit) {
+	if errors.Is(err, verify.ErrNotBuiltFromGit) || errors.Is(err, verify.ErrDamaged) {
 		fmt.Fprintf(e.stderr, "verify: %v\n", err)
 		return errFindings
 	}
@@ -73,11 +74,21 @@ func runVerify(cmd *cobra.Command, e *env, opts *verifyOptions) error {
 		return fmt.Errorf("verify: %w", err)
 	}
 	m := rep.Manifest
+	// What the manifest says of the build is the site's claim, printed as
+	// its claim: made visible, as any text from the site.
+	claim := fmt.Sprintf("the manifest says it was built %s by changebook %s", report.Visible(cmp.Or(m.BuiltAt, "at an unknown time")), report.Visible(m.Changebook))
 	if rep.Note != "" {
-		fmt.Fprintf(e.stderr, "note: %s\n", rep.Note)
+		fmt.Fprintf(e.stderr, "note: %s\n", report.Visible(rep.Note))
 	}
 	if rep.Shallow {
 		fmt.Fprintf(e.stderr, "note: %s is a shallow clone: without the history before its boundary, the rebuild cannot show the provenance a full clone shows; verify in a clone with the whole history (git fetch --unshallow)\n", opts.repo)
+	}
+	for i, d := range rep.Differences {
+		if i == maxDifferences {
+			fmt.Fprintf(e.stdout, "... and %d more\n", len(rep.Differences)-maxDifferences)
+			break
+		}
+		fmt.Fprintln(e.stdout, report.Visible(d)) // file names come from the site and the repository
 	}
 	if len(rep.Findings) > 0 {
 		for i := range rep.Findings {
@@ -86,24 +97,17 @@ func runVerify(cmd *cobra.Command, e *env, opts *verifyOptions) error {
 		if err := report.Write(e.stderr, report.Text, &report.Report{Records: rep.Records, Findings: rep.Findings}, report.Options{Color: useColor(e, opts.color)}); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%s does not verify: the repository at %s fails its checks, so no build of it would have published this site\n", opts.site, short(m.Commit))
+		fmt.Fprintf(e.stdout, "%s does not verify: the repository at %s fails its checks as of the build's time, so no build of it would have published this site (%s)\n", opts.site, short(m.Commit), claim)
 		return errFindings
 	}
 	if !rep.OK() {
-		for i, d := range rep.Differences {
-			if i == maxDifferences {
-				fmt.Fprintf(e.stdout, "... and %d more\n", len(rep.Differences)-maxDifferences)
-				break
-			}
-			fmt.Fprintln(e.stdout, report.Visible(d)) // file names come from the site and the repository
-		}
-		fmt.Fprintf(e.stdout, "%s does not verify: %s from what %s builds at %s (built %s by changebook %s)\n",
-			opts.site, diag.Plural(len(rep.Differences), "difference"), opts.repo, short(m.Commit), m.BuiltAt, m.Changebook)
+		fmt.Fprintf(e.stdout, "%s does not verify: %s from what %s builds at %s (%s)\n",
+			opts.site, diag.Plural(len(rep.Differences), "difference"), opts.repo, short(m.Commit), claim)
 		return errFindings
 	}
-	fmt.Fprintf(e.stdout, "verified %s: %s and %s are what %s builds at %s (built %s by changebook %s)\n",
-		opts.site, diag.Plural(rep.Records, "record"), diag.Plural(rep.Files, "file"), opts.repo, short(m.Commit), m.BuiltAt, m.Changebook)
+	fmt.Fprintf(e.stdout, "verified %s: %s and %s are what %s builds at %s (%s)\n",
+		opts.site, diag.Plural(rep.Records, "record"), diag.Plural(rep.Files, "file"), opts.repo, short(m.Commit), claim)
 	return nil
 }
 
-func short(hash string) string { return hash[:min(len(hash), 10)] }
+func short(hash string) string { return report.Visible(hash[:min(len(hash), 10)]) }

@@ -56,6 +56,7 @@ func SnapshotOf(r *record.Record) *Snapshot {
 	add := func(b *Bound, name, text string) {
 		*b = append(*b, BoundField{Name: name, Text: text, Invalid: r.Pos != nil && r.Pos.Invalid(name)})
 	}
+	add(&s.Approved, "title", f.Title)
 	add(&s.Approved, "type", string(f.Type))
 	add(&s.Approved, "systems", strings.Join(f.Systems, ", "))
 	customer := ""
@@ -86,6 +87,8 @@ func SnapshotOf(r *record.Record) *Snapshot {
 		window = f.Window.Start.String() + " to " + f.Window.End.String()
 	}
 	add(&s.Approved, "window", window)
+	add(&s.Approved, "pull_request", f.PullRequest)
+	add(&s.Approved, "test_plan", f.TestPlan)
 
 	if impl := f.Signoffs.Implementation; impl != nil {
 		tested := ""

@@ -51,6 +51,9 @@ type Audit struct {
 	// "../.mailmap" for one in a subfolder).
 	Mailmap     []history.MailmapEntry
 	MailmapFile string
+	// Folder is the configuration repository's folder in the git
+	// repository, "" when they are the same.
+	Folder string
 }
 
 // Trail is one record's audit trail.
@@ -68,6 +71,10 @@ type Trail struct {
 	Boundary *history.Commit
 	// Uncommitted is true when the working file differs from HEAD's.
 	Uncommitted bool
+	// Blob is the git blob HEAD holds of the record, "" when none (not
+	// committed, in a submodule): the record's id as git knows it, which
+	// is not its bytes' hash in a checkout that turns LF into CRLF.
+	Blob history.Hash
 	// Stages holds the provenance of each signed stage.
 	Stages map[record.Stage]*Provenance
 	// AfterClose lists the commits that changed the record after the
@@ -194,6 +201,9 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 	t := &Trail{Uncommitted: f.Uncommitted, Created: f.Created(), Modified: f.Modified(), Boundary: f.Boundary(),
 		Stages: map[record.Stage]*Provenance{}}
 	t.Commits = changes(f.Versions)
+	if len(f.Versions) > 0 {
+		t.Blob = f.Versions[0].Blob
+	}
 	if f.Submodule != "" {
 		t.Submodule = f.Submodule
 		for _, stage := range record.Stages {
@@ -254,7 +264,7 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 			if v.offs == nil {
 				continue
 			}
-			if s := v.offs.Of(stage); s != nil && s.By == now.By && s.Date.String() == now.Date.String() {
+			if r.Signoffs.Same(v.offs, stage) {
 				if stage == record.Documentation {
 					docIndex = v.index
 					t.AfterCloseIncomplete = v.boundary
@@ -342,8 +352,7 @@ func keepBound(r *record.Record, offs *record.Signoffs, v history.Version, conte
 		return
 	}
 	for i, stage := range BoundStages {
-		now, then := r.Signoffs.Of(stage), offs.Of(stage)
-		if b.found[i] || now == nil || then == nil || then.By != now.By || then.Date.String() != now.Date.String() {
+		if b.found[i] || r.Signoffs.Of(stage) == nil || !r.Signoffs.Same(offs, stage) {
 			continue
 		}
 		b.found[i] = true

@@ -100,8 +100,8 @@ func parseAllowedSigner(line string) (AllowedSigner, error) {
 	s.key, s.Fingerprint = key, ssh.FingerprintSHA256(key)
 	for _, o := range options {
 		name, value, _ := strings.Cut(o, "=")
-		value = strings.Trim(value, `"`)
-		switch strings.ToLower(name) {
+		name, value = strings.ToLower(name), strings.Trim(value, `"`) // option names in any case, as ssh-keygen reads them
+		switch name {
 		case "cert-authority":
 			s.CertAuthority = true
 		case "namespaces":

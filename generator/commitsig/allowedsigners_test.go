@@ -22,10 +22,14 @@ func TestParseAllowedSigners(t *testing.T) {
 		"carol@acme.example\n" +
 		"carol@acme.example ssh-ed25519 not-base64\n" +
 		"carol@acme.example valid-after=\"yesterday\" " + carolKey + "\n" +
-		"carol@acme.example no-touch-required " + carolKey + "\n"
+		"carol@acme.example no-touch-required " + carolKey + "\n" +
+		"erin@acme.example VALID-AFTER=\"20270101\" " + carolKey + "\n"
 	got, errs := ParseAllowedSigners([]byte(file))
-	if len(got) != 4 {
-		t.Fatalf("%d signers; want 4: %+v", len(got), got)
+	if len(got) != 5 {
+		t.Fatalf("%d signers; want 5: %+v", len(got), got)
+	}
+	if erin := got[4]; !erin.ValidAfter.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) || !erin.ValidBefore.IsZero() {
+		t.Errorf("an option named in upper case, as ssh-keygen allows: %+v", erin)
 	}
 	if got[0].Line != 3 || strings.Join(got[0].Principals, "|") != "carol@acme.example" || !got[0].ForGit || got[0].Fingerprint != Fingerprint(carolPub) {
 		t.Errorf("carol's line: %+v", got[0])
@@ -67,7 +71,8 @@ func TestAllowedSignerValidity(t *testing.T) {
 	}{
 		{time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Verified},
 		{time.Date(2025, 12, 31, 23, 59, 0, 0, time.UTC), SignedByOther},
-		{time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), SignedByOther},
+		{time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Verified}, // inclusive, as ssh-keygen reads it
+		{time.Date(2026, 7, 1, 0, 0, 1, 0, time.UTC), SignedByOther},
 	} {
 		got := Verify([]byte(payload), signed, "dave", &ring, tt.at)
 		if got.State != tt.want {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/hiddeco/sshsig"
 	"golang.org/x/crypto/ssh"
 )
@@ -67,7 +68,8 @@ type sshKey struct {
 
 // validAt reports whether the key may have made a signature at t.
 func (k sshKey) validAt(t time.Time) bool {
-	return (k.validAfter.IsZero() || !t.Before(k.validAfter)) && (k.validBefore.IsZero() || t.Before(k.validBefore))
+	// Both bounds are inclusive, as ssh-keygen reads them.
+	return (k.validAfter.IsZero() || !t.Before(k.validAfter)) && (k.validBefore.IsZero() || !t.After(k.validBefore))
 }
 
 // AddSSH registers an SSH public key for owner, in the form of an
@@ -85,6 +87,19 @@ func (k *Keyring) AddSSH(owner, key string) error {
 	}
 	k.ssh = append(k.ssh, sshKey{owner: owner, wire: pub.Marshal()})
 	return nil
+}
+
+// HasSSH reports whether an SSH key is registered for owner.
+func (k *Keyring) HasSSH(owner string) bool {
+	if k == nil {
+		return false
+	}
+	for _, s := range k.ssh {
+		if s.owner == owner {
+			return true
+		}
+	}
+	return false
 }
 
 // Has reports whether any key is registered for owner.
@@ -133,6 +148,11 @@ func (k *Keyring) AddOpenPGP(owner, armored string) error {
 	if err != nil {
 		return fmt.Errorf("not an armored OpenPGP public key (want the output of gpg --armor --export): %w", err)
 	}
+	if len(entities) != 1 {
+		// Each key is checked against every other person's: a block of
+		// several would let one entry register someone else's key.
+		return fmt.Errorf("%d keys in one block: export one key per entry (gpg --armor --export KEYID)", len(entities))
+	}
 	if k.pgpOwner == nil {
 		k.pgpOwner = map[uint64]string{}
 	}
@@ -172,7 +192,7 @@ func Verify(payload, signature []byte, signer string, ring *Keyring, at time.Tim
 	case bytes.HasPrefix(sig, []byte("-----BEGIN SSH SIGNATURE-----")):
 		return ring.verifySSH(payload, sig, signer, at)
 	case bytes.HasPrefix(sig, []byte("-----BEGIN PGP SIGNATURE-----")):
-		return ring.verifyOpenPGP(payload, sig, signer)
+		return ring.verifyOpenPGP(payload, sig, signer, at)
 	}
 	return Result{State: Unknown, Detail: "a kind of signature changebook does not verify (X.509 or another): only SSH and OpenPGP signatures are"}
 }
@@ -212,9 +232,25 @@ func (k *Keyring) verifySSH(payload, armored []byte, signer string, at time.Time
 	return otherSigner(owner, key, signer)
 }
 
-func (k *Keyring) verifyOpenPGP(payload, armored []byte, signer string) Result {
-	entity, err := openpgp.CheckArmoredDetachedSignature(k.pgp, bytes.NewReader(payload), bytes.NewReader(armored), nil)
+func (k *Keyring) verifyOpenPGP(payload, armored []byte, signer string, at time.Time) Result {
+	// Expiry is judged on the day of the commit, as git does: a key that
+	// expired since still made the signatures of its time.
+	var config *packet.Config
+	if !at.IsZero() {
+		config = &packet.Config{Time: func() time.Time { return at }}
+	}
+	entity, err := openpgp.CheckArmoredDetachedSignature(k.pgp, bytes.NewReader(payload), bytes.NewReader(armored), config)
 	switch {
+	case errors.Is(err, pgperrors.ErrKeyExpired), errors.Is(err, pgperrors.ErrSignatureExpired), errors.Is(err, pgperrors.ErrKeyRevoked), errors.Is(err, pgperrors.ErrSignatureOlderThanKey):
+		whose := "a key"
+		key := ""
+		if entity != nil {
+			key = pgpFingerprint(entity)
+			if owner := k.pgpOwner[entity.PrimaryKey.KeyId]; owner != "" {
+				whose = owner + "'s key"
+			}
+		}
+		return Result{State: SignedByOther, Key: key, Detail: fmt.Sprintf("signed with %s that was not valid when the commit was made (%v): it proves no one's sign-off", whose, err)}
 	case errors.Is(err, pgperrors.ErrUnknownIssuer):
 		// Without the key, a signature cannot be told valid or not.
 		return Result{State: Unknown, Detail: "signed with an OpenPGP key that no one has registered in changebook.yaml: whether the signature is valid cannot be told"}

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
 	"github.com/changebook/changebook/internal/testkit/signers"
 )
 
@@ -159,4 +162,51 @@ func splitSignature(t *testing.T, object []byte) (signed, signature []byte) {
 		t.Fatalf("the commit has no signature:\n%s", object)
 	}
 	return []byte(strings.Join(kept, "\n") + "\n\n" + string(body)), []byte(strings.Join(sig, "\n") + "\n")
+}
+
+// An OpenPGP key's expiry is judged at the commit's date: a key that has
+// expired since still made the signatures of its time; one that had
+// expired when the commit was made proves nothing.
+func TestOpenPGPKeyExpiry(t *testing.T) {
+	env, public := signers.GPGKeyExpiring(t, "bob", "1d")
+	var ring Keyring
+	if err := ring.AddOpenPGP("bob", public); err != nil {
+		t.Fatal(err)
+	}
+	signed := signers.GPGSign(t, env, []byte(payload))
+	if got := Verify([]byte(payload), signed, "bob", &ring, time.Now()); got.State != Verified {
+		t.Errorf("signed while the key was valid: %+v; want %s", got, Verified)
+	}
+	later := time.Now().Add(72 * time.Hour)
+	if got := Verify([]byte(payload), signed, "bob", &ring, later); got.State != SignedByOther || !strings.Contains(got.Detail, "not valid when the commit was made") {
+		t.Errorf("a commit dated after the key expired: %+v; want %s, saying the key was not valid then", got, SignedByOther)
+	}
+}
+
+// One entry, one key: a block of two would register the second for the
+// same person unchecked.
+func TestAddOpenPGPRefusesSeveralKeys(t *testing.T) {
+	_, bob := signers.GPGKey(t, "bob")
+	_, mallory := signers.GPGKey(t, "mallory")
+	// As gpg --armor --export mallory bob writes them: one armored block.
+	var block bytes.Buffer
+	w, err := armor.Encode(&block, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{mallory, bob} {
+		entities, err := openpgp.ReadArmoredKeyRing(strings.NewReader(key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := entities[0].Serialize(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	both := block.String()
+	var ring Keyring
+	if err := ring.AddOpenPGP("mallory", both); err == nil || !strings.Contains(err.Error(), "one key per entry") {
+		t.Errorf("two keys in one block: %v; want refused", err)
+	}
 }

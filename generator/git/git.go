@@ -68,9 +68,22 @@ type History struct {
 func (h *History) Refresh(records map[string][]byte) {
 	for name, content := range records {
 		if f := h.Files[name]; f != nil && f.Submodule == "" {
-			f.Uncommitted = h.headBlobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content)
+			f.Uncommitted = !sameAsCommitted(h.headBlobs[name], content)
 		}
 	}
+}
+
+// sameAsCommitted reports whether a working file's content is the blob
+// committed: byte for byte, or once its CRLF line ends are LF again, which
+// is what git stores of a text file checked out with CRLF ends
+// (core.autocrlf, or eol=crlf in .gitattributes), and what git status
+// calls unchanged.
+func sameAsCommitted(blob plumbing.Hash, content []byte) bool {
+	if blob == plumbing.ComputeHash(plumbing.BlobObject, content) {
+		return true
+	}
+	return bytes.Contains(content, []byte("\r\n")) &&
+		blob == plumbing.ComputeHash(plumbing.BlobObject, bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n")))
 }
 
 // ErrNotRepository is returned by Open for a folder outside any git
@@ -505,7 +518,7 @@ func Uncommitted(r *Repository, prefix string, fsys fs.FS, files []string) ([]st
 		if err != nil {
 			return nil, err
 		}
-		if blobs[name] != plumbing.ComputeHash(plumbing.BlobObject, content) {
+		if !sameAsCommitted(blobs[name], content) {
 			out = append(out, name)
 		}
 	}

@@ -1,12 +1,14 @@
 package git
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -31,12 +33,24 @@ func (r *Repository) Resolve(rev string) (history.Hash, error) {
 	return history.Hash(h.String()), nil
 }
 
+// CommitTime returns when commit was made, by its committer's clock.
+func (r *Repository) CommitTime(commit history.Hash) (time.Time, error) {
+	c, err := r.repo.CommitObject(plumbing.NewHash(string(commit)))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", commit, ErrNoCommit)
+	}
+	return c.Committer.When, nil
+}
+
 // WriteTree writes the regular files under the folder prefix ("" or
 // "sub/dir") of commit's tree into root, as they are in that commit: the
 // configuration repository as it was then, to check and build again.
-// Symbolic links and submodules are left out: the loader reads neither.
-// It returns how many files it wrote.
-func (r *Repository) WriteTree(commit history.Hash, prefix string, root *os.Root) (int, error) {
+// Only the files and folders named in only are written (a file's path, a
+// folder's with a trailing slash, "" for all): what a build reads, not whatever else
+// the tree holds. Symbolic links and submodules are left out: the loader
+// reads neither. It stops when ctx is done, and returns how many files it
+// wrote.
+func (r *Repository) WriteTree(ctx context.Context, commit history.Hash, prefix string, only []string, root *os.Root) (int, error) {
 	c, err := r.repo.CommitObject(plumbing.NewHash(string(commit)))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", commit, ErrNoCommit)
@@ -51,8 +65,19 @@ func (r *Repository) WriteTree(commit history.Hash, prefix string, root *os.Root
 		}
 	}
 	files := 0
+	wanted := func(name string) bool {
+		for _, o := range only {
+			if o == "" || name == o || (strings.HasSuffix(o, "/") && strings.HasPrefix(name, o)) {
+				return true
+			}
+		}
+		return false
+	}
 	err = tree.Files().ForEach(func(f *object.File) error {
-		if !isFile(f.Mode) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !isFile(f.Mode) || !wanted(f.Name) {
 			return nil
 		}
 		if dir := path.Dir(f.Name); dir != "." {

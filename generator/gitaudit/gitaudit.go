@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/commitsig"
@@ -159,11 +160,14 @@ func (s *Source) Resolve(rev string) (history.Hash, error) { return s.repo.Resol
 // tree, "" when they are the same.
 func (s *Source) Prefix() string { return s.prefix }
 
-// WriteTree writes the configuration repository's files as they are in
-// commit into root.
-func (s *Source) WriteTree(commit history.Hash, root *os.Root) (int, error) {
-	return s.repo.WriteTree(commit, s.prefix, root)
+// WriteTree writes the configuration repository's files named in only
+// (paths, or folders ending in a slash) as they are in commit into root.
+func (s *Source) WriteTree(ctx context.Context, commit history.Hash, only []string, root *os.Root) (int, error) {
+	return s.repo.WriteTree(ctx, commit, s.prefix, only, root)
 }
+
+// CommitTime returns when commit was made, by its committer's clock.
+func (s *Source) CommitTime(commit history.Hash) (time.Time, error) { return s.repo.CommitTime(commit) }
 
 // IsNoCommit reports whether err says a commit is not in the repository.
 func IsNoCommit(err error) bool { return errors.Is(err, git.ErrNoCommit) }
@@ -236,7 +240,7 @@ func (s *Source) ReadChanged(ctx context.Context, fsys fs.FS, cfg *config.Config
 		return nil, err
 	}
 	a := &audit.Audit{Shallow: h.Shallow, Head: h.Head, Commits: h.Commits, Records: make(map[string]*audit.Trail, len(records)),
-		Mailmap: h.Mailmap, MailmapFile: s.mailmapFile()}
+		Mailmap: h.Mailmap, MailmapFile: s.mailmapFile(), Folder: s.prefix}
 	trails := make([]*audit.Trail, len(records))
 	errs := make([]error, len(records))
 	old := newOldVersions(s.cache, memo, h)

@@ -34,6 +34,9 @@ type Manifest struct {
 	// Commit is the git commit the site was built from (HEAD); "" when the
 	// repository was not read from git.
 	Commit string `json:"commit,omitempty"`
+	// Folder is the configuration repository's folder in the git
+	// repository, "" when it is the repository's root.
+	Folder string `json:"folder,omitempty"`
 	// Uncommitted lists the records whose file differed from Commit's:
 	// the site shows text no commit holds.
 	Uncommitted []string `json:"uncommitted,omitempty"`
@@ -53,8 +56,8 @@ type Record struct {
 
 // New returns the manifest of a site built by version at builtAt from
 // commit, records sorted by path.
-func New(version string, builtAt time.Time, commit string, uncommitted []string, records []Record) *Manifest {
-	m := &Manifest{Format: Format, Changebook: version, Commit: commit, Uncommitted: slices.Sorted(slices.Values(uncommitted)), Records: slices.Clone(records)}
+func New(version string, builtAt time.Time, commit, folder string, uncommitted []string, records []Record) *Manifest {
+	m := &Manifest{Format: Format, Changebook: version, Commit: commit, Folder: folder, Uncommitted: slices.Sorted(slices.Values(uncommitted)), Records: slices.Clone(records)}
 	if !builtAt.IsZero() {
 		m.BuiltAt = builtAt.UTC().Format(time.RFC3339)
 	}
@@ -86,7 +89,7 @@ func (m *Manifest) Encode() ([]byte, error) {
 }
 
 // MaxSize bounds the manifest read: 100,000 records take about 25 MB.
-const MaxSize = 256 << 20
+const MaxSize = 64 << 20
 
 // ErrEdited says a manifest's records were edited after the build: their
 // order or their hash is not what changebook writes.

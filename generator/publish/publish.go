@@ -34,6 +34,10 @@ const Marker = ".changebook-site"
 
 const markerText = "This folder is written by `changebook build`. Every build replaces all of it.\n"
 
+// IsMarker reports whether data is the marker's content, as the
+// publisher writes it.
+func IsMarker(data []byte) bool { return string(data) == markerText }
+
 // The steps of Commit, in order, as reported to Staging.step.
 const (
 	stepWritten    = "written"     // the temporary folder is complete

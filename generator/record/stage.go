@@ -222,3 +222,29 @@ func (f *Fields) Status() Status {
 	}
 	return Draft
 }
+
+// Same reports whether stage's sign-off is the same in s and other: the
+// same signer, date, verdict (decision, tested, security review, outcome),
+// notes and evidence. A sign-off whose verdict or notes changed is not the
+// one that was given, whoever committed the change.
+func (s *Signoffs) Same(other *Signoffs, stage Stage) bool {
+	a, b := s.Of(stage), other.Of(stage)
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.By != b.By || a.Date.String() != b.Date.String() || a.Notes != b.Notes || a.Evidence != b.Evidence {
+		return false
+	}
+	switch stage {
+	case Evaluation:
+		return s.Evaluation.Decision == other.Evaluation.Decision
+	case Implementation:
+		x, y := s.Implementation.Tested, other.Implementation.Tested
+		return (x == nil) == (y == nil) && (x == nil || *x == *y)
+	case Validation:
+		return s.Validation.SecurityReview == other.Validation.SecurityReview
+	case Documentation:
+		return s.Documentation.Outcome == other.Documentation.Outcome
+	}
+	return true
+}

@@ -321,17 +321,21 @@ func (m *Model) writeOtherFiles(pages []page, index *search.Index, opts Options,
 // manifest is what the site says it was built from: the commit, and each
 // record's file, blob and status.
 func (m *Model) manifest(opts Options) *manifest.Manifest {
-	commit := ""
+	commit, folder := "", ""
 	var uncommitted []string
 	if m.Audit != nil && m.Audit.Head != nil {
-		commit = m.Audit.Head.Hash
+		commit, folder = m.Audit.Head.Hash, m.Audit.Folder
 	}
 	records := make([]manifest.Record, 0, len(m.Changes))
 	for _, c := range m.Changes {
-		records = append(records, manifest.Record{Path: c.File, ID: c.ID, Blob: c.Record.Blob, Status: string(c.Status)})
+		blob := c.Record.Blob
+		if c.Trail != nil && !c.Trail.Uncommitted && c.Trail.Blob != "" {
+			blob = string(c.Trail.Blob) // as committed: a CRLF checkout's bytes hash otherwise
+		}
+		records = append(records, manifest.Record{Path: c.File, ID: c.ID, Blob: blob, Status: string(c.Status)})
 		if c.Trail != nil && c.Trail.Uncommitted {
 			uncommitted = append(uncommitted, c.File)
 		}
 	}
-	return manifest.New(opts.Version, opts.BuiltAt, commit, uncommitted, records)
+	return manifest.New(opts.Version, opts.BuiltAt, commit, folder, uncommitted, records)
 }

@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/gitaudit"
 	"github.com/changebook/changebook/generator/history"
@@ -65,6 +67,10 @@ type Report struct {
 // OK reports whether the site is what the repository builds.
 func (r *Report) OK() bool { return len(r.Differences) == 0 && len(r.Findings) == 0 }
 
+// ErrDamaged says the site's manifest cannot be read as one: the site
+// does not verify.
+var ErrDamaged = errors.New("the site does not verify")
+
 // ErrNotBuiltFromGit says the site's manifest names no commit.
 var ErrNotBuiltFromGit = errors.New("the site was built outside git (its manifest names no commit): there is no commit to verify it against")
 
@@ -88,7 +94,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	case errors.Is(err, manifest.ErrEdited):
 		edited = append(edited, fmt.Sprintf("%s: %v", manifest.File, err))
 	case err != nil:
-		return nil, fmt.Errorf("%s: %w", manifest.File, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrDamaged, manifest.File, err)
 	}
 	if claimed.Commit == "" {
 		return nil, ErrNotBuiltFromGit
@@ -96,6 +102,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	commit, err := opts.Source.Resolve(claimed.Commit)
 	if err != nil {
 		return nil, fmt.Errorf("the site was built from commit %s, which the repository does not have (a shallow clone, or another repository: fetch the whole history): %w", history.Hash(claimed.Commit).Short(), err)
+	}
+	if folder := opts.Source.Prefix(); folder != claimed.Folder {
+		return nil, fmt.Errorf("the site was built from the configuration repository in the folder %q of its git repository, and this one is in %q: run verify with that folder as REPO", claimed.Folder, folder)
 	}
 	rep := &Report{Manifest: claimed, Records: len(claimed.Records), Differences: edited}
 	if claimed.Changebook != opts.Version {
@@ -116,7 +125,20 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer checkout.Close()
-	if _, err := opts.Source.WriteTree(commit, checkout); err != nil {
+	// What a build reads, and nothing else the tree may hold: the
+	// settings first, which say where the records are.
+	if _, err := opts.Source.WriteTree(ctx, commit, []string{config.File}, checkout); err != nil {
+		return nil, fmt.Errorf("writing the repository as of %s: %w", commit.Short(), err)
+	}
+	cfg, _ := config.Load(repofs.New(checkout))
+	only := []string{cfg.Records + "/", pipeline.ThemeFolder + "/"}
+	if cfg.Records == "." {
+		only = []string{""} // records anywhere: the whole folder
+	}
+	if cfg.AllowedSigners != "" {
+		only = append(only, path.Clean(cfg.AllowedSigners))
+	}
+	if _, err := opts.Source.WriteTree(ctx, commit, only, checkout); err != nil {
 		return nil, fmt.Errorf("writing the repository as of %s: %w", commit.Short(), err)
 	}
 
@@ -124,7 +146,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if claimed.BuiltAt != "" {
 		at, err := time.Parse(time.RFC3339, claimed.BuiltAt)
 		if err != nil {
-			return nil, fmt.Errorf("%s: built_at %q is not a time: %w", manifest.File, claimed.BuiltAt, err)
+			return nil, fmt.Errorf("%w: %s: built_at %q is not a time: %w", ErrDamaged, manifest.File, claimed.BuiltAt, err)
+		}
+		// A build cannot be older than its commit (the committer's own
+		// clock may be a little ahead: a minute is allowed).
+		if committed, err := opts.Source.CommitTime(commit); err == nil && at.Before(committed.Add(-time.Minute)) {
+			rep.Differences = append(rep.Differences, fmt.Sprintf("%s: says the site was built at %s, before its commit %s was made (%s)",
+				manifest.File, claimed.BuiltAt, commit.Short(), committed.UTC().Format(time.RFC3339)))
 		}
 		bopts.Now = func() time.Time { return at }
 	}
@@ -209,8 +237,16 @@ func (c *comparer) unbuilt() ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && !c.seen[name] && name != publish.Marker { // the marker is the publisher's, not the build's
-
+		if name == publish.Marker {
+			// The publisher's, not the build's: it must say only what the
+			// publisher writes in it.
+			data, err := repofs.ReadFile(repofs.New(c.site), name, 4096)
+			if err != nil || !publish.IsMarker(data) {
+				out = append(out, name+": not the marker changebook writes")
+			}
+			return nil
+		}
+		if !d.IsDir() && !c.seen[name] {
 			out = append(out, name+": in the site, but not made by a build of the repository")
 		}
 		return nil

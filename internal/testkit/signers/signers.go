@@ -69,6 +69,13 @@ func SSHSign(t testing.TB, private string, data []byte, namespace string) []byte
 // the armored public key.
 func GPGKey(t testing.TB, name string) (env []string, public string) {
 	t.Helper()
+	return GPGKeyExpiring(t, name, "never")
+}
+
+// GPGKeyExpiring is GPGKey with the key's expiry as gpg --quick-gen-key
+// takes it ("never", "1d", "2y").
+func GPGKeyExpiring(t testing.TB, name, expire string) (env []string, public string) {
+	t.Helper()
 	Need(t, "gpg")
 	home, err := os.MkdirTemp("", "cb-gnupg-") // short: gpg-agent's socket path is bounded
 	if err != nil {
@@ -79,7 +86,7 @@ func GPGKey(t testing.TB, name string) (env []string, public string) {
 		os.RemoveAll(home)
 	})
 	env = []string{"GNUPGHOME=" + home}
-	Run(t, home, env, nil, "gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", name+" <"+name+"@acme.example>", "ed25519", "sign", "never")
+	Run(t, home, env, nil, "gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", name+" <"+name+"@acme.example>", "ed25519", "sign", expire)
 	return env, string(Run(t, home, env, nil, "gpg", "--batch", "--armor", "--export", name+"@acme.example"))
 }
 
