@@ -43,7 +43,12 @@ func (d *decoder) toml(data []byte) *Node {
 		return nil
 	}
 	var v map[string]any
-	if _, err := toml.Decode(string(data), &v); err != nil {
+	// A multi-line string keeps the line ends it is written with, and a
+	// checkout with CRLF ends (core.autocrlf) is the same record as one
+	// with LF: decoded from LF text, its value is the same in both, as in
+	// YAML, which turns every line break into LF. Lines and columns do not
+	// move: a CR only ever ends a line.
+	if _, err := toml.Decode(strings.ReplaceAll(string(data), "\r\n", "\n"), &v); err != nil {
 		pos, msg, hint := diag.Pos{Line: d.lineOffset + 1}, err.Error(), tomlGenericHint
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
