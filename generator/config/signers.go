@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -78,12 +79,13 @@ func (cfg *Config) loadSigners(fsys fs.FS, c *diag.Collector) []diag.Finding {
 	if cfg.AllowedSigners == "" {
 		return nil
 	}
-	return cfg.loadAllowedSigners(fsys, c, register)
+	return cfg.loadAllowedSigners(fsys, c, maps.Clone(keyOwner), register)
 }
 
 // loadAllowedSigners registers the keys of the allowed_signers file for
 // the people its principals name (an email of theirs, or their handle).
-func (cfg *Config) loadAllowedSigners(fsys fs.FS, c *diag.Collector, register func(c *diag.Collector, handle, fingerprint string, pos diag.Pos) bool) []diag.Finding {
+// inPeople maps the keys of people's keys to their handles.
+func (cfg *Config) loadAllowedSigners(fsys fs.FS, c *diag.Collector, inPeople map[string]string, register func(c *diag.Collector, handle, fingerprint string, pos diag.Pos) bool) []diag.Finding {
 	name := path.Clean(cfg.AllowedSigners)
 	pos := cfg.Pos.ValueOf("allowed_signers")
 	if !fs.ValidPath(name) || strings.Contains(cfg.AllowedSigners, `\`) {
@@ -146,6 +148,14 @@ func (cfg *Config) loadAllowedSigners(fsys fs.FS, c *diag.Collector, register fu
 		if len(handles) > 1 {
 			fc.Errorf(at, RuleBadSetting, "a key identifies one person: give each person a line of their own",
 				"the line names %s, so its key could not tell which of them signed", strings.Join(handles, " and "))
+			continue
+		}
+		if len(handles) == 1 && inPeople[s.Fingerprint] == handles[0] && (!s.ValidAfter.IsZero() || !s.ValidBefore.IsZero()) {
+			// Registered without bounds in people too, the key would
+			// verify outside the bounds given here: a revocation by
+			// valid-before would not hold.
+			fc.Errorf(at, RuleBadSetting, "keep the key in one place: remove it from people."+handles[0]+".keys, or the bounds from this line",
+				"the key %s is also in people.%s.keys, without these valid-after/valid-before bounds, which then do not hold", s.Fingerprint, handles[0])
 			continue
 		}
 		if len(handles) == 1 && register(fc, handles[0], s.Fingerprint, at) {

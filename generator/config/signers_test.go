@@ -79,6 +79,10 @@ people:
 `, "carol@acme.example,dave@acme.example " + carol + "\n", "signers:1 invalid-setting the line names carol and dave"},
 		{"a pattern", "allowed_signers: signers\n", "*@acme.example " + carol + "\n", "signers:1 unknown-principal the principal \"*@acme.example\" is a pattern"},
 		{"a broken line", "allowed_signers: signers\n", "# keys\ncarol@acme.example ssh-ed25519\n", "signers:2 invalid-setting not an allowed signer"},
+		{"bounds a key in people does not have", `allowed_signers: signers
+people:
+  carol: { name: C, email: carol@acme.example, keys: ["` + carol + `"], roles: [developer] }
+`, "carol@acme.example valid-before=\"20260101\" " + carol + "\n", "signers:1 invalid-setting the key SHA256:"},
 	} {
 		fsys := fstest.MapFS{File: {Data: []byte(tt.yaml)}}
 		if tt.allowed != "-" {
