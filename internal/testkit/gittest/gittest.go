@@ -83,7 +83,7 @@ type Commit struct {
 	Message     string
 	Name, Email string
 	When        time.Time
-	// Sign, when set, signs the commit (Memory.Commit only): it is given
+	// Sign, when set, signs the commit: it is given
 	// the commit object as git signs it and returns the armored signature
 	// that goes in its gpgsig header.
 	Sign func(payload []byte) ([]byte, error)
@@ -105,7 +105,22 @@ func (r *Repo) CommitAll(c Commit) (plumbing.Hash, error) {
 // CommitStaged commits what is staged, as AddSubmodule leaves it.
 func (r *Repo) CommitStaged(c Commit) (plumbing.Hash, error) {
 	sig := &object.Signature{Name: c.Name, Email: c.Email, When: c.When}
-	return r.wt.Commit(c.Message, &gogit.CommitOptions{Author: sig, Committer: sig, Parents: c.Parents, AllowEmptyCommits: c.AllowEmpty})
+	opts := &gogit.CommitOptions{Author: sig, Committer: sig, Parents: c.Parents, AllowEmptyCommits: c.AllowEmpty}
+	if c.Sign != nil {
+		opts.Signer = signerFunc(c.Sign)
+	}
+	return r.wt.Commit(c.Message, opts)
+}
+
+// signerFunc is a Commit's Sign as go-git's Signer.
+type signerFunc func(payload []byte) ([]byte, error)
+
+func (f signerFunc) Sign(message io.Reader) ([]byte, error) {
+	payload, err := io.ReadAll(message)
+	if err != nil {
+		return nil, err
+	}
+	return f(payload)
 }
 
 // Head is the commit checked out.

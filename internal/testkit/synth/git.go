@@ -116,13 +116,7 @@ func History(opts Options) (*gittest.Memory, error) {
 			Name:    strings.ToUpper(who[:1]) + who[1:] + " Example", Email: who + "@example.com", When: when,
 		}
 		if opts.Signed {
-			commit.Sign = func(payload []byte) ([]byte, error) {
-				sig, err := sshsig.Sign(bytes.NewReader(payload), SigningKey(who), sshsig.HashSHA512, "git")
-				if err != nil {
-					return nil, err
-				}
-				return sshsig.Armor(sig), nil
-			}
+			commit.Sign = SignAs(who)
 		}
 		if _, err := repo.Commit(commit); err != nil {
 			return nil, err
@@ -145,4 +139,16 @@ func WriteHistory(dir string, opts Options) error {
 		return err
 	}
 	return mem.WritePacked(dir)
+}
+
+// SignAs signs a commit as git does with gpg.format=ssh, with handle's
+// SigningKey.
+func SignAs(handle string) func(payload []byte) ([]byte, error) {
+	return func(payload []byte) ([]byte, error) {
+		sig, err := sshsig.Sign(bytes.NewReader(payload), SigningKey(handle), sshsig.HashSHA512, "git")
+		if err != nil {
+			return nil, err
+		}
+		return sshsig.Armor(sig), nil
+	}
 }

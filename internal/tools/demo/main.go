@@ -24,11 +24,15 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
+	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/frontmatter"
 	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/repository"
 	"github.com/changebook/changebook/internal/testkit/gittest"
+	"github.com/changebook/changebook/internal/testkit/synth"
 )
 
 func main() {
@@ -90,12 +94,15 @@ func assemble(src, out string, plant bool) (int, error) {
 	}
 	cfg := repo.Config
 	// person is who a handle commits as.
+	// Each person signs their commits with their SSH key, which the
+	// demo's changebook.yaml registers (signingKeys): its pages show
+	// verified sign-offs, and what a commit by someone else shows.
 	person := func(handle string) gittest.Commit {
 		p, ok := cfg.People[handle]
 		if !ok {
-			return gittest.Commit{Name: handle, Email: handle + "@example.com"}
+			return gittest.Commit{Name: handle, Email: handle + "@example.com", Sign: synth.SignAs(handle)}
 		}
-		return gittest.Commit{Name: p.Name, Email: p.Email}
+		return gittest.Commit{Name: p.Name, Email: p.Email, Sign: synth.SignAs(handle)}
 	}
 	commits := 0
 	commit := func(who gittest.Commit, when time.Time, message string) error {
@@ -154,6 +161,9 @@ func assemble(src, out string, plant bool) (int, error) {
 
 	// Everything but the records comes first: the settings, READMEs.
 	if err := copyTree(fsys, out, func(name string) bool { return !isRecord(repo.Records, name) }); err != nil {
+		return 0, err
+	}
+	if err := signingKeys(filepath.Join(out, config.File), cfg); err != nil {
 		return 0, err
 	}
 	if err := commit(person(cfg.Handles()[0]), first.Add(-24*time.Hour), "Set up the change records"); err != nil {
@@ -367,4 +377,29 @@ func copyTree(fsys fs.FS, dir string, keep func(string) bool) error {
 func wanted(name string) bool {
 	top, _, _ := strings.Cut(name, "/")
 	return top == "changebook.yaml" || top == "changes" || top == "."
+}
+
+// signingKeys registers each person's demo signing key in the
+// changebook.yaml at path: a keys entry in their one-line people entry,
+// before its roles.
+func signingKeys(path string, cfg *config.Config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	registered := 0
+	for i, line := range lines {
+		handle, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if _, person := cfg.People[handle]; !ok || !person || !strings.Contains(rest, "roles:") {
+			continue
+		}
+		key := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(synth.SigningKey(handle).PublicKey())))
+		lines[i] = strings.Replace(line, "roles:", fmt.Sprintf("keys: [\"%s %s\"], roles:", key, handle), 1)
+		registered++
+	}
+	if registered != len(cfg.People) {
+		return fmt.Errorf("%s: registered the keys of %d of %d people: write each person on one line, as the example does", path, registered, len(cfg.People))
+	}
+	return os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644)
 }

@@ -93,13 +93,17 @@ func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every seventh record (number%7 == 3) has its evaluation committed
-	// by its requester; the last documented record is edited after
-	// closure.
+	// by its requester, in a commit signed with the requester's key; the
+	// last documented record is edited after closure.
 	want := []string{
 		"changes/2026-q2/CHG-0003-block-credential-stuffing.md signoff-provenance evaluation by bob committed by Carol Diaz",
+		"changes/2026-q2/CHG-0003-block-credential-stuffing.md signoff-signature evaluation by bob signed by carol",
 		"changes/CHG-0010-reporting-read-replica.md signoff-provenance evaluation by bob committed by Hugo Lambert",
+		"changes/CHG-0010-reporting-read-replica.md signoff-signature evaluation by bob signed by hugo",
 		"changes/CHG-0017-dashboard-admin-mfa.md signoff-provenance evaluation by farid committed by Ines Duarte",
+		"changes/CHG-0017-dashboard-admin-mfa.md signoff-signature evaluation by farid signed by ines",
 		"changes/CHG-0024-postgres-scale-up-incident.md signoff-provenance evaluation by bob committed by Hugo Lambert",
+		"changes/CHG-0024-postgres-scale-up-incident.md signoff-signature evaluation by bob signed by hugo",
 		"changes/CHG-0025-delivery-latency-alert.md modified-after-close",
 	}
 	var got []string
@@ -107,6 +111,9 @@ func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 		line := f.File + " " + f.Rule
 		if m := regexp.MustCompile(`^the (\w+) sign-off by (\w+) was committed by ([^<]+) <`).FindStringSubmatch(f.Message); m != nil {
 			line += fmt.Sprintf(" %s by %s committed by %s", m[1], m[2], strings.TrimSpace(m[3]))
+		}
+		if m := regexp.MustCompile(`^the (\w+) sign-off by (\w+) was added in \w+, signed with (\w+)'s key`).FindStringSubmatch(f.Message); m != nil {
+			line += fmt.Sprintf(" %s by %s signed by %s", m[1], m[2], m[3])
 		}
 		got = append(got, line)
 	}
