@@ -83,8 +83,10 @@ type Config struct {
 	// principal, besides their keys in people.
 	AllowedSigners string   `json:"allowed_signers,omitempty"`
 	Systems        []string `json:"systems,omitempty"`
-	Policy         Policy   `json:"policy"`
-	Limits         Limits   `json:"limits"`
+	// Freezes are periods in which no change may be implemented.
+	Freezes []Freeze `json:"freezes,omitempty"`
+	Policy  Policy   `json:"policy"`
+	Limits  Limits   `json:"limits"`
 
 	// ID is IDPattern compiled.
 	ID *regexp.Regexp `json:"-"`
@@ -128,6 +130,44 @@ func (p Person) AllEmails() []string {
 // "" when no one has it.
 func (c *Config) HandleOfEmail(email string) string {
 	return c.byEmail[strings.ToLower(strings.TrimSpace(email))]
+}
+
+// Freeze is a change freeze: from Start to End, both days included, no
+// change on its systems (all when none are named) may be implemented,
+// except changes of the types it allows (an emergency, usually).
+type Freeze struct {
+	Name    string              `json:"name"`
+	Start   record.Date         `json:"start"`
+	End     record.Date         `json:"end"`
+	Systems []string            `json:"systems,omitempty"`
+	Allow   []record.ChangeType `json:"allow,omitempty"`
+}
+
+// Covers reports whether the freeze applies to a change of type t on
+// systems.
+func (f Freeze) Covers(t record.ChangeType, systems []string) bool {
+	if slices.Contains(f.Allow, t) {
+		return false
+	}
+	if len(f.Systems) == 0 {
+		return true
+	}
+	for _, s := range systems {
+		if slices.Contains(f.Systems, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Period is the freeze as a half-open interval of time: from the start of
+// its first day to the end of its last, in UTC.
+func (f Freeze) Period() (from, to time.Time) {
+	day := func(d record.Date) time.Time {
+		y, m, dd := d.Time.UTC().Date()
+		return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	}
+	return day(f.Start), day(f.End).AddDate(0, 0, 1)
 }
 
 // Policy holds the settings of the change policy.
@@ -353,6 +393,7 @@ func (cfg *Config) validate(c *diag.Collector) {
 	}
 
 	cfg.validateLimits(c)
+	cfg.validateFreezes(c)
 
 	if d := cfg.Policy.EmergencyApprovalDays; d != nil && *d < 0 {
 		c.Errorf(cfg.Pos.Of("policy.emergency_approval_days"), RuleBadSetting, "write a number of days, 0 or more",
@@ -448,4 +489,43 @@ func knownSorted(roles []string) []string {
 	out := slices.Clone(roles)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// validateFreezes reports a freeze without a name or dates, one that ends
+// before it starts, and systems or types that do not exist.
+func (cfg *Config) validateFreezes(c *diag.Collector) {
+	types := record.ChangeType("").Enum()
+	for i, f := range cfg.Freezes {
+		at := "freezes[" + strconv.Itoa(i) + "]"
+		label := fmt.Sprintf("freeze %q", f.Name)
+		if strings.TrimSpace(f.Name) == "" {
+			label = at
+			c.Errorf(cfg.Pos.Of(at), RuleBadSetting, "name the freeze, such as name: Year-end freeze", "%s has no name", at)
+		}
+		for _, field := range []struct {
+			key  string
+			date record.Date
+		}{{"start", f.Start}, {"end", f.End}} {
+			if field.date.IsZero() && !cfg.Pos.Invalid(at+"."+field.key) {
+				c.Errorf(cfg.Pos.Of(at), RuleBadSetting, "write the freeze's first and last days, such as start: 2026-12-18 and end: 2027-01-04",
+					"%s has no %s", label, field.key)
+			}
+		}
+		if !f.Start.IsZero() && !f.End.IsZero() && f.End.Before(f.Start) {
+			c.Errorf(cfg.Pos.ValueOf(at+".end"), RuleBadSetting, "make the freeze end on or after its first day",
+				"freeze %q ends (%s) before it starts (%s)", f.Name, f.End, f.Start)
+		}
+		for j, s := range f.Systems {
+			if len(cfg.Systems) > 0 && !slices.Contains(cfg.Systems, s) {
+				c.Errorf(cfg.Pos.ValueOf(at+".systems["+strconv.Itoa(j)+"]"), RuleBadSetting, "use one of systems: "+strings.Join(cfg.Systems, ", "),
+					"freeze %q names the system %q, which is not in systems%s", f.Name, s, suggest.DidYouMean(s, cfg.Systems))
+			}
+		}
+		for j, t := range f.Allow {
+			if !slices.Contains(types, string(t)) && !cfg.Pos.Invalid(at+".allow["+strconv.Itoa(j)+"]") {
+				c.Errorf(cfg.Pos.ValueOf(at+".allow["+strconv.Itoa(j)+"]"), RuleBadSetting, "use one of: "+strings.Join(types, ", "),
+					"freeze %q allows %q, which is not a type of change%s", f.Name, t, suggest.DidYouMean(string(t), types))
+			}
+		}
+	}
 }

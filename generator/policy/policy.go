@@ -103,6 +103,7 @@ func (rc *recordCheck) run() {
 	rc.systems()
 	rc.risksAndMitigations()
 	rc.window()
+	rc.freezes()
 	rc.urls()
 	rc.stageOrder()
 	rc.dateOrder()

@@ -14,6 +14,7 @@ func Rules() []diag.Rule {
 		riskWithoutMitigationRule,
 		unknownMitigationRule,
 		invalidWindowRule,
+		windowInFreezeRule,
 		invalidURLRule,
 		stageOrderRule,
 		dateOrderRule,
