@@ -2,8 +2,10 @@ package overlap
 
 import "github.com/changebook/changebook/generator/record"
 
-// Clash is what the window of one change overlaps on one of its systems.
+// Clash is what the window of one change overlaps on one of its systems
+// (or, from Sharing, on one of its keys).
 type Clash struct {
+	// System is the system, or the key, the changes share.
 	System string
 	// Change is the index of the change among the records given.
 	Change int
@@ -22,6 +24,13 @@ type Clash struct {
 // system in the order the systems first appear in records, and within a
 // system in the order of records.
 func Changes(records []*record.Record, first int) []Clash {
+	return Sharing(records, first, (*record.Record).SystemSet)
+}
+
+// Sharing is Changes with what the changes share given by keys instead
+// of their systems: the person who implemented them, for the check of a
+// double-booked implementer. keys returns a record's keys, each once.
+func Sharing(records []*record.Record, first int, keys func(*record.Record) []string) []Clash {
 	bySystem := map[string][]int{}
 	var systems []string
 	for i, r := range records {
@@ -32,7 +41,7 @@ func Changes(records []*record.Record, first int) []Clash {
 		if st := r.Status(); st == record.StatusRejected || st == record.StatusChangesReq {
 			continue
 		}
-		for _, s := range r.SystemSet() {
+		for _, s := range keys(r) {
 			if bySystem[s] == nil {
 				systems = append(systems, s)
 			}

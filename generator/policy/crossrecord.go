@@ -75,15 +75,7 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 	var findings []diag.Finding
 	for _, clash := range overlap.Changes(records, overlapNames) {
 		r := records[clash.Change]
-		names := make([]string, len(clash.First))
-		for k, j := range clash.First {
-			o := records[j]
-			names[k] = fmt.Sprintf("%s (%s to %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
-		}
-		list := strings.Join(names, ", ")
-		if more := clash.Count - len(names); more > 0 {
-			list += fmt.Sprintf(" and %d more", more)
-		}
+		list := clashList(records, clash)
 		what := diag.Plural(clash.Count, "other change")
 		c := diag.NewCollector(r.File)
 		c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
@@ -210,4 +202,50 @@ func collisions(kind, section string, uses []nameUse, hint string) []diag.Findin
 		findings = append(findings, c.Findings()...)
 	}
 	return findings
+}
+
+// RuleImplementerDoubleBooked, reported below: one person implemented two
+// changes whose windows overlap.
+const RuleImplementerDoubleBooked = "implementer-double-booked"
+
+var implementerDoubleBookedRule = diag.Rule{ID: RuleImplementerDoubleBooked, Severity: diag.Warning,
+	Summary: "The person who signed a change's implementation also implemented other live changes whose windows overlap its own."}
+
+// doubleBooked warns, once per record, when the person who implemented it
+// implemented other live changes in an overlapping window: one person in
+// two places at once, or a sign-off that is not theirs.
+func doubleBooked(records []*record.Record) []diag.Finding {
+	implementer := func(r *record.Record) []string {
+		if impl := r.Signoffs.Implementation; impl != nil && impl.By != "" {
+			return []string{impl.By}
+		}
+		return nil
+	}
+	var findings []diag.Finding
+	for _, clash := range overlap.Sharing(records, overlapNames, implementer) {
+		r := records[clash.Change]
+		list := clashList(records, clash)
+		c := diag.NewCollector(r.File)
+		c.Warnf(r.At("signoffs.implementation"), RuleImplementerDoubleBooked,
+			"check who implemented which change: one person cannot carry out overlapping windows, so a sign-off or a window is wrong",
+			"%s implemented this change (window %s to %s) and, in an overlapping window, %s: %s",
+			clash.System, r.Window.Start, r.Window.End, diag.Plural(clash.Count, "other change"), list)
+		findings = append(findings, c.Findings()...)
+	}
+	return findings
+}
+
+// clashList names the first changes a clash overlaps, with their windows,
+// and counts the rest.
+func clashList(records []*record.Record, clash overlap.Clash) string {
+	names := make([]string, len(clash.First))
+	for k, j := range clash.First {
+		o := records[j]
+		names[k] = fmt.Sprintf("%s (%s to %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
+	}
+	list := strings.Join(names, ", ")
+	if more := clash.Count - len(names); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return list
 }

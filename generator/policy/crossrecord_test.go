@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -79,4 +80,34 @@ func run(t *testing.T, files map[string]string) []diag.Finding {
 		t.Fatal(err)
 	}
 	return res.Findings
+}
+
+// TestImplementerDoubleBooked: Carol implemented two changes on different
+// systems in overlapping windows: each names the other; a third change in
+// the same window implemented by someone else, and one of Carol's in
+// another window, are not reported.
+func TestImplementerDoubleBooked(t *testing.T) {
+	other := func(id, system string) string {
+		return strings.NewReplacer("id: CHG-0042", "id: "+id, "systems: [webhook-dispatcher]", "systems: ["+system+"]").Replace(validRecord)
+	}
+	files := map[string]string{
+		"changes/a.md": validRecord,
+		"changes/b.md": other("CHG-0043", "api"),
+		"changes/c.md": strings.Replace(other("CHG-0044", "billing"), "implementation: { by: carol", "implementation: { by: alice", 1),
+		"changes/d.md": strings.ReplaceAll(other("CHG-0045", "billing"), "2026-11-10T2", "2026-11-12T2"),
+	}
+	var got []string
+	for _, f := range run(t, files) {
+		if f.Rule == RuleImplementerDoubleBooked {
+			got = append(got, f.File+": "+f.Message)
+		}
+	}
+	want := []string{
+		"changes/a.md: carol implemented this change (window 2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z) and, in an overlapping window, 1 other change: CHG-0043 (2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z)",
+		"changes/b.md: carol implemented this change (window 2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z) and, in an overlapping window, 1 other change: CHG-0042 (2026-11-10T22:00:00Z to 2026-11-10T23:00:00Z)",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

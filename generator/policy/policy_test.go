@@ -204,14 +204,14 @@ func TestRulesAcrossRecords(t *testing.T) {
 	other := strings.NewReplacer("id: CHG-0042", "id: CHG-0043").Replace(validRecord)
 	t.Run("duplicate id names the other file", func(t *testing.T) {
 		got := findings(t, map[string]string{"changes/a.md": validRecord, "changes/b.md": validRecord}, Options{})
-		want := []string{"changes/a.md:2 duplicate-id", "changes/a.md:26 window-overlap", "changes/b.md:2 duplicate-id", "changes/b.md:26 window-overlap"}
+		want := []string{"changes/a.md:2 duplicate-id", "changes/a.md:26 window-overlap", "changes/a.md:32 implementer-double-booked", "changes/b.md:2 duplicate-id", "changes/b.md:26 window-overlap", "changes/b.md:32 implementer-double-booked"}
 		if !slices.Equal(got, want) {
 			t.Errorf("got %q; want %q", got, want)
 		}
 	})
 	t.Run("overlapping windows on one system", func(t *testing.T) {
 		got := findings(t, map[string]string{"changes/a.md": validRecord, "changes/b.md": other}, Options{})
-		want := []string{"changes/a.md:26 window-overlap", "changes/b.md:26 window-overlap"}
+		want := []string{"changes/a.md:26 window-overlap", "changes/a.md:32 implementer-double-booked", "changes/b.md:26 window-overlap", "changes/b.md:32 implementer-double-booked"}
 		if !slices.Equal(got, want) {
 			t.Errorf("got %q; want %q", got, want)
 		}

@@ -31,6 +31,7 @@ func Rules() []diag.Rule {
 		pageCollisionRule,
 		unreferencedMitigationRule,
 		windowOverlapRule,
+		implementerDoubleBookedRule,
 		rolesNotCheckedRule,
 		signoffProvenanceRule,
 		signoffSignatureRule,
