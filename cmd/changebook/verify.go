@@ -9,6 +9,7 @@ import (
 
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/gitaudit"
+	"github.com/changebook/changebook/generator/history"
 	"github.com/changebook/changebook/generator/report"
 	"github.com/changebook/changebook/generator/verify"
 )
@@ -110,4 +111,4 @@ func runVerify(cmd *cobra.Command, e *env, opts *verifyOptions) error {
 	return nil
 }
 
-func short(hash string) string { return report.Visible(hash[:min(len(hash), 10)]) }
+func short(hash string) string { return report.Visible(history.Hash(hash).Short()) }

@@ -167,13 +167,14 @@ func snapshotAt(old OldVersions, v history.Version, read map[history.Hash][]byte
 }
 
 // drift compares the text stage's sign-off is bound to between the
-// version that added it (f.Versions[added]) and now (r), and names the
+// version that added it (f.Versions[added]) and now (current, the
+// record's own), and names the
 // commits since that changed it; nil when nothing did, or when an old
 // version cannot be read (too large, or it no longer parses: then the
 // record's own findings say so). read holds versions' content already
 // read.
-func drift(r *record.Record, f *history.File, stage record.Stage, added int, old OldVersions, read map[history.Hash][]byte) (*Drift, error) {
-	now := SnapshotOf(r).Of(stage)
+func drift(current *Snapshot, f *history.File, stage record.Stage, added int, old OldVersions, read map[history.Hash][]byte) (*Drift, error) {
+	now := current.Of(stage)
 	snapshot := func(i int) (Bound, error) {
 		if i == 0 && !f.Uncommitted {
 			return now, nil

@@ -289,12 +289,16 @@ func TrailOf(cfg *config.Config, r *record.Record, f *history.File, old OldVersi
 	if docIndex > 0 {
 		t.AfterClose = changes(f.Versions[:docIndex])
 	}
+	var current *Snapshot // the record's own bound text, made when a stage needs it
 	for _, stage := range BoundStages {
 		i, ok := added[stage]
 		if !ok || (stage == record.Evaluation && r.Signoffs.Evaluation.Decision != record.Approved) {
 			continue
 		}
-		d, err := drift(r, f, stage, i, old, bound.content)
+		if current == nil {
+			current = SnapshotOf(r)
+		}
+		d, err := drift(current, f, stage, i, old, bound.content)
 		if errors.Is(err, history.ErrTooLarge) {
 			continue // a version too large to read binds nothing that can be compared
 		}

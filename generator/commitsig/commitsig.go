@@ -14,6 +14,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,33 +93,12 @@ func (k *Keyring) AddSSH(owner, key string) error {
 
 // HasSSH reports whether an SSH key is registered for owner.
 func (k *Keyring) HasSSH(owner string) bool {
-	if k == nil {
-		return false
-	}
-	for _, s := range k.ssh {
-		if s.owner == owner {
-			return true
-		}
-	}
-	return false
+	return k != nil && slices.ContainsFunc(k.ssh, func(s sshKey) bool { return s.owner == owner })
 }
 
 // Has reports whether any key is registered for owner.
 func (k *Keyring) Has(owner string) bool {
-	if k == nil {
-		return false
-	}
-	for _, s := range k.ssh {
-		if s.owner == owner {
-			return true
-		}
-	}
-	for _, o := range k.pgpOwner {
-		if o == owner {
-			return true
-		}
-	}
-	return false
+	return k.HasSSH(owner) || (k != nil && slices.Contains(slices.Collect(maps.Values(k.pgpOwner)), owner))
 }
 
 // AddAllowed registers for owner the key of one allowed_signers line.

@@ -51,7 +51,7 @@ type Commit struct {
 func (c *Commit) Remapped() bool { return c.Author != c.CommitAuthor || c.Email != c.CommitEmail }
 
 // Short is the abbreviated hash people read.
-func (c *Commit) Short() string { return c.Hash[:min(len(c.Hash), 10)] }
+func (c *Commit) Short() string { return Hash(c.Hash).Short() }
 
 // Version is a record as one commit left it.
 type Version struct {
