@@ -81,12 +81,23 @@ type Config struct {
 	// allowed_signers file in git's format (gpg.ssh.allowedSignersFile):
 	// its keys count for the people whose email or handle is a line's
 	// principal, besides their keys in people.
-	AllowedSigners string   `json:"allowed_signers,omitempty"`
-	Systems        []string `json:"systems,omitempty"`
+	AllowedSigners string `json:"allowed_signers,omitempty"`
+	// SystemList is systems as written; Systems and Graph are read from it.
+	SystemList []System `json:"systems,omitempty"`
 	// Freezes are periods in which no change may be implemented.
 	Freezes []Freeze `json:"freezes,omitempty"`
-	Policy  Policy   `json:"policy"`
-	Limits  Limits   `json:"limits"`
+	// Maintenance are the weekly windows in which normal changes of their
+	// systems are planned.
+	Maintenance []Maintenance `json:"maintenance,omitempty"`
+	Policy      Policy        `json:"policy"`
+	Limits      Limits        `json:"limits"`
+
+	// Systems are the names of the closed list of systems, in order; nil
+	// when any system may be named.
+	Systems []string `json:"-"`
+	// Graph is what the systems depend on (depends_on), empty when it
+	// has a cycle.
+	Graph Dependencies `json:"-"`
 
 	// ID is IDPattern compiled.
 	ID *regexp.Regexp `json:"-"`
@@ -393,7 +404,9 @@ func (cfg *Config) validate(c *diag.Collector) {
 	}
 
 	cfg.validateLimits(c)
+	cfg.loadSystems(c)
 	cfg.validateFreezes(c)
+	cfg.validateMaintenance(c)
 
 	if d := cfg.Policy.EmergencyApprovalDays; d != nil && *d < 0 {
 		c.Errorf(cfg.Pos.Of("policy.emergency_approval_days"), RuleBadSetting, "write a number of days, 0 or more",

@@ -49,6 +49,13 @@ type Enum interface {
 	Enum() []string
 }
 
+// Shorthand is implemented by struct types that may also be written as a
+// bare value, which fills the field ShorthandField names (its front
+// matter name): a system written `api` or `{name: api, depends_on: [...]}`.
+type Shorthand interface {
+	ShorthandField() string
+}
+
 // RuleError is an error from UnmarshalText that names its own rule and
 // hint, such as an unparsable date.
 type RuleError struct {
@@ -231,6 +238,12 @@ func (d *decoder) value(n *frontmatter.Node, v reflect.Value, path string) {
 	}
 	switch v.Kind() {
 	case reflect.Struct:
+		if field := infoOf(v.Type()).shorthand; field != "" && n.Kind == frontmatter.Scalar {
+			// `- api` for `- name: api`: the value fills the one field,
+			// and its position stays the item's.
+			d.value(n, v.FieldByIndex(fieldsOf(v.Type()).index[field]), path)
+			return
+		}
 		d.structure(n, v, path)
 	case reflect.Slice:
 		d.list(n, v, path)

@@ -107,3 +107,37 @@ func TestNearMissIsAnError(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+type node struct {
+	Name  string   `json:"name"`
+	Needs []string `json:"needs"`
+}
+
+func (node) ShorthandField() string { return "name" }
+
+// A Shorthand struct reads a bare value as its one field and a mapping as
+// usual, in one list, with each position where it is written.
+func TestShorthandStruct(t *testing.T) {
+	src := "nodes:\n  - api\n  - name: db\n    needs: [disk]\n  - [wrong]\n"
+	root, fs := frontmatter.ParseYAML("x.yaml", []byte(src), frontmatter.Limits{})
+	if len(fs) > 0 {
+		t.Fatalf("parse: %+v", fs)
+	}
+	var v struct {
+		Nodes []node `json:"nodes"`
+	}
+	m := NewMap(root)
+	c := diag.NewCollector("x.yaml")
+	Into(root, frontmatter.YAML, &v, m, c)
+	want := []node{{Name: "api"}, {Name: "db", Needs: []string{"disk"}}, {}}
+	if !reflect.DeepEqual(v.Nodes, want) {
+		t.Errorf("got %+v; want %+v", v.Nodes, want)
+	}
+	if got := m.ValueOf("nodes[0]"); got != (diag.Pos{Line: 2, Col: 5}) {
+		t.Errorf("nodes[0] at %v", got)
+	}
+	findings := c.Findings()
+	if len(findings) != 1 || findings[0].Rule != RuleWrongType || findings[0].Pos.Line != 5 {
+		t.Errorf("want one wrong-type finding on line 5, got %+v", findings)
+	}
+}

@@ -19,11 +19,14 @@ type structFields struct {
 type typeInfo struct {
 	text bool     // *T implements encoding.TextUnmarshaler
 	enum []string // T implements Enum: its allowed values
+	// shorthand is the field a bare value fills: T implements Shorthand.
+	shorthand string
 }
 
 var (
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	enumType        = reflect.TypeFor[Enum]()
+	shorthandType   = reflect.TypeFor[Shorthand]()
 	typeCache       sync.Map // reflect.Type -> typeInfo, for the same reason as fieldCache
 )
 
@@ -34,6 +37,9 @@ func infoOf(t reflect.Type) typeInfo {
 	info := typeInfo{text: reflect.PointerTo(t).Implements(textUnmarshaler)}
 	if t.Implements(enumType) {
 		info.enum = reflect.Zero(t).Interface().(Enum).Enum()
+	}
+	if t.Kind() == reflect.Struct && t.Implements(shorthandType) {
+		info.shorthand = reflect.Zero(t).Interface().(Shorthand).ShorthandField()
 	}
 	typeCache.Store(t, info)
 	return info

@@ -36,18 +36,7 @@ type Group struct {
 // binary searches.
 func Find(ws []Window, first int) []Group {
 	n := len(ws)
-	order := make([]int, n) // window indexes by start
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return ws[a].Start.Compare(ws[b].Start) })
-	ends := make([]time.Time, n)
-	for i, w := range ws {
-		ends[i] = w.End
-	}
-	slices.SortFunc(ends, func(a, b time.Time) int { return a.Compare(b) })
-	t := newMaxTree(n, func(p int) time.Time { return ws[order[p]].End })
-
+	order, ends, t := sorted(ws)
 	out := make([]Group, n)
 	for p, i := range order {
 		w := ws[i]
@@ -69,6 +58,22 @@ func Find(ws []Window, first int) []Group {
 		out[i] = g
 	}
 	return out
+}
+
+// sorted returns the indexes of ws by start (stable), their ends sorted,
+// and the tree of the latest end of each range of the first.
+func sorted(ws []Window) (order []int, ends []time.Time, t *maxTree) {
+	order = make([]int, len(ws))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return ws[a].Start.Compare(ws[b].Start) })
+	ends = make([]time.Time, len(ws))
+	for i, w := range ws {
+		ends[i] = w.End
+	}
+	slices.SortFunc(ends, func(a, b time.Time) int { return a.Compare(b) })
+	return order, ends, newMaxTree(len(ws), func(p int) time.Time { return ws[order[p]].End })
 }
 
 // maxTree holds the latest end of each range of positions.
@@ -114,6 +119,29 @@ func (t *maxTree) firstAfter(p int, start time.Time, k int) []int {
 	}
 	if p > 0 {
 		walk(1, 0, t.size)
+	}
+	return out
+}
+
+// Across returns, for each of ws, how many of others it overlaps and the
+// first (up to first) of them (indexes of others, by start): Find between
+// two sets, at the same cost.
+func Across(ws, others []Window, first int) []Group {
+	n := len(others)
+	order, ends, t := sorted(others)
+	out := make([]Group, len(ws))
+	for i, w := range ws {
+		// The others at positions [0, hi) start before w ends; those that
+		// end by w's start (all among them) do not overlap it.
+		hi := sort.Search(n, func(q int) bool { return !others[order[q]].Start.Before(w.End) })
+		endedBefore := sort.Search(n, func(q int) bool { return ends[q].After(w.Start) })
+		g := Group{Count: hi - endedBefore}
+		if g.Count > 0 && first > 0 {
+			for _, q := range t.firstAfter(hi, w.Start, first) {
+				g.First = append(g.First, order[q])
+			}
+		}
+		out[i] = g
 	}
 	return out
 }

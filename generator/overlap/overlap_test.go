@@ -79,3 +79,34 @@ func TestFindIsNotQuadratic(t *testing.T) {
 		t.Errorf("%v allocations for %d windows", allocs, len(ws))
 	}
 }
+
+// TestAcrossAgreesWithEveryPair: between two random sets, the count is
+// that of the pairs and the first ones are the earliest starts of others.
+func TestAcrossAgreesWithEveryPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	base := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
+	random := func(n int) []Window {
+		ws := make([]Window, n)
+		for i := range ws {
+			s := rng.IntN(20)
+			ws[i] = Window{base.Add(time.Duration(s) * time.Hour), base.Add(time.Duration(s+1+rng.IntN(6)) * time.Hour)}
+		}
+		return ws
+	}
+	for round := range 300 {
+		ws, others := random(rng.IntN(30)), random(rng.IntN(30))
+		got := Across(ws, others, 3)
+		for i, a := range ws {
+			var want []int
+			for j, b := range others {
+				if a.Start.Before(b.End) && b.Start.Before(a.End) {
+					want = append(want, j)
+				}
+			}
+			slices.SortStableFunc(want, func(x, y int) int { return others[x].Start.Compare(others[y].Start) })
+			if got[i].Count != len(want) || !slices.Equal(got[i].First, want[:min(3, len(want))]) {
+				t.Fatalf("round %d, window %d: got %+v; want %d, first %v", round, i, got[i], len(want), want[:min(3, len(want))])
+			}
+		}
+	}
+}

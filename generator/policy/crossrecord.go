@@ -64,7 +64,7 @@ const overlapNames = 3
 // RuleWindowOverlap, reported below: a change's window overlaps those of other live changes on one of its systems (one finding per record and system).
 const RuleWindowOverlap = "window-overlap"
 
-var windowOverlapRule = diag.Rule{ID: RuleWindowOverlap, Severity: diag.Warning, Summary: "A change's window overlaps those of other live changes on one of its systems (one finding per record and system)."}
+var windowOverlapRule = diag.Rule{ID: RuleWindowOverlap, Severity: diag.Warning, Summary: "A change's window overlaps those of other live changes on one of its systems, or on a system related to one of them by depends_on (one finding per record and system)."}
 
 // overlappingWindows warns about live changes on one system whose
 // implementation windows overlap: one finding per record and system, with
@@ -80,6 +80,46 @@ func overlappingWindows(records []*record.Record) []diag.Finding {
 		c := diag.NewCollector(r.File)
 		c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
 			"window %s to %s on %s overlaps %s: %s", r.Window.Start, r.Window.End, clash.System, what, list)
+		findings = append(findings, c.Findings()...)
+	}
+	return findings
+}
+
+// dependentWindows warns about live changes whose windows overlap on
+// systems of which one depends on the other (systems' depends_on in
+// changebook.yaml), as window-overlap does for one system: one finding
+// per record and related system, naming the path.
+func dependentWindows(cfg *config.Config, records []*record.Record) []diag.Finding {
+	if cfg.Graph.Empty() {
+		return nil
+	}
+	var findings []diag.Finding
+	for _, d := range overlap.Dependencies(records, overlapNames, cfg.Graph.Reach) {
+		r := records[d.Change]
+		names := make([]string, len(d.First))
+		for k, j := range d.First {
+			o := records[j]
+			names[k] = fmt.Sprintf("%s (%s to %s", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
+			if !d.DependsOn {
+				names[k] += ", " + strings.Join(d.Paths[k], " -> ")
+			}
+			names[k] += ")"
+		}
+		list := strings.Join(names, ", ")
+		if more := d.Count - len(names); more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
+		}
+		what := diag.Plural(d.Count, "other change")
+		c := diag.NewCollector(r.File)
+		if d.DependsOn {
+			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
+				"window %s to %s on %s overlaps %s on %s, which %s depends on (%s): %s",
+				r.Window.Start, r.Window.End, d.On, what, d.Other, d.On, strings.Join(d.Paths[0], " -> "), list)
+		} else {
+			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
+				"window %s to %s on %s overlaps %s on systems that depend on %s: %s",
+				r.Window.Start, r.Window.End, d.On, what, d.On, list)
+		}
 		findings = append(findings, c.Findings()...)
 	}
 	return findings

@@ -84,6 +84,7 @@ func AcrossRecords(cfg *config.Config, records []*record.Record, opts Options) [
 	findings = append(findings, duplicateIDs(records)...)
 	findings = append(findings, pageCollisions(cfg, records)...)
 	findings = append(findings, overlappingWindows(records)...)
+	findings = append(findings, dependentWindows(cfg, records)...)
 	findings = append(findings, doubleBooked(records)...)
 	findings = append(findings, rolesNotChecked(cfg, records)...)
 	return findings
@@ -105,6 +106,7 @@ func (rc *recordCheck) run() {
 	rc.risksAndMitigations()
 	rc.window()
 	rc.freezes()
+	rc.maintenance()
 	rc.urls()
 	rc.stageOrder()
 	rc.dateOrder()

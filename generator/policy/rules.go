@@ -32,6 +32,7 @@ func Rules() []diag.Rule {
 		unreferencedMitigationRule,
 		windowOverlapRule,
 		implementerDoubleBookedRule,
+		windowOutsideMaintenanceRule,
 		rolesNotCheckedRule,
 		signoffProvenanceRule,
 		signoffSignatureRule,
