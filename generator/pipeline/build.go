@@ -175,6 +175,7 @@ func prepare(ctx context.Context, fsys fs.FS, opts Options, clock func() time.Ti
 	}
 	p.model = site.NewModel(repo.Config, repo.Records, byFile, c.changes)
 	p.model.AddAudit(checked.Audit)
+	p.model.AddFindings(checked.Findings)
 	if !now.IsZero() {
 		// The day check judged deadlines on: pages say whether one had
 		// passed as of it.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/changebook/changebook/generator/calendar"
 	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/record"
 )
@@ -23,6 +24,11 @@ type Dashboard struct {
 	// upcomingLimit; UpcomingCount counts them all.
 	Upcoming      []*Change
 	UpcomingCount int
+	// NextWeek lists the windows of the 7 days from the build's day
+	// (every change that is not rejected), at most upcomingLimit;
+	// NextWeekCount counts them all.
+	NextWeek      []*Change
+	NextWeekCount int
 	HeatMap       template.HTML
 	PerMonth      template.HTML
 	// Signatures counts the sign-offs by what their commit's signature
@@ -128,6 +134,13 @@ func (m *Model) dashboard() Dashboard {
 	d.HeatMap = m.heatMap()
 	d.PerMonth = m.perMonth()
 	d.Signatures = m.signatureShare()
+	windows := calendar.Windows(m.Config, m.records())
+	from := m.today(windows)
+	for _, w := range calendar.Between(windows, from, from.AddDate(0, 0, 7)) {
+		d.NextWeek = append(d.NextWeek, m.Changes[w.Record])
+	}
+	d.NextWeekCount = len(d.NextWeek)
+	d.NextWeek = d.NextWeek[:min(len(d.NextWeek), upcomingLimit)]
 	return d
 }
 

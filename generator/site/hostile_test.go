@@ -84,10 +84,14 @@ func themeElement(n *html.Node) bool {
 	case "meta", "link":
 		return n.Parent != nil && n.Parent.Data == "head"
 	case "svg":
-		return hostile.Attr(n, "class") == "chart" // the dashboard's bars: numbers and dates only
+		// The dashboard's bars (numbers and dates only) and the
+		// calendar's tracks (the template's escaping holds their titles).
+		return hostile.Attr(n, "class") == "chart" || hostile.Attr(n, "class") == "cal-track"
+	case "details":
+		return hostile.Attr(n, "class") == "calendar-all-months"
 	case "form":
 		switch hostile.Attr(n, "class") {
-		case "filters", "header-search", "search-page":
+		case "filters", "header-search", "search-page", "filters calendar-filters":
 			return true
 		}
 	}
@@ -166,7 +170,7 @@ const liveInPage = `(() => {
       if (["href", "src", "action", "formaction", "data"].includes(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value)) found.push(el.tagName + " " + a.name + "=" + a.value);
     }
   }
-  for (const tag of ["iframe", "object", "embed", "svg:not(.chart)", "math", "base", "style", "details"]) {
+  for (const tag of ["iframe", "object", "embed", "svg:not(.chart):not(.cal-track)", "math", "base", "style", "details:not(.calendar-all-months)"]) {
     if (document.querySelector(tag)) found.push("a " + tag + " element");
   }
   return found;

@@ -39,6 +39,9 @@ type Model struct {
 	// on; zero when unknown, and then no page says whether a deadline has
 	// passed.
 	Built record.Date
+	// scheduling holds the check's scheduling findings by record file
+	// (AddFindings), which the calendar marks.
+	scheduling map[string][]diag.Finding
 }
 
 // The types below are what templates read. They are flat on purpose:

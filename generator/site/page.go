@@ -56,6 +56,7 @@ var navigation = []NavItem{
 	{Label: "Risks", Path: "risks/"},
 	{Label: "Mitigations", Path: "mitigations/"},
 	{Label: "Systems", Path: "systems/"},
+	{Label: "Calendar", Path: "calendar/"},
 	{Label: "People", Path: "people/"},
 	{Label: "Search", Path: "search/"},
 }

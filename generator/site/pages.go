@@ -33,6 +33,7 @@ func (m *Model) pages() ([]page, error) {
 		page{path: "search/index.html", template: "search", title: "Search", nav: "search/"},
 		page{path: "404.html", template: "404", title: "Page not found"},
 	)
+	ps = append(ps, m.calendarPages()...)
 	for _, c := range m.Changes {
 		ps = append(ps, page{path: c.Path + "index.html", template: "change", title: c.ID + " " + c.Title, nav: "changes/", data: c})
 	}

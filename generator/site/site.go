@@ -295,6 +295,11 @@ func (m *Model) writeOtherFiles(pages []page, index *search.Index, opts Options,
 	if err != nil {
 		return err
 	}
+	feeds, err := m.calendarFeeds(opts.BuiltAt)
+	if err != nil {
+		return err
+	}
+	maps.Copy(files, feeds)
 	phase("exports")
 	builds, err := m.writeListData(sink, workers)
 	if err != nil {

@@ -7,6 +7,7 @@ import { ListData } from "./listdata";
 import { SearchIndex } from "./search/engine";
 import { initHeaderSearch } from "./search/dropdown";
 import { initSearchPage } from "./search/page";
+import { initCalendar } from "./calendar";
 
 function init(): void {
   const root = document.body.dataset.root ?? "";
@@ -28,6 +29,7 @@ function init(): void {
   const index = new SearchIndex(root + "search/", list("changes"));
   document.querySelectorAll<HTMLFormElement>("form.header-search").forEach((f) => initHeaderSearch(f, index, root));
   document.querySelectorAll<HTMLFormElement>("form[data-search]").forEach((f) => initSearchPage(f, index, root));
+  document.querySelectorAll<HTMLFormElement>("form[data-calendar-filters]").forEach(initCalendar);
   document.addEventListener("keydown", (e) => {
     // "/" focuses the header search box, as on most documentation sites.
     const target = e.target as HTMLElement;

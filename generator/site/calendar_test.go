@@ -1,0 +1,121 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/changebook/changebook/generator/policy"
+	"github.com/changebook/changebook/theme"
+)
+
+// calendarRecord is a record with a window in April 2026.
+func calendarRecord(id, typ, systems, start, end string) []byte {
+	return []byte(`---
+id: ` + id + `
+title: Calendar ` + id + `
+type: ` + typ + `
+systems: [` + systems + `]
+customer_data: false
+pull_request: https://github.com/example/p/pull/9
+reason: r
+scope: s
+steps: [one]
+risks: [{ id: R1, description: d, likelihood: low, impact: low, mitigations: [M1] }]
+mitigations: [{ id: M1, description: m }]
+rollback: back
+window: { start: ` + start + `, end: ` + end + ` }
+signoffs:
+  request: { by: alice, date: 2026-03-20 }
+---
+`)
+}
+
+// calendarSite is the fixture with three more windows in April, two of
+// them overlapping on api, rendered with the check's findings as a build
+// renders it.
+func calendarSite(t *testing.T) *MemorySink {
+	t.Helper()
+	fsys := withFiles(t, "testdata/repo", map[string][]byte{
+		"changes/CHG-0011.md": calendarRecord("CHG-0011", "normal", "api", "2026-04-07T09:00:00Z", "2026-04-07T11:00:00Z"),
+		"changes/CHG-0012.md": calendarRecord("CHG-0012", "emergency", "api, billing", "2026-04-07T10:00:00Z", "2026-04-07T12:00:00Z"),
+		"changes/CHG-0013.md": calendarRecord("CHG-0013", "normal", "billing", "2026-04-20T09:00:00Z", "2026-04-20T10:00:00Z"),
+	})
+	res := checkRepo(t, fsys)
+	m := modelWithBodies(t, res.Repository)
+	m.AddFindings(append(res.Findings, policy.AcrossRecords(res.Repository.Config, res.Repository.Records, policy.Options{})...))
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCalendarMarksConflicts: the month's page draws each window on each
+// of its systems, links an overlapping window to its findings, and lists
+// them; each system has its own feed.
+func TestCalendarMarksConflicts(t *testing.T) {
+	site := calendarSite(t)
+	page := string(site.Files["calendar/2026-04/index.html"])
+	for _, want := range []string{
+		`<div class="cal-row" data-system="api">`, `<div class="cal-row" data-system="billing">`,
+		`href="#conflict-CHG-0011"`, `href="#conflict-CHG-0012"`, `<li id="conflict-CHG-0011">`,
+		`window-overlap: window 2026-04-07T09:00:00Z to 2026-04-07T11:00:00Z on api overlaps 1 other change: CHG-0012`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("calendar/2026-04/ lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, `<a class="cal-bar"`); n != 5 {
+		t.Errorf("%d bars; want 5 (CHG-0012 on two systems, the fixture's one April window)", n)
+	}
+	if strings.Contains(page, `href="#conflict-CHG-0013"`) {
+		t.Error("CHG-0013 overlaps nothing but is marked")
+	}
+	for _, feed := range []string{"calendar.ics", "systems/api/calendar.ics", "systems/billing/calendar.ics"} {
+		if !strings.Contains(string(site.Files[feed]), "BEGIN:VCALENDAR\r\n") {
+			t.Errorf("%s is not written", feed)
+		}
+	}
+	if strings.Contains(string(site.Files["systems/api/calendar.ics"]), "CHG-0013") {
+		t.Error("api's feed holds billing's window")
+	}
+}
+
+// TestBrowserCalendarFilters: the filters hide other systems' rows and
+// other types' bars, keep their state in the URL, and apply it on load.
+func TestBrowserCalendarFilters(t *testing.T) {
+	srv := serveSite(t, calendarSite(t))
+	ctx := browser(t)
+	const visible = `(() => {
+  const rows = [...document.querySelectorAll(".cal-row[data-system]")].filter((r) => getComputedStyle(r).display !== "none").map((r) => r.dataset.system);
+  const bars = [...document.querySelectorAll(".cal-bar")].filter((b) => getComputedStyle(b).display !== "none" && getComputedStyle(b.closest(".cal-row")).display !== "none").length;
+  const items = [...document.querySelectorAll(".cal-list > li")].filter((l) => getComputedStyle(l).display !== "none").length;
+  return rows.join(",") + " " + bars + " " + items + " " + document.querySelector("[data-calendar-count]").value;
+})()`
+	do(t, ctx, chromedp.Navigate(srv.URL+"/calendar/2026-04/"), chromedp.WaitVisible(`form[data-calendar-filters]`))
+	if got := run(t, ctx, chromedp.Evaluate[string](visible)); got != "api,billing 5 4 4 windows" {
+		t.Errorf("unfiltered: %q", got)
+	}
+	set := func(name, value string) {
+		run(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector("form[data-calendar-filters] [name=%s]"); s.value = %q; s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, name, value)))
+	}
+	set("system", "billing")
+	run(t, ctx, chromedp.Poll[bool](`location.search === "?system=billing"`))
+	if got := run(t, ctx, chromedp.Evaluate[string](visible)); got != "billing 3 3 3 windows" {
+		t.Errorf("system billing: %q", got)
+	}
+	set("type", "emergency")
+	run(t, ctx, chromedp.Poll[bool](`location.search === "?system=billing&type=emergency"`))
+	if got := run(t, ctx, chromedp.Evaluate[string](visible)); got != "billing 1 1 1 window" {
+		t.Errorf("billing, emergency: %q", got)
+	}
+	// Conflicts only, from the URL: the two overlapping windows on api.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/calendar/2026-04/?conflicts=1"), chromedp.WaitVisible(`form[data-calendar-filters]`))
+	if got := run(t, ctx, chromedp.Evaluate[string](visible)); got != "api,billing 3 2 2 windows" {
+		t.Errorf("conflicts only: %q", got)
+	}
+}
