@@ -84,7 +84,11 @@ func (rc *recordCheck) maintenance() {
 				}
 			}
 			if !first.Start.IsZero() {
-				next = fmt.Sprintf("; the next of %s is %s to %s", s, first.Start.Format("Mon 2006-01-02 15:04 MST"), first.End.Format("15:04 MST"))
+				end := first.End.Format("15:04 MST")
+				if first.End.YearDay() != first.Start.YearDay() {
+					end = first.End.Format("Mon 15:04 MST")
+				}
+				next = fmt.Sprintf("; the next of %s is %s to %s", s, first.Start.Format("Mon 2006-01-02 15:04 MST"), end)
 			}
 		}
 	}
@@ -94,4 +98,10 @@ func (rc *recordCheck) maintenance() {
 	rc.c.Warnf(rc.value("window.start"), RuleWindowOutsideMaintenance,
 		"plan the window inside one maintenance window"+next+"; a change that cannot wait is an emergency change",
 		"the window (%s to %s) is outside the maintenance windows of %s", w.Start, w.End, strings.Join(outside, ", "))
+}
+
+// SchedulingRules are the rules about when changes are planned: what the
+// calendar marks on a window and `changebook calendar` notes.
+func SchedulingRules() []string {
+	return []string{RuleWindowOverlap, RuleWindowInFreeze, RuleWindowOutsideMaintenance, RuleImplementerDoubleBooked}
 }

@@ -14,16 +14,14 @@ import (
 	"github.com/changebook/changebook/generator/policy"
 )
 
-// schedulingRules are the findings the calendar marks on a window.
-var schedulingRules = []string{policy.RuleWindowOverlap, policy.RuleWindowInFreeze, policy.RuleWindowOutsideMaintenance, policy.RuleImplementerDoubleBooked}
-
 // AddFindings keeps the check's scheduling findings of each record, for
 // the calendar to mark the windows they are about. Only warnings reach a
 // built site (an error stops the build), and a preview shows them too.
 func (m *Model) AddFindings(findings []diag.Finding) {
 	m.scheduling = map[string][]diag.Finding{}
+	rules := policy.SchedulingRules()
 	for _, f := range findings {
-		if slices.Contains(schedulingRules, f.Rule) {
+		if slices.Contains(rules, f.Rule) {
 			m.scheduling[f.File] = append(m.scheduling[f.File], f)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // exampleSite serves the site of the example repository (this project's
-// changes/ folder): its 26 records have the long titles, many systems and
+// changes/ folder): its 27 records have the long titles, many systems and
 // dates that a three-record fixture never wraps.
 func exampleSite(t *testing.T) *httptest.Server {
 	t.Helper()

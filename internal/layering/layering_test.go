@@ -44,6 +44,7 @@ var owners = map[string]string{
 	"github.com/ProtonMail/go-crypto":   "generator/commitsig",
 	"golang.org/x/crypto":               "generator/commitsig",
 	"github.com/sergi/go-diff":          "generator/textdiff",
+	"github.com/arran4/golang-ical":     "generator/calendar",
 	"github.com/gofrs/flock":            "internal/lockfile",
 	"github.com/spf13/cobra":            "cmd/changebook",
 	"github.com/spf13/pflag":            "cmd/changebook",

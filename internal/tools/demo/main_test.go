@@ -94,17 +94,27 @@ func TestDemoFindingsAreThePlantedOnes(t *testing.T) {
 	}
 	// Every seventh record (number%7 == 3) has its evaluation committed
 	// by its requester, in a commit signed with the requester's key; the
-	// last documented record is edited after closure.
+	// last documented record is edited after closure. The records plant
+	// the scheduling findings: hugo implementing CHG-0013 and CHG-0025 in
+	// one hour, CHG-0026 outside the database's maintenance window and at
+	// once with CHG-0027 on kms, which api depends on.
 	want := []string{
 		"changes/2026-q2/CHG-0003-block-credential-stuffing.md signoff-provenance evaluation by bob committed by Carol Diaz",
 		"changes/2026-q2/CHG-0003-block-credential-stuffing.md signoff-signature evaluation by bob signed by carol",
 		"changes/CHG-0010-reporting-read-replica.md signoff-provenance evaluation by bob committed by Hugo Lambert",
 		"changes/CHG-0010-reporting-read-replica.md signoff-signature evaluation by bob signed by hugo",
+		"changes/CHG-0013-otel-log-pipeline.md implementer-double-booked",
+		"changes/CHG-0013-otel-log-pipeline.md window-overlap",
 		"changes/CHG-0017-dashboard-admin-mfa.md signoff-provenance evaluation by farid committed by Ines Duarte",
 		"changes/CHG-0017-dashboard-admin-mfa.md signoff-signature evaluation by farid signed by ines",
 		"changes/CHG-0024-postgres-scale-up-incident.md signoff-provenance evaluation by bob committed by Hugo Lambert",
 		"changes/CHG-0024-postgres-scale-up-incident.md signoff-signature evaluation by bob signed by hugo",
+		"changes/CHG-0025-delivery-latency-alert.md implementer-double-booked",
 		"changes/CHG-0025-delivery-latency-alert.md modified-after-close",
+		"changes/CHG-0025-delivery-latency-alert.md window-overlap",
+		"changes/CHG-0026-delivery-log-query-fix.md window-outside-maintenance",
+		"changes/CHG-0026-delivery-log-query-fix.md window-overlap",
+		"changes/CHG-0027-kms-root-key-rotation.md window-overlap",
 	}
 	var got []string
 	for _, f := range res.Findings {
