@@ -16,7 +16,6 @@ import (
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/report"
-	"github.com/changebook/changebook/generator/suggest"
 )
 
 type calendarOptions struct {
@@ -119,20 +118,10 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 	}
 	cfg := s.Checked.Repository.Config
 	events := s.Events
+	if err := checkSystem(cmd, cfg.Systems, s.Checked.Repository.Records, opts.system); err != nil {
+		return err
+	}
 	if opts.system != "" {
-		known := slices.Clone(cfg.Systems)
-		for _, r := range s.Checked.Repository.Records {
-			for _, sys := range r.SystemSet() {
-				if !slices.Contains(known, sys) {
-					known = append(known, sys)
-				}
-			}
-		}
-		if !slices.Contains(known, opts.system) {
-			slices.Sort(known)
-			return &usageError{err: fmt.Errorf("no change touches system %q%s: the systems known are %s",
-				report.Visible(opts.system), suggest.DidYouMean(opts.system, known), strings.Join(known, ", ")), command: cmd.CommandPath()}
-		}
 		events = slices.DeleteFunc(slices.Clone(events), func(ev calendar.Event) bool { return !ev.Covers(opts.system) })
 	}
 	records := s.Checked.Repository.Records
@@ -235,12 +224,7 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	// tabwriter pads an empty last cell: no line ends in spaces.
-	for _, line := range strings.SplitAfter(table.String(), "\n") {
-		if line != "" {
-			fmt.Fprintln(e.stdout, strings.TrimRight(line, " \n"))
-		}
-	}
+	writeTrimmed(e.stdout, table.String())
 	return nil
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/population"
+	"github.com/changebook/changebook/generator/record"
 	"github.com/changebook/changebook/generator/report"
-	"github.com/changebook/changebook/generator/suggest"
 )
 
 type listOptions struct {
@@ -54,23 +54,12 @@ func runList(cmd *cobra.Command, e *env, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	// A system that is neither listed in the settings nor touched by any
-	// change is a typo far more often than an empty answer, and an empty
-	// table with status 0 hides it.
-	if opts.system != "" {
-		known := slices.Clone(cfg.Systems)
-		for _, c := range changes {
-			for _, s := range c.Record.SystemSet() {
-				if !slices.Contains(known, s) {
-					known = append(known, s)
-				}
-			}
-		}
-		slices.Sort(known)
-		if !slices.Contains(known, opts.system) {
-			return &usageError{err: fmt.Errorf("no change touches system %q%s: the systems known are %s",
-				report.Visible(opts.system), suggest.DidYouMean(opts.system, known), strings.Join(known, ", ")), command: cmd.CommandPath()}
-		}
+	records := make([]*record.Record, len(changes))
+	for i, c := range changes {
+		records[i] = c.Record
+	}
+	if err := checkSystem(cmd, cfg.Systems, records, opts.system); err != nil {
+		return err
 	}
 	var listed []population.Change
 	for _, c := range changes {

@@ -169,7 +169,7 @@ ISO 27001 A.8.32) and publishes them as a website.`,
 		return &usageError{err: flagError(err), command: c.CommandPath()}
 	})
 	root.AddCommand(newCheckCmd(e, nil), newBuildCmd(e, nil), newServeCmd(e, nil), newNewCmd(e, nil), newSignCmd(e, nil),
-		newListCmd(e, nil), newExportCmd(e, nil), newCalendarCmd(e, nil), newVerifyCmd(e, nil), newSchemaCmd(e, nil), newLSPCmd(e, nil))
+		newListCmd(e, nil), newExportCmd(e, nil), newCalendarCmd(e, nil), newMetricsCmd(e, nil), newVerifyCmd(e, nil), newSchemaCmd(e, nil), newLSPCmd(e, nil))
 	return root
 }
 

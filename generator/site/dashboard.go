@@ -29,8 +29,10 @@ type Dashboard struct {
 	// NextWeekCount counts them all.
 	NextWeek      []*Change
 	NextWeekCount int
-	HeatMap       template.HTML
-	PerMonth      template.HTML
+	// Metrics are the change metrics of the last 12 months.
+	Metrics  *MetricsView
+	HeatMap  template.HTML
+	PerMonth template.HTML
 	// Signatures counts the sign-offs by what their commit's signature
 	// proves; nil when git history was not read.
 	Signatures *SignatureShare
@@ -139,6 +141,7 @@ func (m *Model) dashboard() Dashboard {
 	for _, w := range calendar.Between(windows, from, from.AddDate(0, 0, 7)) {
 		d.NextWeek = append(d.NextWeek, m.Changes[w.Record])
 	}
+	d.Metrics = m.metricsView(m.records(), "all")
 	d.NextWeekCount = len(d.NextWeek)
 	d.NextWeek = d.NextWeek[:min(len(d.NextWeek), upcomingLimit)]
 	return d

@@ -300,6 +300,9 @@ func (m *Model) writeOtherFiles(pages []page, index *search.Index, opts Options,
 		return err
 	}
 	maps.Copy(files, feeds)
+	if files["metrics.json"], err = m.metricsFile(); err != nil {
+		return err
+	}
 	phase("exports")
 	builds, err := m.writeListData(sink, workers)
 	if err != nil {

@@ -31,6 +31,8 @@ type SystemPage struct {
 	Last *Change
 	// LastDate is Last's implementation date.
 	LastDate record.Date
+	// Metrics are the change metrics of its last 12 months.
+	Metrics *MetricsView
 }
 
 // systemListPage is page k of the system's page, whose root is root:
@@ -68,5 +70,10 @@ func (m *Model) systemPage(s *System) SystemPage {
 	// A page read at a glance: the lists are capped as the dashboard's.
 	sp.OpenRiskCount, sp.OpenRisks = len(sp.OpenRisks), sp.OpenRisks[:min(len(sp.OpenRisks), progressLimit)]
 	sp.UpcomingCount, sp.Upcoming = len(sp.Upcoming), sp.Upcoming[:min(len(sp.Upcoming), upcomingLimit)]
+	records := make([]*record.Record, len(s.Changes))
+	for i, c := range s.Changes {
+		records[i] = c.Record
+	}
+	sp.Metrics = m.metricsView(records, "system")
 	return sp
 }
