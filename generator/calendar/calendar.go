@@ -78,17 +78,35 @@ func Windows(cfg *config.Config, records []*record.Record) []Event {
 		if e.Systems == nil {
 			e.Systems = []string{}
 		}
-		for _, f := range cfg.Freezes {
-			if !usableFreeze(f) || !slices.Contains(f.Allow, r.Type) {
-				continue
-			}
-			if from, to := f.Period(); e.Start.Before(to) && e.End.After(from) && (len(f.Systems) == 0 || covers(f, e.Systems)) {
-				e.Allowed = append(e.Allowed, f.Name)
-			}
-		}
+		e.Allowed = AllowedIn(cfg, r)
 		out = append(out, e)
 	}
 	slices.SortStableFunc(out, byStart)
+	return out
+}
+
+// AllowedIn names the freezes covering a change's systems that its
+// window overlaps, or its implementation is dated in, and that allow its
+// type: an emergency let through, which the calendar and the record's
+// page show rather than hide.
+func AllowedIn(cfg *config.Config, r *record.Record) []string {
+	var out []string
+	for _, f := range cfg.Freezes {
+		if !usableFreeze(f) || !slices.Contains(f.Allow, r.Type) || (len(f.Systems) > 0 && !covers(f, r.SystemSet())) {
+			continue
+		}
+		from, to := f.Period()
+		in := false
+		if w := r.Window; w != nil && !w.Start.IsZero() && !w.End.IsZero() && w.Start.Time.Before(to) && w.End.Time.After(from) {
+			in = true
+		}
+		if impl := r.Signoffs.Implementation; impl != nil && !impl.Date.IsZero() && !impl.Date.Time.Before(from) && impl.Date.Time.Before(to) {
+			in = true
+		}
+		if in {
+			out = append(out, f.Name)
+		}
+	}
 	return out
 }
 

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -37,13 +38,21 @@ signoffs:
 // calendarSite is the fixture with three more windows in April, two of
 // them overlapping on api, rendered with the check's findings as a build
 // renders it.
-func calendarSite(t *testing.T) *MemorySink {
+func calendarSite(t *testing.T, extra ...string) *MemorySink {
 	t.Helper()
-	fsys := withFiles(t, "testdata/repo", map[string][]byte{
+	files := map[string][]byte{
 		"changes/CHG-0011.md": calendarRecord("CHG-0011", "normal", "api", "2026-04-07T09:00:00Z", "2026-04-07T11:00:00Z"),
 		"changes/CHG-0012.md": calendarRecord("CHG-0012", "emergency", "api, billing", "2026-04-07T10:00:00Z", "2026-04-07T12:00:00Z"),
 		"changes/CHG-0013.md": calendarRecord("CHG-0013", "normal", "billing", "2026-04-20T09:00:00Z", "2026-04-20T10:00:00Z"),
-	})
+	}
+	if len(extra) > 0 {
+		settings, err := os.ReadFile("testdata/repo/changebook.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files["changebook.yaml"] = append(settings, []byte(strings.Join(extra, "\n")+"\n")...)
+	}
+	fsys := withFiles(t, "testdata/repo", files)
 	res := checkRepo(t, fsys)
 	m := modelWithBodies(t, res.Repository)
 	m.AddFindings(append(res.Findings, policy.AcrossRecords(res.Repository.Config, res.Repository.Records, policy.Options{})...))
@@ -82,6 +91,29 @@ func TestCalendarMarksConflicts(t *testing.T) {
 	}
 	if strings.Contains(string(site.Files["systems/api/calendar.ics"]), "CHG-0013") {
 		t.Error("api's feed holds billing's window")
+	}
+}
+
+// TestEmergencyInAFreezeIsShown: an emergency change in a freeze that
+// lets emergencies through is not hidden: its page and the calendar say
+// so, and a freeze shades the rows it covers.
+func TestEmergencyInAFreezeIsShown(t *testing.T) {
+	site := calendarSite(t, "freezes:", "  - { name: Billing close, start: 2026-04-07, end: 2026-04-08, systems: [billing], allow: [emergency] }")
+	page := string(site.Files["changes/CHG-0012/index.html"])
+	if !strings.Contains(page, "Planned or implemented during the change freeze <strong>Billing close</strong>, which lets emergency changes through") {
+		t.Error("CHG-0012's page does not say it was let through the freeze")
+	}
+	if strings.Contains(string(site.Files["changes/CHG-0011/index.html"]), "during the change freeze") {
+		t.Error("CHG-0011, on api, is said to be in billing's freeze")
+	}
+	month := string(site.Files["calendar/2026-04/index.html"])
+	for _, want := range []string{`in the freeze Billing close, which allows it`, `<rect class="shade-freeze"`, `class="type-emergency status-requested conflict allowed"`} {
+		if !strings.Contains(month, want) {
+			t.Errorf("calendar/2026-04/ lacks %s", want)
+		}
+	}
+	if n := strings.Count(month, `<rect class="shade-freeze"`); n != 1 {
+		t.Errorf("%d rows shaded by the freeze; want billing's alone", n)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/changebook/changebook/generator/audit"
 	"github.com/changebook/changebook/generator/commitsig"
+	"github.com/changebook/changebook/generator/calendar"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/history"
@@ -97,6 +98,9 @@ type Change struct {
 	// Drifts are the sign-offs whose bound text changed after them, with
 	// the difference.
 	Drifts []DriftView
+	// AllowedIn names the freezes the change was planned or implemented
+	// in, which allow its type (an emergency let through).
+	AllowedIn []string
 }
 
 // DriftView is a change after a sign-off of the text it is bound to, as
@@ -347,6 +351,9 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 		c := changes[i]
 		if s := r.Signoffs.Request; s != nil {
 			c.Requested = s.Date
+		}
+		if len(cfg.Freezes) > 0 {
+			c.AllowedIn = calendar.AllowedIn(cfg, r)
 		}
 		if s := r.Signoffs.Documentation; s != nil {
 			c.Closed = s.Date
