@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/changebook/changebook/generator/audit"
-	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/calendar"
+	"github.com/changebook/changebook/generator/commitsig"
 	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/diag"
 	"github.com/changebook/changebook/generator/history"
