@@ -27,8 +27,13 @@ type calendarOptions struct {
 	repoFlags
 }
 
-// calendarDays is the period `changebook calendar` shows by default.
-const calendarDays = 28
+// calendarDays is the period `changebook calendar` shows by default, and
+// calendarMaxDays the longest it shows: ten years of a daily maintenance
+// window are already 3,650 lines.
+const (
+	calendarDays    = 28
+	calendarMaxDays = 3653
+)
 
 func newCalendarCmd(e *env, runF func(*calendarOptions) error) *cobra.Command {
 	opts := &calendarOptions{}
@@ -102,6 +107,10 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 	from, to, err := period(cmd, e.now(), opts.from, opts.to, calendarDays)
 	if err != nil {
 		return err
+	}
+	if to.Sub(from) > calendarMaxDays*24*time.Hour {
+		return &usageError{err: fmt.Errorf("the period from %s to %s is over %d days (10 years): name a shorter one",
+			from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly), calendarMaxDays), command: cmd.CommandPath()}
 	}
 	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {

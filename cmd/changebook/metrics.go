@@ -93,8 +93,9 @@ func runMetrics(cmd *cobra.Command, e *env, opts *metricsOptions) error {
 	if to.Before(from) {
 		return &usageError{err: fmt.Errorf("--to %s is before --from %s", to.Format("2006-01"), from.Format("2006-01")), command: cmd.CommandPath()}
 	}
-	if to.Sub(from) > 100*366*24*time.Hour {
-		return &usageError{err: fmt.Errorf("the period from %s to %s is over 100 years: name a shorter one", from.Format("2006-01"), to.Format("2006-01")), command: cmd.CommandPath()}
+	if months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1; months > metrics.MaxMonths {
+		return &usageError{err: fmt.Errorf("the period from %s to %s is %d months, over the %d (100 years) metrics counts: name a shorter one",
+			from.Format("2006-01"), to.Format("2006-01"), months, metrics.MaxMonths), command: cmd.CommandPath()}
 	}
 	repo, err := openRepo(e, opts.repo, opts.repoFlags)
 	if err != nil {

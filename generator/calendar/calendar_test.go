@@ -169,8 +169,11 @@ func TestICSHostileTitle(t *testing.T) {
 		t.Fatal(findings)
 	}
 	var b bytes.Buffer
-	if err := WriteICS(&b, Feed{Name: "x"}, Windows(config.Default(), []*record.Record{r})); err != nil {
+	if err := WriteICS(&b, Feed{Name: "Acme\rEND:VCALENDAR\rBEGIN:VCALENDAR"}, Windows(config.Default(), []*record.Record{r})); err != nil {
 		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\r") - strings.Count(b.String(), "\r\n"); n != 0 {
+		t.Errorf("%d carriage returns outside line ends", n)
 	}
 	cal, err := goical.NewDecoder(&b).Decode()
 	if err != nil {

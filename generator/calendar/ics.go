@@ -35,8 +35,8 @@ func WriteICS(w io.Writer, feed Feed, es []Event) error {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//changebook//change calendar//EN")
 	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(feed.Name)
-	cal.SetXWRCalName(feed.Name)
+	cal.SetName(plain(feed.Name))
+	cal.SetXWRCalName(plain(feed.Name))
 	cal.SetCalscale("GREGORIAN")
 	domain := feed.Domain
 	if domain == "" {

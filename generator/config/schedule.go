@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 	// The time zones are built in: time_zone must mean the same on a CI
 	// image without /usr/share/zoneinfo as on a laptop.
 	_ "time/tzdata"
@@ -62,9 +63,10 @@ type ClockTime struct {
 // UnmarshalText parses HH:MM.
 func (c *ClockTime) UnmarshalText(b []byte) error {
 	h, m, ok := strings.Cut(string(b), ":")
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(h) != 2 || len(m) != 2 || hh > 23 || mm > 59 || hh < 0 || mm < 0 {
+	digits := func(s string) bool { return len(s) == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' }
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	if !ok || !digits(h) || !digits(m) || hh > 23 || mm > 59 {
 		return &decode.RuleError{Rule: RuleBadSetting, Message: fmt.Sprintf("%q is not a time of day", string(b)),
 			Hint: "write HH:MM on a 24-hour clock, such as 02:00 or 22:30"}
 	}
@@ -105,12 +107,14 @@ func (m Maintenance) Occurrences(from, to time.Time) []Interval {
 		return nil
 	}
 	loc := m.Location()
-	// From the day before from (a window started the evening before may
-	// still be open) to the day to falls on.
-	y, mo, d := from.In(loc).AddDate(0, 0, -1).Date()
-	day := time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	// Day by day on the calendar, from the day before from (a window
+	// started the evening before may still be open) to the day to falls
+	// on. The days are counted as dates, not as instants at midnight: in
+	// a zone whose clocks skip midnight (Havana, Santiago, the Azores)
+	// that midnight does not exist, and time.Date gives the day before.
+	y, mo, d := from.In(loc).Date()
 	var out []Interval
-	for ; day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
+	for day := time.Date(y, mo, d-1, 12, 0, 0, 0, time.UTC); wallClock(day.Year(), day.Month(), day.Day(), 0, loc).Before(to); day = day.AddDate(0, 0, 1) {
 		if !slices.ContainsFunc(m.Days, func(w Weekday) bool { return w.Day() == day.Weekday() }) {
 			continue
 		}
@@ -150,10 +154,18 @@ func wallClock(y int, mo time.Month, d, minutes int, loc *time.Location) time.Ti
 	return best
 }
 
-// Contains reports whether [from, to) lies inside one occurrence.
+// Contains reports whether [from, to) lies inside one occurrence, or
+// inside occurrences that follow one another without a gap (a window of
+// every day from 00:00 to 00:00 is always open).
 func (m Maintenance) Contains(from, to time.Time) bool {
+	var open Interval
 	for _, o := range m.Occurrences(from, to) {
-		if !o.Start.After(from) && !o.End.Before(to) {
+		if !open.End.IsZero() && !o.Start.After(open.End) {
+			open.End = o.End // continues the one before
+		} else {
+			open = o
+		}
+		if !open.Start.After(from) && !open.End.Before(to) {
 			return true
 		}
 	}
@@ -191,25 +203,52 @@ func (g Dependencies) DependsOn(system string) []string { return g.on[system] }
 // Empty reports whether no system depends on another.
 func (g Dependencies) Empty() bool { return len(g.on) == 0 }
 
-// Reach returns each system that from depends on, directly or through
-// others, with the shortest path to it (from first): breadth first, in
-// the order depends_on lists them.
-func (g Dependencies) Reach(from string) map[string][]string {
-	paths := map[string][]string{from: {from}}
+// Distances returns each system that from depends on, directly or
+// through others, with the length of the shortest path to it: breadth
+// first, without the paths (Path makes one when a finding names it).
+func (g Dependencies) Distances(from string) map[string]int {
+	dist := map[string]int{from: 0}
 	queue := []string{from}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
 		for _, t := range g.on[s] {
-			if _, seen := paths[t]; seen {
+			if _, seen := dist[t]; !seen {
+				dist[t] = dist[s] + 1
+				queue = append(queue, t)
+			}
+		}
+	}
+	delete(dist, from)
+	return dist
+}
+
+// Path returns the shortest path of dependencies from from to to (both
+// included), breadth first in the order depends_on lists them; nil when
+// from does not depend on to.
+func (g Dependencies) Path(from, to string) []string {
+	parent := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, t := range g.on[s] {
+			if _, seen := parent[t]; seen {
 				continue
 			}
-			paths[t] = append(slices.Clone(paths[s]), t)
+			parent[t] = s
+			if t == to {
+				var path []string
+				for at := to; at != ""; at = parent[at] {
+					path = append(path, at)
+				}
+				slices.Reverse(path)
+				return path
+			}
 			queue = append(queue, t)
 		}
 	}
-	delete(paths, from)
-	return paths
+	return nil
 }
 
 // maxDependencyPairs bounds the pairs of systems the graph may relate:
@@ -245,6 +284,8 @@ func (cfg *Config) loadSystems(c *diag.Collector) {
 		for j, dep := range s.DependsOn {
 			at := fmt.Sprintf("systems[%d].depends_on[%d]", i, j)
 			switch {
+			case cfg.Pos.Invalid(at):
+				// Not a name: its own finding says so.
 			case dep == s.Name:
 				c.Errorf(cfg.Pos.ValueOf(at), RuleBadSetting, "remove it: a system's changes always meet its own",
 					"the system %q depends on itself", s.Name)
@@ -266,7 +307,9 @@ func (cfg *Config) loadSystems(c *diag.Collector) {
 	}
 	pairs := 0
 	for _, s := range cfg.Systems {
-		if pairs += len(g.Reach(s)); pairs > maxDependencyPairs {
+		// Counted system by system, so that a graph far over the bound
+		// costs only the systems counted until it is passed.
+		if pairs += len(g.Distances(s)); pairs > maxDependencyPairs {
 			c.Errorf(cfg.Pos.Of("systems"), RuleBadSetting, "keep depends_on to the direct dependencies of each system",
 				"the systems' depends_on relate more than %d pairs of systems: too many to check for overlapping windows", maxDependencyPairs)
 			return
@@ -342,7 +385,7 @@ func (cfg *Config) validateMaintenance(c *diag.Collector) {
 			loc, err := time.LoadLocation(m.TimeZone)
 			if err != nil || m.TimeZone == "Local" {
 				c.Errorf(cfg.Pos.ValueOf(at+".time_zone"), RuleBadSetting, "write an IANA time zone, such as Europe/Paris or America/New_York, or UTC",
-					"%s: %q is not a time zone", label, m.TimeZone)
+					"%s: %q is not a time zone", label, shortened(m.TimeZone))
 				// The days and times stand in UTC: a window still exists,
 				// and the finding says which zone is wrong.
 				m.TimeZone = ""
@@ -368,4 +411,17 @@ func (cfg *Config) MaintenanceOf(system string) []Maintenance {
 		}
 	}
 	return out
+}
+
+// shortened is a setting's text for a message: at most 64 bytes of it
+// (cut at a character), and "…" when it was longer.
+func shortened(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

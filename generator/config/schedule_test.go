@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,9 +85,15 @@ func TestMaintenancePastMidnight(t *testing.T) {
 // cycle finds a cycle with its path.
 func TestDependencies(t *testing.T) {
 	g := Dependencies{on: map[string][]string{"api": {"auth", "postgres"}, "auth": {"postgres", "kms"}}}
-	reach := g.Reach("api")
-	if len(reach) != 3 || len(reach["postgres"]) != 2 || len(reach["kms"]) != 3 || reach["kms"][1] != "auth" {
-		t.Errorf("reach from api: %v", reach)
+	dist := g.Distances("api")
+	if len(dist) != 3 || dist["postgres"] != 1 || dist["kms"] != 2 {
+		t.Errorf("distances from api: %v", dist)
+	}
+	if p := g.Path("api", "kms"); strings.Join(p, " ") != "api auth kms" {
+		t.Errorf("path from api to kms: %v", p)
+	}
+	if p := g.Path("kms", "api"); p != nil {
+		t.Errorf("kms does not depend on api, but a path: %v", p)
 	}
 	if c := g.cycle([]string{"api", "auth", "postgres", "kms"}); c != nil {
 		t.Errorf("a cycle in a graph without one: %v", c)

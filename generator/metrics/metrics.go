@@ -68,15 +68,24 @@ type Options struct {
 	Today time.Time
 }
 
+// MaxMonths is the longest period Compute counts: 100 years.
+const MaxMonths = 1200
+
 // Compute returns the figures of the changes implemented from the month
 // of from to the month of to, both included: every month of it, even a
-// month without changes (its figures are zero and nil).
+// month without changes (its figures are zero and nil). A period longer
+// than MaxMonths is its latest MaxMonths, as the report's From says.
 func Compute(records []*record.Record, from, to time.Time, opts Options) Report {
 	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
 	last := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if earliest := last.AddDate(0, -(MaxMonths - 1), 0); first.Before(earliest) {
+		// The latest MaxMonths, and From says so: a date typed a century
+		// off must not cost a thousand empty months, nor hide this one.
+		first = earliest
+	}
 	rep := Report{From: first.Format("2006-01"), To: last.Format("2006-01")}
 	index := map[string]int{}
-	for m := first; !m.After(last) && len(rep.Months) < 1200; m = m.AddDate(0, 1, 0) {
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
 		index[m.Format("2006-01")] = len(rep.Months)
 		rep.Months = append(rep.Months, Period{Month: m.Format("2006-01")})
 	}

@@ -57,47 +57,54 @@ func Sharing(records []*record.Record, first int, keys func(*record.Record) []st
 	return clashes
 }
 
-// Dependent is what the window of one change overlaps on a system that
-// one of its systems depends on, or that depends on one of its systems,
-// directly or through others.
+// Dependent is what the window of one change overlaps on the systems
+// related to its own through depends_on: those its systems depend on,
+// directly or through others, and those that depend on its systems.
 type Dependent struct {
 	// Change is the index of the change among the records given.
 	Change int
-	// On is the change's system the clash is about; Other is the system
-	// of the changes it overlaps (the first of them, when they depend on
-	// On).
-	On, Other string
-	// DependsOn is true when On depends on Other; false when Other
-	// depends on On.
-	DependsOn bool
-	// Count is how many live changes its window overlaps on the systems
-	// related to On that way (Other, or those that depend on On), among
-	// the changes not on On itself.
-	Count int
-	// First holds the indexes of up to the first few of them, by start.
-	First []int
-	// Paths holds, for each of First, the path of systems from the one
-	// that depends to the one depended on ("api", "postgres").
-	Paths [][]string
+	// Count is how many overlaps it has on related systems (a change on
+	// two related systems counts on each), and Systems on how many of
+	// them; AtLeast says Count is a lower bound (a system held more
+	// overlaps than were looked at one by one).
+	Count, Systems int
+	AtLeast        bool
+	// First holds up to the first few, system by system.
+	First []Related
 }
 
-// Dependencies returns the clashes of live changes whose windows overlap
-// on systems of which one depends on the other, as reach tells (each
-// system a system depends on, with the shortest path to it). A change is
-// judged once per system it is related to: on a system its own systems
-// depend on, by the shortest path from any of them; on one of its own
-// systems, against the changes on the systems that depend on it. Two
-// changes that share the system are not compared through it (Changes
-// holds them). The cost is that of Find per related system.
-func Dependencies(records []*record.Record, first int, reach func(system string) map[string][]string) []Dependent {
+// Related is a change overlapping on a related system, and the path of
+// systems from the one that depends to the one depended on.
+type Related struct {
+	Change int
+	Path   []string
+}
+
+// dependencyListed is how many of the overlaps on one related system are
+// looked at one by one, to leave out the changes that share a system with
+// the change judged (Changes reports those).
+const dependencyListed = 64
+
+// Dependencies returns, once per change, the live changes whose windows
+// overlap its own on systems related to its systems by reach (each system
+// a system depends on, with the shortest path to it), leaving out changes
+// that share one of its systems, which Changes reports. Each related
+// system is judged by the shortest path from any of the change's systems.
+// The cost is that of Find per related system, and there is one result
+// per change however long the graph's chains.
+func Dependencies(records []*record.Record, first int, reach func(system string) map[string]int, path func(from, to string) []string) []Dependent {
 	on, systems := liveBy(records, (*record.Record).SystemSet)
-	// upstream[t][i]: the path by which change i, on none of t, depends
-	// on t; shortest first.
-	upstream := map[string]map[int][]string{}
+	// upstream[t][i]: the system of change i (on none of t) nearest to t
+	// among those that depend on it.
+	type via struct {
+		from string
+		dist int
+	}
+	upstream := map[string]map[int]via{}
 	for _, s := range systems {
-		paths := reach(s)
+		dist := reach(s)
 		for _, t := range systems {
-			path, ok := paths[t]
+			d, ok := dist[t]
 			if !ok {
 				continue
 			}
@@ -106,10 +113,10 @@ func Dependencies(records []*record.Record, first int, reach func(system string)
 					continue
 				}
 				if upstream[t] == nil {
-					upstream[t] = map[int][]string{}
+					upstream[t] = map[int]via{}
 				}
-				if old, ok := upstream[t][i]; !ok || len(path) < len(old) {
-					upstream[t][i] = path
+				if old, ok := upstream[t][i]; !ok || d < old.dist {
+					upstream[t][i] = via{s, d}
 				}
 			}
 		}
@@ -117,7 +124,44 @@ func Dependencies(records []*record.Record, first int, reach func(system string)
 	window := func(i int) Window {
 		return Window{Start: records[i].Window.Start.Time, End: records[i].Window.End.Time}
 	}
-	var out []Dependent
+	shares := func(i, j int) bool {
+		return slices.ContainsFunc(records[i].SystemSet(), func(s string) bool { return slices.Contains(records[j].SystemSet(), s) })
+	}
+	byChange := map[int]*Dependent{}
+	var order []int
+	add := func(i int, g Group, others []int, pathOf func(j int) []string) {
+		var kept []int // of g.First, those on none of i's systems
+		for _, j := range g.First {
+			if !shares(i, others[j]) {
+				kept = append(kept, j)
+			}
+		}
+		// Beyond those looked at, which changes share a system is not
+		// known: the count is then at least the kept ones, never more
+		// than is proven.
+		count := len(kept)
+		atLeast := g.Count > len(g.First)
+		if count == 0 {
+			return
+		}
+		d := byChange[i]
+		if d == nil {
+			d = &Dependent{Change: i}
+			byChange[i] = d
+			order = append(order, i)
+		}
+		d.Count += count
+		d.Systems++
+		d.AtLeast = d.AtLeast || atLeast
+		// A path is made only for a change the finding names: a long
+		// chain of systems would otherwise cost a search per overlap.
+		for _, j := range kept {
+			if len(d.First) >= first {
+				break
+			}
+			d.First = append(d.First, Related{Change: others[j], Path: pathOf(j)})
+		}
+	}
 	for _, t := range systems {
 		if len(upstream[t]) == 0 {
 			continue
@@ -135,34 +179,22 @@ func Dependencies(records []*record.Record, first int, reach func(system string)
 		for k, i := range downs {
 			downWs[k] = window(i)
 		}
-		for k, g := range Across(upWs, downWs, first) {
-			if g.Count == 0 {
-				continue
+		for k, g := range Across(upWs, downWs, dependencyListed) {
+			if g.Count > 0 {
+				v := upstream[t][ups[k]]
+				add(ups[k], g, downs, func(int) []string { return path(v.from, t) })
 			}
-			i := ups[k]
-			path := upstream[t][i]
-			d := Dependent{Change: i, On: path[0], Other: t, DependsOn: true, Count: g.Count}
-			for _, j := range g.First {
-				d.First = append(d.First, downs[j])
-				d.Paths = append(d.Paths, path)
-			}
-			out = append(out, d)
 		}
-		for k, g := range Across(downWs, upWs, first) {
-			if g.Count == 0 {
-				continue
+		for k, g := range Across(downWs, upWs, dependencyListed) {
+			if g.Count > 0 {
+				add(downs[k], g, ups, func(j int) []string { return path(upstream[t][ups[j]].from, t) })
 			}
-			d := Dependent{Change: downs[k], On: t, Count: g.Count}
-			for _, j := range g.First {
-				path := upstream[t][ups[j]]
-				d.First = append(d.First, ups[j])
-				d.Paths = append(d.Paths, path)
-				if d.Other == "" {
-					d.Other = path[0]
-				}
-			}
-			out = append(out, d)
 		}
+	}
+	slices.Sort(order)
+	out := make([]Dependent, len(order))
+	for k, i := range order {
+		out[k] = *byChange[i]
 	}
 	return out
 }

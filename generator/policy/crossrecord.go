@@ -94,32 +94,30 @@ func dependentWindows(cfg *config.Config, records []*record.Record) []diag.Findi
 		return nil
 	}
 	var findings []diag.Finding
-	for _, d := range overlap.Dependencies(records, overlapNames, cfg.Graph.Reach) {
+	for _, d := range overlap.Dependencies(records, overlapNames, cfg.Graph.Distances, cfg.Graph.Path) {
 		r := records[d.Change]
 		names := make([]string, len(d.First))
-		for k, j := range d.First {
-			o := records[j]
-			names[k] = fmt.Sprintf("%s (%s to %s", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End)
-			if !d.DependsOn {
-				names[k] += ", " + strings.Join(d.Paths[k], " -> ")
-			}
-			names[k] += ")"
+		for k, rel := range d.First {
+			o := records[rel.Change]
+			names[k] = fmt.Sprintf("%s (%s to %s, %s)", cmp.Or(o.ID, o.File), o.Window.Start, o.Window.End, strings.Join(rel.Path, " -> "))
 		}
 		list := strings.Join(names, ", ")
-		if more := d.Count - len(names); more > 0 {
-			list += fmt.Sprintf(" and %d more", more)
+		more := d.Count - len(names)
+		if more > 0 || d.AtLeast {
+			at := ""
+			if d.AtLeast {
+				at = "at least "
+			}
+			list += fmt.Sprintf(" and %s%d more", at, max(more, 0))
 		}
-		what := diag.Plural(d.Count, "other change")
+		where := "a system"
+		if d.Systems > 1 {
+			where = fmt.Sprintf("%d systems", d.Systems)
+		}
 		c := diag.NewCollector(r.File)
-		if d.DependsOn {
-			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
-				"window %s to %s on %s overlaps %s on %s, which %s depends on (%s): %s",
-				r.Window.Start, r.Window.End, d.On, what, d.Other, d.On, strings.Join(d.Paths[0], " -> "), list)
-		} else {
-			c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
-				"window %s to %s on %s overlaps %s on systems that depend on %s: %s",
-				r.Window.Start, r.Window.End, d.On, what, d.On, list)
-		}
+		c.Warnf(r.At("window"), RuleWindowOverlap, "move one of the windows, or confirm the changes can run together",
+			"window %s to %s overlaps %s on %s related to its own through depends_on: %s",
+			r.Window.Start, r.Window.End, diag.Plural(d.Count, "other change"), where, list)
 		findings = append(findings, c.Findings()...)
 	}
 	return findings

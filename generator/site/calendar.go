@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -42,6 +43,9 @@ const (
 	// most windows then show how many fall on each day instead.
 	barBudget  = 400
 	listBudget = 200
+	// conflictBudget bounds the Conflicts list apart: each names up to
+	// three other windows per finding.
+	conflictBudget = 100
 )
 
 // CalendarPage is the data of a page of the calendar: the coming weeks
@@ -71,6 +75,8 @@ type CalendarPage struct {
 	Types   []string
 	// Feed is the path of calendar.ics from the site root.
 	Feed string
+	// Earlier counts the windows before the first month with a page.
+	Earlier int
 }
 
 // ListedWindow is a window in the page's list.
@@ -163,13 +169,13 @@ type Shade struct {
 func (m *Model) calendarPages() []page {
 	windows := calendar.Windows(m.Config, m.records())
 	freezes := calendar.Freezes(m.Config)
-	months := calendarMonths(windows, freezes)
+	months, earlier := calendarMonths(windows, freezes, m.today(windows))
 	ps := []page{{path: "calendar/index.html", template: "calendar", title: "Calendar", nav: "calendar/",
-		makeData: func() any { return m.comingWeeks(windows, freezes, months) }}}
+		makeData: func() any { p := m.comingWeeks(windows, freezes, months); p.Earlier = earlier; return p }}}
 	for i := range months {
 		mo := months[i]
 		ps = append(ps, page{path: mo.Path + "index.html", template: "calendar", title: "Calendar: " + mo.Label, nav: "calendar/",
-			makeData: func() any { return m.monthPage(windows, freezes, months, i) }})
+			makeData: func() any { p := m.monthPage(windows, freezes, months, i); p.Earlier = earlier; return p }})
 	}
 	return ps
 }
@@ -217,28 +223,47 @@ func (m *Model) monthPage(windows, freezes []calendar.Event, months []MonthLink,
 	return p
 }
 
-// calendarMonths lists the months from the first window or freeze to the
-// last, with the number of windows that start in each.
-func calendarMonths(windows, freezes []calendar.Event) []MonthLink {
-	counts := map[string]int{}
+// calendarYears is how many years the month pages reach back from a
+// year after the build's day: a date typed a century off (or a freeze of
+// a hundred years) must not make a thousand pages.
+const calendarYears = 20
+
+// calendarMonths lists the months a window or a freeze touches, from
+// calendarYears before a year after today to that, in order, with the
+// number of windows that start in each; earlier counts the windows
+// before them.
+func calendarMonths(windows, freezes []calendar.Event, today time.Time) (months []MonthLink, earlier int) {
+	monthOf := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+	last := monthOf(today).AddDate(1, 0, 0)
+	first := last.AddDate(-calendarYears, 0, 0)
+	counts := map[time.Time]int{}
+	touch := func(from, to time.Time) {
+		mo := monthOf(from)
+		if mo.Before(first) {
+			mo = first
+		}
+		for ; !mo.After(last) && mo.Before(to); mo = mo.AddDate(0, 1, 0) {
+			counts[mo] += 0
+		}
+	}
 	for _, w := range windows {
-		counts[w.Start.Format("2006-01")]++
+		if monthOf(w.Start).Before(first) {
+			earlier++
+			continue
+		}
+		if mo := monthOf(w.Start); !mo.After(last) {
+			counts[mo]++
+		}
+		touch(w.Start, w.End)
 	}
 	for _, f := range freezes {
-		for d := f.Start; d.Before(f.End); d = d.AddDate(0, 1, 0) {
-			counts[d.Format("2006-01")] += 0
-		}
-		counts[f.End.Add(-time.Second).Format("2006-01")] += 0
+		touch(f.Start, f.End)
 	}
-	if len(counts) == 0 {
-		return nil
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b time.Time) int { return a.Compare(b) })
+	for _, k := range keys {
+		months = append(months, MonthLink{Label: k.Format("January 2006"), Path: "calendar/" + k.Format("2006-01") + "/", Windows: counts[k]})
 	}
-	var out []MonthLink
-	for _, k := range monthRange(counts) {
-		t, _ := time.Parse("2006-01", k)
-		out = append(out, MonthLink{Label: t.Format("January 2006"), Path: "calendar/" + k + "/", Windows: counts[k]})
-	}
-	return out
+	return months, earlier
 }
 
 // calendarPage lays out [from, to): the rows of the systems with a
@@ -333,7 +358,7 @@ func (m *Model) calendarPage(windows, freezes []calendar.Event, months []MonthLi
 		}
 		seen[w.ID] = true
 		p.ConflictCount++
-		if len(p.Conflicts) < listBudget {
+		if len(p.Conflicts) < conflictBudget {
 			cv := ConflictView{Anchor: bar.Conflict, ID: w.ID, Title: w.Title, Path: bar.Path}
 			for _, f := range m.scheduling[m.Changes[w.Record].File] {
 				cv.Messages = append(cv.Messages, f.Rule+": "+f.Message)

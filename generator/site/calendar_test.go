@@ -151,3 +151,41 @@ func TestBrowserCalendarFilters(t *testing.T) {
 		t.Errorf("conflicts only: %q", got)
 	}
 }
+
+// TestCalendarPagesAreBounded: a window typed a century off and a freeze
+// of a hundred years give at most 20 years of month pages, this year's
+// among them, and the pages say how many windows are left out.
+func TestCalendarPagesAreBounded(t *testing.T) {
+	fsys := withFiles(t, "testdata/repo", map[string][]byte{
+		"changes/CHG-0011.md": calendarRecord("CHG-0011", "normal", "api", "1926-04-07T09:00:00Z", "1926-04-07T11:00:00Z"),
+		"changebook.yaml": append(must(os.ReadFile("testdata/repo/changebook.yaml")),
+			[]byte("freezes:\n  - { name: Forever, start: 2000-01-01, end: 2099-12-31, systems: [billing], allow: [standard, normal] }\n")...),
+	})
+	m := modelOf(t, fsys)
+	out := &MemorySink{}
+	if _, err := Render(context.Background(), m, Options{Theme: theme.FS()}, out); err != nil {
+		t.Fatal(err)
+	}
+	months := 0
+	for name := range out.Files {
+		if strings.HasPrefix(name, "calendar/") && strings.Count(name, "/") == 2 {
+			months++
+		}
+	}
+	if months > 12*21 || out.Files["calendar/2026-04/index.html"] == nil {
+		t.Errorf("%d month pages (at most %d), April 2026's written: %v", months, 12*21, out.Files["calendar/2026-04/index.html"] != nil)
+	}
+	if out.Files["calendar/1926-04/index.html"] != nil {
+		t.Error("a page for 1926")
+	}
+	if !strings.Contains(string(out.Files["calendar/index.html"]), "1 earlier windows, more than 20 years before next year, have no page here") {
+		t.Error("the calendar does not say a window is left out")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

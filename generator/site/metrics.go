@@ -12,8 +12,12 @@ import (
 )
 
 // metricsMonths is how many months the dashboard's and a system page's
-// charts show, ending with the build's month.
-const metricsMonths = 12
+// charts show, ending with the build's month; metricsFileMonths how many
+// metrics.json holds at most (20 years), ending with the same.
+const (
+	metricsMonths     = 12
+	metricsFileMonths = 240
+)
 
 // MetricsView is the change metrics of a page: three charts, each with
 // the table of its figures, and the period's totals.
@@ -207,6 +211,12 @@ func (m *Model) metricsFile() ([]byte, error) {
 	first, last, ok := metrics.Span(records)
 	if end, built := m.metricsEnd(records); ok && built && end.After(last) {
 		last = end
+	}
+	// At most the latest metricsFileMonths: a date typed a century off
+	// must not make the file megabytes of empty months; "from" says
+	// where it starts.
+	if earliest := last.AddDate(0, -(metricsFileMonths - 1), 0); first.Before(earliest) {
+		first = earliest
 	}
 	if ok {
 		rep := metrics.Compute(records, first, last, m.metricsOptions())
