@@ -151,7 +151,7 @@ func TestICSParsesBack(t *testing.T) {
 			t.Errorf("%s: status %q; want %q", r.ID, status, want)
 		}
 	}
-	freeze := byUID["freeze.20261218.Year-end-freeze@changes.acme.example"]
+	freeze := byUID[uid("freeze.20261218.Year-end freeze", "changes.acme.example")]
 	if v := freeze.Props.Get(goical.PropDateTimeStart); v == nil || v.Value != "20261218" || v.ValueType() != goical.ValueDate {
 		t.Errorf("the year-end freeze starts %+v; want the date 20261218", v)
 	}
@@ -184,5 +184,13 @@ func TestICSHostileTitle(t *testing.T) {
 	}
 	if s, _ := cal.Events()[0].Props.Text(goical.PropSummary); !strings.Contains(s, "x  END:VEVENT  BEGIN:VEVENT UID:evil") {
 		t.Errorf("summary %q", s)
+	}
+}
+
+// Two ids that differ only in characters a UID cannot hold are two UIDs.
+func TestUIDsStayApart(t *testing.T) {
+	a, b := uid("CHG 1", "x"), uid("CHG/1", "x")
+	if a == b || !strings.HasPrefix(a, "CHG-1-") || uid("CHG-1", "x") != "CHG-1@x" {
+		t.Errorf("uids %q, %q, %q", a, b, uid("CHG-1", "x"))
 	}
 }

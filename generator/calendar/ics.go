@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -66,7 +68,7 @@ func WriteICS(w io.Writer, feed Feed, es []Event) error {
 				}
 			}
 		case Freeze:
-			ev = cal.AddEvent(uid("freeze."+e.Start.Format("20060102")+"."+slugish(e.Name), domain))
+			ev = cal.AddEvent(uid("freeze."+e.Start.Format("20060102")+"."+e.Name, domain))
 			ev.SetSummary(plain("Change freeze: " + e.Name))
 			ev.SetAllDayStartAt(e.Start)
 			ev.SetAllDayEndAt(e.End)
@@ -114,8 +116,17 @@ func describe(e Event) string {
 }
 
 // uid makes an RFC 5545 UID (id@domain) of text that may hold anything:
-// only letters, digits and .-_ are kept.
-func uid(id, domain string) string { return slugish(id) + "@" + domain }
+// only letters, digits and .-_ are kept, and when that changed the text,
+// a hash of it follows, so that two ids differing only in what was
+// replaced stay two events.
+func uid(id, domain string) string {
+	s := slugish(id)
+	if s != id {
+		sum := sha256.Sum256([]byte(id))
+		s += "-" + hex.EncodeToString(sum[:4])
+	}
+	return s + "@" + domain
+}
 
 func slugish(s string) string {
 	return strings.Map(func(r rune) rune {

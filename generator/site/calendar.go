@@ -135,7 +135,7 @@ type CalendarRow struct {
 	Windows int
 }
 
-// DayCount is how many windows of a row start on a day.
+// DayCount is how many windows of a row are open on a day.
 type DayCount struct {
 	X, W, Count int
 	// Level is 1 to 4, by the count's share of the busiest day.
@@ -421,13 +421,15 @@ func drawnRows(systems []string, bySystem map[string][]calendar.Event) map[strin
 	return drawn
 }
 
-// density counts the windows that start on each day of days.
+// density counts the windows open on each day of days (a window of
+// several days counts on each).
 func density(ws []calendar.Event, days []DayTick, from time.Time) []DayCount {
 	counts := make([]int, len(days))
 	peak := 0
 	for _, w := range ws {
-		d := int(w.Start.Sub(from).Hours() / 24)
-		if d >= 0 && d < len(days) {
+		first := max(int(w.Start.Sub(from).Hours()/24), 0)
+		last := min(int(w.End.Add(-time.Nanosecond).Sub(from).Hours()/24), len(days)-1)
+		for d := first; d <= last; d++ {
 			counts[d]++
 			peak = max(peak, counts[d])
 		}

@@ -6,9 +6,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/changebook/changebook/generator/calendar"
 	"github.com/changebook/changebook/generator/policy"
 	"github.com/changebook/changebook/theme"
 )
@@ -188,4 +190,28 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// A busy row counts the windows open each day: one begun before the page
+// counts on its first days, one of three days on each of them.
+func TestDensityCountsOpenWindows(t *testing.T) {
+	from := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	days := make([]DayTick, 5)
+	for d := range days {
+		days[d] = DayTick{X: d * 10, W: 10}
+	}
+	at := func(day, hour int) time.Time { return from.AddDate(0, 0, day).Add(time.Duration(hour) * time.Hour) }
+	got := density([]calendar.Event{
+		{Start: at(-2, 9), End: at(1, 9)}, // from before the page: days 0 and 1
+		{Start: at(2, 22), End: at(4, 2)}, // days 2, 3 and 4
+		{Start: at(3, 9), End: at(3, 10)}, // day 3
+		{Start: at(4, 0), End: at(4, 0).Add(time.Hour)},
+	}, days, from)
+	counts := map[int]int{}
+	for _, c := range got {
+		counts[c.X/10] = c.Count
+	}
+	if want := map[int]int{0: 1, 1: 1, 2: 1, 3: 2, 4: 2}; fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("counts by day %v; want %v", counts, want)
+	}
 }
