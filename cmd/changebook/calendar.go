@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/changebook/changebook/generator/calendar"
-	"github.com/changebook/changebook/generator/config"
 	"github.com/changebook/changebook/generator/pipeline"
 	"github.com/changebook/changebook/generator/report"
 )
@@ -148,11 +146,7 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 	}
 	switch opts.format {
 	case "ics":
-		domain := "changebook.invalid"
-		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
-			domain = u.Hostname()
-		}
-		return calendar.WriteICS(e.stdout, calendar.Feed{Name: cfg.Title, Domain: domain, Stamp: e.now().UTC().Truncate(time.Second)}, events)
+		return calendar.WriteICS(e.stdout, calendar.Feed{Name: cfg.Title, Domain: calendar.Domain(cfg.BaseURL), Stamp: e.now().UTC().Truncate(time.Second)}, events)
 	case "json":
 		type finding struct {
 			Rule    string `json:"rule"`
@@ -213,9 +207,9 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 			cells = []string{start, end, ev.ID, systems, string(ev.Status) + ", " + string(ev.Type), ev.Title, strings.Join(notes, "; ")}
 		case calendar.Freeze:
 			var allows string
-			if f := freezeNamed(cfg.Freezes, ev.Name); f != nil && len(f.Allow) > 0 {
-				types := make([]string, len(f.Allow))
-				for i, t := range f.Allow {
+			if len(ev.Allow) > 0 {
+				types := make([]string, len(ev.Allow))
+				for i, t := range ev.Allow {
 					types[i] = string(t)
 				}
 				allows = "allows " + strings.Join(types, ", ")
@@ -234,15 +228,5 @@ func runCalendar(cmd *cobra.Command, e *env, opts *calendarOptions) error {
 		return err
 	}
 	writeTrimmed(e.stdout, table.String())
-	return nil
-}
-
-// freezeNamed is the freeze of freezes called name, nil when none is.
-func freezeNamed(freezes []config.Freeze, name string) *config.Freeze {
-	for i := range freezes {
-		if freezes[i].Name == name {
-			return &freezes[i]
-		}
-	}
 	return nil
 }

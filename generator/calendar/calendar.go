@@ -48,6 +48,8 @@ type Event struct {
 	// Allowed names the freezes the window falls in that allow its type
 	// (an emergency change let through): shown, never hidden.
 	Allowed []string
+	// Allow are the types of change a freeze lets through.
+	Allow []record.ChangeType
 }
 
 // Covers reports whether the event is on system.
@@ -92,7 +94,7 @@ func Windows(cfg *config.Config, records []*record.Record) []Event {
 func AllowedIn(cfg *config.Config, r *record.Record) []string {
 	var out []string
 	for _, f := range cfg.Freezes {
-		if !usableFreeze(f) || !slices.Contains(f.Allow, r.Type) || (len(f.Systems) > 0 && !covers(f, r.SystemSet())) {
+		if !f.Usable() || !slices.Contains(f.Allow, r.Type) || !f.OnSystems(r.SystemSet()) {
 			continue
 		}
 		from, to := f.Period()
@@ -110,24 +112,15 @@ func AllowedIn(cfg *config.Config, r *record.Record) []string {
 	return out
 }
 
-// covers reports whether the freeze names one of systems.
-func covers(f config.Freeze, systems []string) bool {
-	return slices.ContainsFunc(systems, func(s string) bool { return slices.Contains(f.Systems, s) })
-}
-
-func usableFreeze(f config.Freeze) bool {
-	return f.Name != "" && !f.Start.IsZero() && !f.End.IsZero() && !f.End.Before(f.Start)
-}
-
 // Freezes returns the freezes of cfg, in order of start.
 func Freezes(cfg *config.Config) []Event {
 	var out []Event
 	for _, f := range cfg.Freezes {
-		if !usableFreeze(f) {
+		if !f.Usable() {
 			continue
 		}
 		from, to := f.Period()
-		e := Event{Kind: Freeze, Record: -1, Name: f.Name, Start: from, End: to, AllDay: true}
+		e := Event{Kind: Freeze, Record: -1, Name: f.Name, Start: from, End: to, AllDay: true, Allow: f.Allow}
 		if len(f.Systems) > 0 {
 			e.Systems = slices.Clone(f.Systems)
 		}

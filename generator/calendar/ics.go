@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func WriteICS(w io.Writer, feed Feed, es []Event) error {
 	cal.SetCalscale("GREGORIAN")
 	domain := feed.Domain
 	if domain == "" {
-		domain = "changebook.invalid"
+		domain = noDomain
 	}
 	for _, e := range es {
 		var ev *ics.VEvent
@@ -100,6 +101,18 @@ func plain(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// noDomain makes the UIDs of a site without base_url: a name that is
+// nobody's (RFC 2606).
+const noDomain = "changebook.invalid"
+
+// Domain is the host of baseURL, for Feed.Domain; noDomain without one.
+func Domain(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return noDomain
 }
 
 // describe is a window's DESCRIPTION.

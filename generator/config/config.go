@@ -157,18 +157,20 @@ type Freeze struct {
 // Covers reports whether the freeze applies to a change of type t on
 // systems.
 func (f Freeze) Covers(t record.ChangeType, systems []string) bool {
-	if slices.Contains(f.Allow, t) {
-		return false
-	}
-	if len(f.Systems) == 0 {
-		return true
-	}
-	for _, s := range systems {
-		if slices.Contains(f.Systems, s) {
-			return true
-		}
-	}
-	return false
+	return !slices.Contains(f.Allow, t) && f.OnSystems(systems)
+}
+
+// OnSystems reports whether the freeze is on one of systems: on all when
+// it names none.
+func (f Freeze) OnSystems(systems []string) bool {
+	return len(f.Systems) == 0 || slices.ContainsFunc(systems, func(s string) bool { return slices.Contains(f.Systems, s) })
+}
+
+// Usable reports whether the freeze has a period: one without a day, or
+// ending before it starts, is an invalid-setting finding and applies to
+// nothing.
+func (f Freeze) Usable() bool {
+	return !f.Start.IsZero() && !f.End.IsZero() && !f.End.Before(f.Start)
 }
 
 // Period is the freeze as a half-open interval of time: from the start of

@@ -26,7 +26,7 @@ func (rc *recordCheck) freezes() {
 		return
 	}
 	for _, f := range rc.cfg.Freezes {
-		if f.Start.IsZero() || f.End.IsZero() || f.End.Before(f.Start) || !f.Covers(r.Type, r.Systems) {
+		if !f.Usable() || !f.Covers(r.Type, r.Systems) {
 			continue
 		}
 		from, to := f.Period()

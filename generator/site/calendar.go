@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -167,7 +166,7 @@ type Shade struct {
 // calendarPages lists the calendar's pages: the coming weeks, and a page
 // per month from the first window or freeze to the last.
 func (m *Model) calendarPages() []page {
-	windows := calendar.Windows(m.Config, m.records())
+	windows := m.windows()
 	freezes := calendar.Freezes(m.Config)
 	months, earlier := calendarMonths(windows, freezes, m.today(windows))
 	ps := []page{{path: "calendar/index.html", template: "calendar", title: "Calendar", nav: "calendar/",
@@ -341,7 +340,7 @@ func (m *Model) calendarPage(windows, freezes []calendar.Event, months []MonthLi
 		}
 		for _, o := range maintenance {
 			if o.Covers(s) {
-				row.Shades = append(row.Shades, Shade{X: x(o.Start), W: width(o.Start, o.End), Kind: "maintenance", Name: o.Name, When: span2(o.Start, o.End)})
+				row.Shades = append(row.Shades, Shade{X: x(o.Start), W: width(o.Start, o.End), Kind: "maintenance", Name: o.Name, When: spanText(o.Start, o.End)})
 			}
 		}
 		v.Rows = append(v.Rows, row)
@@ -369,7 +368,7 @@ func (m *Model) calendarPage(windows, freezes []calendar.Event, months []MonthLi
 	slices.SortStableFunc(p.Conflicts, func(a, b ConflictView) int { return strings.Compare(a.ID, b.ID) })
 	p.View = v
 	for _, f := range m.Config.Freezes {
-		if f.Name == "" || f.Start.IsZero() || f.End.IsZero() {
+		if !f.Usable() {
 			continue
 		}
 		fv := FreezeView{Name: f.Name, When: f.Start.String() + " to " + f.End.String(), Systems: "all systems"}
@@ -397,7 +396,7 @@ func (m *Model) calendarPage(windows, freezes []calendar.Event, months []MonthLi
 func (m *Model) bar(e calendar.Event, x, w int) Bar {
 	c := m.Changes[e.Record]
 	b := Bar{X: x, W: w, H: barHeight, ID: e.ID, Title: e.Title, Path: c.Path, Type: string(e.Type), Status: string(e.Status),
-		When: span2(e.Start, e.End), Allowed: strings.Join(e.Allowed, ", ")}
+		When: spanText(e.Start, e.End), Allowed: strings.Join(e.Allowed, ", ")}
 	if len(m.scheduling[c.File]) > 0 {
 		b.Conflict = "conflict-" + pagename.Slug(e.ID)
 	}
@@ -445,8 +444,8 @@ func density(ws []calendar.Event, days []DayTick, from time.Time) []DayCount {
 	return out
 }
 
-// span2 is an interval as a bar's tooltip says it, in UTC.
-func span2(a, b time.Time) string {
+// spanText is an interval as a bar's tooltip says it, in UTC.
+func spanText(a, b time.Time) string {
 	end := b.Format("15:04")
 	if a.Format("2006-01-02") != b.Format("2006-01-02") {
 		end = b.Format("Mon 2 Jan 15:04")
@@ -474,7 +473,7 @@ const feedHistory = 90 * 24 * time.Hour
 // per system under its page (systems/api/calendar.ics), of its windows
 // and the freezes that cover it.
 func (m *Model) calendarFeeds(stamp time.Time) (map[string][]byte, error) {
-	all := calendar.Windows(m.Config, m.records())
+	all := m.windows()
 	since := m.today(all).Add(-feedHistory)
 	if stamp.IsZero() {
 		// A preview has no build time: the day it shows stands in.
@@ -487,11 +486,7 @@ func (m *Model) calendarFeeds(stamp time.Time) (map[string][]byte, error) {
 		}
 	}
 	freezes := calendar.Freezes(m.Config)
-	domain := "changebook.invalid"
-	if u, err := url.Parse(m.Config.BaseURL); err == nil && u.Hostname() != "" {
-		domain = u.Hostname()
-	}
-	feed := calendar.Feed{Name: m.Config.Title, Domain: domain, Stamp: stamp, URL: func(e calendar.Event) string {
+	feed := calendar.Feed{Name: m.Config.Title, Domain: calendar.Domain(m.Config.BaseURL), Stamp: stamp, URL: func(e calendar.Event) string {
 		if c := m.changeOf(e); c != nil && m.Config.BaseURL != "" {
 			return m.absolute(c.Path)
 		}

@@ -136,7 +136,7 @@ func (m *Model) dashboard() Dashboard {
 	d.HeatMap = m.heatMap()
 	d.PerMonth = m.perMonth()
 	d.Signatures = m.signatureShare()
-	windows := calendar.Windows(m.Config, m.records())
+	windows := m.windows()
 	from := m.today(windows)
 	for _, w := range calendar.Between(windows, from, from.AddDate(0, 0, 7)) {
 		d.NextWeek = append(d.NextWeek, m.Changes[w.Record])

@@ -43,6 +43,9 @@ type Model struct {
 	// scheduling holds the check's scheduling findings by record file
 	// (AddFindings), which the calendar marks.
 	scheduling map[string][]diag.Finding
+	// windows are the changes' windows as calendar events, in order of
+	// start; their Record indexes Changes.
+	windows func() []calendar.Event
 }
 
 // The types below are what templates read. They are flat on purpose:
@@ -392,6 +395,9 @@ func NewModel(cfg *config.Config, records []*record.Record, bodies map[string]te
 	slices.SortFunc(m.People, func(a, b *Person) int { return strings.Compare(a.Handle, b.Handle) })
 
 	m.findOverlaps()
+	// The calendar pages, their feeds and the dashboard read the same
+	// windows: made once, when a page first needs them.
+	m.windows = sync.OnceValue(func() []calendar.Event { return calendar.Windows(cfg, m.records()) })
 	return m
 }
 
